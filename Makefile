@@ -1,0 +1,42 @@
+# Two commands: `make demo` and `make test`. Both install whatever is missing first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+GOVAUDIT_CHROMIUM ?= /usr/lib/chromium/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+OUT ?= out/demo
+
+.PHONY: setup demo test lint clean browser
+
+setup: browser node_modules/.installed $(VENV)/.installed
+
+# Debian's Chromium: `playwright install` cannot download a browser on machines without internet.
+browser:
+	@if [ ! -x "$(GOVAUDIT_CHROMIUM)" ] || ! command -v chromedriver >/dev/null; then \
+		echo "Installing chromium and chromium-driver with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(VENV)/.installed: pyproject.toml
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+demo: setup
+	$(BIN)/govaudit demo --out $(OUT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+test: setup lint
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) node_modules out .pytest_cache govaudit.db*
