@@ -1,0 +1,46 @@
+"""What to crawl: one registered site and its budget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+
+class SiteKind(StrEnum):
+    NATIONAL_PORTAL = "national_portal"
+    MINISTRY = "ministry"
+    OPEN_DATA_PORTAL = "open_data_portal"
+    E_PARTICIPATION_PORTAL = "e_participation_portal"
+    CITY_PORTAL = "city_portal"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """A site as registered: where to start, what is in scope, how much to fetch.
+
+    `allow_private` lets the crawler reach private or loopback addresses; it is off unless the
+    user gave such a start URL explicitly (a team auditing its own dev server) or a test asks.
+    """
+
+    name: str
+    start_urls: tuple[str, ...]
+    country: str = ""  # ISO 3166 alpha-3
+    kind: SiteKind = SiteKind.OTHER
+    domains: tuple[str, ...] = ()  # hosts in scope; empty = the start URLs' hosts
+    languages: tuple[str, ...] = ()
+    max_pages: int = 200
+    max_depth: int = 6
+    allow_private: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def scope_hosts(self) -> frozenset[str]:
+        if self.domains:
+            return frozenset(d.lower() for d in self.domains)
+        return frozenset((urlsplit(u).hostname or "").lower() for u in self.start_urls)
+
+    @property
+    def home_url(self) -> str:
+        return self.start_urls[0]

@@ -1,0 +1,102 @@
+"""The one record that flows forward from the crawler to every audit and rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ScanStatus(StrEnum):
+    """Why a URL ended the way it did. Stored as data, never inferred later."""
+
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    ROBOTS_DENIED = "robots_denied"
+    BLOCKED = "blocked"
+    BLOCKED_ADDRESS = "blocked_address"
+    CAPTCHA = "captcha"
+    LOGIN_WALL = "login_wall"
+    GEO_BLOCKED = "geo_blocked"
+    TIMEOUT = "timeout"
+    TOO_LARGE = "too_large"
+    REDIRECT_LOOP = "redirect_loop"
+    TRAP = "trap"
+    HTTP_ERROR = "http_error"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    text: str
+    rel: str = ""
+    hreflang: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    name: str
+    type: str
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FormSnapshot:
+    action: str
+    method: str
+    fields: tuple[FormField, ...]
+    role: str = ""
+
+    @property
+    def field_types(self) -> frozenset[str]:
+        return frozenset(f.type for f in self.fields)
+
+
+@dataclass(slots=True)
+class PageSnapshot:
+    """A page as fetched once and rendered at most once.
+
+    `html` is the body as served; `dom` is the serialised DOM after rendering (None when the
+    page was not rendered). `links` and `forms` come from the DOM when there is one.
+    `measurements` holds numbers taken in the live page while it was rendered (for example
+    `overflow_375`: horizontal overflow in CSS px at a 375 px wide viewport).
+    """
+
+    requested_url: str
+    final_url: str
+    depth: int
+    status: ScanStatus
+    status_code: int | None = None
+    reason: str = ""
+    redirect_chain: tuple[str, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = ""
+    content_length: int = 0
+    content_hash: str = ""
+    fetch_ms: float = 0.0
+    render_ms: float = 0.0
+    render_reason: str = ""
+    html: str = ""
+    dom: str | None = None
+    title: str = ""
+    language: str = ""
+    text: str = ""
+    links: tuple[Link, ...] = ()
+    forms: tuple[FormSnapshot, ...] = ()
+    measurements: dict[str, float] = field(default_factory=dict)
+    referrer: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is ScanStatus.OK
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type.startswith(("text/html", "application/xhtml"))
+
+    @property
+    def rendered(self) -> bool:
+        return self.dom is not None
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")

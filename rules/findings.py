@@ -1,0 +1,50 @@
+"""What rule modules emit, and what deciders make of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from audits.outcome import Outcome
+
+PRESENT = "present"
+ABSENT = "absent"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    url: str
+    selector: str = ""
+    quote: str = ""
+    language: str = ""
+    depth: int | None = None  # clicks from the home page: "findable in reasonable time"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule's observation about one survey question on one page (or on the whole site)."""
+
+    rule_id: str
+    rule_version: str
+    instrument: str
+    question: str
+    value: str  # PRESENT, ABSENT or a level name from the instrument
+    confidence: float
+    evidence: tuple[Evidence, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestedAnswer:
+    """One suggested answer per site and question. `outcome` says how sure the machine is:
+    passed/failed when it decided, needs_review when a human must look, not_tested when a
+    crawler cannot see the feature (the reason says why)."""
+
+    instrument: str
+    edition: str
+    question: str
+    value: str | None
+    outcome: Outcome
+    confidence: float
+    rationale: str
+    evidence: tuple[Evidence, ...] = ()
+    findings: tuple[Finding, ...] = field(default=())
