@@ -83,6 +83,7 @@ class PageSnapshot:
     text: str = ""
     links: tuple[Link, ...] = ()
     forms: tuple[FormSnapshot, ...] = ()
+    meta: dict[str, str] = field(default_factory=dict)
     measurements: dict[str, float] = field(default_factory=dict)
     referrer: str | None = None
 
@@ -97,6 +98,10 @@ class PageSnapshot:
     @property
     def rendered(self) -> bool:
         return self.dom is not None
+
+    @property
+    def fetchable_links(self) -> tuple[Link, ...]:
+        return tuple(link for link in self.links if link.url.startswith(("http://", "https://")))
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")

@@ -1,0 +1,108 @@
+"""Read links, forms, title, language and text out of HTML (selectolax/lexbor: fast)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from crawler.snapshot import FormField, FormSnapshot, Link
+from crawler.urls import absolutize
+
+_SPACE = re.compile(r"\s+")
+_NON_TEXT = "script, style, noscript, template, svg"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    title: str
+    language: str
+    text: str
+    links: tuple[Link, ...]
+    forms: tuple[FormSnapshot, ...]
+    meta: dict[str, str]
+
+
+def squash(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def parse_html(html: str, base_url: str) -> ParsedPage:
+    tree = LexborHTMLParser(html)
+    base = tree.css_first("base[href]")
+    if base is not None:
+        base_url = absolutize(base.attributes.get("href") or "", base_url) or base_url
+    root = tree.css_first("html")
+    language = (root.attributes.get("lang") or "").strip() if root is not None else ""
+    title_node = tree.css_first("title")
+    meta = {
+        (node.attributes.get("name") or "").lower(): node.attributes.get("content") or ""
+        for node in tree.css("meta[name]")
+    }
+    links = tuple(_links(tree, base_url))
+    forms = tuple(_form(node, base_url, tree) for node in tree.css("form"))
+    for node in tree.css(_NON_TEXT):
+        node.decompose()
+    body = tree.body
+    text = squash(body.text(separator=" ")) if body is not None else ""
+    return ParsedPage(
+        title=squash(title_node.text()) if title_node is not None else "",
+        language=language,
+        text=text,
+        links=links,
+        forms=forms,
+        meta=meta,
+    )
+
+
+def _links(tree: LexborHTMLParser, base_url: str) -> list[Link]:
+    links = []
+    for node in tree.css("a[href], area[href], link[rel=alternate][href]"):
+        href = (node.attributes.get("href") or "").strip()
+        # mailto: and tel: are kept (contact details are evidence) but never fetched.
+        url = href if href.lower().startswith(("mailto:", "tel:")) else absolutize(href, base_url)
+        if url is None:
+            continue
+        text = squash(node.text()) or (node.attributes.get("aria-label") or "") or _img_alt(node)
+        links.append(
+            Link(
+                url=url,
+                text=text,
+                rel=node.attributes.get("rel") or "",
+                hreflang=node.attributes.get("hreflang") or "",
+            )
+        )
+    return links
+
+
+def _img_alt(node: LexborNode) -> str:
+    img = node.css_first("img[alt]")
+    return (img.attributes.get("alt") or "") if img is not None else ""
+
+
+def _form(node: LexborNode, base_url: str, tree: LexborHTMLParser) -> FormSnapshot:
+    fields = []
+    for field in node.css("input, select, textarea"):
+        kind = field.tag if field.tag != "input" else (field.attributes.get("type") or "text").lower()
+        fields.append(
+            FormField(name=field.attributes.get("name") or "", type=kind, label=_label(field, tree))
+        )
+    action = node.attributes.get("action") or ""
+    return FormSnapshot(
+        action=absolutize(action, base_url) or base_url if action else base_url,
+        method=(node.attributes.get("method") or "get").lower(),
+        fields=tuple(fields),
+        role=node.attributes.get("role") or "",
+    )
+
+
+def _label(field: LexborNode, tree: LexborHTMLParser) -> str:
+    if aria := field.attributes.get("aria-label"):
+        return aria
+    field_id = field.attributes.get("id")
+    if field_id:
+        for label in tree.css("label[for]"):
+            if label.attributes.get("for") == field_id:
+                return squash(label.text())
+    return field.attributes.get("placeholder") or ""

@@ -1,0 +1,52 @@
+"""URL normalisation and scope. De-duplication keys come from w3lib, not hand-written rules."""
+
+from __future__ import annotations
+
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from w3lib.url import canonicalize_url
+
+FETCHABLE_SCHEMES = frozenset({"http", "https"})
+
+
+class BadURL(ValueError):
+    """A URL the crawler cannot use, with a message a person can act on."""
+
+
+def check_start_url(url: str) -> str:
+    """Validate a URL typed by a user; return it without its fragment."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in FETCHABLE_SCHEMES:
+        raise BadURL(f"{url!r} is not an http(s) URL (write it as https://example.gov/).")
+    if not parts.hostname:
+        raise BadURL(f"{url!r} has no host name.")
+    return urldefrag(url.strip())[0]
+
+
+def absolutize(href: str, base_url: str) -> str | None:
+    """Resolve a link; None for links the crawler never follows (mailto:, javascript:, …)."""
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    url = urldefrag(urljoin(base_url, href))[0]
+    return url if urlsplit(url).scheme in FETCHABLE_SCHEMES else None
+
+
+def url_key(url: str) -> str:
+    """The key under which two spellings of one URL count as one page."""
+    return canonicalize_url(url)
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def in_scope(url: str, hosts: frozenset[str]) -> bool:
+    """A URL is in scope when its host is one of the site's hosts or a subdomain of one."""
+    host = host_of(url)
+    return any(host == h or host.endswith("." + h) for h in hosts)
