@@ -1,0 +1,145 @@
+"""axe-core in the live page: injected as an init script, run with a timeout, read as outcomes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from audits.outcome import Outcome
+from audits.result import AuditNode, AuditResult
+
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+BEST_PRACTICE_TAG = "best-practice"
+_SC_TAG = re.compile(r"^wcag(\d)(\d)(\d+)$")
+# axe reports these lists; each maps to one outcome of ours ("incomplete" is what a human reviews).
+_OUTCOMES = {
+    "violations": Outcome.FAILED,
+    "incomplete": Outcome.NEEDS_REVIEW,
+    "passes": Outcome.PASSED,
+    "inapplicable": Outcome.INAPPLICABLE,
+}
+
+
+class AxeNotFound(RuntimeError):
+    """axe.min.js is not where it should be; the message says how to install it."""
+
+
+def find_axe_script(start: Path | None = None) -> Path:
+    """GOVAUDIT_AXE, else node_modules/axe-core/axe.min.js in this checkout (installed by `npm ci`)."""
+    if env := os.environ.get("GOVAUDIT_AXE"):
+        path = Path(env)
+    else:
+        here = (start or Path(__file__)).resolve()
+        candidates = [p / "node_modules" / "axe-core" / "axe.min.js" for p in here.parents]
+        path = next((c for c in candidates if c.is_file()), candidates[0])
+    if not path.is_file():
+        raise AxeNotFound(
+            f"axe-core not found at {path}. Run `npm ci` in the govaudit checkout "
+            "(or `make setup`), or set GOVAUDIT_AXE to an axe.min.js."
+        )
+    return path
+
+
+def axe_version(script: Path) -> str:
+    package = script.parent / "package.json"
+    if package.is_file():
+        return str(json.loads(package.read_text()).get("version", ""))
+    match = re.search(rb"axe v([\d.]+)", script.read_bytes()[:500])
+    return match.group(1).decode() if match else ""
+
+
+def success_criteria(tags: Sequence[str]) -> tuple[str, ...]:
+    """axe tags such as "wcag143" → "1.4.3"."""
+    out = []
+    for tag in tags:
+        if m := _SC_TAG.match(tag):
+            out.append(".".join(m.groups()))
+    return tuple(out)
+
+
+@dataclass(slots=True)
+class AxeInspector:
+    """Runs axe.run on a rendered page. The script must already be in the page: the renderer
+    adds it to every context with `add_init_script` (it survives strict CSP and reaches iframes)."""
+
+    script: Path
+    tags: tuple[str, ...] = WCAG_TAGS
+    include_best_practice: bool = False
+    timeout_s: float = 60.0
+    name: str = "axe"
+
+    @property
+    def version(self) -> str:
+        return axe_version(self.script)
+
+    @property
+    def options(self) -> dict[str, Any]:
+        tags = [*self.tags, BEST_PRACTICE_TAG] if self.include_best_practice else list(self.tags)
+        # resultTypes trims the node lists of passes and inapplicable rules: they are not read.
+        return {"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations", "incomplete"]}
+
+    async def inspect(self, page: Page, url: str) -> list[AuditResult]:
+        version = self.version
+        try:
+            raw = await asyncio.wait_for(
+                page.evaluate("options => axe.run(document, options)", self.options), self.timeout_s
+            )
+        except TimeoutError:
+            return [self._error(url, version, f"axe.run did not finish within {self.timeout_s:g} s")]
+        except PlaywrightError as exc:
+            return [self._error(url, version, f"axe.run failed: {str(exc).splitlines()[0]}")]
+        return to_results(raw, url, version)
+
+    def _error(self, url: str, version: str, reason: str) -> AuditResult:
+        return AuditResult(
+            page_url=url,
+            engine="axe-core",
+            engine_version=version,
+            rule_id="axe-run",
+            outcome=Outcome.ERROR,
+            reason=reason,
+        )
+
+
+def to_results(raw: dict[str, Any], url: str, version: str) -> list[AuditResult]:
+    results = []
+    for key, outcome in _OUTCOMES.items():
+        for rule in raw.get(key, []):
+            tags = rule.get("tags", [])
+            nodes = ()
+            if outcome in (Outcome.FAILED, Outcome.NEEDS_REVIEW):
+                nodes = tuple(_node(n) for n in rule.get("nodes", []))
+            results.append(
+                AuditResult(
+                    page_url=url,
+                    engine="axe-core",
+                    engine_version=version,
+                    rule_id=rule["id"],
+                    outcome=outcome,
+                    wcag=success_criteria(tags),
+                    is_wcag=any(t.startswith("wcag") for t in tags) and BEST_PRACTICE_TAG not in tags,
+                    impact=rule.get("impact"),
+                    description=rule.get("help", ""),
+                    help_url=rule.get("helpUrl", ""),
+                    nodes=nodes,
+                )
+            )
+    return results
+
+
+def _node(node: dict[str, Any]) -> AuditNode:
+    target = node.get("target", [])
+    # Targets inside iframes / shadow DOM are lists of selectors: join them into one path.
+    selector = " >>> ".join(t if isinstance(t, str) else " > ".join(t) for t in target)
+    return AuditNode(
+        selector=selector, html=node.get("html", "")[:500], message=(node.get("failureSummary") or "")[:1000]
+    )
