@@ -34,8 +34,16 @@ INSTRUMENTS_DIR = Path(__file__).resolve().parent
 HEADER_REQUIRED = ("instrument", "edition", "title", "source", "subindices", "weights", "questions")
 HEADER_OPTIONAL = ("notes", "sectors", "groups", "loci")
 QUESTION_REQUIRED = ("code", "title", "subindex", "answer", "crawlable")
-QUESTION_OPTIONAL = ("levels", "also_in", "locus", "locus_source", "sector", "group",
-                     "not_crawlable_reason", "note")
+QUESTION_OPTIONAL = (
+    "levels",
+    "also_in",
+    "locus",
+    "locus_source",
+    "sector",
+    "group",
+    "not_crawlable_reason",
+    "note",
+)
 SUBINDEX_KEYS = ("name", "counted_under")
 
 # Published codes: 2–3 digits and an optional letter ("003", "095a", "09a" — the last is published
@@ -63,8 +71,12 @@ def available_instruments(directory: Path | str = INSTRUMENTS_DIR) -> list[str]:
     return sorted(keys)
 
 
-def load_instrument(key_or_path: str | Path, *, weights: WeightsOverride | None = None,
-                    directory: Path | str = INSTRUMENTS_DIR) -> Instrument:
+def load_instrument(
+    key_or_path: str | Path,
+    *,
+    weights: WeightsOverride | None = None,
+    directory: Path | str = INSTRUMENTS_DIR,
+) -> Instrument:
     """Load an instrument by key ("OSI-2024", case-insensitive) or by path to a YAML file.
 
     ``weights`` overrides the subindex weights (the UN does not publish them): a mapping of subindex
@@ -73,10 +85,16 @@ def load_instrument(key_or_path: str | Path, *, weights: WeightsOverride | None 
     """
     path = _resolve(key_or_path, Path(directory))
     instrument = _parse(path, _read_yaml(path))
-    if not isinstance(key_or_path, Path) and not _looks_like_path(key_or_path) \
-            and instrument.key.upper() != key_or_path.upper():
-        raise InstrumentError(path, f"header says {instrument.key!r} but the file is named for "
-                                    f"{key_or_path!r}", field="instrument")
+    if (
+        not isinstance(key_or_path, Path)
+        and not _looks_like_path(key_or_path)
+        and instrument.key.upper() != key_or_path.upper()
+    ):
+        raise InstrumentError(
+            path,
+            f"header says {instrument.key!r} but the file is named for {key_or_path!r}",
+            field="instrument",
+        )
     if weights is not None:
         instrument = with_weights(instrument, weights)
     return instrument
@@ -92,8 +110,9 @@ def with_weights(instrument: Instrument, weights: WeightsOverride) -> Instrument
             data = data["weights"]
         weights = data  # validated below, like any other mapping
     if not isinstance(weights, Mapping):
-        raise InstrumentError(source, "weights override must be a mapping of subindex to weight",
-                              field="weights")
+        raise InstrumentError(
+            source, "weights override must be a mapping of subindex to weight", field="weights"
+        )
     override = _weights(source, weights, instrument.subindices, require_all=False)
     merged = {**instrument.weights, **override}
     # replace() re-runs __post_init__, so the code index is rebuilt for the copy.
@@ -137,8 +156,9 @@ def _parse(path: Path, data: Any) -> Instrument:
 
     ident = data["instrument"]
     if not isinstance(ident, str) or not ID_RE.match(ident):
-        raise InstrumentError(path, f"must be an upper-case identifier like 'OSI', got {ident!r}",
-                              field="instrument")
+        raise InstrumentError(
+            path, f"must be an upper-case identifier like 'OSI', got {ident!r}", field="instrument"
+        )
     # An unquoted 2024 is read by YAML as an int; accept it, since it cannot be misread.
     edition = str(data["edition"]) if isinstance(data["edition"], int | str) else None
     if edition is None or isinstance(data["edition"], bool) or not EDITION_RE.match(edition):
@@ -161,25 +181,44 @@ def _parse(path: Path, data: Any) -> Instrument:
     for index, raw in enumerate(raw_questions):
         question = _question(path, index, raw, subindices, sectors, groups, loci)
         if question.code in seen:
-            raise InstrumentError(path, "duplicate code: represent a code once and list its other "
-                                        "subindices in also_in", code=question.code, field="code")
+            raise InstrumentError(
+                path,
+                "duplicate code: represent a code once and list its other subindices in also_in",
+                code=question.code,
+                field="code",
+            )
         seen.add(question.code)
         questions.append(question)
 
     return Instrument(
-        id=ident, edition=edition, title=title, source=source,
-        subindices=MappingProxyType(subindices), weights=MappingProxyType(weights),
-        questions=tuple(questions), sectors=sectors, groups=groups, loci=MappingProxyType(loci),
-        notes=notes, path=path,
+        id=ident,
+        edition=edition,
+        title=title,
+        source=source,
+        subindices=MappingProxyType(subindices),
+        weights=MappingProxyType(weights),
+        questions=tuple(questions),
+        sectors=sectors,
+        groups=groups,
+        loci=MappingProxyType(loci),
+        notes=notes,
+        path=path,
     )
 
 
-def _check_keys(path: Path, data: Mapping[Any, Any], required: tuple[str, ...], optional: tuple[str, ...],
-                *, code: str | None) -> None:
+def _check_keys(
+    path: Path,
+    data: Mapping[Any, Any],
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    *,
+    code: str | None,
+) -> None:
     unknown = [k for k in data if k not in required and k not in optional]
     if unknown:
-        raise InstrumentError(path, f"unknown key (allowed: {', '.join(required + optional)})",
-                              code=code, field=str(unknown[0]))
+        raise InstrumentError(
+            path, f"unknown key (allowed: {', '.join(required + optional)})", code=code, field=str(unknown[0])
+        )
     for key in required:
         if key not in data:
             raise InstrumentError(path, "missing required key", code=code, field=key)
@@ -202,25 +241,29 @@ def _subindices(path: Path, raw: Any) -> dict[str, Subindex]:
             raise InstrumentError(path, f"subindex {code} must be a mapping with a name", field="subindices")
         unknown = [k for k in spec if k not in SUBINDEX_KEYS]
         if unknown or "name" not in spec:
-            raise InstrumentError(path, f"subindex {code}: keys are name (required) and counted_under",
-                                  field="subindices")
+            raise InstrumentError(
+                path, f"subindex {code}: keys are name (required) and counted_under", field="subindices"
+            )
         counted = spec.get("counted_under")
         if counted is not None and (not isinstance(counted, str) or not ID_RE.match(counted)):
-            raise InstrumentError(path, f"subindex {code}: counted_under must be an index code",
-                                  field="subindices")
+            raise InstrumentError(
+                path, f"subindex {code}: counted_under must be an index code", field="subindices"
+            )
         name = _text(path, spec["name"], "subindices")
         result[code] = Subindex(code=code, name=name, counted_under=counted)
     return result
 
 
-def _weights(path: Path | None, raw: Any, subindices: Mapping[str, Subindex], *,
-             require_all: bool) -> dict[str, float | None]:
+def _weights(
+    path: Path | None, raw: Any, subindices: Mapping[str, Subindex], *, require_all: bool
+) -> dict[str, float | None]:
     if not isinstance(raw, Mapping):
         raise InstrumentError(path, "must be a mapping of subindex to weight (or null)", field="weights")
     unknown = [k for k in raw if k not in subindices]
     if unknown:
-        raise InstrumentError(path, f"unknown subindex {unknown[0]!r} (known: {', '.join(subindices)})",
-                              field="weights")
+        raise InstrumentError(
+            path, f"unknown subindex {unknown[0]!r} (known: {', '.join(subindices)})", field="weights"
+        )
     if require_all:
         missing = [k for k in subindices if k not in raw]
         if missing:
@@ -231,10 +274,15 @@ def _weights(path: Path | None, raw: Any, subindices: Mapping[str, Subindex], *,
         if value is None:
             result[key] = None
             continue
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
-                or value < 0:
-            raise InstrumentError(path, f"weight of {key} must be a non-negative number or null, "
-                                        f"got {value!r}", field="weights")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise InstrumentError(
+                path, f"weight of {key} must be a non-negative number or null, got {value!r}", field="weights"
+            )
         result[key] = float(value)
     return result
 
@@ -248,8 +296,9 @@ def _names(path: Path, raw: Any, name: str) -> tuple[str, ...]:
 
 
 def _loci(path: Path, raw: Any) -> dict[str, str]:
-    if not isinstance(raw, Mapping) or not all(isinstance(k, str) and isinstance(v, str)
-                                               for k, v in raw.items()):
+    if not isinstance(raw, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+    ):
         raise InstrumentError(path, "must be a mapping of locus code to description", field="loci")
     return dict(raw)
 
@@ -262,67 +311,111 @@ def _notes(path: Path, raw: Any) -> tuple[str, ...]:
     return tuple(n.strip() for n in raw)
 
 
-def _question(path: Path, index: int, raw: Any, subindices: Mapping[str, Subindex],
-              sectors: tuple[str, ...], groups: tuple[str, ...], loci: Mapping[str, str]) -> Question:
+def _question(
+    path: Path,
+    index: int,
+    raw: Any,
+    subindices: Mapping[str, Subindex],
+    sectors: tuple[str, ...],
+    groups: tuple[str, ...],
+    loci: Mapping[str, str],
+) -> Question:
     if not isinstance(raw, Mapping):
         raise InstrumentError(path, f"questions[{index}] must be a mapping", field="questions")
     code = raw.get("code")
     if not isinstance(code, str):
         # Typically an unquoted 010 (read as octal 8) or 003 (read as 3): the code would be wrong.
-        raise InstrumentError(path, f"questions[{index}]: code must be a quoted string, got {code!r}",
-                              code=None if code is None else str(code), field="code")
+        raise InstrumentError(
+            path,
+            f"questions[{index}]: code must be a quoted string, got {code!r}",
+            code=None if code is None else str(code),
+            field="code",
+        )
     if not CODE_RE.match(code):
-        raise InstrumentError(path, "code must look like '003', '095a' or '09a' (no '#')", code=code,
-                              field="code")
+        raise InstrumentError(
+            path, "code must look like '003', '095a' or '09a' (no '#')", code=code, field="code"
+        )
     _check_keys(path, raw, QUESTION_REQUIRED, QUESTION_OPTIONAL, code=code)
     title = _text(path, raw["title"], "title", code)
 
     subindex = raw["subindex"]
     if subindex not in subindices:
-        raise InstrumentError(path, f"unknown subindex {subindex!r} (known: {', '.join(subindices)})",
-                              code=code, field="subindex")
+        raise InstrumentError(
+            path,
+            f"unknown subindex {subindex!r} (known: {', '.join(subindices)})",
+            code=code,
+            field="subindex",
+        )
     also_in = raw.get("also_in", [])
-    if not isinstance(also_in, list) or any(s not in subindices for s in also_in) \
-            or subindex in also_in or len(set(also_in)) != len(also_in):
-        raise InstrumentError(path, f"must list other known subindices, once each, not the primary "
-                                    f"{subindex!r}; got {also_in!r}", code=code, field="also_in")
+    if (
+        not isinstance(also_in, list)
+        or any(s not in subindices for s in also_in)
+        or subindex in also_in
+        or len(set(also_in)) != len(also_in)
+    ):
+        raise InstrumentError(
+            path,
+            f"must list other known subindices, once each, not the primary {subindex!r}; got {also_in!r}",
+            code=code,
+            field="also_in",
+        )
 
     answer = raw["answer"]
     if answer not in ANSWER_TYPES:
-        raise InstrumentError(path, f"must be one of {', '.join(ANSWER_TYPES)}, got {answer!r}",
-                              code=code, field="answer")
+        raise InstrumentError(
+            path, f"must be one of {', '.join(ANSWER_TYPES)}, got {answer!r}", code=code, field="answer"
+        )
     levels = raw.get("levels")
     if answer == GRADED:
-        if not isinstance(levels, list) or len(levels) < 2 \
-                or not all(isinstance(v, str) and NAME_RE.match(v) for v in levels) \
-                or len(set(levels)) != len(levels):
-            raise InstrumentError(path, "a graded question needs levels: a list of at least two distinct "
-                                        "lower_case names, lowest first", code=code, field="levels")
+        if (
+            not isinstance(levels, list)
+            or len(levels) < 2
+            or not all(isinstance(v, str) and NAME_RE.match(v) for v in levels)
+            or len(set(levels)) != len(levels)
+        ):
+            raise InstrumentError(
+                path,
+                "a graded question needs levels: a list of at least two distinct "
+                "lower_case names, lowest first",
+                code=code,
+                field="levels",
+            )
     elif levels is not None:
-        raise InstrumentError(path, f"levels are only for graded questions (answer is {BINARY})",
-                              code=code, field="levels")
+        raise InstrumentError(
+            path, f"levels are only for graded questions (answer is {BINARY})", code=code, field="levels"
+        )
 
     locus = raw.get("locus")
     locus_source = raw.get("locus_source")
     if loci:
         # The instrument declares loci (OSI): every question must say where it has to be found.
         if locus not in loci:
-            raise InstrumentError(path, f"must be one of {', '.join(loci)}, got {locus!r}", code=code,
-                                  field="locus")
+            raise InstrumentError(
+                path, f"must be one of {', '.join(loci)}, got {locus!r}", code=code, field="locus"
+            )
         if locus_source not in LOCUS_SOURCES:
-            raise InstrumentError(path, f"must be one of {', '.join(LOCUS_SOURCES)}, got {locus_source!r}",
-                                  code=code, field="locus_source")
+            raise InstrumentError(
+                path,
+                f"must be one of {', '.join(LOCUS_SOURCES)}, got {locus_source!r}",
+                code=code,
+                field="locus_source",
+            )
     elif locus is not None or locus_source is not None:
         raise InstrumentError(path, "this instrument declares no loci", code=code, field="locus")
 
     sector = raw.get("sector")
     if sector is not None and sector not in sectors:
-        raise InstrumentError(path, f"unknown sector {sector!r} (known: {', '.join(sectors) or 'none'})",
-                              code=code, field="sector")
+        raise InstrumentError(
+            path,
+            f"unknown sector {sector!r} (known: {', '.join(sectors) or 'none'})",
+            code=code,
+            field="sector",
+        )
     group = raw.get("group")
     if group is not None and group not in groups:
-        raise InstrumentError(path, f"unknown group {group!r} (known: {', '.join(groups) or 'none'})",
-                              code=code, field="group")
+        raise InstrumentError(
+            path, f"unknown group {group!r} (known: {', '.join(groups) or 'none'})", code=code, field="group"
+        )
 
     crawlable = raw["crawlable"]
     if not isinstance(crawlable, bool):
@@ -338,7 +431,17 @@ def _question(path: Path, index: int, raw: Any, subindices: Mapping[str, Subinde
         note = _text(path, note, "note", code)
 
     return Question(
-        code=code, title=title, subindex=subindex, answer=answer, levels=tuple(levels or ()),
-        also_in=tuple(also_in), locus=locus, locus_source=locus_source, sector=sector, group=group,
-        crawlable=crawlable, not_crawlable_reason=reason, note=note,
+        code=code,
+        title=title,
+        subindex=subindex,
+        answer=answer,
+        levels=tuple(levels or ()),
+        also_in=tuple(also_in),
+        locus=locus,
+        locus_source=locus_source,
+        sector=sector,
+        group=group,
+        crawlable=crawlable,
+        not_crawlable_reason=reason,
+        note=note,
     )

@@ -25,8 +25,9 @@ LOCUS_SOURCES = ("published", "assumed")
 class InstrumentError(ValueError):
     """A malformed instrument file. Names the file, and the question code and field when known."""
 
-    def __init__(self, path: Path | str | None, message: str, *, code: str | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, path: Path | str | None, message: str, *, code: str | None = None, field: str | None = None
+    ) -> None:
         self.path = Path(path) if path is not None else None
         self.code = code
         self.field = field
