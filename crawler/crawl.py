@@ -161,6 +161,17 @@ class Crawler:
                         self._enqueue(link.url, request.depth + 1, snapshot.final_url)
         return CrawledPage(snapshot, inspections)
 
+    async def probe(self, url: str, depth: int = 0) -> PageSnapshot:
+        """Fetch and parse one URL outside the frontier, never rendered: a detector's probe
+        (running a search) goes through the same fetcher, robots and address guard."""
+        base = PageSnapshot(requested_url=url, final_url=url, depth=depth, status=ScanStatus.OK)
+        if self.settings.respect_robots and not await self.robots.allowed(url):
+            return replace(base, status=ScanStatus.ROBOTS_DENIED, reason="disallowed by robots.txt")
+        snapshot = self._from_fetch(base, await self.fetcher.fetch(url))
+        if snapshot.ok and snapshot.is_html:
+            snapshot = self._with_parsed(snapshot, parse_html(snapshot.html, snapshot.final_url))
+        return snapshot
+
     async def _render(
         self, snapshot: PageSnapshot, parsed: ParsedPage
     ) -> tuple[PageSnapshot, ParsedPage, dict[str, Sequence[Any]]]:

@@ -1,0 +1,34 @@
+"""Settings from the environment, read once at start-up and passed down explicitly."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from crawler.fetch import DEFAULT_USER_AGENT
+from crawler.render import DEFAULT_CHROMIUM
+
+DEFAULT_DATABASE_URL = "sqlite:///govaudit.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    chromium: str = DEFAULT_CHROMIUM
+    axe_script: str | None = None
+    user_agent: str = DEFAULT_USER_AGENT
+    concurrency: int = 2
+    page_timeout_s: float = 30.0
+    axe_timeout_s: float = 60.0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        return cls(
+            database_url=env.get("GOVAUDIT_DATABASE_URL", DEFAULT_DATABASE_URL),
+            chromium=env.get("GOVAUDIT_CHROMIUM", DEFAULT_CHROMIUM),
+            axe_script=env.get("GOVAUDIT_AXE") or None,
+            user_agent=env.get("GOVAUDIT_USER_AGENT", DEFAULT_USER_AGENT),
+            concurrency=int(env.get("GOVAUDIT_CONCURRENCY", "2")),
+        )

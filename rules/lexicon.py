@@ -1,0 +1,84 @@
+"""Keyword lexicons per language, loaded from rules/lexicons/<lang>.yaml."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+# Scripts written without spaces between words: no word-boundary matching there.
+_NO_WORD_BOUNDARIES = ("zh", "ja", "th")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: "Confidentialité" → "confidentialite"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    language: str
+    concepts: dict[str, tuple[str, ...]]
+
+    def terms(self, concept: str) -> tuple[str, ...]:
+        return self.concepts.get(concept, ())
+
+    def matches(self, concept: str, text: str) -> str | None:
+        """The first term of `concept` found in `text`, or None."""
+        folded = fold(text)
+        for term in self.terms(concept):
+            needle = fold(term)
+            if self.language in _NO_WORD_BOUNDARIES:
+                if needle in folded:
+                    return term
+            elif re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", folded):
+                return term
+        return None
+
+
+class LexiconError(ValueError):
+    pass
+
+
+@cache
+def load_lexicon(language: str) -> Lexicon:
+    name = f"{language}.yaml"
+    folder = resources.files("rules.lexicons")
+    if not folder.joinpath(name).is_file():
+        raise LexiconError(f"no lexicon for language {language!r} (rules/lexicons/{name})")
+    data = yaml.safe_load(folder.joinpath(name).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("concepts"), dict):
+        raise LexiconError(f"rules/lexicons/{name}: expected a mapping with 'concepts'")
+    concepts = {str(k): tuple(str(t) for t in v) for k, v in data["concepts"].items()}
+    return Lexicon(language=str(data.get("language", language)), concepts=concepts)
+
+
+def available_languages() -> list[str]:
+    folder = resources.files("rules.lexicons")
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicons:
+    """All lexicons a site needs; `matches` tries the page's language first, then the others."""
+
+    by_language: dict[str, Lexicon]
+
+    @classmethod
+    def load(cls, languages: list[str] | None = None) -> Lexicons:
+        return cls({lang: load_lexicon(lang) for lang in (languages or available_languages())})
+
+    def matches(self, concept: str, text: str, language: str = "") -> str | None:
+        ordered = sorted(self.by_language.values(), key=lambda lex: lex.language != language)
+        for lexicon in ordered:
+            if term := lexicon.matches(concept, text):
+                return term
+        return None
+
+    def terms(self, concept: str) -> list[str]:
+        return [t for lex in self.by_language.values() for t in lex.terms(concept)]

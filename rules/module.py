@@ -1,0 +1,89 @@
+"""The rule-module interface: a detector declares what it informs and reads snapshots.
+
+Adding a detector touches no engine code: write a `RuleModule` subclass and register it under
+the `govaudit.rules` entry-point group (ours are in pyproject.toml; a ministry's package can add
+its own the same way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from audits.result import AuditResult
+from crawler.site import SiteConfig
+from crawler.snapshot import PageSnapshot
+from crawler.urls import url_key
+from rules.findings import Evidence
+from rules.lexicon import Lexicons
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What a detector saw, before it is fanned out to the questions it informs."""
+
+    value: str
+    confidence: float
+    evidence: tuple[Evidence, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    snapshot: PageSnapshot
+    audits: Sequence[AuditResult] = ()
+
+
+Fetch = Callable[[str], Awaitable[PageSnapshot]]
+
+
+@dataclass(slots=True)
+class SiteView:
+    """Everything a site-level detector may read, plus `fetch` for probes such as running a
+    search (it goes through the crawl's own fetcher, with its politeness and address guard)."""
+
+    site: SiteConfig
+    pages: list[PageSnapshot]
+    lexicons: Lexicons
+    fetch: Fetch
+    audits_by_url: Mapping[str, Sequence[AuditResult]] = field(default_factory=dict)
+    _by_key: dict[str, PageSnapshot] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for page in self.pages:
+            self._by_key.setdefault(url_key(page.requested_url), page)
+            self._by_key.setdefault(url_key(page.final_url), page)
+
+    @property
+    def home(self) -> PageSnapshot | None:
+        return min(self.pages, key=lambda p: p.depth, default=None)
+
+    def page(self, url: str) -> PageSnapshot | None:
+        return self._by_key.get(url_key(url))
+
+    def ok_pages(self) -> list[PageSnapshot]:
+        """Pages fetched successfully, nearest the home page first."""
+        return sorted((p for p in self.pages if p.ok and p.is_html), key=lambda p: (p.depth, p.final_url))
+
+
+class RuleModule:
+    """Base class. Override `check_site` (whole site) and/or `check_page` (one page)."""
+
+    id: ClassVar[str]
+    version: ClassVar[str]
+    title: ClassVar[str]
+    # instrument key → question codes this module answers, e.g. {"OSI-2024": ("003",)}
+    informs: ClassVar[Mapping[str, tuple[str, ...]]]
+
+    def check_page(self, page: PageView, lexicons: Lexicons) -> Iterable[Observation]:
+        return ()
+
+    async def check_site(self, site: SiteView) -> Iterable[Observation]:
+        return ()
+
+
+def evidence_from(page: PageSnapshot, *, selector: str = "", quote: str = "") -> Evidence:
+    return Evidence(
+        url=page.final_url, selector=selector, quote=quote[:300], language=page.language, depth=page.depth
+    )
