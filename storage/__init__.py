@@ -1,1 +1,37 @@
-"""storage"""
+"""Persistence: SQLAlchemy models, Alembic migrations and the `Store` repository.
+
+SQLite file by default (WAL, BEGIN IMMEDIATE), PostgreSQL by URL (`postgresql+psycopg://...`).
+Imports `crawler`, `audits` and `rules` for their types only; the application layer decides the URL.
+"""
+
+from storage.engine import DEFAULT_URL, create_engine_for
+from storage.migrate import alembic_config, downgrade, upgrade
+from storage.models import AppendOnlyError, Base
+from storage.records import (
+    AnswerRecord,
+    DuplicateVisit,
+    FindingRecord,
+    ReviewRecord,
+    RunRecord,
+    SiteRecord,
+    VisitRecord,
+)
+from storage.store import Store
+
+__all__ = [
+    "DEFAULT_URL",
+    "AnswerRecord",
+    "AppendOnlyError",
+    "Base",
+    "DuplicateVisit",
+    "FindingRecord",
+    "ReviewRecord",
+    "RunRecord",
+    "SiteRecord",
+    "Store",
+    "VisitRecord",
+    "alembic_config",
+    "create_engine_for",
+    "downgrade",
+    "upgrade",
+]

@@ -1,0 +1,73 @@
+"""Alembic, configured in code: no alembic.ini to keep in sync with the package location."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine
+from sqlalchemy.engine import URL
+
+from storage.engine import create_engine_for, normalise_url
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(url: str | URL | None = None) -> Config:
+    """An Alembic Config pointing at storage/migrations (and at `url` when given).
+
+    env.py prefers a connection passed in `config.attributes["connection"]`, so the URL is only
+    used by commands run without one (`revision --autogenerate`, offline SQL).
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if url is not None:
+        # ConfigParser interpolates "%": double it so URL-escaped passwords survive.
+        rendered = normalise_url(url).render_as_string(hide_password=False)
+        config.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str | URL | Engine, revision: str = "head") -> None:
+    """Bring the database at `url` to `revision` (default: the latest schema)."""
+    _run(url, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(url: str | URL | Engine, revision: str) -> None:
+    _run(url, lambda config: command.downgrade(config, revision))
+
+
+def _run(url: str | URL | Engine, action: Callable[[Config], object]) -> None:
+    engine = url if isinstance(url, Engine) else create_engine_for(url)
+    try:
+        # One transaction for the whole upgrade: on SQLite too, thanks to the BEGIN hook, so a
+        # failed migration leaves the previous schema intact rather than half a new one.
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            action(config)
+    finally:
+        if engine is not url:
+            engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m storage.migrate URL [alembic args...]`, e.g. `... sqlite:///x.db revision -m add`."""
+    from alembic.config import CommandLine
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        raise SystemExit("usage: python -m storage.migrate URL ALEMBIC-COMMAND [ARGS...]")
+    url, rest = args[0], args[1:]
+    cli = CommandLine(prog="python -m storage.migrate")
+    options = cli.parser.parse_args(rest)
+    if not hasattr(options, "cmd"):
+        cli.parser.error("too few arguments")
+    cli.run_cmd(alembic_config(url), options)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""SQLAlchemy models. Portable across SQLite and PostgreSQL: generic types only, JSON as `sa.JSON`.
+
+The classes share names with the domain types they persist (AuditResult, Finding, ...); import this
+module as `models` and write `models.Finding` so that the two never get mixed up.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Free-form text from other layers (rule ids, question codes, versions) is Text, not VARCHAR(n):
+# PostgreSQL enforces lengths and SQLite does not, and a row must not fail on one backend only.
+
+# Deterministic constraint names, so that migrations can refer to them on both backends.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+RUN_STATUSES = ("running", "completed", "failed")
+ROLES = ("assessor", "reviewer", "admin")
+DECISIONS = ("accept", "reject", "override")
+OUTCOMES = ("passed", "failed", "needs_review", "inapplicable", "not_tested", "error")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both backends.
+
+    SQLite has no time zones and hands back naive values; PostgreSQL hands back the session's zone.
+    Normalising here means callers compare and sort datetimes without caring about the backend.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to storage; pass an aware one (UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    country: Mapped[str] = mapped_column(String(3), index=True)  # ISO 3166 alpha-3, "" if unknown
+    kind: Mapped[str] = mapped_column(Text)
+    start_urls: Mapped[list[Any]]
+    domains: Mapped[list[Any]]
+    languages: Mapped[list[Any]]
+    max_pages: Mapped[int]
+    max_depth: Mapped[int]
+    # Not in the registry brief, but SiteConfig carries them and a run must be reproducible.
+    allow_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    extra: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+    __table_args__ = (
+        CheckConstraint(_in("status", RUN_STATUSES), name="status"),
+        Index("ix_crawl_runs_site_started", "site_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    settings: Mapped[dict[str, Any]]
+    stats: Mapped[dict[str, Any]]
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class Page(Base):
+    """A URL of a site, shared by every run that visits it (so pages can be compared over time)."""
+
+    __tablename__ = "pages"
+    # Unique on a hash, not on the URL: PostgreSQL b-tree entries are capped at ~2.7 kB and
+    # government URLs with session tokens and query strings can be longer.
+    __table_args__ = (UniqueConstraint("site_id", "url_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    url: Mapped[str] = mapped_column(Text)
+    url_hash: Mapped[str] = mapped_column(String(64))  # sha256 hex of url
+
+
+class PageVisit(Base):
+    __tablename__ = "page_visits"
+    __table_args__ = (UniqueConstraint("run_id", "page_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), index=True)
+    depth: Mapped[int]
+    status: Mapped[str] = mapped_column(String(32))
+    status_code: Mapped[int | None]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    final_url: Mapped[str] = mapped_column(Text)
+    redirect_chain: Mapped[list[Any]]
+    content_type: Mapped[str] = mapped_column(Text, default="")
+    content_length: Mapped[int] = mapped_column(default=0)
+    content_hash: Mapped[str] = mapped_column(Text, default="", index=True)
+    fetch_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    render_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    render_reason: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(Text, default="")
+    headers: Mapped[dict[str, Any]]
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    page: Mapped[Page] = relationship(lazy="joined", innerjoin=True)
+
+
+class AuditResult(Base):
+    __tablename__ = "audit_results"
+    __table_args__ = (CheckConstraint(_in("outcome", OUTCOMES), name="outcome"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("page_visits.id", ondelete="CASCADE"), index=True)
+    # The URL the audit saw (usually the visit's final URL); kept so results round-trip exactly.
+    page_url: Mapped[str] = mapped_column(Text)
+    engine: Mapped[str] = mapped_column(Text)
+    engine_version: Mapped[str] = mapped_column(Text)
+    rule_id: Mapped[str] = mapped_column(Text, index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    wcag: Mapped[list[Any]]
+    is_wcag: Mapped[bool] = mapped_column(Boolean)
+    impact: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    help_url: Mapped[str] = mapped_column(Text, default="")
+    nodes: Mapped[list[Any]]  # [{selector, html, message}]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class Finding(Base):
+    __tablename__ = "findings"
+    __table_args__ = (Index("ix_findings_run_question", "run_id", "instrument", "question"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
+    rule_id: Mapped[str] = mapped_column(Text)
+    rule_version: Mapped[str] = mapped_column(Text)
+    instrument: Mapped[str] = mapped_column(Text)
+    question: Mapped[str] = mapped_column(Text)
+    value: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[list[Any]]  # [{url, selector, quote, language, depth}]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AnswerFinding(Base):
+    """Which findings an answer rests on, in the order the decider gave them."""
+
+    __tablename__ = "answer_findings"
+
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("suggested_answers.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Keyed by position, not finding: a decider may cite the same finding twice, and the answer
+    # must read back exactly as it was given.
+    position: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), index=True)
+
+
+class SuggestedAnswer(Base):
+    """Never updated: a later run adds a new row, so human decisions keep pointing at what they saw."""
+
+    __tablename__ = "suggested_answers"
+    __table_args__ = (
+        CheckConstraint(_in("outcome", OUTCOMES), name="outcome"),
+        Index("ix_suggested_answers_site_question", "site_id", "instrument", "edition", "question"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # No cascade from runs: answers may carry reviews, which must outlive any clean-up of crawl data.
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    instrument: Mapped[str] = mapped_column(Text)
+    edition: Mapped[str] = mapped_column(Text)
+    question: Mapped[str] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[float] = mapped_column(Float)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[list[Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(Text)
+    countries: Mapped[list[Any]]  # ISO3 codes the user may assess; empty = none
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Review(Base):
+    """Append-only (the migration installs triggers that refuse UPDATE and DELETE)."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint(_in("decision", DECISIONS), name="decision"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("suggested_answers.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # the role the user acted in at the time
+    decision: Mapped[str] = mapped_column(String(16))
+    final_value: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+
+class AppendOnlyError(Exception):
+    """A review was about to be changed or deleted; reviews are an audit trail."""
+
+
+@event.listens_for(Review, "before_update")
+@event.listens_for(Review, "before_delete")
+def _refuse_review_change(_mapper: Any, _connection: Any, target: Review) -> None:
+    # The database triggers catch raw SQL too; this catches ORM code before it reaches them.
+    raise AppendOnlyError(f"review {target.id} is append-only")

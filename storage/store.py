@@ -1,0 +1,435 @@
+"""The repository: every read and write govaudit makes to its database goes through `Store`.
+
+Each method is one short transaction and returns ids or frozen records, never ORM objects, so
+callers cannot hold a session (and, on SQLite, the write lock) longer than the method runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from audits.result import AuditResult
+from crawler.site import SiteConfig
+from crawler.snapshot import PageSnapshot
+from rules.findings import Finding, SuggestedAnswer
+from storage import migrate, models
+from storage import records as rec
+from storage.engine import DEFAULT_URL, SQLITE_BEGIN, create_engine_for, normalise_url
+from storage.records import DuplicateVisit, ReviewRecord, RunRecord, SiteRecord
+
+FINISHED_STATUSES = ("completed", "failed")
+
+
+class Store:
+    """Repository over one database. Use as a context manager, or call `close()`.
+
+    >>> with Store("sqlite:///govaudit.db") as store:
+    ...     store.upgrade()
+    ...     site_id = store.ensure_site(cfg)
+    """
+
+    def __init__(self, url: str | URL = DEFAULT_URL, *, engine: Engine | None = None) -> None:
+        self.url = normalise_url(url) if engine is None else engine.url
+        self.engine = engine if engine is not None else create_engine_for(self.url)
+        self._owns_engine = engine is None
+        self._writer = sessionmaker(self.engine, expire_on_commit=False)
+        # Readers begin DEFERRED on SQLite: a read never needs the write lock, and taking it would
+        # stall the crawl's writers for as long as a report takes to load.
+        self._reader = sessionmaker(
+            self.engine.execution_options(**{SQLITE_BEGIN: "DEFERRED"}), expire_on_commit=False
+        )
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._owns_engine:
+            self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url.render_as_string(hide_password=True)!r})"
+
+    # --- transactions ----------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, *, readonly: bool = False) -> Iterator[Session]:
+        """A Session inside one transaction, committed on exit and rolled back on error.
+
+        On SQLite a writing transaction starts with BEGIN IMMEDIATE, so read-then-write work (claim
+        the next frontier row, then mark it) is serialised across processes instead of failing with
+        "database is locked". Pass `readonly=True` for pure reads.
+        """
+        factory = self._reader if readonly else self._writer
+        with factory() as session, session.begin():
+            yield session
+
+    def upgrade(self) -> None:
+        """Create or migrate the schema to the latest revision."""
+        migrate.upgrade(self.engine)
+
+    # --- registry and runs -----------------------------------------------------------------
+
+    def ensure_site(self, cfg: SiteConfig) -> int:
+        """Insert the site, or update the registered site of the same name; return its id."""
+        if cfg.country and (len(cfg.country) != 3 or not cfg.country.isalpha()):
+            raise ValueError(f"site {cfg.name!r}: country must be ISO 3166 alpha-3, not {cfg.country!r}")
+        values = rec.site_values(cfg)
+        now = models.utcnow()
+        with self.transaction() as session:
+            table = models.Site.__table__
+            stmt = _insert(session, table).values(**values, created_at=now, updated_at=now)
+            # One statement, so two workers registering the same site cannot both insert.
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["name"],
+                set_={**{k: stmt.excluded[k] for k in values if k != "name"}, "updated_at": now},
+            ).returning(table.c.id)
+            return int(session.execute(stmt).scalar_one())
+
+    def site(self, name: str) -> SiteRecord | None:
+        with self.transaction(readonly=True) as session:
+            row = session.scalars(select(models.Site).where(models.Site.name == name)).one_or_none()
+            return rec.site_record(row) if row else None
+
+    def start_run(self, site_id: int, settings: Mapping[str, Any]) -> int:
+        with self.transaction() as session:
+            run = models.CrawlRun(
+                site_id=site_id, status="running", settings=dict(settings), stats={}, error=""
+            )
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any], error: str = "") -> None:
+        """Close a running run as completed or failed. A run is finished once."""
+        if status not in FINISHED_STATUSES:
+            raise ValueError(f"a run finishes as one of {FINISHED_STATUSES}, not {status!r}")
+        with self.transaction() as session:
+            result = session.execute(
+                update(models.CrawlRun)
+                .where(models.CrawlRun.id == run_id, models.CrawlRun.status == "running")
+                .values(status=status, stats=dict(stats), error=error, finished_at=models.utcnow())
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                run = session.get(models.CrawlRun, run_id)
+                if run is None:
+                    raise LookupError(f"no run {run_id}")
+                raise ValueError(f"run {run_id} is already {run.status}")
+
+    def latest_run_id(self, site_name: str, status: str | None = None) -> int | None:
+        """The most recently started run of the site (optionally only runs with `status`)."""
+        stmt = (
+            select(models.CrawlRun.id)
+            .join(models.Site, models.Site.id == models.CrawlRun.site_id)
+            .where(models.Site.name == site_name)
+            .order_by(models.CrawlRun.started_at.desc(), models.CrawlRun.id.desc())
+            .limit(1)
+        )
+        if status is not None:
+            stmt = stmt.where(models.CrawlRun.status == status)
+        with self.transaction(readonly=True) as session:
+            return session.scalars(stmt).first()
+
+    # --- crawl output ----------------------------------------------------------------------
+
+    def record_visit(self, run_id: int, site_id: int, snap: PageSnapshot) -> int:
+        """Store one fetched page of a run; raise DuplicateVisit if the run already has it."""
+        url = snap.requested_url
+        with self.transaction() as session:
+            _check_run_site(session, run_id, site_id)
+            pages = models.Page.__table__
+            stmt = _insert(session, pages).values(site_id=site_id, url=url, url_hash=_url_hash(url))
+            # DO UPDATE (a no-op) rather than DO NOTHING, so that RETURNING yields the existing id.
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["site_id", "url_hash"], set_={"url": stmt.excluded.url}
+            ).returning(pages.c.id)
+            page_id = int(session.execute(stmt).scalar_one())
+            visit = models.PageVisit(
+                run_id=run_id,
+                page_id=page_id,
+                depth=snap.depth,
+                status=str(snap.status),
+                status_code=snap.status_code,
+                reason=snap.reason,
+                final_url=snap.final_url,
+                redirect_chain=list(snap.redirect_chain),
+                content_type=snap.content_type,
+                content_length=snap.content_length,
+                content_hash=snap.content_hash,
+                fetch_ms=snap.fetch_ms,
+                render_ms=snap.render_ms,
+                render_reason=snap.render_reason,
+                title=snap.title,
+                language=snap.language,
+                headers=dict(snap.headers),
+            )
+            session.add(visit)
+            try:
+                session.flush()
+            except IntegrityError as exc:
+                if _is_duplicate_visit(exc):
+                    raise DuplicateVisit(run_id, url) from exc
+                raise
+            return visit.id
+
+    def record_audit_results(self, visit_id: int, results: Sequence[AuditResult]) -> list[int]:
+        rows = [
+            models.AuditResult(
+                visit_id=visit_id,
+                page_url=r.page_url,
+                engine=r.engine,
+                engine_version=r.engine_version,
+                rule_id=r.rule_id,
+                outcome=str(r.outcome),
+                wcag=list(r.wcag),
+                is_wcag=r.is_wcag,
+                impact=r.impact,
+                description=r.description,
+                help_url=r.help_url,
+                nodes=rec.nodes_to_json(r.nodes),
+                reason=r.reason,
+                fingerprint=r.fingerprint(r.nodes[0] if r.nodes else None),
+            )
+            for r in results
+        ]
+        with self.transaction() as session:
+            session.add_all(rows)
+            session.flush()
+            return [row.id for row in rows]
+
+    def record_findings(self, run_id: int, findings: Sequence[Finding]) -> list[int]:
+        rows = [rec.finding_row(run_id, f) for f in findings]
+        with self.transaction() as session:
+            session.add_all(rows)
+            session.flush()
+            return [row.id for row in rows]
+
+    def record_answers(self, run_id: int, site_id: int, answers: Sequence[SuggestedAnswer]) -> list[int]:
+        """Store suggested answers with the findings behind them; return the answer ids.
+
+        A finding identical to one already stored for this run (by `record_findings` or an earlier
+        answer) is linked rather than stored again, so a run's findings are not double-counted.
+        """
+        with self.transaction() as session:
+            _check_run_site(session, run_id, site_id)
+            known = _known_findings(session, run_id, [f for a in answers for f in a.findings])
+            ids: list[int] = []
+            for answer in answers:
+                finding_ids: list[int] = []
+                for finding in answer.findings:
+                    if finding not in known:
+                        row = rec.finding_row(run_id, finding)
+                        session.add(row)
+                        session.flush()
+                        known[finding] = row.id
+                    finding_ids.append(known[finding])
+                row = models.SuggestedAnswer(
+                    run_id=run_id,
+                    site_id=site_id,
+                    instrument=answer.instrument,
+                    edition=answer.edition,
+                    question=answer.question,
+                    value=answer.value,
+                    outcome=str(answer.outcome),
+                    confidence=answer.confidence,
+                    rationale=answer.rationale,
+                    evidence=rec.evidence_to_json(answer.evidence),
+                )
+                session.add(row)
+                session.flush()
+                session.add_all(
+                    models.AnswerFinding(answer_id=row.id, position=i, finding_id=fid)
+                    for i, fid in enumerate(finding_ids)
+                )
+                ids.append(row.id)
+            return ids
+
+    # --- people and decisions --------------------------------------------------------------
+
+    def add_user(self, name: str, role: str, password_hash: str, countries: Sequence[str] = ()) -> int:
+        if role not in models.ROLES:
+            raise ValueError(f"role must be one of {models.ROLES}, not {role!r}")
+        with self.transaction() as session:
+            user = models.User(name=name, role=role, password_hash=password_hash, countries=list(countries))
+            session.add(user)
+            session.flush()
+            return user.id
+
+    def add_review(
+        self,
+        answer_id: int,
+        user_id: int,
+        role: str,
+        decision: str,
+        final_value: str | None = None,
+        comment: str = "",
+    ) -> int:
+        """Append a human decision on a suggested answer. There is no way to edit or delete one:
+        a change of mind is a new review, and the latest review is the one that counts.
+
+        `accept` without a final value takes the suggested value; `override` needs a final value.
+        """
+        if decision not in models.DECISIONS:
+            raise ValueError(f"decision must be one of {models.DECISIONS}, not {decision!r}")
+        if role not in models.ROLES:
+            raise ValueError(f"role must be one of {models.ROLES}, not {role!r}")
+        if decision == "override" and final_value is None:
+            raise ValueError("an override needs a final value")
+        with self.transaction() as session:
+            answer = session.get(models.SuggestedAnswer, answer_id)
+            if answer is None:
+                raise LookupError(f"no suggested answer {answer_id}")
+            user = session.get(models.User, user_id)
+            if user is None:
+                raise LookupError(f"no user {user_id}")
+            if role != user.role and user.role != "admin":
+                raise PermissionError(f"user {user.name!r} is a {user.role}, cannot review as {role}")
+            if decision == "accept" and final_value is None:
+                final_value = answer.value
+            review = models.Review(
+                answer_id=answer_id,
+                user_id=user_id,
+                role=role,
+                decision=decision,
+                final_value=final_value,
+                comment=comment,
+            )
+            session.add(review)
+            session.flush()
+            return review.id
+
+    def reviews_for(self, answer_id: int) -> list[ReviewRecord]:
+        """Reviews of one answer, oldest first."""
+        with self.transaction(readonly=True) as session:
+            rows = session.scalars(
+                select(models.Review)
+                .where(models.Review.answer_id == answer_id)
+                .order_by(models.Review.created_at, models.Review.id)
+            )
+            return [rec.review_record(r) for r in rows]
+
+    # --- reading a run back ----------------------------------------------------------------
+
+    def load_run(self, run_id: int) -> RunRecord:
+        """Everything a run produced, in insertion order, as detached records."""
+        with self.transaction(readonly=True) as session:
+            run = session.get(models.CrawlRun, run_id)
+            if run is None:
+                raise LookupError(f"no run {run_id}")
+            site = session.get_one(models.Site, run.site_id)
+
+            visits = session.scalars(
+                select(models.PageVisit)
+                .where(models.PageVisit.run_id == run_id)
+                .order_by(models.PageVisit.id)
+            ).all()
+            audits: dict[int, list[models.AuditResult]] = defaultdict(list)
+            for audit in session.scalars(
+                select(models.AuditResult)
+                .join(models.PageVisit, models.PageVisit.id == models.AuditResult.visit_id)
+                .where(models.PageVisit.run_id == run_id)
+                .order_by(models.AuditResult.id)
+            ):
+                audits[audit.visit_id].append(audit)
+
+            findings = {
+                f.id: f
+                for f in session.scalars(
+                    select(models.Finding).where(models.Finding.run_id == run_id).order_by(models.Finding.id)
+                )
+            }
+            answers = session.scalars(
+                select(models.SuggestedAnswer)
+                .where(models.SuggestedAnswer.run_id == run_id)
+                .order_by(models.SuggestedAnswer.id)
+            ).all()
+            answer_ids = [a.id for a in answers]
+            links: dict[int, list[models.Finding]] = defaultdict(list)
+            for link in session.scalars(
+                select(models.AnswerFinding)
+                .where(models.AnswerFinding.answer_id.in_(answer_ids))
+                .order_by(models.AnswerFinding.answer_id, models.AnswerFinding.position)
+            ):
+                links[link.answer_id].append(findings[link.finding_id])
+            reviews: dict[int, list[models.Review]] = defaultdict(list)
+            for review in session.scalars(
+                select(models.Review)
+                .where(models.Review.answer_id.in_(answer_ids))
+                .order_by(models.Review.created_at, models.Review.id)
+            ):
+                reviews[review.answer_id].append(review)
+
+            return RunRecord(
+                id=run.id,
+                site=rec.site_record(site),
+                status=run.status,
+                started_at=run.started_at,
+                finished_at=run.finished_at,
+                settings=dict(run.settings),
+                stats=dict(run.stats),
+                error=run.error,
+                visits=tuple(rec.visit_record(v, audits.get(v.id, ())) for v in visits),
+                findings=tuple(rec.FindingRecord(f.id, rec.finding(f)) for f in findings.values()),
+                answers=tuple(rec.answer_record(a, links[a.id], reviews[a.id]) for a in answers),
+            )
+
+
+def _insert(session: Session, table: Any) -> Any:
+    """INSERT with the dialect's ON CONFLICT support (both backends spell it the same way)."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"storage supports SQLite and PostgreSQL, not {name}")
+
+
+def _url_hash(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()
+
+
+def _is_duplicate_visit(exc: IntegrityError) -> bool:
+    # PostgreSQL names the constraint; SQLite names the columns.
+    message = str(exc.orig)
+    return "uq_page_visits_run_id_page_id" in message or "page_visits.run_id, page_visits.page_id" in message
+
+
+def _check_run_site(session: Session, run_id: int, site_id: int) -> None:
+    # Guards against a pipeline mixing up ids: a page or answer filed under the wrong site would
+    # silently corrupt another country's results.
+    run_site = session.scalar(select(models.CrawlRun.site_id).where(models.CrawlRun.id == run_id))
+    if run_site is None:
+        raise LookupError(f"no run {run_id}")
+    if run_site != site_id:
+        raise ValueError(f"run {run_id} belongs to site {run_site}, not {site_id}")
+
+
+def _known_findings(session: Session, run_id: int, wanted: Sequence[Finding]) -> dict[Finding, int]:
+    """Ids of this run's stored findings equal to any of `wanted` (first stored wins)."""
+    if not wanted:
+        return {}
+    questions = {f.question for f in wanted}
+    rows = session.scalars(
+        select(models.Finding)
+        .where(models.Finding.run_id == run_id, models.Finding.question.in_(questions))
+        .order_by(models.Finding.id)
+    )
+    known: dict[Finding, int] = {}
+    for row in rows:
+        known.setdefault(rec.finding(row), row.id)
+    return known
