@@ -10,6 +10,7 @@ import yaml
 
 from crawler.site import SiteKind
 from rules.findings import Finding
+from rules.lexicon import Lexicons
 from rules.module import Observation, PageView, RuleModule, SiteView
 
 ENTRY_POINT_GROUP = "govaudit.rules"
@@ -67,10 +68,10 @@ class RuleEngine:
         self.modules = [m for m in modules if any(i in m.informs for i in instruments)]
         self.instruments = tuple(instruments)
 
-    def check_page(self, page: PageView, site: SiteView) -> list[Finding]:
+    def check_page(self, page: PageView, lexicons: Lexicons) -> list[Finding]:
         findings = []
         for module in self.modules:
-            findings += fan_out(module, module.check_page(page, site.lexicons), self.instruments)
+            findings += fan_out(module, module.check_page(page, lexicons), self.instruments)
         return findings
 
     async def check_site(self, site: SiteView) -> list[Finding]:

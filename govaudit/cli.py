@@ -1,0 +1,171 @@
+"""The `govaudit` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from audits.axe import AxeNotFound
+from crawler.render import BrowserNotFound
+from crawler.site import SiteConfig, SiteKind
+from crawler.urls import BadURL, check_start_url
+from govaudit.pipeline import RunOutcome, SiteUnreachable, assess_site
+from govaudit.settings import Settings
+from reports import build_report, write_reports
+from storage import Store
+
+app = typer.Typer(
+    help="Crawl government portals, audit accessibility, pre-fill the UN E-Government Survey.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console(stderr=True)
+out = Console()
+
+EXIT_BAD_INPUT = 2
+EXIT_UNREACHABLE = 3
+EXIT_NO_BROWSER = 4
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+def _run(site: SiteConfig, settings: Settings, out_dir: Path, quiet: bool = False) -> dict:
+    """Assess one site with a progress bar, write its reports, return the report structure."""
+    with Store(settings.database_url) as store:
+        store.upgrade()
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=quiet,
+            transient=True,
+        ) as progress:
+            task = progress.add_task(f"{site.name}: crawl + audit", total=None)
+
+            def on_progress(done: int, queued: int) -> None:
+                progress.update(task, completed=done, total=queued)
+
+            try:
+                outcome: RunOutcome = asyncio.run(assess_site(site, store, settings, on_progress=on_progress))
+            except BrowserNotFound as exc:
+                raise _fail(str(exc), EXIT_NO_BROWSER) from None
+            except AxeNotFound as exc:
+                raise _fail(str(exc), EXIT_NO_BROWSER) from None
+            except SiteUnreachable as exc:
+                raise _fail(f"could not fetch the start page: {exc}", EXIT_UNREACHABLE) from None
+        report = build_report(store.load_run(outcome.run_id))
+    paths = write_reports(report, out_dir)
+    if not quiet:
+        _print_summary(report, paths)
+    return report
+
+
+def _print_summary(report: dict, paths: dict[str, Path]) -> None:
+    summary = report["summary"]
+    out.print(
+        f"[bold]{report['site']['name']}[/]: {summary['pages_crawled']} pages, "
+        f"{summary['wcag_failures']} WCAG failures in {summary['issues']} distinct issues "
+        f"on {summary['pages_with_failures']} pages; run {report['run']['id']}"
+    )
+    table = Table("question", "suggestion", "outcome", "confidence", "evidence", title="Suggested answers")
+    for answer in report["answers"]:
+        if answer["outcome"] == "not_tested":
+            continue
+        evidence = answer["evidence"][0]["url"] if answer["evidence"] else ""
+        table.add_row(
+            f"{answer['instrument']} #{answer['question']} {answer['title']}",
+            str(answer["value"]),
+            answer["outcome"],
+            f"{answer['confidence']:.2f}",
+            evidence,
+        )
+    out.print(table)
+    untested = sum(1 for a in report["answers"] if a["outcome"] == "not_tested")
+    out.print(f"{untested} more questions are not tested automatically (listed in the report).")
+    out.print(f"Reports: {paths['html']}  {paths['json']}")
+
+
+@app.command()
+def audit(
+    url: Annotated[str, typer.Argument(help="Start URL, e.g. https://www.gov.example/")],
+    max_pages: Annotated[int, typer.Option(min=1, help="Stop after this many pages.")] = 200,
+    max_depth: Annotated[int, typer.Option(min=0, help="Clicks from the start page.")] = 6,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.html and report.json.")] = Path(
+        "out/audit"
+    ),
+    country: Annotated[str, typer.Option(help="ISO 3166 alpha-3 code of the country.")] = "",
+    kind: Annotated[SiteKind, typer.Option(help="What kind of site this is.")] = SiteKind.NATIONAL_PORTAL,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
+) -> None:
+    """Crawl and audit one site: accessibility plus suggested survey answers."""
+    try:
+        start = check_start_url(url)
+    except BadURL as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    site = SiteConfig(
+        name=start,
+        start_urls=(start,),
+        country=country.upper(),
+        kind=kind,
+        max_pages=max_pages,
+        max_depth=max_depth,
+    )
+    _run(site, Settings.from_env(), out_dir, quiet)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("out/demo"),
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
+) -> None:
+    """Serve the bundled demo portals on 127.0.0.1, assess them and write their reports."""
+    from govaudit.demo.server import DemoServer
+
+    settings = Settings.from_env()
+    with DemoServer.national() as national, DemoServer.city() as city:
+        for server, name, kind, sub in (
+            (national, "Valdoria national portal (demo)", SiteKind.NATIONAL_PORTAL, ""),
+            (city, "Valdoria capital city portal (demo)", SiteKind.CITY_PORTAL, "city"),
+        ):
+            site = SiteConfig(
+                name=name,
+                start_urls=(server.base_url + "/",),
+                country="VLD",
+                kind=kind,
+                languages=("en", "fr"),
+                max_pages=300,
+            )
+            _run(site, settings, out_dir / sub if sub else out_dir, quiet)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database named by GOVAUDIT_DATABASE_URL (default sqlite:///govaudit.db)."""
+    settings = Settings.from_env()
+    with Store(settings.database_url) as store:
+        store.upgrade()
+    out.print(f"Database at {settings.database_url} is up to date.")
+
+
+@app.command("show")
+def show(report: Annotated[Path, typer.Argument(help="A report.json written by govaudit.")]) -> None:
+    """Print the summary of a report.json."""
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise _fail(f"cannot read {report}: {exc}", EXIT_BAD_INPUT) from None
+    out.print_json(data=data.get("summary", {}))
