@@ -19,12 +19,7 @@ class UnresolvableHost(Exception):
 def is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address)
     return not (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
+        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from crawler.fetch import Fetcher, FetchResult
 from crawler.language import detect_language
 from crawler.parse import ParsedPage, parse_html
-from crawler.render import PageInspector, Renderer
+from crawler.render import PageInspector, Renderer, ServedDocument
 from crawler.robots import RobotsCache
 from crawler.site import SiteConfig
 from crawler.snapshot import PageSnapshot, ScanStatus
@@ -141,9 +141,7 @@ class Crawler:
             referrer=request.referrer,
         )
         if self.settings.respect_robots and not await self.robots.allowed(request.url):
-            return CrawledPage(
-                replace(base, status=ScanStatus.ROBOTS_DENIED, reason="disallowed by robots.txt")
-            )
+            return CrawledPage(replace(base, status=ScanStatus.ROBOTS_DENIED, reason="disallowed by robots.txt"))
         rules = await self.robots.rules_for(request.url)
         delay = max(self.settings.min_host_delay_s, rules.crawl_delay(self.robots.user_agent_token) or 0.0)
         await self._throttle.wait(host_of(request.url), delay)
@@ -153,7 +151,8 @@ class Crawler:
         if snapshot.ok and snapshot.is_html:
             parsed = parse_html(snapshot.html, snapshot.final_url)
             if self.renderer is not None and self.settings.render is RenderMode.ALWAYS:
-                snapshot, parsed, inspections = await self._render(snapshot, parsed)
+                served = ServedDocument(fetched.status_code or 200, fetched.headers, fetched.body)
+                snapshot, parsed, inspections = await self._render(snapshot, parsed, served)
             snapshot = self._with_parsed(snapshot, parsed)
             if in_scope(snapshot.final_url, self.site.scope_hosts) and request.depth < self.site.max_depth:
                 for link in snapshot.fetchable_links:
@@ -173,10 +172,10 @@ class Crawler:
         return snapshot
 
     async def _render(
-        self, snapshot: PageSnapshot, parsed: ParsedPage
+        self, snapshot: PageSnapshot, parsed: ParsedPage, served: ServedDocument
     ) -> tuple[PageSnapshot, ParsedPage, dict[str, Sequence[Any]]]:
         assert self.renderer is not None
-        outcome = await self.renderer.render(snapshot.final_url, self.inspectors)
+        outcome = await self.renderer.render(snapshot.final_url, self.inspectors, served)
         snapshot = replace(
             snapshot,
             render_ms=outcome.render_ms,

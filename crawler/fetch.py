@@ -12,9 +12,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost
 from crawler.snapshot import ScanStatus
 
-DEFAULT_USER_AGENT = (
-    "govaudit/0.1 (+https://github.com/govaudit/govaudit; accessibility and e-government survey)"
-)
+DEFAULT_USER_AGENT = "govaudit/0.1 (+https://github.com/govaudit/govaudit; accessibility and e-government survey)"
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 
 
@@ -77,18 +75,14 @@ class Fetcher:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    async def fetch(
-        self, url: str, *, method: str = "GET", headers: dict[str, str] | None = None
-    ) -> FetchResult:
+    async def fetch(self, url: str, *, method: str = "GET", headers: dict[str, str] | None = None) -> FetchResult:
         started = time.perf_counter()
         chain: list[str] = []
         current = url
         try:
             for _ in range(self.settings.max_redirects + 1):
                 parts = urlsplit(current)
-                await self.guard.check(
-                    parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
-                )
+                await self.guard.check(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
                 response_headers, code, body, reason = await self._one_request(method, current, headers)
                 if code in REDIRECT_CODES and "location" in response_headers:
                     chain.append(current)

@@ -85,9 +85,7 @@ def _form(node: LexborNode, base_url: str, tree: LexborHTMLParser) -> FormSnapsh
     fields = []
     for field in node.css("input, select, textarea"):
         kind = field.tag if field.tag != "input" else (field.attributes.get("type") or "text").lower()
-        fields.append(
-            FormField(name=field.attributes.get("name") or "", type=kind, label=_label(field, tree))
-        )
+        fields.append(FormField(name=field.attributes.get("name") or "", type=kind, label=_label(field, tree)))
     action = node.attributes.get("action") or ""
     return FormSnapshot(
         action=absolutize(action, base_url) or base_url if action else base_url,

@@ -36,6 +36,34 @@ _WAIT_DOM_QUIET = """([quiet, cap]) => new Promise(resolve => {
 _OVERFLOW = "() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
 
 
+# httpx has already decoded the body: these headers would describe the wire form, not it.
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding", "connection"})
+
+
+@dataclass(frozen=True, slots=True)
+class ServedDocument:
+    """The response the crawler fetched, replayed to the browser for the main document."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def _fulfil_once(served: ServedDocument) -> Any:
+    used = False
+
+    async def handler(route: Route) -> None:
+        nonlocal used
+        if used or not route.request.is_navigation_request():
+            await route.fallback()
+            return
+        used = True
+        headers = {k: v for k, v in served.headers.items() if k.lower() not in _WIRE_HEADERS}
+        await route.fulfill(status=served.status, headers=headers, body=served.body)
+
+    return handler
+
+
 class BrowserNotFound(RuntimeError):
     """No Chromium at the configured path; the message says how to get one."""
 
@@ -100,6 +128,7 @@ class Renderer:
         self._browser: Browser | None = None
         self._contexts: asyncio.Queue[tuple[BrowserContext, int]] = asyncio.Queue()
         self._blocked_hosts = blocked_hosts()
+        self._own_pages: set[Page] = set()
 
     async def __aenter__(self) -> Renderer:
         if not Path(self.settings.executable).is_file():
@@ -151,9 +180,15 @@ class Renderer:
             await route.continue_()
             return
         host = (parts.hostname or "").lower()
-        frame_host = ""
-        with contextlib.suppress(PlaywrightError):
-            frame_host = (urlsplit(request.frame.url).hostname or "").lower()
+        try:
+            frame = request.frame
+        except PlaywrightError:  # a pop-up's first request comes before its frame exists
+            frame = None
+        if request.is_navigation_request() and (frame is None or frame.page not in self._own_pages):
+            # A pop-up the page opened: never part of the crawl, so it sends nothing.
+            await route.abort("blockedbyclient")
+            return
+        frame_host = (urlsplit(frame.url).hostname or "").lower() if frame is not None else ""
         third_party = bool(frame_host) and host != frame_host
         if (
             self.settings.block_third_party
@@ -172,10 +207,14 @@ class Renderer:
             return
         await route.continue_()
 
-    async def render(self, url: str, inspectors: Sequence[PageInspector] = ()) -> RenderOutcome:
+    async def render(
+        self, url: str, inspectors: Sequence[PageInspector] = (), served: ServedDocument | None = None
+    ) -> RenderOutcome:
+        """Render `url`. With `served`, the browser gets the document the crawler already
+        fetched instead of requesting it again: each page is fetched once."""
         context, used = await self._contexts.get()
         try:
-            return await self._render_in(context, url, inspectors)
+            return await self._render_in(context, url, inspectors, served)
         finally:
             used += 1
             if used >= self.settings.pages_per_context:
@@ -185,10 +224,13 @@ class Renderer:
             self._contexts.put_nowait((context, used))
 
     async def _render_in(
-        self, context: BrowserContext, url: str, inspectors: Sequence[PageInspector]
+        self, context: BrowserContext, url: str, inspectors: Sequence[PageInspector], served: ServedDocument | None
     ) -> RenderOutcome:
         started = time.perf_counter()
         page = await context.new_page()
+        self._own_pages.add(page)
+        if served is not None:
+            await page.route(lambda u: u == url, _fulfil_once(served))
         page.on("dialog", lambda dialog: asyncio.ensure_future(_dismiss(dialog)))
         # Pop-ups opened by a page are closed at once: they are never part of the crawl.
         page.on("popup", lambda popup: asyncio.ensure_future(_close_popup(popup)))
@@ -212,6 +254,7 @@ class Renderer:
             outcome.error = f"render failed: {str(exc).splitlines()[0]}"
         finally:
             outcome.render_ms = outcome.render_ms or (time.perf_counter() - started) * 1000
+            self._own_pages.discard(page)
             with contextlib.suppress(PlaywrightError):
                 await page.close()
         return outcome

@@ -1,0 +1,28 @@
+"""Shared fixtures. Tests reach only 127.0.0.1; the crawler is told so explicitly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.render import chromium_path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = chromium_path()
+    if not Path(path).is_file():
+        pytest.skip(f"no Chromium at {path}: run `make setup` (apt-get install chromium) or set GOVAUDIT_CHROMIUM")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_corpora() -> Path:
+    path = SHARED / "corpora"
+    if not path.is_dir():
+        pytest.skip(f"third-party corpora not found at {path}")
+    return path

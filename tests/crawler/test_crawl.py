@@ -1,0 +1,139 @@
+"""The crawl in a real headless Chromium against pages served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from crawler.addresses import AddressGuard
+from crawler.crawl import CrawledPage, Crawler, CrawlSettings, RenderMode
+from crawler.fetch import Fetcher
+from crawler.render import Renderer, RenderSettings
+from crawler.robots import RobotsCache
+from crawler.site import SiteConfig
+from crawler.snapshot import ScanStatus
+from tests.localserver import LocalServer, Response, page
+
+pytestmark = pytest.mark.browser
+
+JS_LINK = """<div id="later"></div><script>
+setTimeout(() => { document.getElementById('later').innerHTML = '<a href="/from-js">Made by JS</a>'; }, 150);
+</script>"""
+
+
+def site_routes() -> dict[str, Response]:
+    return {
+        "/robots.txt": Response("User-agent: *\nDisallow: /private/\n", headers={"Content-Type": "text/plain"}),
+        "/": page(
+            "Home",
+            '<a href="/a">A</a> <a href="/a?">A again</a> <a href="/b#part">B</a> '
+            '<a href="/private/x">Private</a> <a href="/alerts">Alerts</a> '
+            '<a href="/account">Account</a> <a href="https://elsewhere.example/">Out</a>' + JS_LINK,
+        ),
+        "/a": page("A", '<a href="/">Home</a> <a href="/b">B</a>'),
+        "/b": page("B", '<a href="/deep">Deeper</a>'),
+        "/deep": page("Deep", "<p>end</p>"),
+        "/from-js": page("Only via JS", "<p>found through the rendered DOM</p>"),
+        "/private/x": page("Private", "<p>never fetched</p>"),
+        "/alerts": page(
+            "Alerts",
+            "<script>for (let i = 0; i < 50; i++) { alert(i); confirm(i); }"
+            "window.open('/a');</script><p>still here</p>",
+        ),
+        "/account": Response(status=302, headers={"Location": "/login"}),
+        "/login": page(
+            "Sign in",
+            '<form method="post"><label for="u">User</label><input id="u" name="u">'
+            '<label for="p">Password</label><input id="p" type="password" name="p"></form>',
+        ),
+    }
+
+
+class CountingInspector:
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    async def inspect(self, page: Any, url: str) -> Sequence[str]:
+        self.urls.append(url)
+        return [await page.title()]
+
+
+def crawl(
+    server: LocalServer,
+    chromium: str,
+    *,
+    render: RenderMode = RenderMode.ALWAYS,
+    max_pages: int = 50,
+    inspector: CountingInspector | None = None,
+) -> list[CrawledPage]:
+    site = SiteConfig(name="t", start_urls=(server.url("/"),), max_pages=max_pages)
+    guard = AddressGuard(allowed_hosts=site.scope_hosts)
+
+    async def go() -> list[CrawledPage]:
+        async with Fetcher(guard) as fetcher, Renderer(guard, RenderSettings(executable=chromium)) as renderer:
+            crawler = Crawler(
+                site,
+                fetcher,
+                RobotsCache(fetcher),
+                renderer,
+                [inspector] if inspector else [],
+                CrawlSettings(render=render),
+            )
+            return [p async for p in crawler.crawl()]
+
+    return asyncio.run(asyncio.wait_for(go(), 120))
+
+
+def test_crawl_fetches_each_page_once_and_renders_js_links(chromium: str) -> None:
+    inspector = CountingInspector()
+    with LocalServer(site_routes()) as server:
+        pages = crawl(server, chromium, inspector=inspector)
+        by_path = {p.snapshot.requested_url.removeprefix(server.base_url): p.snapshot for p in pages}
+        hits = dict(server.hits)
+    # /a and /a? are one page; /b#part is /b; the JS-inserted link was followed.
+    assert hits["/a"] == 1 and hits["/b"] == 1 and hits["/from-js"] == 1
+    assert by_path["/from-js"].depth == 1 and by_path["/deep"].depth == 2
+    assert by_path["/from-js"].rendered and "rendered DOM" in by_path["/from-js"].text
+    # robots.txt is obeyed: the page is recorded, never requested.
+    assert by_path["/private/x"].status is ScanStatus.ROBOTS_DENIED and "/private/x" not in hits
+    # Off-site links are not followed.
+    assert not any("elsewhere.example" in url for url in by_path)
+    # Dialog and pop-up storms neither hang nor break the render.
+    assert by_path["/alerts"].ok and "still here" in by_path["/alerts"].text
+    # A redirect to a password form is a login wall.
+    assert by_path["/account"].status is ScanStatus.LOGIN_WALL
+    # Inspectors ran once on every rendered page and their results came back with the page.
+    assert sorted(inspector.urls) == sorted({p.snapshot.final_url for p in pages if p.snapshot.rendered})
+    assert next(p for p in pages if p.snapshot.requested_url.endswith("/deep")).inspections["counting"] == ["Deep"]
+
+
+def test_without_rendering_js_links_stay_unknown(chromium: str) -> None:
+    with LocalServer(site_routes()) as server:
+        pages = crawl(server, chromium, render=RenderMode.NEVER)
+        assert "/from-js" not in server.hits
+    assert all(not p.snapshot.rendered for p in pages)
+
+
+def test_page_budget_is_respected(chromium: str) -> None:
+    with LocalServer(site_routes()) as server:
+        pages = crawl(server, chromium, max_pages=3)
+    assert len(pages) == 3
+    assert pages[0].snapshot.depth == 0
+
+
+def test_no_chromium_left_behind(chromium: str) -> None:
+    import subprocess
+
+    def count() -> int:
+        out = subprocess.run(["pgrep", "-fc", "chromium.*--headless"], capture_output=True, text=True)
+        return int(out.stdout.strip() or 0)
+
+    before = count()
+    with LocalServer(site_routes()) as server:
+        crawl(server, chromium, max_pages=2)
+    assert count() <= before

@@ -1,0 +1,101 @@
+import asyncio
+
+from crawler.addresses import AddressGuard
+from crawler.fetch import Fetcher, FetchResult, FetchSettings
+from crawler.snapshot import ScanStatus
+from tests.localserver import LocalServer, Response
+
+
+def fetch(server: LocalServer, path: str, **settings: object) -> FetchResult:
+    guard = AddressGuard(allowed_hosts=frozenset({"127.0.0.1"}))
+
+    async def go() -> FetchResult:
+        async with Fetcher(guard, FetchSettings(**settings)) as fetcher:  # type: ignore[arg-type]
+            return await fetcher.fetch(server.url(path))
+
+    return asyncio.run(go())
+
+
+def test_redirect_chain_and_final_url_are_recorded() -> None:
+    routes = {
+        "/old": Response(status=301, headers={"Location": "/new"}),
+        "/new": Response(status=302, headers={"Location": "/final"}),
+        "/final": Response("<p>here</p>"),
+    }
+    with LocalServer(routes) as server:
+        result = fetch(server, "/old")
+    assert result.status is ScanStatus.OK
+    assert result.final_url == server.url("/final")
+    assert result.redirect_chain == (server.url("/old"), server.url("/new"))
+
+
+def test_redirect_loop_ends_with_its_status() -> None:
+    routes = {
+        "/a": Response(status=302, headers={"Location": "/b"}),
+        "/b": Response(status=302, headers={"Location": "/a"}),
+    }
+    with LocalServer(routes) as server:
+        result = fetch(server, "/a")
+    assert result.status is ScanStatus.REDIRECT_LOOP
+    assert "/a" in result.reason
+
+
+def test_redirect_into_a_non_allowed_private_address_is_blocked_before_sending() -> None:
+    # The start host 127.0.0.1 is allowed; "localhost" resolves to loopback and is not.
+    with LocalServer({}) as target:
+        routes = {
+            "/go": Response(status=302, headers={"Location": target.url("/secret").replace("127.0.0.1", "localhost")})
+        }
+        with LocalServer(routes) as server:
+            result = fetch(server, "/go")
+        assert result.status is ScanStatus.BLOCKED_ADDRESS
+        assert target.hits == {}
+
+
+def test_body_over_the_limit_is_cut_and_flagged() -> None:
+    with LocalServer({"/big": Response("x" * 50_000)}) as server:
+        result = fetch(server, "/big", max_bytes=10_000)
+    assert result.status is ScanStatus.TOO_LARGE
+    assert len(result.body) <= 10_000 + 65_536
+
+
+def test_http_errors_and_refusals_have_their_own_status() -> None:
+    routes = {"/forbidden": Response("no", status=403), "/broken": Response("oops", status=500)}
+    with LocalServer(routes) as server:
+        assert fetch(server, "/forbidden").status is ScanStatus.BLOCKED
+        assert fetch(server, "/broken").status is ScanStatus.HTTP_ERROR
+        assert fetch(server, "/missing").status_code == 404
+
+
+def test_a_closed_port_is_an_error_not_an_exception() -> None:
+    server = LocalServer({})
+    port = server.base_url  # never started: nothing listens there
+    server._httpd.server_close()
+    guard = AddressGuard(allow_private=True)
+
+    async def go() -> FetchResult:
+        async with Fetcher(guard, FetchSettings(retries=0)) as fetcher:
+            return await fetcher.fetch(port + "/")
+
+    result = asyncio.run(go())
+    assert result.status is ScanStatus.ERROR
+    assert "Connect" in result.reason
+
+
+def test_declared_charset_is_honoured() -> None:
+    body = "<p>Président</p>".encode("iso-8859-1")
+    routes = {"/latin": Response(body, headers={"Content-Type": "text/html; charset=iso-8859-1"})}
+    with LocalServer(routes) as server:
+        assert "Président" in fetch(server, "/latin").text
+
+
+def test_user_agent_names_govaudit() -> None:
+    seen: list[str] = []
+
+    def record(handler) -> Response:  # type: ignore[no-untyped-def]
+        seen.append(handler.headers["User-Agent"])
+        return Response("ok")
+
+    with LocalServer({"/": record}) as server:
+        fetch(server, "/")
+    assert seen and seen[0].startswith("govaudit/") and "+http" in seen[0]
