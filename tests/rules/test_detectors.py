@@ -1,0 +1,134 @@
+"""Each detector on a page set where the feature is there and one where it is not."""
+
+from __future__ import annotations
+
+import asyncio
+
+from crawler.snapshot import PageSnapshot
+from rules.detectors.contact import ContactRule
+from rules.detectors.https import HttpsRule
+from rules.detectors.privacy import PrivacyRule
+from rules.detectors.responsive import ResponsiveRule
+from rules.detectors.search import NONSENSE, SearchRule
+from rules.detectors.sitemap import SitemapRule
+from rules.findings import ABSENT, PRESENT
+from rules.module import Observation, RuleModule, SiteView
+from tests.rules.helpers import BASE, doc, site_view, snap
+
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
+
+def run(rule: RuleModule, view: SiteView) -> Observation:
+    observations = list(asyncio.run(rule.check_site(view)))
+    assert len(observations) == 1
+    return observations[0]
+
+
+def home(body: str, lang: str = "en", **fields: object) -> PageSnapshot:
+    return snap("/", doc("Portal of the Republic", body, lang, VIEWPORT), depth=0, **fields)
+
+
+def test_contact_found_behind_a_contact_link() -> None:
+    contact = snap("/contact", doc("Contact", '<p>Call <a href="tel:+15550100">+1 555 0100</a></p>'))
+    obs = run(ContactRule(), site_view([home('<a href="/contact">Contact us</a>'), contact]))
+    assert obs.value == PRESENT and obs.confidence >= 0.9
+    assert obs.evidence[0].url == BASE + "/contact" and "+15550100" in obs.evidence[0].quote
+
+
+def test_contact_in_french() -> None:
+    contact = snap("/fr/contact", doc("Nous contacter", "<p>Écrivez à info@gouv.example</p>", "fr"))
+    obs = run(ContactRule(), site_view([home('<a href="/fr/contact">Contactez-nous</a>', "fr"), contact]))
+    assert obs.value == PRESENT and "info@gouv.example" in obs.evidence[0].quote
+
+
+def test_contact_absent() -> None:
+    obs = run(ContactRule(), site_view([home('<a href="/news">News</a>')]))
+    assert obs.value == ABSENT
+
+
+def test_contact_link_without_details_needs_review() -> None:
+    contact = snap("/contact", doc("Contact", "<p>Use the form below.</p>"))
+    obs = run(ContactRule(), site_view([home('<a href="/contact">Contact</a>'), contact]))
+    assert obs.value == PRESENT and obs.confidence < 0.7
+
+
+def test_privacy_statement_confirmed_by_its_page() -> None:
+    privacy = snap("/privacy", doc("Privacy notice", "<h1>Privacy notice</h1><p>We process personal data…</p>"))
+    obs = run(PrivacyRule(), site_view([home('<a href="/privacy">Privacy</a>'), privacy]))
+    assert obs.value == PRESENT and obs.confidence >= 0.9
+
+
+def test_privacy_absent() -> None:
+    assert run(PrivacyRule(), site_view([home('<a href="/about">About</a>')])).value == ABSENT
+
+
+def test_sitemap_page_needs_many_links() -> None:
+    links = "".join(f'<a href="/p{i}">Page {i}</a>' for i in range(20))
+    full = snap("/sitemap", doc("Site map", links))
+    obs = run(SitemapRule(), site_view([home('<a href="/sitemap">Site map</a>'), full]))
+    assert obs.value == PRESENT and obs.confidence >= 0.9
+    thin = snap("/sitemap", doc("Site map", '<a href="/p1">One</a>'))
+    assert run(SitemapRule(), site_view([home('<a href="/sitemap">Site map</a>'), thin])).confidence < 0.7
+
+
+def test_sitemap_xml_alone_is_not_a_page_for_people() -> None:
+    obs = run(SitemapRule(), site_view([home('<a href="/sitemap.xml">Sitemap</a>')]))
+    assert obs.value == ABSENT
+
+
+def test_https_from_the_final_url() -> None:
+    secure = home("", final_url="https://gov.example/", headers={"strict-transport-security": "max-age=1"})
+    obs = run(HttpsRule(), site_view([secure]))
+    assert obs.value == PRESENT and "HSTS" in obs.note
+    plain = home("", final_url="http://gov.example/")
+    assert run(HttpsRule(), site_view([plain])).value == ABSENT
+
+
+def test_responsive_needs_viewport_and_no_overflow() -> None:
+    fits = home("", measurements={"overflow_375": 0.0})
+    assert run(ResponsiveRule(), site_view([fits])).value == PRESENT
+    overflows = home("", measurements={"overflow_375": 400.0})
+    assert run(ResponsiveRule(), site_view([overflows])).value == ABSENT
+    no_meta = snap("/", doc("Home", ""), depth=0, measurements={"overflow_375": 0.0})
+    assert run(ResponsiveRule(), site_view([no_meta])).value == ABSENT
+
+
+def test_responsive_without_a_render_says_nothing() -> None:
+    assert list(asyncio.run(ResponsiveRule().check_site(site_view([home("")])))) == []
+
+
+SEARCH_FORM = '<form role="search" action="/search"><input type="search" name="q"></form>'
+
+
+def search_site(results_for_word: str) -> tuple[SiteView, list[str]]:
+    asked: list[str] = []
+    pages = [
+        home(SEARCH_FORM + '<a href="/health">Health services</a>'),
+        snap("/health", doc("Health services", "")),
+        snap("/tax", doc("Tax services", "")),
+    ]
+
+    async def fetch(url: str) -> PageSnapshot:
+        asked.append(url)
+        body = results_for_word if NONSENSE not in url else "<p>No results</p>"
+        return snap("/search", doc("Search", '<a href="/">Home</a>' + body))
+
+    return site_view(pages, fetch), asked
+
+
+def test_search_is_run_for_real_and_results_count() -> None:
+    view, asked = search_site('<a href="/health">Health services</a><a href="/tax">Tax services</a>')
+    obs = run(SearchRule(), view)
+    assert obs.value == PRESENT and obs.confidence >= 0.9
+    assert asked[0] == BASE + "/search?q=services"  # a word the site's titles use
+    assert any(NONSENSE in url for url in asked)
+
+
+def test_search_form_that_finds_nothing_goes_to_review() -> None:
+    view, _ = search_site("<p>No results</p>")
+    obs = run(SearchRule(), view)
+    assert obs.value == PRESENT and obs.confidence < 0.7
+
+
+def test_no_search_form_means_absent() -> None:
+    assert run(SearchRule(), site_view([home('<a href="/a">A</a>')])).value == ABSENT

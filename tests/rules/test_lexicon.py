@@ -1,0 +1,27 @@
+import pytest
+
+from rules.lexicon import LexiconError, Lexicons, available_languages, fold, load_lexicon
+
+
+def test_english_and_french_lexicons_exist() -> None:
+    assert {"en", "fr"} <= set(available_languages())
+
+
+def test_matching_ignores_case_and_accents_but_respects_words() -> None:
+    fr = load_lexicon("fr")
+    assert fr.matches("privacy", "POLITIQUE DE CONFIDENTIALITE") == "confidentialité"
+    assert fold("Déclaration") == "declaration"
+    en = load_lexicon("en")
+    assert en.matches("contact", "Contact us") is not None
+    assert en.matches("contact", "Contactless payments") is None  # a word, not a prefix
+
+
+def test_page_language_is_tried_first_then_the_others() -> None:
+    lexicons = Lexicons.load(["en", "fr"])
+    assert lexicons.matches("sitemap", "Plan du site", "en") == "plan du site"
+    assert lexicons.matches("sitemap", "Opening hours", "fr") is None
+
+
+def test_unknown_language_is_a_clear_error() -> None:
+    with pytest.raises(LexiconError, match="xx"):
+        load_lexicon("xx")
