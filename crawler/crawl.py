@@ -140,9 +140,12 @@ class Crawler:
             status=ScanStatus.OK,
             referrer=request.referrer,
         )
-        if self.settings.respect_robots and not await self.robots.allowed(request.url):
-            return CrawledPage(replace(base, status=ScanStatus.ROBOTS_DENIED, reason="disallowed by robots.txt"))
         rules = await self.robots.rules_for(request.url)
+        if self.settings.respect_robots and rules.unavailable:
+            # Unreachable robots.txt means "do not crawl" (RFC 9309); say why, not just "denied".
+            return CrawledPage(replace(base, status=ScanStatus.ERROR, reason=rules.unavailable))
+        if self.settings.respect_robots and not rules.allowed(request.url, self.robots.user_agent_token):
+            return CrawledPage(replace(base, status=ScanStatus.ROBOTS_DENIED, reason="disallowed by robots.txt"))
         delay = max(self.settings.min_host_delay_s, rules.crawl_delay(self.robots.user_agent_token) or 0.0)
         await self._throttle.wait(host_of(request.url), delay)
         fetched = await self.fetcher.fetch(request.url)

@@ -15,6 +15,7 @@ from crawler.urls import origin_of
 class RobotsRules:
     parser: Protego | None
     disallow_all: bool = False
+    unavailable: str = ""  # why robots.txt could not be read, when that disallows everything
 
     def allowed(self, url: str, user_agent: str) -> bool:
         if self.disallow_all:
@@ -53,4 +54,5 @@ class RobotsCache:
             return RobotsRules(Protego.parse(result.text))
         if result.status_code is not None and 400 <= result.status_code < 500:
             return RobotsRules(None)
-        return RobotsRules(None, disallow_all=True)
+        reason = result.reason or f"HTTP {result.status_code}"
+        return RobotsRules(None, disallow_all=True, unavailable=f"robots.txt not available ({reason})")

@@ -104,9 +104,7 @@ def audit(
     url: Annotated[str, typer.Argument(help="Start URL, e.g. https://www.gov.example/")],
     max_pages: Annotated[int, typer.Option(min=1, help="Stop after this many pages.")] = 200,
     max_depth: Annotated[int, typer.Option(min=0, help="Clicks from the start page.")] = 6,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.html and report.json.")] = Path(
-        "out/audit"
-    ),
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.html and report.json.")] = Path("out/audit"),
     country: Annotated[str, typer.Option(help="ISO 3166 alpha-3 code of the country.")] = "",
     kind: Annotated[SiteKind, typer.Option(help="What kind of site this is.")] = SiteKind.NATIONAL_PORTAL,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,

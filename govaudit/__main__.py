@@ -1,0 +1,3 @@
+from govaudit.cli import app
+
+app(prog_name="govaudit")

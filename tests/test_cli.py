@@ -1,0 +1,73 @@
+"""The command line fails with a clear message and a documented exit code, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.localserver import LocalServer, Response
+
+
+def govaudit(*args: str, tmp_path: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{tmp_path}/cli.db", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "govaudit", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=tmp_path,
+        timeout=180,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("url", ["not a url", "ftp://gov.example/", "http://"])
+def test_bad_url_exits_2_with_a_hint(url: str, tmp_path: Path) -> None:
+    result = govaudit("audit", url, tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unreachable_host_exits_3(tmp_path: Path, chromium: str) -> None:
+    result = govaudit("audit", f"http://127.0.0.1:{free_port()}/", "--out", str(tmp_path / "out"), tmp_path=tmp_path)
+    assert result.returncode == 3, result.stderr
+    assert "could not fetch the start page" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "report.html").exists()
+
+
+def test_missing_browser_exits_4_and_says_how_to_install(tmp_path: Path) -> None:
+    with LocalServer({"/": Response("<html lang=en><title>x</title></html>")}) as server:
+        result = govaudit(
+            "audit", server.url("/"), tmp_path=tmp_path, env={"GOVAUDIT_CHROMIUM": str(tmp_path / "no-such-chromium")}
+        )
+    assert result.returncode == 4
+    assert "apt-get install chromium" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_audit_of_a_small_site_writes_both_reports(tmp_path: Path, chromium: str) -> None:
+    routes = {
+        "/": Response(
+            '<!doctype html><html lang="en"><head><title>Home</title></head><body><main>'
+            '<h1>Home</h1><img src="/x.png"><a href="/b">Second page</a></main></body></html>'
+        ),
+        "/b": Response(
+            '<!doctype html><html lang="en"><head><title>B</title></head><body><main><h1>B</h1></main></body></html>'
+        ),
+    }
+    with LocalServer(routes) as server:
+        result = govaudit("audit", server.url("/"), "--out", str(tmp_path / "out"), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = (tmp_path / "out" / "report.json").read_text()
+    assert '"pages_crawled": 2' in report and "image-alt" in report
+    assert (tmp_path / "out" / "report.html").read_text().startswith("<!doctype html>")
