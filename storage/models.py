@@ -155,6 +155,7 @@ class PageVisit(Base):
     content_hash: Mapped[str] = mapped_column(Text, default="", index=True)
     fetch_ms: Mapped[float] = mapped_column(Float, default=0.0)
     render_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    rendered: Mapped[bool] = mapped_column(Boolean, default=False)  # a browser produced the DOM
     render_reason: Mapped[str] = mapped_column(Text, default="")
     title: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(Text, default="")
@@ -207,9 +208,7 @@ class AnswerFinding(Base):
 
     __tablename__ = "answer_findings"
 
-    answer_id: Mapped[int] = mapped_column(
-        ForeignKey("suggested_answers.id", ondelete="CASCADE"), primary_key=True
-    )
+    answer_id: Mapped[int] = mapped_column(ForeignKey("suggested_answers.id", ondelete="CASCADE"), primary_key=True)
     # Keyed by position, not finding: a decider may cite the same finding twice, and the answer
     # must read back exactly as it was given.
     position: Mapped[int] = mapped_column(primary_key=True)

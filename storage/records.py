@@ -58,6 +58,7 @@ class VisitRecord:
     content_hash: str
     fetch_ms: float
     render_ms: float
+    rendered: bool
     render_reason: str
     title: str
     language: str
@@ -247,6 +248,7 @@ def visit_record(row: models.PageVisit, audits: Sequence[models.AuditResult]) ->
         content_hash=row.content_hash,
         fetch_ms=row.fetch_ms,
         render_ms=row.render_ms,
+        rendered=row.rendered,
         render_reason=row.render_reason,
         title=row.title,
         language=row.language,

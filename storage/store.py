@@ -46,9 +46,7 @@ class Store:
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         # Readers begin DEFERRED on SQLite: a read never needs the write lock, and taking it would
         # stall the crawl's writers for as long as a report takes to load.
-        self._reader = sessionmaker(
-            self.engine.execution_options(**{SQLITE_BEGIN: "DEFERRED"}), expire_on_commit=False
-        )
+        self._reader = sessionmaker(self.engine.execution_options(**{SQLITE_BEGIN: "DEFERRED"}), expire_on_commit=False)
 
     def __enter__(self) -> Self:
         return self
@@ -108,9 +106,7 @@ class Store:
 
     def start_run(self, site_id: int, settings: Mapping[str, Any]) -> int:
         with self.transaction() as session:
-            run = models.CrawlRun(
-                site_id=site_id, status="running", settings=dict(settings), stats={}, error=""
-            )
+            run = models.CrawlRun(site_id=site_id, status="running", settings=dict(settings), stats={}, error="")
             session.add(run)
             session.flush()
             return run.id
@@ -173,6 +169,7 @@ class Store:
                 content_hash=snap.content_hash,
                 fetch_ms=snap.fetch_ms,
                 render_ms=snap.render_ms,
+                rendered=snap.rendered,
                 render_reason=snap.render_reason,
                 title=snap.title,
                 language=snap.language,
@@ -334,9 +331,7 @@ class Store:
             site = session.get_one(models.Site, run.site_id)
 
             visits = session.scalars(
-                select(models.PageVisit)
-                .where(models.PageVisit.run_id == run_id)
-                .order_by(models.PageVisit.id)
+                select(models.PageVisit).where(models.PageVisit.run_id == run_id).order_by(models.PageVisit.id)
             ).all()
             audits: dict[int, list[models.AuditResult]] = defaultdict(list)
             for audit in session.scalars(

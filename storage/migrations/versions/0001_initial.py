@@ -117,6 +117,7 @@ def upgrade() -> None:
         sa.Column("content_hash", sa.Text(), nullable=False),
         sa.Column("fetch_ms", sa.Float(), nullable=False),
         sa.Column("render_ms", sa.Float(), nullable=False),
+        sa.Column("rendered", sa.Boolean(), nullable=False),
         sa.Column("render_reason", sa.Text(), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("language", sa.Text(), nullable=False),
@@ -215,9 +216,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("decision IN ('accept', 'reject', 'override')", name="ck_reviews_decision"),
         sa.CheckConstraint(ROLE_CHECK, name="ck_reviews_role"),
-        sa.ForeignKeyConstraint(
-            ["answer_id"], ["suggested_answers.id"], name="fk_reviews_answer_id_suggested_answers"
-        ),
+        sa.ForeignKeyConstraint(["answer_id"], ["suggested_answers.id"], name="fk_reviews_answer_id_suggested_answers"),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_reviews_user_id_users"),
         sa.PrimaryKeyConstraint("id", name="pk_reviews"),
     )

@@ -1,0 +1,111 @@
+"""Reviews are append-only: no API to change one, and the database refuses it too."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.exc import DBAPIError
+
+from audits.outcome import Outcome
+from crawler.site import SiteConfig
+from rules.findings import SuggestedAnswer
+from storage import AppendOnlyError, Store, models
+
+ANSWER = SuggestedAnswer(
+    instrument="OSI-2024",
+    edition="2024",
+    question="OSI-12",
+    value="present",
+    outcome=Outcome.PASSED,
+    confidence=0.9,
+    rationale="search form",
+)
+
+
+def _answer(store: Store) -> int:
+    site_id = store.ensure_site(SiteConfig(name="Kenya", start_urls=("https://www.ecitizen.go.ke/",)))
+    run_id = store.start_run(site_id, {})
+    [answer_id] = store.record_answers(run_id, site_id, [ANSWER])
+    return answer_id
+
+
+def test_store_has_no_way_to_change_a_review() -> None:
+    public = {name for name, _ in inspect.getmembers(Store, inspect.isfunction) if not name.startswith("_")}
+    review_methods = {name for name in public if "review" in name}
+    assert review_methods == {"add_review", "reviews_for"}
+    assert not {n for n in public if n.startswith(("update", "delete", "remove", "edit", "set_"))}
+
+
+def test_reviews_accumulate_in_order(store: Store) -> None:
+    answer_id = _answer(store)
+    ann = store.add_user("ann", "assessor", "h1", ["KEN"])
+    bob = store.add_user("bob", "assessor", "h2", ["KEN"])
+    rev = store.add_user("rev", "reviewer", "h3", [])
+    ids = [
+        store.add_review(answer_id, ann, "assessor", "accept"),
+        store.add_review(answer_id, bob, "assessor", "override", "absent", "form is a site map search"),
+        store.add_review(answer_id, rev, "reviewer", "reject", None, "both wrong"),
+    ]
+    reviews = store.reviews_for(answer_id)
+    assert [r.id for r in reviews] == ids
+    assert [(r.user_name, r.role, r.decision, r.final_value) for r in reviews] == [
+        ("ann", "assessor", "accept", "present"),  # accept takes the suggested value
+        ("bob", "assessor", "override", "absent"),
+        ("rev", "reviewer", "reject", None),
+    ]
+    assert reviews[1].comment == "form is a site map search"
+    assert reviews[0].created_at <= reviews[1].created_at <= reviews[2].created_at
+    assert store.reviews_for(answer_id + 1000) == []
+
+
+def test_review_validation(store: Store) -> None:
+    answer_id = _answer(store)
+    ann = store.add_user("ann", "assessor", "h", ["KEN"])
+    root = store.add_user("root", "admin", "h", [])
+    with pytest.raises(ValueError, match="final value"):
+        store.add_review(answer_id, ann, "assessor", "override", None)
+    with pytest.raises(ValueError, match="decision"):
+        store.add_review(answer_id, ann, "assessor", "maybe")
+    with pytest.raises(PermissionError):
+        store.add_review(answer_id, ann, "reviewer", "accept")
+    with pytest.raises(LookupError):
+        store.add_review(answer_id + 1000, ann, "assessor", "accept")
+    with pytest.raises(LookupError):
+        store.add_review(answer_id, ann + 1000, "assessor", "accept")
+    with pytest.raises(ValueError, match="role"):
+        store.add_user("eve", "superuser", "h", [])
+    store.add_review(answer_id, root, "reviewer", "accept")  # an admin may act in any role
+    assert len(store.reviews_for(answer_id)) == 1
+
+
+def test_orm_refuses_to_change_a_review(store: Store) -> None:
+    answer_id = _answer(store)
+    ann = store.add_user("ann", "assessor", "h", [])
+    store.add_review(answer_id, ann, "assessor", "accept")
+    with pytest.raises(AppendOnlyError), store.transaction() as session:
+        review = session.scalars(select(models.Review)).one()
+        review.comment = "rewritten"
+    with pytest.raises(AppendOnlyError), store.transaction() as session:
+        session.delete(session.scalars(select(models.Review)).one())
+    assert store.reviews_for(answer_id)[0].comment == ""
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        update(models.Review).values(comment="rewritten"),
+        delete(models.Review),
+        text("UPDATE reviews SET final_value = 'absent'"),
+    ],
+    ids=["core-update", "core-delete", "raw-sql"],
+)
+def test_database_refuses_to_change_a_review(store: Store, statement: object) -> None:
+    answer_id = _answer(store)
+    ann = store.add_user("ann", "assessor", "h", [])
+    store.add_review(answer_id, ann, "assessor", "accept")
+    with pytest.raises(DBAPIError, match="append-only"), store.transaction() as session:
+        session.execute(statement)  # type: ignore[call-overload]
+    [review] = store.reviews_for(answer_id)
+    assert (review.comment, review.final_value) == ("", "present")
