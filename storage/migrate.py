@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,22 +51,3 @@ def _run(url: str | URL | Engine, action: Callable[[Config], object]) -> None:
     finally:
         if engine is not url:
             engine.dispose()
-
-
-def main(argv: list[str] | None = None) -> None:
-    """`python -m storage.migrate URL [alembic args...]`, e.g. `... sqlite:///x.db revision -m add`."""
-    from alembic.config import CommandLine
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args:
-        raise SystemExit("usage: python -m storage.migrate URL ALEMBIC-COMMAND [ARGS...]")
-    url, rest = args[0], args[1:]
-    cli = CommandLine(prog="python -m storage.migrate")
-    options = cli.parser.parse_args(rest)
-    if not hasattr(options, "cmd"):
-        cli.parser.error("too few arguments")
-    cli.run_cmd(alembic_config(url), options)
-
-
-if __name__ == "__main__":
-    main()
