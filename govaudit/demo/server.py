@@ -215,7 +215,9 @@ def search(index: list[IndexedPage], query: str, lang: str) -> list[tuple[Indexe
         at = page.folded.find(words[0]) if len(page.folded) == len(page.text) else 0
         start = max(0, at - 80)
         end = min(len(page.text), at + len(words[0]) + 120)
-        before, word, after = page.text[start:at], page.text[at : at + len(words[0])], page.text[at + len(words[0]) : end]
+        before = page.text[start:at]
+        word = page.text[at : at + len(words[0])]
+        after = page.text[at + len(words[0]) : end]
         snippet = (
             ("… " if start else "")
             + html.escape(before)
