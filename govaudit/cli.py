@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -13,10 +17,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from audits.axe import AxeNotFound
+from crawler.crawl import RenderMode
 from crawler.render import BrowserNotFound
 from crawler.site import SiteConfig, SiteKind
 from crawler.urls import BadURL, check_start_url
-from govaudit.pipeline import RunOutcome, SiteUnreachable, assess_site
+from govaudit.pipeline import REACHED, RunOutcome, SiteUnreachable, assess_site, crawl_site
 from govaudit.settings import Settings
 from reports import build_report, write_reports
 from storage import Store
@@ -41,29 +46,37 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+@contextmanager
+def _progress(name: str, disabled: bool) -> Iterator[Callable[[int, int], None]]:
+    """A Rich progress bar fed by the crawler: pages done of pages known so far."""
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=disabled,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(name, total=None, rate="")
+        started = time.monotonic()
+
+        def on_progress(done: int, queued: int) -> None:
+            rate = done / max(time.monotonic() - started, 1e-6)
+            progress.update(task, completed=done, total=queued, rate=f"{rate:.1f} pages/s")
+
+        yield on_progress
+
+
 def _run(site: SiteConfig, settings: Settings, out_dir: Path, quiet: bool = False) -> dict:
     """Assess one site with a progress bar, write its reports, return the report structure."""
     with Store(settings.database_url) as store:
         store.upgrade()
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            disable=quiet,
-            transient=True,
-        ) as progress:
-            task = progress.add_task(f"{site.name}: crawl + audit", total=None)
-
-            def on_progress(done: int, queued: int) -> None:
-                progress.update(task, completed=done, total=queued)
-
+        with _progress(f"{site.name}: crawl + audit", quiet) as on_progress:
             try:
                 outcome: RunOutcome = asyncio.run(assess_site(site, store, settings, on_progress=on_progress))
-            except BrowserNotFound as exc:
-                raise _fail(str(exc), EXIT_NO_BROWSER) from None
-            except AxeNotFound as exc:
+            except (BrowserNotFound, AxeNotFound) as exc:
                 raise _fail(str(exc), EXIT_NO_BROWSER) from None
             except SiteUnreachable as exc:
                 raise _fail(f"could not fetch the start page: {exc}", EXIT_UNREACHABLE) from None
@@ -123,6 +136,61 @@ def audit(
         max_depth=max_depth,
     )
     _run(site, Settings.from_env(), out_dir, quiet)
+
+
+@app.command()
+def crawl(
+    url: Annotated[str, typer.Argument(help="Start URL, e.g. https://www.gov.example/")],
+    max_pages: Annotated[int, typer.Option(min=1, help="Stop after this many pages.")] = 1000,
+    max_depth: Annotated[int, typer.Option(min=0, help="Clicks from the start page.")] = 6,
+    render: Annotated[RenderMode, typer.Option(help="When to render pages in Chromium.")] = RenderMode.NEVER,
+    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight at once.")] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+) -> None:
+    """Crawl one site and record every page with its status (no audit)."""
+    try:
+        start = check_start_url(url)
+    except BadURL as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    site = SiteConfig(name=start, start_urls=(start,), max_pages=max_pages, max_depth=max_depth)
+    settings = Settings.from_env()
+    settings = replace(settings, concurrency=concurrency)
+    with Store(settings.database_url) as store:
+        store.upgrade()
+        with _progress(site.name, quiet or as_json) as on_progress:
+            try:
+                outcome = asyncio.run(crawl_site(site, store, settings, render=render, on_progress=on_progress))
+            except BrowserNotFound as exc:
+                raise _fail(str(exc), EXIT_NO_BROWSER) from None
+    summary = {
+        "run_id": outcome.run_id,
+        "seconds": round(outcome.seconds, 2),
+        "pages_by_status": outcome.status_counts,
+        "pages": [
+            {
+                "url": p.requested_url,
+                "final_url": p.final_url,
+                "status": str(p.status),
+                "depth": p.depth,
+                "status_code": p.status_code,
+                "reason": p.reason,
+            }
+            for p in outcome.pages
+        ],
+    }
+    if as_json:
+        out.print_json(data=summary)
+    else:
+        table = Table(
+            "status", "pages", title=f"Run {outcome.run_id}: {len(outcome.pages)} pages in {outcome.seconds:.1f} s"
+        )
+        for status, count in sorted(outcome.status_counts.items(), key=lambda kv: -kv[1]):
+            table.add_row(status, str(count))
+        out.print(table)
+    home = outcome.pages[0] if outcome.pages else None
+    if home is None or home.status not in REACHED:
+        raise _fail(f"could not fetch the start page: {home.reason if home else 'nothing fetched'}", EXIT_UNREACHABLE)
 
 
 @app.command()
