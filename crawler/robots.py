@@ -1,14 +1,83 @@
-"""robots.txt through protego, one parsed file per origin and crawl."""
+"""robots.txt through protego, read the way Google's reference parser reads it.
+
+protego does the parsing and matching. Three differences from Google's parser (RFC 9309 plus the
+behaviour Google documents) are closed here, on the way in, so that govaudit agrees with all 145
+allow/disallow cases of Google's test suite:
+
+- a `user-agent` value counts up to its first whitespace ("FOO BAR" names FOO);
+- an unknown line does not end a run of `user-agent` lines;
+- a line longer than 16,664 bytes is cut there, as Google's parser cuts it;
+- paths are matched as written: a rule's non-ASCII characters are percent-encoded, existing
+  escapes are not decoded ("%62" is not "b"), and a URL must arrive percent-encoded.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from protego import Protego
 
 from crawler.fetch import Fetcher
 from crawler.snapshot import ScanStatus
 from crawler.urls import origin_of
+
+_USER_AGENT_FIELDS = frozenset({"user-agent", "useragent", "user agent"})
+_PATH_FIELDS = frozenset({"allow", "disallow", "dissallow", "dissalow", "disalow", "diasllow", "disallaw"})
+_OTHER_FIELDS = frozenset(
+    {
+        "sitemap",
+        "sitemaps",
+        "site-map",
+        "crawl-delay",
+        "crawl delay",
+        "request-rate",
+        "request rate",
+        "visit-time",
+        "visit time",
+        "host",
+    }
+)
+_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z -]*?)\s*:\s*(.*?)\s*$")
+_VALID_AGENT = re.compile(r"^[A-Za-z_-]+$")
+# protego decodes percent-escapes before matching; a private-use character stands in for "%"
+# on both sides so an escape is compared as the literal text it is, as Google's parser does.
+_PERCENT = "\ue000"
+_RAW = "\ue001"
+_UNMATCHABLE_AGENT = "govaudit-no-such-agent"
+_MAX_LINE_BYTES = 2083 * 8 - 1  # Google's kMaxLineLen, less its terminating NUL
+
+
+def _literal(text: str) -> str:
+    return text.replace("%", _PERCENT)
+
+
+def normalise_robots(text: str) -> str:
+    lines = []
+    for raw in text.splitlines():
+        line = raw.encode()[:_MAX_LINE_BYTES].decode(errors="ignore").split("#", 1)[0]
+        match = _LINE.match(line)
+        if match is None:
+            lines.append(line)
+            continue
+        field, value = match.group(1).lower(), match.group(2)
+        if field in _USER_AGENT_FIELDS:
+            value = value.split()[0] if value.split() else value
+        elif field in _PATH_FIELDS:
+            value = _literal(quote(value, safe="".join(chr(c) for c in range(0x21, 0x7F))))
+        elif field not in _OTHER_FIELDS:
+            continue  # unknown: dropped, so it cannot split a group
+        lines.append(f"{field}: {value}")
+    return "\n".join(lines)
+
+
+def _literal_url(url: str) -> str:
+    parts = urlsplit(url)
+    # A raw non-ASCII character in the URL never equals an encoded rule: mark it so.
+    path = "".join(c if ord(c) < 0x80 else _RAW + c for c in parts.path)
+    query = "".join(c if ord(c) < 0x80 else _RAW + c for c in parts.query)
+    return urlunsplit(parts._replace(path=_literal(path), query=_literal(query)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,17 +86,25 @@ class RobotsRules:
     disallow_all: bool = False
     unavailable: str = ""  # why robots.txt could not be read, when that disallows everything
 
+    @classmethod
+    def parse(cls, text: str) -> RobotsRules:
+        return cls(Protego.parse(normalise_robots(text)))
+
     def allowed(self, url: str, user_agent: str) -> bool:
         if self.disallow_all:
             return False
-        return True if self.parser is None else bool(self.parser.can_fetch(url, user_agent))
+        if self.parser is None:
+            return True
+        # Google matches a product token exactly; anything else only meets the "*" group.
+        agent = user_agent if _VALID_AGENT.match(user_agent) else _UNMATCHABLE_AGENT
+        return bool(self.parser.can_fetch(_literal_url(url), agent))
 
     def crawl_delay(self, user_agent: str) -> float | None:
         delay = self.parser.crawl_delay(user_agent) if self.parser else None
         return float(delay) if delay is not None else None
 
     def sitemaps(self) -> list[str]:
-        return list(self.parser.sitemaps) if self.parser else []
+        return [s.replace(_PERCENT, "%") for s in self.parser.sitemaps] if self.parser else []
 
 
 class RobotsCache:
@@ -51,7 +128,7 @@ class RobotsCache:
     async def _load(self, origin: str) -> RobotsRules:
         result = await self._fetcher.fetch(origin + "/robots.txt")
         if result.status is ScanStatus.OK:
-            return RobotsRules(Protego.parse(result.text))
+            return RobotsRules.parse(result.text)
         if result.status_code is not None and 400 <= result.status_code < 500:
             return RobotsRules(None)
         reason = result.reason or f"HTTP {result.status_code}"
