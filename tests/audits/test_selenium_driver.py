@@ -1,0 +1,100 @@
+"""Selenium and Playwright run the same axe on the same page and must report the same outcomes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+
+from audits.axe import AxeInspector, find_axe_script
+from audits.result import AuditResult
+from audits.selenium_driver import SeleniumAuditor, SeleniumSettings, alive, chromedriver_path
+from crawler.addresses import AddressGuard
+from crawler.render import Renderer, RenderSettings
+from tests.localserver import LocalServer, Response, page
+
+pytestmark = pytest.mark.browser
+
+PAGES: dict[str, Response] = {
+    "/clean": page("Clean page", '<p>Plain text and <a href="/other">a named link</a>.</p>'),
+    # Missing alt, unlabeled input, empty button.
+    "/forms": page(
+        "Forms",
+        '<img src="/x.png"><form><input type="text" name="q"><button></button></form>',
+    ),
+    # Low contrast, missing lang, an iframe whose content has an unnamed link (axe must reach it).
+    "/contrast": Response(
+        "<!doctype html><html><head><title>Contrast</title></head><body><main><h1>Contrast</h1>"
+        '<p style="color:#bbb;background:#fff">Faint text</p>'
+        '<iframe title="embedded" src="/frame"></iframe></main></body></html>'
+    ),
+    "/frame": page("Frame", '<a href="/x"><img src="/y.png"></a>'),
+}
+
+Key = tuple[str, str, tuple[str, ...]]
+
+
+def keyset(results: list[AuditResult]) -> set[Key]:
+    return {(r.rule_id, str(r.outcome), tuple(sorted(n.selector for n in r.nodes))) for r in results}
+
+
+@pytest.fixture(scope="module")
+def chromedriver() -> str:
+    path = chromedriver_path()
+    if not Path(path).is_file():
+        pytest.skip(f"no chromedriver at {path}: apt-get install chromium-driver or set GOVAUDIT_CHROMEDRIVER")
+    return path
+
+
+def playwright_results(server: LocalServer, chromium: str, inspector: AxeInspector) -> dict[str, set[Key]]:
+    async def go() -> dict[str, set[Key]]:
+        settings = RenderSettings(executable=chromium, init_scripts=(inspector.script,))
+        out: dict[str, set[Key]] = {}
+        async with Renderer(AddressGuard(allow_private=True), settings) as renderer:
+            for path in ("/clean", "/forms", "/contrast"):
+                outcome = await renderer.render(server.url(path), [inspector])
+                assert not outcome.error, outcome.error
+                out[path] = keyset(list(outcome.inspections["axe"]))
+        return out
+
+    return asyncio.run(asyncio.wait_for(go(), 120))
+
+
+def test_selenium_and_playwright_give_identical_axe_results(chromium: str, chromedriver: str) -> None:
+    inspector = AxeInspector(script=find_axe_script())
+    with LocalServer(PAGES) as server:
+        expected = playwright_results(server, chromium, inspector)
+        auditor = SeleniumAuditor(inspector, SeleniumSettings(chromedriver=chromedriver, executable=chromium))
+        with auditor:
+            pids = set(auditor.pids)
+            got = {}
+            for path in expected:
+                result = auditor.audit(server.url(path))
+                assert not result.error, result.error
+                got[path] = keyset(result.results)
+            pids |= auditor.pids
+    # The pages really differ: one clean, two with different violations.
+    failed = {path: {k[0] for k in keys if k[1] == "failed"} for path, keys in expected.items()}
+    assert failed["/clean"] == set()
+    assert {"image-alt", "label", "button-name"} <= failed["/forms"]
+    assert {"color-contrast", "html-has-lang", "link-name"} <= failed["/contrast"]
+    # axe reached into the iframe in both drivers (the selector path crosses the frame).
+    assert any(">>>" in s for k in expected["/contrast"] if k[0] == "link-name" for s in k[2])
+    for path in expected:
+        assert got[path] == expected[path], path
+    # Nothing left running: chromedriver and every Chromium process it started are gone.
+    assert len(pids) >= 2 and os.getpid() not in pids
+    assert alive(pids) == set()
+
+
+def test_quit_kills_the_browser_even_if_the_session_is_gone(chromium: str, chromedriver: str) -> None:
+    auditor = SeleniumAuditor(settings=SeleniumSettings(chromedriver=chromedriver, executable=chromium))
+    auditor.start()
+    pids = set(auditor.pids)
+    assert auditor.driver is not None
+    # Simulate a broken session: chromedriver no longer answers quit(); the tracked pids are killed anyway.
+    auditor.driver.service.process.kill()
+    auditor.quit()
+    assert alive(pids) == set()
