@@ -1,43 +1,60 @@
 """The crawl: a frontier in click-depth order, fetch once, render at most once, yield snapshots.
 
-Like a Scrapy engine, it only wires named components: `Fetcher` (HTTP), `RobotsCache`
-(politeness), `Renderer` (browser) and the live-page inspectors it is handed.
+Like a Scrapy engine, it only wires named components: a `Frontier` (what is left), `Scope`
+(what to follow), `RobotsCache` and `HostLimits` (politeness), `Fetcher` (HTTP), `Renderer`
+(browser) and the live-page inspectors it is handed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import itertools
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from importlib import resources
 from typing import Any
 
 from crawler.fetch import Fetcher, FetchResult
+from crawler.frontier import Frontier, FrontierEntry, MemoryFrontier
+from crawler.incremental import PreviousVisit
 from crawler.language import detect_language
 from crawler.parse import ParsedPage, parse_html
+from crawler.politeness import HostLimits, fetch_with_backoff
 from crawler.render import PageInspector, Renderer, ServedDocument
 from crawler.robots import RobotsCache
+from crawler.scope import Scope, strip_session
 from crawler.site import SiteConfig
+from crawler.sitemaps import SitemapEntry, read_sitemaps
 from crawler.snapshot import PageSnapshot, ScanStatus
-from crawler.urls import host_of, in_scope, url_key
+from crawler.urls import origin_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Markers of a page that shows its content only after scripts run.
+_JS_APP_MARKERS = ('id="root"', 'id="app"', "ng-app", "data-reactroot", "__NEXT_DATA__", "__NUXT__")
+MIN_STATIC_TEXT = 200
 
 
 class RenderMode(StrEnum):
-    ALWAYS = "always"  # every HTML page (what an accessibility audit needs)
+    ALWAYS = "always"  # every HTML page (what a full accessibility audit needs)
+    AUTO = "auto"  # pages that need JavaScript, and pages the caller picks (an audit sample)
     NEVER = "never"  # HTTP only
+
+
+RenderChoice = Callable[[PageSnapshot], str]  # a reason to render this page, or ""
 
 
 @dataclass(slots=True)
 class CrawlSettings:
     concurrency: int = 2
+    per_host: int = 2
     render: RenderMode = RenderMode.ALWAYS
     respect_robots: bool = True
     min_host_delay_s: float = 0.0
+    time_budget_s: float | None = None
+    use_sitemaps: bool = True
+    official_hops: int = 0
 
 
 @dataclass(slots=True)
@@ -46,29 +63,18 @@ class CrawledPage:
     inspections: dict[str, Sequence[Any]] = field(default_factory=dict)
 
 
-@dataclass(order=True, slots=True)
-class _Request:
-    depth: int
-    seq: int
-    url: str = field(compare=False)
-    referrer: str | None = field(compare=False, default=None)
+def _challenge_markers() -> tuple[str, ...]:
+    text = resources.files("crawler.data").joinpath("challenge_markers.txt").read_text()
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
-class _HostThrottle:
-    """At most one request start per host every `delay` seconds (robots Crawl-delay or setting)."""
-
-    def __init__(self) -> None:
-        self._next: dict[str, float] = {}
-        self._lock = asyncio.Lock()
-
-    async def wait(self, host: str, delay: float) -> None:
-        if delay <= 0:
-            return
-        async with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next.get(host, now))
-            self._next[host] = start + delay
-        await asyncio.sleep(start - now)
+def needs_javascript(html: str, parsed: ParsedPage) -> str:
+    """A reason to render when the served HTML alone does not show the page, else ""."""
+    if any(marker in html for marker in _JS_APP_MARKERS):
+        return "served HTML is a JavaScript application shell"
+    if len(parsed.text) < MIN_STATIC_TEXT and "<script" in html.lower():
+        return f"served HTML has {len(parsed.text)} characters of text and scripts"
+    return ""
 
 
 class Crawler:
@@ -80,6 +86,10 @@ class Crawler:
         renderer: Renderer | None = None,
         inspectors: Sequence[PageInspector] = (),
         settings: CrawlSettings | None = None,
+        *,
+        frontier: Frontier | None = None,
+        previous: Mapping[str, PreviousVisit] | None = None,
+        choose_render: RenderChoice | None = None,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.site = site
@@ -88,85 +98,180 @@ class Crawler:
         self.renderer = renderer
         self.inspectors = inspectors
         self.settings = settings or CrawlSettings()
+        self.frontier: Frontier = frontier if frontier is not None else MemoryFrontier()
+        self.previous = previous or {}
+        self.choose_render = choose_render
         self.on_progress = on_progress
-        self._seen: set[str] = set()
-        self._queue: asyncio.PriorityQueue[_Request] = asyncio.PriorityQueue()
-        self._seq = itertools.count()
-        self._throttle = _HostThrottle()
+        self.scope = Scope(site.scope_hosts, site.country, self.settings.official_hops)
+        self.limits = HostLimits(self.settings.per_host)
+        self.sitemap_entries: list[SitemapEntry] = []
+        self._markers = _challenge_markers()
         self._done = 0
 
-    def _enqueue(self, url: str, depth: int, referrer: str | None) -> None:
-        key = url_key(url)
-        if key in self._seen or len(self._seen) >= self.site.max_pages:
-            return
-        self._seen.add(key)
-        self._queue.put_nowait(_Request(depth, next(self._seq), url, referrer))
+    # --- the loop ------------------------------------------------------------------------------
 
     async def crawl(self) -> AsyncIterator[CrawledPage]:
-        """Yield every page once, in roughly breadth-first order, until the frontier is empty."""
-        for url in self.site.start_urls:
-            self._enqueue(url, 0, None)
-        results: asyncio.Queue[CrawledPage | BaseException] = asyncio.Queue()
-        workers = [asyncio.create_task(self._worker(results)) for _ in range(self.settings.concurrency)]
+        """Yield every page once, nearest the start first, until the frontier is empty or the
+        time budget is spent (what is left stays in the frontier for a resume)."""
+        started = time.monotonic()
+        if self.frontier.known() == 0:
+            self.frontier.add([FrontierEntry(url, 0, via="start") for url in self.site.start_urls])
+        else:
+            self.frontier.release()  # a resumed crawl: what was in flight when it stopped goes again
+        sitemaps_read = not self.settings.use_sitemaps
+        in_flight: dict[asyncio.Task[CrawledPage], FrontierEntry] = {}
         try:
-            while self._done < len(self._seen):
-                item = await results.get()
-                if isinstance(item, BaseException):
-                    raise item
-                self._done += 1
-                if self.on_progress:
-                    self.on_progress(self._done, len(self._seen))
-                yield item
+            while True:
+                budget_left = self.settings.time_budget_s is None or (
+                    time.monotonic() - started < self.settings.time_budget_s
+                )
+                free = self.settings.concurrency - len(in_flight)
+                for entry in self.frontier.claim(free) if free > 0 and budget_left else []:
+                    in_flight[asyncio.create_task(self._process(entry))] = entry
+                if not in_flight:
+                    if not sitemaps_read and budget_left:
+                        sitemaps_read = True
+                        await self._add_sitemap_entries()
+                        continue
+                    return
+                done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    entry = in_flight.pop(task)
+                    page = task.result()  # a bug in a component surfaces here, not as a hang
+                    yield page
+                    self.frontier.complete(entry)
+                    self._done += 1
+                    if self.on_progress:
+                        self.on_progress(self._done, self._done + self.frontier.pending() + len(in_flight))
         finally:
-            for worker in workers:
-                worker.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+            for task in in_flight:
+                task.cancel()
+            await asyncio.gather(*in_flight, return_exceptions=True)
 
-    async def _worker(self, results: asyncio.Queue[CrawledPage | BaseException]) -> None:
-        while True:
-            request = await self._queue.get()
-            try:
-                page = await self._process(request)
-            except Exception as exc:  # a bug must surface, not hang the crawl
-                await results.put(exc)
-                return
-            await results.put(page)
+    def _discover(self, snapshot: PageSnapshot, entry: FrontierEntry) -> None:
+        if entry.depth >= self.site.max_depth or not snapshot.links:
+            return
+        room = self.site.max_pages - self.frontier.known()
+        if room <= 0:
+            return
+        new: list[FrontierEntry] = []
+        for link in snapshot.fetchable_links:
+            hops = self.scope.hops_for(link.url, entry.hops)
+            if hops is None:
+                continue
+            url = strip_session(link.url)
+            if reason := self.scope.trap_reason(url):
+                if self.scope.first_trap(reason):
+                    new.append(FrontierEntry(url, entry.depth + 1, snapshot.final_url, "trap", hops))
+                continue
+            new.append(FrontierEntry(url, entry.depth + 1, snapshot.final_url, "link", hops))
+        if new:
+            self.frontier.add(new, limit=room)
 
-    async def _process(self, request: _Request) -> CrawledPage:
+    async def _add_sitemap_entries(self) -> None:
+        """Pages only the sitemaps name come after every page reachable by links; their depth is
+        one past the limit, since no click path within it leads there."""
+        room = self.site.max_pages - self.frontier.known()
+        if room <= 0:
+            return
+        roots = []
+        for url in self.site.start_urls:
+            rules = await self.robots.rules_for(url)
+            roots += rules.sitemaps() or [origin_of(url) + "/sitemap.xml"]
+        self.sitemap_entries = await read_sitemaps(self.fetcher, roots, max_urls=10 * self.site.max_pages)
+        depth = self.site.max_depth + 1
+        entries = [
+            FrontierEntry(strip_session(e.url), depth, via="sitemap")
+            for e in self.sitemap_entries
+            if self.scope.hops_for(e.url, 0) == 0
+        ]
+        self.frontier.add(entries, limit=room)
+
+    # --- one page ------------------------------------------------------------------------------
+
+    async def _process(self, entry: FrontierEntry) -> CrawledPage:
         base = PageSnapshot(
-            requested_url=request.url,
-            final_url=request.url,
-            depth=request.depth,
+            requested_url=entry.url,
+            final_url=entry.url,
+            depth=entry.depth,
             status=ScanStatus.OK,
-            referrer=request.referrer,
+            referrer=entry.referrer,
+            via=entry.via,
         )
-        rules = await self.robots.rules_for(request.url)
+        if entry.via == "trap":
+            reason = self.scope.trap_reason(entry.url) or "crawler trap"
+            return CrawledPage(replace(base, status=ScanStatus.TRAP, reason=f"{reason}: not fetched"))
+        rules = await self.robots.rules_for(entry.url)
         if self.settings.respect_robots and rules.unavailable:
             # Unreachable robots.txt means "do not crawl" (RFC 9309); say why, not just "denied".
             return CrawledPage(replace(base, status=ScanStatus.ERROR, reason=rules.unavailable))
-        if self.settings.respect_robots and not rules.allowed(request.url, self.robots.user_agent_token):
+        if self.settings.respect_robots and not rules.allowed(entry.url, self.robots.user_agent_token):
             return CrawledPage(replace(base, status=ScanStatus.ROBOTS_DENIED, reason="disallowed by robots.txt"))
         delay = max(self.settings.min_host_delay_s, rules.crawl_delay(self.robots.user_agent_token) or 0.0)
-        await self._throttle.wait(host_of(request.url), delay)
-        fetched = await self.fetcher.fetch(request.url)
+        previous = self.previous.get(entry.key)
+        headers = previous.conditional_headers() if previous else {}
+        fetched = await fetch_with_backoff(self.fetcher, self.limits, entry.url, headers, delay)
         snapshot = self._from_fetch(base, fetched)
+        if previous is not None and self._unchanged(fetched, snapshot, previous):
+            carried = self._carry(snapshot, previous)
+            self._discover(carried, entry)
+            return CrawledPage(carried)
         inspections: dict[str, Sequence[Any]] = {}
         if snapshot.ok and snapshot.is_html:
             parsed = parse_html(snapshot.html, snapshot.final_url)
-            if self.renderer is not None and self.settings.render is RenderMode.ALWAYS:
+            reason = self._render_reason(snapshot, parsed)
+            if reason and self.renderer is not None:
                 served = ServedDocument(fetched.status_code or 200, fetched.headers, fetched.body)
-                snapshot, parsed, inspections = await self._render(snapshot, parsed, served)
+                snapshot, parsed, inspections = await self._render(snapshot, parsed, served, reason)
+            else:
+                snapshot = replace(snapshot, render_reason=reason or "static page: not rendered")
             snapshot = self._with_parsed(snapshot, parsed)
-            if in_scope(snapshot.final_url, self.site.scope_hosts) and request.depth < self.site.max_depth:
-                for link in snapshot.fetchable_links:
-                    if in_scope(link.url, self.site.scope_hosts):
-                        self._enqueue(link.url, request.depth + 1, snapshot.final_url)
+            if self.scope.hops_for(snapshot.final_url, entry.hops) is not None:
+                self._discover(snapshot, entry)
         return CrawledPage(snapshot, inspections)
+
+    def _render_reason(self, snapshot: PageSnapshot, parsed: ParsedPage) -> str:
+        if self.settings.render is RenderMode.NEVER:
+            return ""
+        if self.settings.render is RenderMode.ALWAYS:
+            return "render mode: always"
+        if self.choose_render is not None and (reason := self.choose_render(snapshot)):
+            return reason
+        return needs_javascript(snapshot.html, parsed)
+
+    @staticmethod
+    def _unchanged(fetched: FetchResult, snapshot: PageSnapshot, previous: PreviousVisit) -> bool:
+        if fetched.status_code == 304:
+            return True
+        return snapshot.ok and bool(snapshot.content_hash) and snapshot.content_hash == previous.content_hash
+
+    @staticmethod
+    def _carry(snapshot: PageSnapshot, previous: PreviousVisit) -> PageSnapshot:
+        """An unchanged page: the previous visit's view of it, with this fetch's facts."""
+        old = previous.snapshot
+        return replace(
+            old,
+            requested_url=snapshot.requested_url,
+            depth=snapshot.depth,
+            referrer=snapshot.referrer,
+            via=snapshot.via,
+            status=ScanStatus.NOT_MODIFIED,
+            status_code=snapshot.status_code,
+            reason=f"unchanged since visit {previous.visit_id}",
+            fetch_ms=snapshot.fetch_ms,
+            render_ms=0.0,
+            render_reason="unchanged: not rendered",
+            headers=snapshot.headers or old.headers,
+            content_hash=previous.content_hash,
+            html="",
+            dom=None,
+            carried_from=previous.visit_id,
+        )
 
     async def probe(self, url: str, depth: int = 0) -> PageSnapshot:
         """Fetch and parse one URL outside the frontier, never rendered: a detector's probe
         (running a search) goes through the same fetcher, robots and address guard."""
-        base = PageSnapshot(requested_url=url, final_url=url, depth=depth, status=ScanStatus.OK)
+        base = PageSnapshot(requested_url=url, final_url=url, depth=depth, status=ScanStatus.OK, via="probe")
         if self.settings.respect_robots and not await self.robots.allowed(url):
             return replace(base, status=ScanStatus.ROBOTS_DENIED, reason="disallowed by robots.txt")
         snapshot = self._from_fetch(base, await self.fetcher.fetch(url))
@@ -175,27 +280,19 @@ class Crawler:
         return snapshot
 
     async def _render(
-        self, snapshot: PageSnapshot, parsed: ParsedPage, served: ServedDocument
+        self, snapshot: PageSnapshot, parsed: ParsedPage, served: ServedDocument, reason: str
     ) -> tuple[PageSnapshot, ParsedPage, dict[str, Sequence[Any]]]:
         assert self.renderer is not None
         outcome = await self.renderer.render(snapshot.final_url, self.inspectors, served)
         snapshot = replace(
-            snapshot,
-            render_ms=outcome.render_ms,
-            render_reason="render mode: always",
-            measurements=outcome.measurements,
+            snapshot, render_ms=outcome.render_ms, render_reason=reason, measurements=outcome.measurements
         )
         if outcome.dom is None:
             status = ScanStatus.TIMEOUT if outcome.timed_out else ScanStatus.ERROR
             return replace(snapshot, status=status, reason=outcome.error), parsed, {}
-        return (
-            replace(snapshot, dom=outcome.dom),
-            parse_html(outcome.dom, outcome.final_url),
-            outcome.inspections,
-        )
+        return replace(snapshot, dom=outcome.dom), parse_html(outcome.dom, outcome.final_url), outcome.inspections
 
-    @staticmethod
-    def _from_fetch(base: PageSnapshot, fetched: FetchResult) -> PageSnapshot:
+    def _from_fetch(self, base: PageSnapshot, fetched: FetchResult) -> PageSnapshot:
         snapshot = replace(
             base,
             final_url=fetched.final_url,
@@ -209,9 +306,21 @@ class Crawler:
             content_hash=hashlib.sha256(fetched.body).hexdigest() if fetched.body else "",
             fetch_ms=fetched.elapsed_ms,
         )
-        if snapshot.status is ScanStatus.OK and fetched.content_type in HTML_TYPES:
-            snapshot = replace(snapshot, html=fetched.text)
+        if fetched.status_code == 451:
+            return replace(snapshot, status=ScanStatus.GEO_BLOCKED, reason="HTTP 451: unavailable for legal reasons")
+        if fetched.content_type in HTML_TYPES and fetched.body:
+            text = fetched.text
+            if self._is_challenge(text, fetched):
+                return replace(snapshot, status=ScanStatus.CAPTCHA, reason="a CAPTCHA or bot challenge was served")
+            if snapshot.status is ScanStatus.OK:
+                snapshot = replace(snapshot, html=text)
         return snapshot
+
+    def _is_challenge(self, text: str, fetched: FetchResult) -> bool:
+        head = text[:20000]
+        return any(marker in head for marker in self._markers) and (
+            (fetched.status_code or 200) >= 400 or len(text) < 20000
+        )
 
     @staticmethod
     def _with_parsed(snapshot: PageSnapshot, parsed: ParsedPage) -> PageSnapshot:

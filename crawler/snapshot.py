@@ -86,6 +86,8 @@ class PageSnapshot:
     meta: dict[str, str] = field(default_factory=dict)
     measurements: dict[str, float] = field(default_factory=dict)
     referrer: str | None = None
+    via: str = "link"  # how the crawl found it: start, link, sitemap
+    carried_from: int | None = None  # unchanged since this stored visit: its results carry forward
 
     @property
     def ok(self) -> bool:

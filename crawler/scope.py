@@ -1,0 +1,104 @@
+"""What the crawl may follow: the site's hosts, official government domains, and no traps."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import yaml
+
+from crawler.urls import host_of, in_scope
+
+# Query parameters that carry a session, never content: removed so one page is one URL.
+SESSION_PARAMS = frozenset(
+    {
+        "jsessionid",
+        "phpsessid",
+        "sid",
+        "sessionid",
+        "session_id",
+        "aspsessionid",
+        "cfid",
+        "cftoken",
+        "zenid",
+        "osCsid".lower(),
+    }
+)
+_PATH_SESSION = re.compile(r";(jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+MAX_SEGMENT_REPEATS = 3
+MAX_URLS_PER_SHAPE = 50  # e.g. /calendar?month=# : a calendar or endless pagination
+
+
+@cache
+def _official() -> dict[str, object]:
+    return yaml.safe_load(resources.files("crawler.data").joinpath("official_domains.yaml").read_text())
+
+
+def is_official(host: str, country: str = "") -> bool:
+    """A government domain by its shape (gov.xx, gouv.xx …) or by the country's registry."""
+    data = _official()
+    labels = host.lower().split(".")
+    if len(labels) >= 3 and labels[-2] in data["patterns"] and len(labels[-1]) == 2:  # type: ignore[operator]
+        return True
+    suffixes = list(data["generic_suffixes"]) + list(data["countries"].get(country.upper(), []))  # type: ignore[attr-defined]
+    return any(host == s or host.endswith("." + s) for s in suffixes)
+
+
+def strip_session(url: str) -> str:
+    parts = urlsplit(url)
+    path = _PATH_SESSION.sub("", parts.path)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SESSION_PARAMS]
+    return urlunsplit(parts._replace(path=path, query=urlencode(query)))
+
+
+def shape(url: str) -> str:
+    """The URL with its numbers blanked: /calendar/2026/11 and /calendar/2027/01 share a shape."""
+    parts = urlsplit(url)
+    keys = sorted(k for k, _ in parse_qsl(parts.query, keep_blank_values=True))
+    return f"{parts.netloc}{_DIGITS.sub('#', parts.path)}?{'&'.join(keys)}"
+
+
+def repeats_segments(url: str) -> bool:
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    return any(n >= MAX_SEGMENT_REPEATS for n in Counter(segments).values())
+
+
+@dataclass
+class Scope:
+    """Decides, link by link, whether to follow. Keeps counts per URL shape to spot traps."""
+
+    hosts: frozenset[str]
+    country: str = ""
+    official_hops: int = 0  # how far to follow links onto other official domains
+    _shapes: dict[str, set[str]] = field(default_factory=dict)
+    trapped: Counter[str] = field(default_factory=Counter)
+
+    def hops_for(self, url: str, from_hops: int) -> int | None:
+        """Hops the link would be at, or None when it is out of scope."""
+        if in_scope(url, self.hosts):
+            return 0
+        if from_hops < self.official_hops and is_official(host_of(url), self.country):
+            return from_hops + 1
+        return None
+
+    def trap_reason(self, url: str) -> str:
+        """Why `url` looks like a crawler trap, or "" when it does not."""
+        if repeats_segments(url):
+            return "repeating path segments"
+        key = shape(url)
+        urls = self._shapes.setdefault(key, set())
+        if url not in urls:
+            if len(urls) >= MAX_URLS_PER_SHAPE:
+                return f"more than {MAX_URLS_PER_SHAPE} URLs of the shape {key} (calendar or endless pagination)"
+            urls.add(url)
+        return ""
+
+    def first_trap(self, reason: str) -> bool:
+        """Count a trapped URL; True for the first of its kind (recorded once, not each time)."""
+        self.trapped[reason] += 1
+        return self.trapped[reason] == 1
