@@ -1,0 +1,214 @@
+"""WCAG 2.4.7 Focus Visible and 2.1.2 No Keyboard Trap, from one walk with the Tab key.
+
+One walk serves both criteria: pressing Tab is the slow part, and a trap also ends the walk that
+looks for focus indicators. We compare each focused element's look (outline, box-shadow,
+borders, background, colour, text decoration, transform, its ::before/::after and its parent for
+:focus-within) with the look it had before any focus; no difference is a missing indicator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from playwright.async_api import Page
+
+from audits.checks.common import CSS_PATH_JS, nodes_from, result
+from audits.outcome import Outcome
+from audits.result import AuditResult
+
+FOCUS_RULE, FOCUS_WCAG = "focus-visible", ("2.4.7",)
+FOCUS_DESCRIPTION = "Keyboard focus is visible on every element reached with Tab"
+TRAP_RULE, TRAP_WCAG = "keyboard-trap", ("2.1.2",)
+TRAP_DESCRIPTION = "Keyboard focus can leave every element it enters with Tab"
+
+_SIGNATURE_JS = """
+const look = (cs) => {
+  const outline = (cs.outlineStyle === 'none' || parseFloat(cs.outlineWidth) === 0) ? 'none'
+    : `${cs.outlineStyle} ${cs.outlineWidth} ${cs.outlineColor} ${cs.outlineOffset}`;
+  const border = ['Top', 'Right', 'Bottom', 'Left'].map(s => {
+    const style = cs[`border${s}Style`], width = cs[`border${s}Width`];
+    return (style === 'none' || parseFloat(width) === 0) ? 'none' : `${style} ${width} ${cs[`border${s}Color`]}`;
+  }).join('|');
+  return [outline, border, cs.boxShadow, cs.backgroundColor, cs.backgroundImage, cs.color,
+    cs.textDecorationLine, cs.transform, cs.opacity, cs.filter, cs.clip, cs.clipPath, cs.fontWeight,
+    cs.visibility, cs.content].join(';');
+};
+const signature = (el) => {
+  const r = el.getBoundingClientRect();
+  return [look(getComputedStyle(el)), look(getComputedStyle(el, '::before')), look(getComputedStyle(el, '::after')),
+    el.parentElement ? look(getComputedStyle(el.parentElement)) : '',
+    [r.left + scrollX, r.top + scrollY, r.width, r.height].map(Math.round).join(',')].join('#');
+};
+"""
+
+# Records the unfocused look of every tabbable element, then clears focus so that the first
+# Tab lands on the first element of the page.
+_SETUP = (
+    "() => {"
+    + _SIGNATURE_JS
+    + """
+  const tabbable = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, ' +
+    '[tabindex], [contenteditable=""], [contenteditable=true]';
+  const base = new Map();
+  let count = 0;
+  for (const el of document.querySelectorAll(tabbable)) {
+    if (el.tabIndex < 0 || el.disabled || el.closest('[inert]')) continue;
+    const cs = getComputedStyle(el);
+    if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+    base.set(el, signature(el));
+    count++;
+  }
+  window.__govauditFocus = {base, ids: new WeakMap(), next: 1};
+  if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+  window.scrollTo(0, 0);
+  return count;
+}"""
+)
+
+# Where focus is after one Tab, and whether it looks any different from before.
+_STEP = (
+    "() => {"
+    + _SIGNATURE_JS
+    + CSS_PATH_JS
+    + """
+  const state = window.__govauditFocus;
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return {id: 0};
+  if (!state.ids.has(el)) state.ids.set(el, state.next++);
+  const before = state.base.get(el);
+  const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+  const visible = r.width * r.height >= 1 && r.right > 0 && r.bottom + scrollY > 0 &&
+    cs.visibility !== 'hidden' && parseFloat(cs.opacity) > 0;
+  const dialog = el.closest('dialog[open], [role=dialog], [role=alertdialog], [aria-modal=true]');
+  return {id: state.ids.get(el), selector: cssPath(el), html: snippet(el), visible,
+    changed: before === undefined ? null : before !== signature(el), inDialog: !!dialog};
+}"""
+)
+
+_RESET = """() => {
+  if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+  delete window.__govauditFocus;
+  window.scrollTo(0, 0);
+}"""
+
+
+@dataclass(slots=True)
+class _Walk:
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    trap: dict[str, Any] | None = None
+    trap_kind: str = ""
+    reached_end: bool = False
+
+
+@dataclass(slots=True)
+class KeyboardCheck:
+    """`max_tabs` bounds the walk (cost: a few ms per press); `stuck_presses` is K, the number of
+    consecutive Tab presses that leave focus on one element before we call it a trap."""
+
+    max_tabs: int = 40
+    stuck_presses: int = 3
+    name: str = "keyboard"
+
+    async def inspect(self, page: Page, url: str) -> list[AuditResult]:
+        count = await page.evaluate(_SETUP)
+        if count == 0:
+            why = "the page has no element reachable with Tab"
+            return [
+                result(url, FOCUS_RULE, Outcome.INAPPLICABLE, FOCUS_WCAG, FOCUS_DESCRIPTION, reason=why),
+                result(url, TRAP_RULE, Outcome.INAPPLICABLE, TRAP_WCAG, TRAP_DESCRIPTION, reason=why),
+            ]
+        try:
+            walk = await self._walk(page, count)
+        finally:
+            await page.evaluate(_RESET)
+        return [self._focus_result(url, walk), self._trap_result(url, walk, count)]
+
+    async def _walk(self, page: Page, count: int) -> _Walk:
+        walk = _Walk()
+        seen: dict[int, int] = {}  # element id → index of its first visit
+        last_end = -1  # index of the last time focus left the page content (wrapped around)
+        stuck = 0
+        for index in range(min(self.max_tabs, count + self.stuck_presses + 1)):
+            await page.keyboard.press("Tab")
+            step = await page.evaluate(_STEP)
+            if step["id"] == 0:
+                walk.reached_end = True
+                last_end = index
+                if len(seen) >= count:
+                    break
+                continue
+            previous = walk.steps[-1] if walk.steps else None
+            walk.steps.append(step)
+            stuck = stuck + 1 if previous and previous["id"] == step["id"] else 0
+            if stuck >= self.stuck_presses and len(seen) < count:
+                walk.trap, walk.trap_kind = step, f"focus stayed on this element for {stuck + 1} Tab presses"
+                break
+            first = seen.get(step["id"])
+            if first is not None and stuck == 0 and first > last_end and len(seen) < count:
+                # Back to an element already visited without ever leaving the page content:
+                # focus cycles inside a part of the page while other elements stay out of reach.
+                walk.trap, walk.trap_kind = step, f"focus cycles among {len(seen)} of {count} elements"
+                break
+            seen.setdefault(step["id"], index)
+            if len(seen) >= count and walk.reached_end:
+                break
+        return walk
+
+    def _focus_result(self, url: str, walk: _Walk) -> AuditResult:
+        firsts: dict[int, dict[str, Any]] = {}
+        for step in walk.steps:  # one entry per element, in tab order
+            firsts.setdefault(step["id"], step)
+        bad = [
+            {**s, "message": "focused element is not visible"}
+            if not s["visible"]
+            else {**s, "message": "no visible change when the element receives focus"}
+            for s in firsts.values()
+            if not s["visible"] or s["changed"] is False
+        ]
+        if not walk.steps:
+            return result(
+                url,
+                FOCUS_RULE,
+                Outcome.NEEDS_REVIEW,
+                FOCUS_WCAG,
+                FOCUS_DESCRIPTION,
+                reason="Tab never moved focus to an element of the page",
+            )
+        if bad:
+            return result(
+                url,
+                FOCUS_RULE,
+                Outcome.FAILED,
+                FOCUS_WCAG,
+                FOCUS_DESCRIPTION,
+                nodes=nodes_from(bad),
+                reason=f"{len(bad)} of {len(firsts)} focused element(s) show no visible focus indicator",
+                impact="serious",
+            )
+        return result(url, FOCUS_RULE, Outcome.PASSED, FOCUS_WCAG, FOCUS_DESCRIPTION)
+
+    def _trap_result(self, url: str, walk: _Walk, count: int) -> AuditResult:
+        if walk.trap is None:
+            return result(url, TRAP_RULE, Outcome.PASSED, TRAP_WCAG, TRAP_DESCRIPTION)
+        node = nodes_from([{**walk.trap, "message": walk.trap_kind}])
+        if walk.trap["inDialog"]:
+            # A modal dialog keeps focus on purpose; whether Escape or a close button frees it is for a human.
+            return result(
+                url,
+                TRAP_RULE,
+                Outcome.NEEDS_REVIEW,
+                TRAP_WCAG,
+                TRAP_DESCRIPTION,
+                nodes=node,
+                reason=f"{walk.trap_kind} inside a dialog: check that the dialog can be closed from the keyboard",
+            )
+        return result(
+            url,
+            TRAP_RULE,
+            Outcome.FAILED,
+            TRAP_WCAG,
+            TRAP_DESCRIPTION,
+            nodes=node,
+            reason=f"{walk.trap_kind}; {count} elements are tabbable",
+            impact="critical",
+        )

@@ -1,0 +1,41 @@
+"""Serve pages on 127.0.0.1 and run live-page inspectors on them in one real Chromium."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+
+from audits.result import AuditResult
+from crawler.addresses import AddressGuard
+from crawler.render import PageInspector, Renderer, RenderSettings
+from tests.localserver import LocalServer, Response
+
+
+def inspect_pages(
+    chromium: str, routes: Mapping[str, Response | str], inspectors: Sequence[PageInspector]
+) -> dict[str, list[AuditResult]]:
+    """Render every route once (one browser for the lot: launches are the slow part) and return
+    the results of all inspectors per path. A render error fails loudly rather than reading as a pass."""
+
+    async def go(server: LocalServer) -> dict[str, list[AuditResult]]:
+        guard = AddressGuard(allow_private=True)
+        out: dict[str, list[AuditResult]] = {}
+        async with Renderer(guard, RenderSettings(executable=chromium, measure_widths=())) as renderer:
+
+            async def one(path: str) -> None:
+                outcome = await renderer.render(server.url(path), inspectors)
+                assert not outcome.error, f"{path}: {outcome.error}"
+                out[path] = [r for name in outcome.inspections for r in outcome.inspections[name]]
+
+            await asyncio.gather(*(one(path) for path in routes))
+        return out
+
+    served = {path: Response(r) if isinstance(r, str) else r for path, r in routes.items()}
+    with LocalServer(served) as server:
+        return asyncio.run(asyncio.wait_for(go(server), 120))
+
+
+def only(results: Sequence[AuditResult], rule_id: str) -> AuditResult:
+    matching = [r for r in results if r.rule_id == rule_id]
+    assert len(matching) == 1, f"expected one {rule_id} result, got {matching}"
+    return matching[0]
