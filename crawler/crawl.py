@@ -142,7 +142,7 @@ class Crawler:
                     self.frontier.complete(entry)
                     self._done += 1
                     if self.on_progress:
-                        self.on_progress(self._done, self._done + self.frontier.pending() + len(in_flight))
+                        self.on_progress(self._done, self.frontier.known())
         finally:
             for task in in_flight:
                 task.cancel()

@@ -21,7 +21,7 @@ from crawler.crawl import RenderMode
 from crawler.render import BrowserNotFound
 from crawler.site import SiteConfig, SiteKind
 from crawler.urls import BadURL, check_start_url
-from govaudit.pipeline import REACHED, RunOutcome, SiteUnreachable, assess_site, crawl_site
+from govaudit.pipeline import REACHED, CannotResume, RunOutcome, SiteUnreachable, assess_site, crawl_site
 from govaudit.settings import Settings
 from reports import build_report, write_reports
 from storage import Store
@@ -140,29 +140,42 @@ def audit(
 
 @app.command()
 def crawl(
-    url: Annotated[str, typer.Argument(help="Start URL, e.g. https://www.gov.example/")],
+    url: Annotated[str | None, typer.Argument(help="Start URL, e.g. https://www.gov.example/")] = None,
     max_pages: Annotated[int, typer.Option(min=1, help="Stop after this many pages.")] = 1000,
     max_depth: Annotated[int, typer.Option(min=0, help="Clicks from the start page.")] = 6,
     render: Annotated[RenderMode, typer.Option(help="When to render pages in Chromium.")] = RenderMode.NEVER,
     concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight at once.")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    resume: Annotated[int | None, typer.Option(help="Finish an interrupted run (its id) instead.")] = None,
 ) -> None:
-    """Crawl one site and record every page with its status (no audit)."""
-    try:
-        start = check_start_url(url)
-    except BadURL as exc:
-        raise _fail(str(exc), EXIT_BAD_INPUT) from None
-    site = SiteConfig(name=start, start_urls=(start,), max_pages=max_pages, max_depth=max_depth)
-    settings = Settings.from_env()
-    settings = replace(settings, concurrency=concurrency)
+    """Crawl one site and record every page with its status (no audit). A crawl interrupted at any
+    point (even killed) resumes with --resume RUN_ID: every page is recorded exactly once."""
+    settings = replace(Settings.from_env(), concurrency=concurrency)
     with Store(settings.database_url) as store:
         store.upgrade()
+        if resume is not None:
+            try:
+                _, site, _ = store.run_site(resume)
+            except LookupError as exc:
+                raise _fail(str(exc), EXIT_BAD_INPUT) from None
+        elif url is None:
+            raise _fail("give a start URL, or --resume RUN_ID", EXIT_BAD_INPUT)
+        else:
+            try:
+                start = check_start_url(url)
+            except BadURL as exc:
+                raise _fail(str(exc), EXIT_BAD_INPUT) from None
+            site = SiteConfig(name=start, start_urls=(start,), max_pages=max_pages, max_depth=max_depth)
         with _progress(site.name, quiet or as_json) as on_progress:
             try:
-                outcome = asyncio.run(crawl_site(site, store, settings, render=render, on_progress=on_progress))
+                outcome = asyncio.run(
+                    crawl_site(site, store, settings, render=render, resume=resume, on_progress=on_progress)
+                )
             except BrowserNotFound as exc:
                 raise _fail(str(exc), EXIT_NO_BROWSER) from None
+            except CannotResume as exc:
+                raise _fail(str(exc), EXIT_BAD_INPUT) from None
     summary = {
         "run_id": outcome.run_id,
         "seconds": round(outcome.seconds, 2),

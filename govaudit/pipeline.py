@@ -1,8 +1,10 @@
 """crawl → audit → rules → suggested answers → storage, for one site and one run.
 
 Each page is fetched once and rendered at most once; the audits run on the live rendered page and
-every rule reads the same `PageSnapshot`. Results are written to the store as they arrive, so a
-failure half-way keeps what was done and marks the run failed with its reason.
+every rule reads the same `PageSnapshot`. Pages are written to the store as they arrive and the
+frontier lives there too, so a run killed at any moment resumes where it stopped; a page that has
+not changed since the last run is not rendered, audited or detected again — its results carry
+forward by reference.
 """
 
 from __future__ import annotations
@@ -10,15 +12,16 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from audits.inspectors import AuditSettings, AuditSuite, build_suite
 from audits.result import AuditResult
 from crawler.addresses import AddressGuard
-from crawler.crawl import Crawler, CrawlSettings, RenderMode
+from crawler.crawl import CrawledPage, Crawler, CrawlSettings, RenderMode
 from crawler.fetch import Fetcher, FetchSettings
+from crawler.incremental import PreviousVisit
 from crawler.render import PageInspector, Renderer, RenderSettings
 from crawler.robots import RobotsCache
 from crawler.site import SiteConfig
@@ -26,24 +29,38 @@ from crawler.snapshot import PageSnapshot, ScanStatus
 from govaudit.settings import Settings
 from rules.decide import decide
 from rules.engine import RuleEngine, instruments_for, load_modules
-from rules.findings import Finding
 from rules.instruments import load_instrument
 from rules.lexicon import Lexicons
 from rules.module import PageView, SiteView
 from storage import Store
+from storage.frontier import StoreFrontier
 
 Progress = Callable[[int, int], None]
-REACHED = (ScanStatus.OK, ScanStatus.LOGIN_WALL)
+REACHED = (ScanStatus.OK, ScanStatus.LOGIN_WALL, ScanStatus.NOT_MODIFIED)
 
 
 class SiteUnreachable(RuntimeError):
     """The start page could not be fetched: nothing else was crawled."""
 
 
+class CannotResume(RuntimeError):
+    """The run asked for does not exist or has already finished."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageSummary:
+    requested_url: str
+    final_url: str
+    status: ScanStatus
+    depth: int
+    status_code: int | None
+    reason: str
+
+
 @dataclass(slots=True)
 class RunOutcome:
     run_id: int
-    pages: list[PageSnapshot] = field(default_factory=list)
+    pages: list[PageSummary] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -54,26 +71,89 @@ class RunOutcome:
         return counts
 
 
-def _light(snapshot: PageSnapshot) -> PageSnapshot:
-    """What site-level detectors keep of a page: everything but the markup (memory stays small)."""
-    return replace(snapshot, html="", dom=None)
-
-
 def _guard_for(site: SiteConfig) -> AddressGuard:
     # A start URL the user typed may point at their own dev server: its host is allowed explicitly.
     return AddressGuard(allowed_hosts=site.scope_hosts, allow_private=site.allow_private)
+
+
+class _Run:
+    """One run's bookkeeping in the store: started (or resumed) on entry, finished — or failed,
+    with why — on exit. Pages are summarised in memory; their content lives in the store."""
+
+    def __init__(self, store: Store, site: SiteConfig, settings: dict[str, Any], resume: int | None = None) -> None:
+        self.store = store
+        if resume is None:
+            self.site_id = store.ensure_site(site)
+            self.run_id = store.start_run(self.site_id, settings)
+        else:
+            self.site_id, _, status = store.run_site(resume)
+            if status != "running":
+                raise CannotResume(f"run {resume} is {status}; only an interrupted (running) run can resume")
+            self.run_id = resume
+        self.site = site
+        self.outcome = RunOutcome(self.run_id)
+        self._started = time.perf_counter()
+        self.extra_stats: dict[str, Any] = {}
+
+    def record(self, snapshot: PageSnapshot, results: Sequence[AuditResult] = ()) -> int:
+        visit_id = self.store.record_visit(self.run_id, self.site_id, snapshot)
+        if results and snapshot.carried_from is None:
+            self.store.record_audit_results(visit_id, results)
+        self.outcome.pages.append(
+            PageSummary(
+                snapshot.requested_url,
+                snapshot.final_url,
+                snapshot.status,
+                snapshot.depth,
+                snapshot.status_code,
+                snapshot.reason,
+            )
+        )
+        return visit_id
+
+    def frontier(self) -> StoreFrontier:
+        return StoreFrontier(self.store, self.run_id)
+
+    def previous(self) -> dict[str, PreviousVisit]:
+        return self.store.previous_visits(self.site_id, before_run=self.run_id)
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "pages": len(self.outcome.pages),
+            "by_status": self.outcome.status_counts,
+            "seconds": round(time.perf_counter() - self._started, 2),
+            **self.extra_stats,
+        }
+
+    def __enter__(self) -> _Run:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        self.outcome.seconds = time.perf_counter() - self._started
+        if exc is None:
+            self.store.finish_run(self.run_id, "completed", self.stats())
+        elif not isinstance(exc, KeyboardInterrupt):
+            self.store.finish_run(self.run_id, "failed", self.stats(), error=str(exc) or type(exc).__name__)
+        # Interrupted (Ctrl-C): the run stays "running", so `--resume` can finish it.
+
+    def check_home(self, pages: Sequence[PageSnapshot]) -> None:
+        home = min(pages, key=lambda p: p.depth, default=None)
+        if home is None or home.status not in REACHED:
+            why = f"{home.status}: {home.reason or home.status_code}" if home else "nothing fetched"
+            raise SiteUnreachable(f"{home.requested_url if home else self.site.home_url}: {why}")
 
 
 @asynccontextmanager
 async def open_crawler(
     site: SiteConfig,
     settings: Settings,
+    run: _Run,
     render: RenderMode,
     inspectors: Sequence[PageInspector] = (),
     init_scripts: tuple[Path, ...] = (),
     on_progress: Progress | None = None,
 ) -> AsyncIterator[Crawler]:
-    """A crawler with its fetcher, robots cache and (unless render is never) a browser."""
+    """A crawler over the run's stored frontier, with a browser unless render is never."""
     guard = _guard_for(site)
     async with Fetcher(guard, FetchSettings(user_agent=settings.user_agent)) as fetcher:
         renderer = None
@@ -95,53 +175,13 @@ async def open_crawler(
                 renderer,
                 inspectors,
                 CrawlSettings(concurrency=settings.concurrency, render=render),
+                frontier=run.frontier(),
+                previous=run.previous(),
                 on_progress=on_progress,
             )
         finally:
             if renderer is not None:
                 await renderer.__aexit__(None, None, None)
-
-
-class _Run:
-    """One run's bookkeeping in the store: started on entry, finished (or failed, with why) on exit."""
-
-    def __init__(self, store: Store, site: SiteConfig, settings: dict[str, Any]) -> None:
-        self.store = store
-        self.site_id = store.ensure_site(site)
-        self.run_id = store.start_run(self.site_id, settings)
-        self.outcome = RunOutcome(self.run_id)
-        self._started = time.perf_counter()
-        self.extra_stats: dict[str, Any] = {}
-
-    def record(self, snapshot: PageSnapshot, results: Sequence[AuditResult] = ()) -> None:
-        visit_id = self.store.record_visit(self.run_id, self.site_id, snapshot)
-        if results:
-            self.store.record_audit_results(visit_id, results)
-        self.outcome.pages.append(_light(snapshot))
-
-    def stats(self) -> dict[str, Any]:
-        return {
-            "pages": len(self.outcome.pages),
-            "by_status": self.outcome.status_counts,
-            "seconds": round(time.perf_counter() - self._started, 2),
-            **self.extra_stats,
-        }
-
-    def __enter__(self) -> _Run:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
-        self.outcome.seconds = time.perf_counter() - self._started
-        if exc is None:
-            self.store.finish_run(self.run_id, "completed", self.stats())
-        else:
-            self.store.finish_run(self.run_id, "failed", self.stats(), error=str(exc) or type(exc).__name__)
-
-    def check_home(self) -> None:
-        home = min(self.outcome.pages, key=lambda p: p.depth, default=None)
-        if home is None or home.status not in REACHED:
-            why = f"{home.status}: {home.reason or home.status_code}" if home else "nothing fetched"
-            raise SiteUnreachable(f"{home.requested_url if home else ''}: {why}")
 
 
 async def crawl_site(
@@ -150,42 +190,65 @@ async def crawl_site(
     settings: Settings,
     *,
     render: RenderMode = RenderMode.NEVER,
+    resume: int | None = None,
     on_progress: Progress | None = None,
 ) -> RunOutcome:
     """Crawl only: every page recorded with its status, no audits or rules."""
-    with _Run(store, site, _run_settings(site, settings, {}, mode="crawl")) as run:
-        async with open_crawler(site, settings, render, on_progress=on_progress) as crawler:
+    with _Run(store, site, _run_settings(site, settings, {}, mode="crawl"), resume) as run:
+        async with open_crawler(site, settings, run, render, on_progress=on_progress) as crawler:
             async for crawled in crawler.crawl():
                 run.record(crawled.snapshot)
+        if resume is not None:  # the summary covers the pages recorded before the interruption too
+            run.outcome.pages = [
+                PageSummary(u, f, ScanStatus(s), d, c, r) for u, f, s, d, c, r in store.visit_summaries(run.run_id)
+            ]
         return run.outcome
 
 
 async def assess_site(
-    site: SiteConfig, store: Store, settings: Settings, *, on_progress: Progress | None = None
+    site: SiteConfig,
+    store: Store,
+    settings: Settings,
+    *,
+    resume: int | None = None,
+    on_progress: Progress | None = None,
 ) -> RunOutcome:
     """The whole job: crawl, audit every rendered page, detect survey features, suggest answers."""
     suite = _suite(settings)
     instruments = instruments_for(site.kind)
     engine = RuleEngine(load_modules(), instruments)
     lexicons = Lexicons.load()
-    with _Run(store, site, _run_settings(site, settings, suite.engine_versions, mode="assess")) as run:
-        audits_by_url: dict[str, list[AuditResult]] = {}
-        findings: list[Finding] = []
+    with _Run(store, site, _run_settings(site, settings, suite.engine_versions, mode="assess"), resume) as run:
         async with open_crawler(
-            site, settings, RenderMode.ALWAYS, suite.inspectors, suite.init_scripts, on_progress
+            site, settings, run, RenderMode.ALWAYS, suite.inspectors, suite.init_scripts, on_progress
         ) as crawler:
             async for crawled in crawler.crawl():
-                results = [r for batch in crawled.inspections.values() for r in batch]
-                run.record(crawled.snapshot, results)
-                audits_by_url[crawled.snapshot.final_url] = results
-                findings += engine.check_page(PageView(crawled.snapshot, results), lexicons)
-            run.check_home()
-            view = SiteView(site, run.outcome.pages, lexicons, fetch=crawler.probe, audits_by_url=audits_by_url)
-            findings += await engine.check_site(view)
+                _assess_page(run, crawled, engine, lexicons)
+            # Read back from the store: a resumed run sees the pages of its earlier part too.
+            pages = store.run_snapshots(run.run_id)
+            run.check_home(pages)
+            view = SiteView(site, pages, lexicons, fetch=crawler.probe)
+            site_findings = await engine.check_site(view)
+        store.record_findings(run.run_id, site_findings)
+        findings = [*store.run_page_findings(run.run_id), *site_findings]
         answers = [a for key in instruments for a in decide(load_instrument(key), findings, engine.covered())]
         store.record_answers(run.run_id, run.site_id, answers)
         run.extra_stats["findings"] = len(findings)
         return run.outcome
+
+
+def _assess_page(run: _Run, crawled: CrawledPage, engine: RuleEngine, lexicons: Lexicons) -> None:
+    snapshot = crawled.snapshot
+    if snapshot.carried_from is not None:
+        # Unchanged since the last run: its audit results and findings stand, by reference.
+        visit_id = run.record(snapshot)
+        findings = run.store.page_findings(snapshot.carried_from)
+    else:
+        results = [r for batch in crawled.inspections.values() for r in batch]
+        visit_id = run.record(snapshot, results)
+        findings = engine.check_page(PageView(snapshot, results), lexicons)
+    if findings:
+        run.store.record_findings(run.run_id, findings, visit_id=visit_id)
 
 
 def _suite(settings: Settings) -> AuditSuite:

@@ -43,6 +43,7 @@ NAMING_CONVENTION = {
 RUN_STATUSES = ("running", "completed", "failed")
 ROLES = ("assessor", "reviewer", "admin")
 DECISIONS = ("accept", "reject", "override")
+FRONTIER_STATES = ("pending", "claimed", "done")
 OUTCOMES = ("passed", "failed", "needs_review", "inapplicable", "not_tested", "error")
 
 
@@ -161,8 +162,36 @@ class PageVisit(Base):
     language: Mapped[str] = mapped_column(Text, default="")
     headers: Mapped[dict[str, Any]]
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    via: Mapped[str] = mapped_column(Text, default="link")  # start, link, sitemap, trap
+    # The page as the rules read it (links, forms, text …, no markup): lets a later run that finds
+    # the page unchanged, or a resumed run, rebuild the snapshot without fetching it again.
+    digest: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # Unchanged since this visit: its audit results and page findings stand for this one.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("page_visits.id"), nullable=True)
 
     page: Mapped[Page] = relationship(lazy="joined", innerjoin=True)
+
+
+class FrontierEntry(Base):
+    """A URL a run still has to fetch (or has fetched): the crawl's persistent frontier."""
+
+    __tablename__ = "frontier_entries"
+    __table_args__ = (
+        UniqueConstraint("run_id", "url_hash"),
+        CheckConstraint(_in("state", FRONTIER_STATES), name="state"),
+        Index("ix_frontier_entries_claim", "run_id", "state", "depth", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(Text)
+    url_hash: Mapped[str] = mapped_column(String(64))  # sha256 hex of the crawler's url_key
+    depth: Mapped[int]
+    referrer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    via: Mapped[str] = mapped_column(Text, default="link")
+    hops: Mapped[int] = mapped_column(default=0)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    claimed_at: Mapped[datetime | None]
 
 
 class AuditResult(Base):
@@ -201,6 +230,10 @@ class Finding(Base):
     confidence: Mapped[float] = mapped_column(Float)
     evidence: Mapped[list[Any]]  # [{url, selector, quote, language, depth}]
     note: Mapped[str] = mapped_column(Text, default="")
+    # Set for page-level findings, so that an unchanged page's findings carry into a later run.
+    visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("page_visits.id", ondelete="CASCADE"), nullable=True, index=True
+    )
 
 
 class AnswerFinding(Base):

@@ -14,7 +14,7 @@ from typing import Any
 from audits.outcome import Outcome
 from audits.result import AuditNode, AuditResult
 from crawler.site import SiteConfig, SiteKind
-from crawler.snapshot import ScanStatus
+from crawler.snapshot import PageSnapshot, ScanStatus
 from rules.findings import Evidence, Finding, SuggestedAnswer
 from storage import models
 
@@ -229,6 +229,31 @@ def audit_result(row: models.AuditResult) -> AuditResult:
         help_url=row.help_url,
         nodes=tuple(AuditNode(n["selector"], n["html"], n.get("message", "")) for n in row.nodes),
         reason=row.reason,
+    )
+
+
+def light_snapshot(row: models.PageVisit) -> PageSnapshot:
+    """A recorded visit as a markup-free snapshot the rules can read again."""
+    from storage.digest import snapshot_from_digest
+
+    return snapshot_from_digest(
+        row.digest or {},
+        requested_url=row.page.url,
+        final_url=row.final_url,
+        depth=row.depth,
+        status=ScanStatus(row.status),
+        status_code=row.status_code,
+        reason=row.reason,
+        redirect_chain=tuple(row.redirect_chain),
+        headers=dict(row.headers),
+        content_type=row.content_type,
+        content_length=row.content_length,
+        content_hash=row.content_hash,
+        fetch_ms=row.fetch_ms,
+        render_ms=row.render_ms,
+        render_reason=row.render_reason,
+        via=row.via,
+        carried_from=row.carried_from_id,
     )
 
 

@@ -20,11 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from audits.result import AuditResult
+from crawler.incremental import PreviousVisit
 from crawler.site import SiteConfig
 from crawler.snapshot import PageSnapshot
+from crawler.urls import url_key
 from rules.findings import Finding, SuggestedAnswer
 from storage import migrate, models
 from storage import records as rec
+from storage.digest import snapshot_digest
 from storage.engine import DEFAULT_URL, SQLITE_BEGIN, create_engine_for, normalise_url
 from storage.records import DuplicateVisit, ReviewRecord, RunRecord, SiteRecord
 
@@ -174,6 +177,9 @@ class Store:
                 title=snap.title,
                 language=snap.language,
                 headers=dict(snap.headers),
+                via=snap.via,
+                digest=snapshot_digest(snap),
+                carried_from_id=snap.carried_from,
             )
             session.add(visit)
             try:
@@ -182,6 +188,14 @@ class Store:
                 if _is_duplicate_visit(exc):
                     raise DuplicateVisit(run_id, url) from exc
                 raise
+            # Same transaction as the visit: a crash leaves the page either recorded and done, or
+            # neither (and a resume fetches it again) — never recorded twice, never lost.
+            frontier = models.FrontierEntry
+            session.execute(
+                update(frontier)
+                .where(frontier.run_id == run_id, frontier.url_hash == _url_hash(url_key(url)))
+                .values(state="done")
+            )
             return visit.id
 
     def record_audit_results(self, visit_id: int, results: Sequence[AuditResult]) -> list[int]:
@@ -209,8 +223,11 @@ class Store:
             session.flush()
             return [row.id for row in rows]
 
-    def record_findings(self, run_id: int, findings: Sequence[Finding]) -> list[int]:
+    def record_findings(self, run_id: int, findings: Sequence[Finding], visit_id: int | None = None) -> list[int]:
+        """Store findings; with `visit_id`, they are that page's own (and carry forward with it)."""
         rows = [rec.finding_row(run_id, f) for f in findings]
+        for row in rows:
+            row.visit_id = visit_id
         with self.transaction() as session:
             session.add_all(rows)
             session.flush()
@@ -255,6 +272,92 @@ class Store:
                 )
                 ids.append(row.id)
             return ids
+
+    def page_findings(self, visit_id: int) -> list[Finding]:
+        """The page-level findings recorded for a visit (to carry forward an unchanged page)."""
+        with self.transaction(readonly=True) as session:
+            rows = session.scalars(
+                select(models.Finding).where(models.Finding.visit_id == visit_id).order_by(models.Finding.id)
+            )
+            return [rec.finding(r) for r in rows]
+
+    def run_page_findings(self, run_id: int) -> list[Finding]:
+        """Every page-level finding of a run (including those carried from earlier runs)."""
+        with self.transaction(readonly=True) as session:
+            rows = session.scalars(
+                select(models.Finding)
+                .where(models.Finding.run_id == run_id, models.Finding.visit_id.is_not(None))
+                .order_by(models.Finding.id)
+            )
+            return [rec.finding(r) for r in rows]
+
+    def visit_audits(self, visit_id: int) -> list[AuditResult]:
+        with self.transaction(readonly=True) as session:
+            rows = session.scalars(
+                select(models.AuditResult)
+                .where(models.AuditResult.visit_id == visit_id)
+                .order_by(models.AuditResult.id)
+            )
+            return [rec.audit_result(r) for r in rows]
+
+    def previous_visits(self, site_id: int, before_run: int | None = None) -> dict[str, PreviousVisit]:
+        """What the site's latest completed run saw, per URL key: for conditional GETs and for
+        carrying unchanged pages forward. Results point at the visit that really did the work."""
+        run = models.CrawlRun
+        with self.transaction(readonly=True) as session:
+            stmt = select(run.id).where(run.site_id == site_id, run.status == "completed")
+            if before_run is not None:
+                stmt = stmt.where(run.id < before_run)
+            last = session.scalars(stmt.order_by(run.started_at.desc(), run.id.desc()).limit(1)).first()
+            if last is None:
+                return {}
+            visit = models.PageVisit
+            rows = session.scalars(
+                select(visit).where(
+                    visit.run_id == last, visit.digest.is_not(None), visit.status.in_(("ok", "not_modified"))
+                )
+            )
+            previous = {}
+            for row in rows:
+                snapshot = rec.light_snapshot(row)
+                previous[url_key(row.page.url)] = PreviousVisit(
+                    visit_id=row.carried_from_id or row.id,
+                    content_hash=row.content_hash,
+                    etag=row.headers.get("etag", ""),
+                    last_modified=row.headers.get("last-modified", ""),
+                    snapshot=snapshot,
+                )
+            return previous
+
+    def visit_summaries(self, run_id: int) -> list[tuple[str, str, str, int, int | None, str]]:
+        """(url, final url, status, depth, status code, reason) of every page of a run, in order."""
+        visit, page = models.PageVisit, models.Page
+        stmt = (
+            select(page.url, visit.final_url, visit.status, visit.depth, visit.status_code, visit.reason)
+            .join(page, page.id == visit.page_id)
+            .where(visit.run_id == run_id)
+            .order_by(visit.id)
+        )
+        with self.transaction(readonly=True) as session:
+            return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
+
+    def run_snapshots(self, run_id: int) -> list[PageSnapshot]:
+        """Light snapshots of every page a run recorded (a resumed run's site-level view)."""
+        with self.transaction(readonly=True) as session:
+            rows = session.scalars(
+                select(models.PageVisit).where(models.PageVisit.run_id == run_id).order_by(models.PageVisit.id)
+            )
+            return [rec.light_snapshot(row) for row in rows]
+
+    def run_site(self, run_id: int) -> tuple[int, SiteConfig, str]:
+        """(site id, site, run status) of a run: what `crawl --resume` starts from."""
+        with self.transaction(readonly=True) as session:
+            run = session.get(models.CrawlRun, run_id)
+            if run is None:
+                raise LookupError(f"no run {run_id}")
+            site = session.get(models.Site, run.site_id)
+            assert site is not None
+            return site.id, rec.site_record(site).config, run.status
 
     # --- people and decisions --------------------------------------------------------------
 
@@ -341,6 +444,18 @@ class Store:
                 .order_by(models.AuditResult.id)
             ):
                 audits[audit.visit_id].append(audit)
+            # An unchanged page's results are those of the visit it carries forward.
+            carried = {v.carried_from_id for v in visits if v.carried_from_id is not None}
+            if carried:
+                for audit in session.scalars(
+                    select(models.AuditResult)
+                    .where(models.AuditResult.visit_id.in_(carried))
+                    .order_by(models.AuditResult.id)
+                ):
+                    audits[audit.visit_id].append(audit)
+            for visit in visits:
+                if visit.carried_from_id is not None:
+                    audits[visit.id] = audits.get(visit.carried_from_id, [])
 
             findings = {
                 f.id: f

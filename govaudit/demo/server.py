@@ -38,10 +38,34 @@ CREDENTIALS = ("citizen", "valdoria2026")
 
 _TOKEN = re.compile(r"\{\{(date|date_long_en|date_long_fr):([+-]?\d+)\}\}")
 _MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"),
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre"),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
 }
 _TEXT_TYPES = {
     ".html": "text/html",
@@ -73,7 +97,7 @@ _LOGIN_ERROR = {
 
 
 def long_date(day: date, lang: str) -> str:
-    """"21 November 2026" / "21 novembre 2026" (« 1er » for the first day in French)."""
+    """ "21 November 2026" / "21 novembre 2026" (« 1er » for the first day in French)."""
     number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
     return f"{number} {_MONTHS[lang][day.month - 1]} {day.year}"
 
@@ -460,7 +484,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif action == "package_search":
             q = _fold(query.get("q", "").strip())
             found = [
-                p for p in packages
+                p
+                for p in packages
                 if not q or q in _fold(" ".join([p["title"], p["notes"], *[t["name"] for t in p["tags"]]]))
             ]
             try:

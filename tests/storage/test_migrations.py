@@ -20,6 +20,7 @@ TABLES = {
     "suggested_answers",
     "reviews",
     "users",
+    "frontier_entries",
 }
 
 
@@ -66,4 +67,4 @@ def test_single_head() -> None:
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(storage.alembic_config()).get_heads()
-    assert heads == ["0001_initial"]
+    assert heads == ["0002_frontier"]

@@ -1,0 +1,103 @@
+"""The crawler's `Frontier` protocol, kept in the database so a killed crawl resumes.
+
+Claiming is read-then-write: on SQLite the store's transactions begin IMMEDIATE (one writer at a
+time, no "database is locked"); on PostgreSQL `FOR UPDATE SKIP LOCKED` lets several workers claim
+from one run without waiting on each other. Completion is not done here: `Store.record_visit`
+marks the entry done in the same transaction that records the page, so a page is recorded
+exactly once however the process dies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, update
+
+from crawler.frontier import FrontierEntry
+from storage import models
+from storage.store import Store, _insert
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class StoreFrontier:
+    def __init__(self, store: Store, run_id: int) -> None:
+        self.store = store
+        self.run_id = run_id
+        self._known = self._count()
+
+    def _count(self, state: str | None = None) -> int:
+        stmt = select(func.count()).select_from(models.FrontierEntry).where(models.FrontierEntry.run_id == self.run_id)
+        if state is not None:
+            stmt = stmt.where(models.FrontierEntry.state == state)
+        with self.store.transaction(readonly=True) as session:
+            return int(session.scalar(stmt) or 0)
+
+    def add(self, entries: Sequence[FrontierEntry], limit: int | None = None) -> int:
+        new = 0
+        table = models.FrontierEntry.__table__
+        with self.store.transaction() as session:
+            for entry in entries:
+                if limit is not None and new >= limit:
+                    break
+                stmt = (
+                    _insert(session, table)
+                    .values(
+                        run_id=self.run_id,
+                        url=entry.url,
+                        url_hash=key_hash(entry.key),
+                        depth=entry.depth,
+                        referrer=entry.referrer,
+                        via=entry.via,
+                        hops=entry.hops,
+                        state="pending",
+                    )
+                    .on_conflict_do_nothing(index_elements=["run_id", "url_hash"])
+                )
+                new += session.execute(stmt).rowcount or 0
+        self._known += new
+        return new
+
+    def claim(self, limit: int) -> list[FrontierEntry]:
+        if limit <= 0:
+            return []
+        row = models.FrontierEntry
+        with self.store.transaction() as session:
+            stmt = (
+                select(row)
+                .where(row.run_id == self.run_id, row.state == "pending")
+                .order_by(row.depth, row.id)
+                .limit(limit)
+            )
+            if session.bind is not None and session.bind.dialect.name == "postgresql":
+                stmt = stmt.with_for_update(skip_locked=True)
+            rows = list(session.scalars(stmt))
+            if rows:
+                session.execute(
+                    update(row)
+                    .where(row.id.in_([r.id for r in rows]))
+                    .values(state="claimed", claimed_at=models.utcnow())
+                )
+            return [FrontierEntry(r.url, r.depth, r.referrer, r.via, r.hops) for r in rows]
+
+    def complete(self, entry: FrontierEntry) -> None:
+        """Nothing to do: `Store.record_visit` marked the entry done with the page."""
+
+    def release(self) -> int:
+        row = models.FrontierEntry
+        with self.store.transaction() as session:
+            result = session.execute(
+                update(row)
+                .where(row.run_id == self.run_id, row.state == "claimed")
+                .values(state="pending", claimed_at=None)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def known(self) -> int:
+        return self._known
+
+    def pending(self) -> int:
+        return self._count("pending")
