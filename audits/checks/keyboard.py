@@ -72,7 +72,12 @@ _STEP = (
     + CSS_PATH_JS
     + """
   const state = window.__govauditFocus;
-  const el = document.activeElement;
+  // Native widgets whose inner parts take Tab presses while they stay the active element
+  // (a date input's day/month/year, a player's buttons): that is not a trap.
+  const SEGMENTS = {date: 3, time: 4, 'datetime-local': 6, month: 2, week: 2, video: 8, audio: 6};
+  let el = document.activeElement;
+  // Focus inside a web component's shadow tree: the host alone would look "stuck".
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
   if (!el || el === document.body || el === document.documentElement) return {id: 0};
   if (!state.ids.has(el)) state.ids.set(el, state.next++);
   const before = state.base.get(el);
@@ -81,7 +86,8 @@ _STEP = (
     cs.visibility !== 'hidden' && parseFloat(cs.opacity) > 0;
   const dialog = el.closest('dialog[open], [role=dialog], [role=alertdialog], [aria-modal=true]');
   return {id: state.ids.get(el), selector: cssPath(el), html: snippet(el), visible,
-    changed: before === undefined ? null : before !== signature(el), inDialog: !!dialog};
+    changed: before === undefined ? null : before !== signature(el), inDialog: !!dialog,
+    segments: (SEGMENTS[el.tagName === 'INPUT' ? (el.type || '') : el.tagName.toLowerCase()] || 0)};
 }"""
 )
 
@@ -105,7 +111,7 @@ class KeyboardCheck:
     """`max_tabs` bounds the walk (cost: a few ms per press); `stuck_presses` is K, the number of
     consecutive Tab presses that leave focus on one element before we call it a trap."""
 
-    max_tabs: int = 40
+    max_tabs: int = 30
     stuck_presses: int = 3
     name: str = "keyboard"
 
@@ -128,7 +134,7 @@ class KeyboardCheck:
         seen: dict[int, int] = {}  # element id → index of its first visit
         last_end = -1  # index of the last time focus left the page content (wrapped around)
         stuck = 0
-        for index in range(min(self.max_tabs, count + self.stuck_presses + 1)):
+        for index in range(self.max_tabs):
             await page.keyboard.press("Tab")
             step = await page.evaluate(_STEP)
             if step["id"] == 0:
@@ -140,7 +146,7 @@ class KeyboardCheck:
             previous = walk.steps[-1] if walk.steps else None
             walk.steps.append(step)
             stuck = stuck + 1 if previous and previous["id"] == step["id"] else 0
-            if stuck >= self.stuck_presses and len(seen) < count:
+            if stuck >= self.stuck_presses + step["segments"] and len(seen) < count:
                 walk.trap, walk.trap_kind = step, f"focus stayed on this element for {stuck + 1} Tab presses"
                 break
             first = seen.get(step["id"])

@@ -12,7 +12,10 @@ from tests.localserver import LocalServer, Response
 
 
 def inspect_pages(
-    chromium: str, routes: Mapping[str, Response | str], inspectors: Sequence[PageInspector]
+    chromium: str,
+    routes: Mapping[str, Response | str],
+    inspectors: Sequence[PageInspector],
+    timeout_s: float = 120,
 ) -> dict[str, list[AuditResult]]:
     """Render every route once (one browser for the lot: launches are the slow part) and return
     the results of all inspectors per path. A render error fails loudly rather than reading as a pass."""
@@ -32,7 +35,7 @@ def inspect_pages(
 
     served = {path: Response(r) if isinstance(r, str) else r for path, r in routes.items()}
     with LocalServer(served) as server:
-        return asyncio.run(asyncio.wait_for(go(server), 120))
+        return asyncio.run(asyncio.wait_for(go(server), timeout_s))
 
 
 def only(results: Sequence[AuditResult], rule_id: str) -> AuditResult:

@@ -44,6 +44,8 @@ def results(chromium: str) -> dict:
             ),
             "/stuck": page("Stuck", STUCK),
             "/cycle": page("Cycle", CYCLE),
+            # Tab moves through a date input's day/month/year while it stays the active element.
+            "/date": page("Date", '<a href="/a">A</a> <input type="date" aria-label="Birth date"> <a href="/b">B</a>'),
             "/text": page("Text only", "<p>Nothing to focus.</p>"),
         },
         [KeyboardCheck()],
@@ -77,6 +79,10 @@ def test_focus_that_cannot_leave_a_field_is_a_trap(results: dict) -> None:
 def test_focus_cycling_inside_a_widget_is_a_trap(results: dict) -> None:
     r = only(results["/cycle"], "keyboard-trap")
     assert r.outcome is Outcome.FAILED and "cycles" in r.reason
+
+
+def test_inner_parts_of_a_date_input_are_not_a_trap(results: dict) -> None:
+    assert only(results["/date"], "keyboard-trap").outcome is Outcome.PASSED
 
 
 def test_page_without_focusable_elements_is_inapplicable(results: dict) -> None:

@@ -1,0 +1,63 @@
+"""build_suite runs axe, reflow and our own checks; the page is left as the renderer set it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from audits.inspectors import AuditSettings, build_suite
+from audits.outcome import Outcome
+from audits.result import AuditResult
+from tests.audits.helpers import inspect_pages
+from tests.localserver import page
+
+OWN_RULES = {
+    "page-title",
+    "page-language",
+    "bypass-blocks",
+    "link-purpose-generic",
+    "video-captions",
+    "text-spacing",
+    "focus-visible",
+    "keyboard-trap",
+    "reflow-320",
+}
+
+
+class PageState:
+    """Runs last and records what the checks before it may have changed."""
+
+    name = "state"
+
+    async def inspect(self, page: object, url: str) -> Sequence[dict]:
+        state = await page.evaluate(  # type: ignore[attr-defined]
+            "() => ({w: innerWidth, h: innerHeight, y: scrollY, styles: document.querySelectorAll("
+            "'style[data-govaudit]').length, focus: document.activeElement === document.body})"
+        )
+        return [state]
+
+
+def test_suite_lists_our_checks_and_can_leave_them_out() -> None:
+    names = [i.name for i in build_suite().inspectors]
+    assert names[:2] == ["axe", "reflow"] and "keyboard" in names and "text-spacing" in names
+    assert [i.name for i in build_suite(AuditSettings(own_checks=False)).inspectors] == ["axe", "reflow"]
+    assert "keyboard" not in [i.name for i in build_suite(AuditSettings(keyboard_max_tabs=0)).inspectors]
+
+
+@pytest.mark.browser
+def test_every_check_reports_and_restores_the_page(chromium: str) -> None:
+    suite = build_suite()
+    own = [i for i in suite.inspectors if i.name != "axe"]  # axe needs its init script; covered elsewhere
+    body = (
+        "<p>"
+        + "Renew your passport online. " * 20
+        + "</p>"
+        + "".join(f'<a href="/{i}">Service {i}</a> ' for i in range(8))
+    )
+    results = inspect_pages(chromium, {"/": page("Passports – Ministry", body)}, [*own, PageState()])["/"]
+    audit: list[AuditResult] = [r for r in results if isinstance(r, AuditResult)]
+    assert {r.rule_id for r in audit} == OWN_RULES
+    assert all(r.outcome is not Outcome.ERROR and r.engine == "govaudit" for r in audit)
+    state = next(r for r in results if isinstance(r, dict))
+    assert state == {"w": 1280, "h": 800, "y": 0, "styles": 0, "focus": True}
