@@ -28,7 +28,7 @@ from crawler.scope import Scope, strip_session
 from crawler.site import SiteConfig
 from crawler.sitemaps import SitemapEntry, read_sitemaps
 from crawler.snapshot import PageSnapshot, ScanStatus
-from crawler.urls import origin_of
+from crawler.urls import absolutize, origin_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Markers of a page that shows its content only after scripts run.
@@ -177,7 +177,8 @@ class Crawler:
         roots = []
         for url in self.site.start_urls:
             rules = await self.robots.rules_for(url)
-            roots += rules.sitemaps() or [origin_of(url) + "/sitemap.xml"]
+            declared = [absolutize(s, origin_of(url) + "/") for s in rules.sitemaps()]
+            roots += [s for s in declared if s] or [origin_of(url) + "/sitemap.xml"]
         self.sitemap_entries = await read_sitemaps(self.fetcher, roots, max_urls=10 * self.site.max_pages)
         depth = self.site.max_depth + 1
         entries = [
@@ -204,7 +205,7 @@ class Crawler:
         rules = await self.robots.rules_for(entry.url)
         if self.settings.respect_robots and rules.unavailable:
             # Unreachable robots.txt means "do not crawl" (RFC 9309); say why, not just "denied".
-            return CrawledPage(replace(base, status=ScanStatus.ERROR, reason=rules.unavailable))
+            return CrawledPage(replace(base, status=rules.unavailable_status, reason=rules.unavailable))
         if self.settings.respect_robots and not rules.allowed(entry.url, self.robots.user_agent_token):
             return CrawledPage(replace(base, status=ScanStatus.ROBOTS_DENIED, reason="disallowed by robots.txt"))
         delay = max(self.settings.min_host_delay_s, rules.crawl_delay(self.robots.user_agent_token) or 0.0)

@@ -85,6 +85,7 @@ class RobotsRules:
     parser: Protego | None
     disallow_all: bool = False
     unavailable: str = ""  # why robots.txt could not be read, when that disallows everything
+    unavailable_status: ScanStatus = ScanStatus.ERROR
 
     @classmethod
     def parse(cls, text: str) -> RobotsRules:
@@ -131,5 +132,8 @@ class RobotsCache:
             return RobotsRules.parse(result.text)
         if result.status_code is not None and 400 <= result.status_code < 500:
             return RobotsRules(None)
+        if result.status is ScanStatus.BLOCKED_ADDRESS:  # nothing was sent, and nothing will be
+            return RobotsRules(None, disallow_all=True, unavailable=result.reason,
+                               unavailable_status=ScanStatus.BLOCKED_ADDRESS)
         reason = result.reason or f"HTTP {result.status_code}"
         return RobotsRules(None, disallow_all=True, unavailable=f"robots.txt not available ({reason})")

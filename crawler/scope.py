@@ -30,8 +30,12 @@ SESSION_PARAMS = frozenset(
 )
 _PATH_SESSION = re.compile(r";(jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
+_DATE_LIKE = re.compile(r"(19|20)\d\d[-/]?\d{1,2}|calendar|month|year|date|day|week", re.IGNORECASE)
 MAX_SEGMENT_REPEATS = 3
-MAX_URLS_PER_SHAPE = 50  # e.g. /calendar?month=# : a calendar or endless pagination
+# URLs of one shape that differ only by numbers: a calendar or endless pagination. Numbered
+# articles (/news/123) share a shape too, so only date-like or query-string numbers count.
+MAX_DATED_PER_SHAPE = 50
+MAX_QUERY_PER_SHAPE = 500
 
 
 @cache
@@ -90,11 +94,18 @@ class Scope:
         """Why `url` looks like a crawler trap, or "" when it does not."""
         if repeats_segments(url):
             return "repeating path segments"
+        parts = urlsplit(url)
+        if _DATE_LIKE.search(parts.path + "?" + parts.query):
+            limit = MAX_DATED_PER_SHAPE
+        elif _DIGITS.search(parts.query):
+            limit = MAX_QUERY_PER_SHAPE
+        else:
+            return ""
         key = shape(url)
         urls = self._shapes.setdefault(key, set())
         if url not in urls:
-            if len(urls) >= MAX_URLS_PER_SHAPE:
-                return f"more than {MAX_URLS_PER_SHAPE} URLs of the shape {key} (calendar or endless pagination)"
+            if len(urls) >= limit:
+                return f"more than {limit} URLs of the shape {key} (calendar or endless pagination)"
             urls.add(url)
         return ""
 

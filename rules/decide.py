@@ -41,10 +41,9 @@ def decide_question(
     pool = present or list(findings)
     # Prefer the surest finding, then the one nearest the home page ("findable in reasonable time").
     best = max(pool, key=lambda f: (f.confidence, -min((e.depth or 0 for e in f.evidence), default=99)))
+    outcome = Outcome.PASSED if present else Outcome.FAILED
     if best.confidence < DECIDED_AT:
         outcome = Outcome.NEEDS_REVIEW
-    else:
-        outcome = Outcome.PASSED if present else Outcome.FAILED
     return SuggestedAnswer(
         **base,
         value=best.value,
