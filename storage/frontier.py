@@ -56,8 +56,10 @@ class StoreFrontier:
                         state="pending",
                     )
                     .on_conflict_do_nothing(index_elements=["run_id", "url_hash"])
+                    .returning(table.c.id)
                 )
-                new += session.execute(stmt).rowcount or 0
+                # RETURNING, not rowcount: psycopg reports no row count for this statement.
+                new += session.execute(stmt).first() is not None
         self._known += new
         return new
 
