@@ -1,0 +1,137 @@
+"""Page sampling in the style of WCAG-EM and EU Implementing Decision 2018/1524: a structured
+sample (home, login, sitemap, contact, help, legal, accessibility statement, search results, one
+page per template and per service type, one document) plus a seeded random share of the rest.
+
+The seed is returned with the sample and stored, so the same crawl and seed give the same sample."""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from audits.checks.common import load_data
+from audits.templates import cluster
+from crawler.snapshot import PageSnapshot
+
+Lexicon = Mapping[str, object]
+_SEPARATORS = re.compile(r"[\s/_\-.+,;:|()\[\]«»\"'!?]+")
+_SEARCH_PARAMS = frozenset({"q", "query", "search", "s", "keywords", "recherche", "buscar", "suche"})
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """`urls` in the order chosen (structured part first); `reasons` says why each is in."""
+
+    urls: list[str]
+    reasons: dict[str, str]
+    seed: int
+    population: int = 0  # pages the sample was drawn from
+    random_count: int = 0
+    structured_kinds: dict[str, str] = field(default_factory=dict)  # kind → url
+
+
+def default_lexicon() -> Lexicon:
+    return load_data("sampling_lexicon.yaml")
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(_SEPARATORS.split(unquote(text).lower())).strip() + " "
+
+
+def _haystack(page: PageSnapshot) -> str:
+    parts = urlsplit(page.final_url or page.requested_url)
+    path = re.sub(r"\.(html?|php|aspx?|jsp)$", "", parts.path)
+    return _words(path) + _words(page.title)
+
+
+def _matches(haystack: str, phrases: Sequence[str]) -> bool:
+    return any(_words(p) in haystack for p in phrases)
+
+
+def _is_search_results(page: PageSnapshot) -> bool:
+    query = parse_qs(urlsplit(page.final_url).query)
+    return any(key.lower() in _SEARCH_PARAMS for key in query)
+
+
+def _is_document(page: PageSnapshot, extensions: Sequence[str]) -> bool:
+    if page.content_type and not page.is_html:
+        return True
+    path = urlsplit(page.final_url).path.lower()
+    return any(path.endswith("." + ext) for ext in extensions)
+
+
+def _rank(page: PageSnapshot) -> tuple[int, int, str]:
+    """Shallowest, then shortest URL: the canonical page of its kind rather than a deep copy."""
+    return (page.depth, len(page.final_url), page.final_url)
+
+
+def choose_sample(
+    pages: Sequence[PageSnapshot], *, seed: int, ratio: float = 0.10, lexicon: Lexicon | None = None
+) -> Sample:
+    lexicon = lexicon or default_lexicon()
+    structural: Mapping[str, Sequence[str]] = lexicon["structural"]  # type: ignore[assignment]
+    services: Mapping[str, Sequence[str]] = lexicon["services"]  # type: ignore[assignment]
+    extensions: Sequence[str] = lexicon.get("documents", ["pdf"])  # type: ignore[assignment]
+
+    unique: dict[str, PageSnapshot] = {}
+    for page in sorted((p for p in pages if p.ok), key=_rank):
+        unique.setdefault(page.final_url or page.requested_url, page)
+    ordered = list(unique.values())
+    chosen: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+
+    def take(page: PageSnapshot | None, kind: str, reason: str) -> None:
+        if page is None:
+            return
+        url = page.final_url or page.requested_url
+        kinds.setdefault(kind, url)
+        chosen.setdefault(url, reason)
+
+    html_pages = [p for p in ordered if not _is_document(p, extensions)]
+    documents = [p for p in ordered if _is_document(p, extensions)]
+    # Home: every start page (depth 0); a site with one home per language keeps each.
+    for page in html_pages:
+        if page.depth == 0 or urlsplit(page.final_url).path in ("", "/"):
+            take(page, "home", "home page")
+    haystacks = {id(p): _haystack(p) for p in html_pages}
+    for kind, phrases in structural.items():
+        if kind == "search":
+            found = next((p for p in html_pages if _is_search_results(p)), None) or next(
+                (p for p in html_pages if _matches(haystacks[id(p)], phrases)), None
+            )
+        else:
+            found = next((p for p in html_pages if _matches(haystacks[id(p)], phrases)), None)
+        take(found, kind, f"structured: {kind}")
+    for page_cluster in cluster([(p.final_url, p.html or p.dom or "") for p in html_pages]):
+        url = page_cluster.representative
+        if not any(u in chosen for u in page_cluster.urls):
+            take(
+                unique[url],
+                f"template {page_cluster.id}",
+                f"template cluster {page_cluster.id} ({page_cluster.size} pages)",
+            )
+        else:
+            kinds.setdefault(f"template {page_cluster.id}", next(u for u in page_cluster.urls if u in chosen))
+    for kind, phrases in services.items():
+        found = next((p for p in html_pages if _matches(haystacks[id(p)], phrases)), None)
+        take(found, f"service: {kind}", f"service type: {kind}")
+    take(documents[0] if documents else None, "document", "document")
+
+    # The random part: sorted before drawing so that crawl order does not change the sample.
+    rest = sorted(url for url in unique if url not in chosen)
+    count = min(len(rest), math.ceil(ratio * len(rest)))
+    drawn = random.Random(seed).sample(rest, count)
+    for url in drawn:
+        chosen[url] = f"random (seed {seed})"
+    return Sample(
+        urls=list(chosen),
+        reasons=chosen,
+        seed=seed,
+        population=len(unique),
+        random_count=count,
+        structured_kinds=kinds,
+    )

@@ -1,0 +1,102 @@
+"""Structured sample plus a seeded random share; the same seed gives the same sample."""
+
+from __future__ import annotations
+
+import math
+import random
+
+from audits.sampling import choose_sample
+from crawler.snapshot import PageSnapshot, ScanStatus
+
+BASE = "https://gov.example"
+CHROME = "<header><nav><ul><li><a>x</a></li></ul></nav></header>"
+ARTICLE = f"<body>{CHROME}<main><article><h1>t</h1><p>p</p></article></main></body>"
+LISTING = (
+    f"<body>{CHROME}<main><ul class='results'><li><h3><a>r</a></h3></li></ul><nav class='pager'><a>n</a></nav></main>"
+)
+FORM = (
+    f"<body>{CHROME}<main><form><fieldset><legend>l</legend><label>a</label><input><button>b</button></fieldset></form>"
+)
+
+
+def snap(
+    path: str, title: str, html: str = ARTICLE, *, depth: int = 2, content_type: str = "text/html"
+) -> PageSnapshot:
+    return PageSnapshot(
+        requested_url=BASE + path,
+        final_url=BASE + path,
+        depth=depth,
+        status=ScanStatus.OK,
+        content_type=content_type,
+        html=html,
+        title=title,
+    )
+
+
+def portal() -> list[PageSnapshot]:
+    pages = [
+        snap("/", "Ministry of the Interior", depth=0),
+        snap("/fr/", "Ministère de l'Intérieur", depth=0),
+        snap("/en/login", "Sign in", FORM, depth=1),
+        snap("/fr/plan-du-site", "Plan du site", depth=1),
+        snap("/en/contact-us", "Contact us", depth=1),
+        snap("/en/help/faq", "Frequently asked questions", depth=1),
+        snap("/fr/mentions-legales", "Mentions légales", depth=1),
+        snap("/en/accessibility", "Accessibility statement", depth=1),
+        snap("/en/search?q=passport", "Results", LISTING, depth=1),
+        snap("/en/services/renew-passport", "Pay the passport fee", FORM),
+        snap("/fr/demarches/demande-de-permis", "Demande de permis de construire", FORM),
+        snap("/docs/annual-report.pdf", "", "", content_type="application/pdf"),
+        snap("/broken", "Error", depth=1),
+    ]
+    pages[-1].status = ScanStatus.HTTP_ERROR
+    pages += [snap(f"/en/news/item-{i}", f"News {i}", ARTICLE, depth=3) for i in range(60)]
+    pages += [snap(f"/en/news/list-{i}", f"All news, page {i}", LISTING, depth=3) for i in range(20)]
+    return pages
+
+
+def test_structured_part_covers_every_kind_once() -> None:
+    sample = choose_sample(portal(), seed=1)
+    kinds = sample.structured_kinds
+    assert sample.reasons[BASE + "/"] == "home page" and sample.reasons[BASE + "/fr/"] == "home page"
+    assert kinds["login"] == BASE + "/en/login"
+    assert kinds["sitemap"] == BASE + "/fr/plan-du-site"
+    assert kinds["contact"] == BASE + "/en/contact-us"
+    assert kinds["help"] == BASE + "/en/help/faq"
+    assert kinds["legal"] == BASE + "/fr/mentions-legales"
+    assert kinds["accessibility"] == BASE + "/en/accessibility"
+    assert kinds["search"] == BASE + "/en/search?q=passport"
+    assert kinds["service: payment"] == BASE + "/en/services/renew-passport"
+    assert kinds["service: permit"] == BASE + "/fr/demarches/demande-de-permis"
+    assert kinds["document"] == BASE + "/docs/annual-report.pdf"
+    # Three templates (article, listing, form): each has a page in the sample.
+    assert sum(k.startswith("template ") for k in kinds) == 3
+    assert BASE + "/broken" not in sample.urls  # only pages that loaded
+
+
+def test_random_part_is_at_least_the_ratio_of_the_rest() -> None:
+    sample = choose_sample(portal(), seed=3, ratio=0.10)
+    structured = [u for u, why in sample.reasons.items() if not why.startswith("random")]
+    rest = sample.population - len(structured)
+    assert sample.random_count == math.ceil(0.10 * rest) and sample.random_count >= 0.10 * rest
+    assert len(sample.urls) == len(set(sample.urls)) == len(structured) + sample.random_count
+    assert choose_sample(portal(), seed=3, ratio=0.5).random_count == math.ceil(0.5 * rest)
+
+
+def test_same_seed_same_sample_whatever_the_crawl_order() -> None:
+    pages = portal()
+    first = choose_sample(pages, seed=42)
+    shuffled = pages[:]
+    random.Random(9).shuffle(shuffled)
+    again = choose_sample(shuffled, seed=42)
+    assert again.urls == first.urls and again.reasons == first.reasons and again.seed == 42
+    other = choose_sample(pages, seed=43)
+    randoms = {u for u, why in first.reasons.items() if why.startswith("random")}
+    assert randoms != {u for u, why in other.reasons.items() if why.startswith("random")}
+
+
+def test_custom_lexicon() -> None:
+    lexicon = {"structural": {"contact": ["write to us"]}, "services": {}, "documents": ["pdf"]}
+    pages = [snap("/", "Home", depth=0), snap("/write-to-us", "Write to us"), snap("/contact", "Contact")]
+    sample = choose_sample(pages, seed=0, lexicon=lexicon)
+    assert sample.structured_kinds["contact"] == BASE + "/write-to-us"
