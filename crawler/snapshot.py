@@ -94,6 +94,11 @@ class PageSnapshot:
         return self.status is ScanStatus.OK
 
     @property
+    def readable(self) -> bool:
+        """Its content is known: fetched now, or unchanged since a stored visit (carried)."""
+        return self.status in (ScanStatus.OK, ScanStatus.NOT_MODIFIED)
+
+    @property
     def is_html(self) -> bool:
         return self.content_type.startswith(("text/html", "application/xhtml"))
 

@@ -63,8 +63,8 @@ class SiteView:
         return self._by_key.get(url_key(url))
 
     def ok_pages(self) -> list[PageSnapshot]:
-        """Pages fetched successfully, nearest the home page first."""
-        return sorted((p for p in self.pages if p.ok and p.is_html), key=lambda p: (p.depth, p.final_url))
+        """Pages whose content is known (fetched now or carried unchanged), nearest home first."""
+        return sorted((p for p in self.pages if p.readable and p.is_html), key=lambda p: (p.depth, p.final_url))
 
 
 class RuleModule:

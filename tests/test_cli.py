@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -71,3 +72,32 @@ def test_audit_of_a_small_site_writes_both_reports(tmp_path: Path, chromium: str
     report = (tmp_path / "out" / "report.json").read_text()
     assert '"pages_crawled": 2' in report and "image-alt" in report
     assert (tmp_path / "out" / "report.html").read_text().startswith("<!doctype html>")
+
+
+def test_second_audit_of_an_unchanged_site_carries_results_forward(tmp_path: Path, chromium: str) -> None:
+    routes = {
+        "/": Response(
+            '<!doctype html><html lang="en"><head><title>Home</title></head><body><main><h1>Home</h1>'
+            '<img src="/x.png"><a href="/contact">Contact us</a></main></body></html>'
+        ),
+        "/contact": Response(
+            '<!doctype html><html lang="en"><head><title>Contact</title></head><body><main>'
+            '<h1>Contact</h1><a href="mailto:info@gov.example">info@gov.example</a></main></body></html>'
+        ),
+    }
+    reports = []
+    with LocalServer(routes) as server:
+        for n in range(2):
+            out = tmp_path / f"out{n}"
+            result = govaudit("audit", server.url("/"), "--out", str(out), "--quiet", tmp_path=tmp_path)
+            assert result.returncode == 0, result.stderr
+            reports.append(json.loads((out / "report.json").read_text()))
+    first, second = reports
+    assert {p["status"] for p in second["pages"]} == {"not_modified"}
+    assert not any(p["rendered"] for p in second["pages"])  # nothing rendered again …
+    # … yet the accessibility results and the answers are the same, carried by reference.
+    assert [i["rule_id"] for i in second["accessibility"]["issues"]] == [
+        i["rule_id"] for i in first["accessibility"]["issues"]
+    ]
+    answers = [{(a["question"], a["value"], a["outcome"]) for a in r["answers"]} for r in reports]
+    assert answers[0] == answers[1]

@@ -21,7 +21,7 @@ class PrivacyRule(RuleModule):
             target = candidate.target
             if (
                 target is not None
-                and target.ok
+                and target.readable
                 and site.lexicons.matches("privacy", headings_text(target), target.language)
             ):
                 return [

@@ -21,7 +21,7 @@ class SitemapRule(RuleModule):
         candidates = [c for c in concept_links(site, "sitemap") if not c.link.url.endswith(".xml")]
         for candidate in candidates:
             target = candidate.target
-            if target is not None and target.ok and target.is_html:
+            if target is not None and target.readable and target.is_html:
                 count = len(internal_links(target, site.site.scope_hosts))
                 if count >= MIN_LINKS:
                     return [
