@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
 
+import yaml
+from selectolax.lexbor import LexborHTMLParser
+
+from crawler.parse import squash
 from crawler.snapshot import Link, PageSnapshot
 from crawler.urls import in_scope
+from rules.lexicon import _NO_WORD_BOUNDARIES as NO_WORD_BOUNDARIES
+from rules.lexicon import Lexicons, fold
 from rules.module import SiteView
 
 
@@ -41,3 +53,81 @@ def internal_links(page: PageSnapshot, hosts: frozenset[str]) -> set[str]:
 def headings_text(page: PageSnapshot) -> str:
     """Title plus the start of the text: where a page says what it is."""
     return f"{page.title} {page.text[:400]}"
+
+
+@lru_cache(maxsize=4096)
+def folded(text: str) -> str:
+    """`fold(text)`, remembered: every row of the concept table reads the same page texts."""
+    return fold(text)
+
+
+@lru_cache(maxsize=8192)
+def _term_pattern(term: str, language: str) -> re.Pattern[str]:
+    needle = re.escape(fold(term))
+    # Same rule as rules.lexicon: whole words, except in scripts written without spaces.
+    return re.compile(needle if language in NO_WORD_BOUNDARIES else rf"(?<!\w){needle}(?!\w)")
+
+
+def matched_terms(lexicons: Lexicons, concept: str, text: str) -> list[str]:
+    """Every distinct term of `concept`, in any lexicon, that `text` contains (case- and accent-folded)."""
+    haystack = folded(text)
+    found: dict[str, str] = {}
+    for lexicon in lexicons.by_language.values():
+        for term in lexicon.terms(concept):
+            if fold(term) not in found and _term_pattern(term, lexicon.language).search(haystack):
+                found[fold(term)] = term
+    return list(found.values())
+
+
+def first_term(lexicons: Lexicons, concept: str, text: str) -> str | None:
+    terms = matched_terms(lexicons, concept, text)
+    return terms[0] if terms else None
+
+
+def page_headings(html: str, *, levels: str = "h1, h2, h3") -> list[str]:
+    """The page's headings, in document order (page-level detectors only: light snapshots have no markup)."""
+    if not html:
+        return []
+    tree = LexborHTMLParser(html)
+    return [squash(node.text()) for node in tree.css(levels) if node.text().strip()]
+
+
+@cache
+def signals(name: str) -> dict[str, Any]:
+    """A data file of rules/signals/ (hosts, fingerprints, names)."""
+    data = yaml.safe_load(resources.files("rules.signals").joinpath(f"{name}.yaml").read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"rules/signals/{name}.yaml: expected a mapping")
+    return data
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def host_matches(url: str, hosts: Iterable[str]) -> str | None:
+    """The entry of `hosts` that `url` is on (the host itself or a subdomain; an entry with a path
+    such as "gov.gr/ipiresies" must also match the start of the path)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    for entry in hosts:
+        entry_host, _, entry_path = entry.lower().partition("/")
+        if (host == entry_host or host.endswith("." + entry_host)) and parts.path.lower().startswith("/" + entry_path):
+            return entry
+    return None
+
+
+def links_to_hosts(page: PageSnapshot, hosts: Iterable[str]) -> list[tuple[Link, str]]:
+    """Links of `page` to one of `hosts`, with the host entry each one matched."""
+    wanted = tuple(hosts)
+    return [(link, entry) for link in page.fetchable_links if (entry := host_matches(link.url, wanted))]
+
+
+def snippet(text: str, term: str, width: int = 120) -> str:
+    """A short quote of `text` around the first occurrence of `term` (folding keeps offsets for
+    Latin scripts, which is what the quote is for; elsewhere it is approximate)."""
+    at = folded(text).find(fold(term))
+    if at < 0:
+        return text[:width]
+    start = max(0, at - width // 3)
+    return text[start : start + width].strip()

@@ -1,0 +1,65 @@
+"""OSI #017 / LOSI #245: authentication / digital ID — a sign-in with a national e-ID or government
+single sign-on (hosts and OIDC/SAML paths in rules/signals/identity_providers.yaml), or the portal's
+own sign-in form (a password field)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from crawler.snapshot import FormSnapshot, PageSnapshot
+from rules.detectors.common import concept_links, host_matches, signals
+from rules.findings import ABSENT, PRESENT
+from rules.module import Observation, RuleModule, SiteView, evidence_from
+
+
+def password_form(page: PageSnapshot) -> FormSnapshot | None:
+    return next((f for f in page.forms if "password" in f.field_types), None)
+
+
+def identity_provider(url: str) -> str | None:
+    """The e-ID host or the SSO endpoint `url` goes to, if any."""
+    data = signals("identity_providers")
+    if host := host_matches(url, data["hosts"]):
+        return host
+    path = urlsplit(url).path.lower()
+    return next((p for p in data.get("paths", ()) if p in path), None)
+
+
+class AuthenticationRule(RuleModule):
+    id = "authentication"
+    version = "1.0"
+    title = "Authentication / digital ID"
+    informs = {"OSI-2024": ("017",), "LOSI-2024": ("245",)}
+
+    async def check_site(self, site: SiteView) -> Iterable[Observation]:
+        pages = site.ok_pages()
+        if not pages:
+            return []
+        for page in pages:
+            for url in [link.url for link in page.fetchable_links] + [f.action for f in page.forms]:
+                if provider := identity_provider(url):
+                    return [self._present(page, url, 0.9, f"Sign-in goes to the identity provider {provider}.")]
+        for page in pages:
+            if form := password_form(page):
+                digital_id = site.lexicons.matches("digital_id", f"{page.title} {page.text}", page.language)
+                note = "A sign-in form with a password field" + (
+                    f" mentions '{digital_id}'." if digital_id else " (the portal's own accounts)."
+                )
+                return [self._present(page, form.action, 0.9 if digital_id else 0.85, note)]
+        if links := concept_links(site, "login", limit=1):
+            found = links[0]
+            quote = f"{found.link.text} → {found.link.url}"
+            return [self._present(found.page, quote, 0.6, "A sign-in link, but no sign-in form was reached.")]
+        return [
+            Observation(
+                ABSENT,
+                0.8,
+                (evidence_from(pages[0]),),
+                f"No sign-in form, sign-in link or identity provider on {len(pages)} pages.",
+            )
+        ]
+
+    @staticmethod
+    def _present(page: PageSnapshot, quote: str, confidence: float, note: str) -> Observation:
+        return Observation(PRESENT, confidence, (evidence_from(page, quote=quote),), note)

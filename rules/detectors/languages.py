@@ -1,0 +1,90 @@
+"""OSI #015 / LOSI #212: content in a language other than the site's primary one — pages crawled
+in another language, `hreflang` alternates, or a language switcher (link text = a language's name)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from crawler.snapshot import Link, PageSnapshot
+from rules.detectors.common import signals
+from rules.findings import ABSENT, PRESENT
+from rules.lexicon import fold
+from rules.module import Observation, RuleModule, SiteView, evidence_from
+
+
+def base_language(code: str) -> str:
+    """ "fr-CA" → "fr"; "" stays ""."""
+    return code.strip().lower().replace("_", "-").split("-")[0]
+
+
+def primary_language(site: SiteView) -> str:
+    """The site's registered first language, else the home page's."""
+    if site.site.languages:
+        return base_language(site.site.languages[0])
+    home = site.home
+    return base_language(home.language) if home is not None else ""
+
+
+def switcher_language(link: Link) -> str | None:
+    """The language a link switches to when its whole text is that language's name ("Français")."""
+    names = signals("languages")["names"]
+    text = fold(link.text.strip())
+    for code, words in names.items():
+        if text in {fold(w) for w in words}:
+            return str(code)
+    return base_language(link.hreflang) or None if link.hreflang and len(link.text.strip()) <= 20 else None
+
+
+class LanguagesRule(RuleModule):
+    id = "other-language"
+    version = "1.0"
+    title = "Content in another language"
+    informs = {"OSI-2024": ("015",), "LOSI-2024": ("212",)}
+
+    async def check_site(self, site: SiteView) -> Iterable[Observation]:
+        pages = site.ok_pages()
+        primary = primary_language(site)
+        if not pages or not primary:
+            return []
+        other = [p for p in pages if base_language(p.language) not in ("", primary)]
+        if other:
+            page = other[0]
+            languages = sorted({base_language(p.language) for p in other})
+            return [
+                Observation(
+                    PRESENT,
+                    0.9,
+                    (evidence_from(page, quote=f'lang="{page.language}"'),),
+                    f"{len(other)} crawled pages are in {', '.join(languages)}, besides {primary}.",
+                )
+            ]
+        if found := self._alternate_or_switcher(pages, primary):
+            page, link, how = found
+            return [
+                Observation(
+                    PRESENT,
+                    0.8,
+                    (evidence_from(page, quote=f"{link.text or link.hreflang} → {link.url}"),),
+                    f"The page offers {how}, but no page in that language was crawled.",
+                )
+            ]
+        return [
+            Observation(
+                ABSENT,
+                0.8,
+                (evidence_from(pages[0], quote=f"all pages in {primary}"),),
+                f"All {len(pages)} crawled pages are in {primary}, with no hreflang alternate or language switcher.",
+            )
+        ]
+
+    @staticmethod
+    def _alternate_or_switcher(pages: list[PageSnapshot], primary: str) -> tuple[PageSnapshot, Link, str] | None:
+        for page in pages:
+            for link in page.links:
+                hreflang = base_language(link.hreflang)
+                if "alternate" in link.rel.split() and hreflang not in ("", "x", primary):
+                    return page, link, f"an hreflang alternate in {hreflang}"
+                switched = switcher_language(link)
+                if switched and switched != primary:
+                    return page, link, f"a language switcher to {switched}"
+        return None

@@ -1,0 +1,1 @@
+"""Signal lists as data (hosts, fingerprints, names) that detectors read; see the README in each file."""
