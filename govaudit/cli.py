@@ -69,7 +69,7 @@ def _progress(name: str, disabled: bool) -> Iterator[Callable[[int, int], None]]
         yield on_progress
 
 
-def _run(site: SiteConfig, settings: Settings, out_dir: Path, quiet: bool = False) -> dict:
+def _run(site: SiteConfig, settings: Settings, out_dir: Path, quiet: bool = False, all_answers: bool = False) -> dict:
     """Assess one site with a progress bar, write its reports, return the report structure."""
     with Store(settings.database_url) as store:
         store.upgrade()
@@ -83,11 +83,11 @@ def _run(site: SiteConfig, settings: Settings, out_dir: Path, quiet: bool = Fals
         report = build_report(store.load_run(outcome.run_id))
     paths = write_reports(report, out_dir)
     if not quiet:
-        _print_summary(report, paths)
+        _print_summary(report, paths, all_answers)
     return report
 
 
-def _print_summary(report: dict, paths: dict[str, Path]) -> None:
+def _print_summary(report: dict, paths: dict[str, Path], all_answers: bool = False) -> None:
     summary = report["summary"]
     out.print(
         f"[bold]{report['site']['name']}[/]: {summary['pages_crawled']} pages, "
@@ -95,10 +95,10 @@ def _print_summary(report: dict, paths: dict[str, Path]) -> None:
         f"on {summary['pages_with_failures']} pages; run {report['run']['id']}"
     )
     table = Table("question", "suggestion", "outcome", "confidence", "evidence", title="Suggested answers")
-    for answer in report["answers"]:
-        if answer["outcome"] == "not_tested":
+    for answer in sorted(report["answers"], key=lambda a: (a["instrument"], a["question"])):
+        if answer["outcome"] == "not_tested" and not all_answers:
             continue
-        evidence = answer["evidence"][0]["url"] if answer["evidence"] else ""
+        evidence = answer["evidence"][0]["url"] if answer["evidence"] else answer["rationale"]
         table.add_row(
             f"{answer['instrument']} #{answer['question']} {answer['title']}",
             str(answer["value"]),
@@ -108,7 +108,8 @@ def _print_summary(report: dict, paths: dict[str, Path]) -> None:
         )
     out.print(table)
     untested = sum(1 for a in report["answers"] if a["outcome"] == "not_tested")
-    out.print(f"{untested} more questions are not tested automatically (listed in the report).")
+    if not all_answers:
+        out.print(f"{untested} more questions are not tested automatically (listed in the report).")
     out.print(f"Reports: {paths['html']}  {paths['json']}")
 
 
@@ -204,6 +205,36 @@ def crawl(
     home = outcome.pages[0] if outcome.pages else None
     if home is None or home.status not in REACHED:
         raise _fail(f"could not fetch the start page: {home.reason if home else 'nothing fetched'}", EXIT_UNREACHABLE)
+
+
+@app.command()
+def assess(
+    url: Annotated[str | None, typer.Argument(help="A start URL to assess (registered if new).")] = None,
+    country: Annotated[str | None, typer.Option(help="Assess every registered site of this ISO3 country.")] = None,
+    site_id: Annotated[int | None, typer.Option("--site", help="Assess one registered site by its id.")] = None,
+    kind: Annotated[SiteKind, typer.Option(help="Kind of site, for a URL.")] = SiteKind.NATIONAL_PORTAL,
+    max_pages: Annotated[int, typer.Option(min=1, help="Page budget, for a URL.")] = 200,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("out/assess"),
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+) -> None:
+    """Crawl, audit and detect, then print the suggested survey answers with their evidence."""
+    if sum(x is not None for x in (url, country, site_id)) != 1:
+        raise _fail("give exactly one of: a URL, --country ISO3, --site ID", EXIT_BAD_INPUT)
+    settings = Settings.from_env()
+    if url is not None:
+        try:
+            start = check_start_url(url)
+        except BadURL as exc:
+            raise _fail(str(exc), EXIT_BAD_INPUT) from None
+        sites = [SiteConfig(name=start, start_urls=(start,), kind=kind, max_pages=max_pages)]
+    else:
+        with Store(settings.database_url) as store:
+            store.upgrade()
+            sites = [r.config for r in store.sites(country=country, site_id=site_id)]
+        if not sites:
+            raise _fail(f"no registered site for {country or site_id}", EXIT_BAD_INPUT)
+    for n, site in enumerate(sites):
+        _run(site, settings, out_dir / str(n) if len(sites) > 1 else out_dir, quiet, all_answers=True)
 
 
 @app.command()

@@ -107,6 +107,16 @@ class Store:
             row = session.scalars(select(models.Site).where(models.Site.name == name)).one_or_none()
             return rec.site_record(row) if row else None
 
+    def sites(self, *, country: str | None = None, site_id: int | None = None) -> list[SiteRecord]:
+        """Registered sites, optionally only one country's or one id, in id order."""
+        stmt = select(models.Site).order_by(models.Site.id)
+        if country is not None:
+            stmt = stmt.where(models.Site.country == country.upper())
+        if site_id is not None:
+            stmt = stmt.where(models.Site.id == site_id)
+        with self.transaction(readonly=True) as session:
+            return [rec.site_record(row) for row in session.scalars(stmt)]
+
     def start_run(self, site_id: int, settings: Mapping[str, Any]) -> int:
         with self.transaction() as session:
             run = models.CrawlRun(site_id=site_id, status="running", settings=dict(settings), stats={}, error="")

@@ -101,3 +101,20 @@ def test_second_audit_of_an_unchanged_site_carries_results_forward(tmp_path: Pat
     ]
     answers = [{(a["question"], a["value"], a["outcome"]) for a in r["answers"]} for r in reports]
     assert answers[0] == answers[1]
+
+
+def test_assess_prints_every_question_with_value_or_reason(tmp_path: Path, chromium: str) -> None:
+    routes = {
+        "/": Response(
+            '<!doctype html><html lang="en"><head><title>Portal</title></head><body><main>'
+            "<h1>Portal</h1></main></body></html>"
+        )
+    }
+    with LocalServer(routes) as server:
+        result = govaudit("assess", server.url("/"), "--out", str(tmp_path / "out"), "--quiet", tmp_path=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert json.loads((tmp_path / "out" / "report.json").read_text())["answers"]
+    both = govaudit("assess", "https://gov.example/", "--country", "VLD", tmp_path=tmp_path)
+    assert both.returncode == 2 and "exactly one" in both.stderr
+    unknown = govaudit("assess", "--country", "ZZZ", tmp_path=tmp_path)
+    assert unknown.returncode == 2 and "no registered site" in unknown.stderr
