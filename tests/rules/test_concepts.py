@@ -1,0 +1,154 @@
+"""The concept table (rules/concept_features.yaml): every row on a page set that has the feature and
+one that does not, in English and in French; the table and the entry points agree."""
+
+from __future__ import annotations
+
+import asyncio
+from importlib import metadata
+
+import pytest
+
+from crawler.snapshot import PageSnapshot
+from rules.detectors.concepts import RULES, ConceptRule, Feature, load_features
+from rules.findings import ABSENT, PRESENT
+from rules.instruments import load_instrument
+from rules.lexicon import Lexicons, load_lexicon
+from rules.module import Observation, PageView
+from tests.rules.helpers import BASE, doc, site_view, snap
+
+LEXICONS = Lexicons.load(["en", "fr"])
+FEATURES = load_features()
+CONTACTS = "".join(f'<a href="mailto:head{i}@gov.example">head{i}@gov.example</a> ' for i in range(4))
+UNRELATED = "<p>Welcome. Opening hours are Monday to Friday.</p>"
+
+
+def observe(rule: ConceptRule, pages: list[PageSnapshot]) -> Observation:
+    """The answer the decider would give: a page-level sighting beats the site-level verdict."""
+    page_level = [o for p in pages for o in rule.check_page(PageView(p), LEXICONS)]
+    site_level = list(asyncio.run(rule.check_site(site_view(pages))))
+    assert len(site_level) == 1
+    return max([*page_level, *site_level], key=lambda o: (o.value != ABSENT, o.confidence))
+
+
+def feature_page(feature: Feature, language: str) -> tuple[list[PageSnapshot], str]:
+    """A home page and a page that has the feature, named the way the row's first place reads it."""
+    terms = load_lexicon(language).terms(feature.concepts[0])
+    assert terms, f"{feature.id}: no {language} term for {feature.concepts[0]}"
+    term = terms[0]
+    extra = CONTACTS * bool(feature.contacts_min)
+    extra += "".join(f"<p>{load_lexicon(language).terms(c)[0]}</p>" for c in feature.requires)
+    place = feature.look_in[0]
+    if feature.min_terms > 1:
+        body = "<ul>" + "".join(f"<li>{t}</li>" for t in terms[: feature.min_terms + 1]) + "</ul>"
+        page = snap("/feature", doc("Page", body + extra, language))
+    elif place == "title":
+        page = snap("/feature", doc(term, f"<p>{term}</p>{extra}", language))
+    elif place == "headings":
+        page = snap("/feature", doc("Page", f"<h2>{term}</h2>{extra}", language))
+    elif place == "text":
+        page = snap("/feature", doc("Page", f"<p>Read about the {term} here.</p>{extra}", language))
+    else:  # link: the home page links to it with the term as link text
+        page = snap("/feature", doc("Page", f"<p>Details.</p>{extra}", language))
+    home = snap("/", doc("Portal", f'<a href="/feature">{term}</a><a href="/other">Other</a>', language), depth=0)
+    return [home, page], term
+
+
+@pytest.mark.parametrize("feature", FEATURES, ids=[f.id for f in FEATURES])
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_row_finds_the_feature(feature: Feature, language: str) -> None:
+    pages, _term = feature_page(feature, language)
+    obs = observe(RULES[feature.id](), pages)
+    assert obs.value == PRESENT, obs.note
+    assert obs.confidence >= 0.7
+    assert obs.evidence[0].url.startswith(BASE)
+
+
+@pytest.mark.parametrize("feature", FEATURES, ids=[f.id for f in FEATURES])
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_row_says_absent_without_it(feature: Feature, language: str) -> None:
+    home = snap("/", doc("Portal", UNRELATED + '<a href="/other">Other</a>', language), depth=0)
+    other = snap("/other", doc("Opening hours", UNRELATED, language))
+    obs = observe(RULES[feature.id](), [home, other])
+    assert obs.value == ABSENT and obs.confidence >= 0.7, obs.note
+
+
+def test_every_row_is_registered_and_informs_real_codes() -> None:
+    registered = {e.name: e.value for e in metadata.entry_points(group="govaudit.rules")}
+    known = {key: {q.code for q in load_instrument(key).questions} for key in ("OSI-2024", "LOSI-2024")}
+    for feature in FEATURES:
+        assert registered.get(f"concept-{feature.id}") == f"rules.detectors.concepts:{feature.class_name}"
+        for key, codes in feature.informs.items():
+            assert set(codes) <= known[key], (feature.id, key, codes)
+    stale = {n for n in registered if n.startswith("concept-")} - {f"concept-{f.id}" for f in FEATURES}
+    assert not stale
+
+
+def test_every_concept_has_terms_in_both_languages() -> None:
+    for feature in FEATURES:
+        for concept in (*feature.concepts, *feature.requires):
+            for language in ("en", "fr"):
+                assert load_lexicon(language).terms(concept), (feature.id, concept, language)
+
+
+# --- rows on realistic pages ------------------------------------------------------------------
+
+
+def test_ministry_links_in_french() -> None:
+    home = snap(
+        "/fr/",
+        doc("Portail", '<a href="https://sante.gouv.example/">Ministère de la Santé et de la Prévention</a>', "fr"),
+        depth=0,
+    )
+    assert observe(RULES["ministry-health"](), [home]).value == PRESENT
+    assert observe(RULES["ministry-justice"](), [home]).value == ABSENT
+
+
+def test_heads_of_agencies_need_their_contacts() -> None:
+    listed = snap("/ministers", doc("Ministers", f"<h1>Ministers</h1><p>Dr A. Koval, Minister of Health</p>{CONTACTS}"))
+    bare = snap("/ministers", doc("Ministers", "<h1>Ministers</h1><p>Dr A. Koval, Minister of Health</p>"))
+    home = snap("/", doc("Portal", '<a href="/ministers">Ministers</a>'), depth=0)
+    assert observe(RULES["heads-of-agencies"](), [home, listed]).value == PRESENT
+    assert observe(RULES["heads-of-agencies"](), [home, bare]).value == ABSENT
+
+
+def test_procurement_page_in_french() -> None:
+    page = snap(
+        "/fr/marches",
+        doc("Marchés publics", "<h2>Appels d'offres en cours</h2><h2>Marchés attribués</h2>", "fr"),
+    )
+    home = snap("/fr/", doc("Portail", '<a href="/fr/marches">Marchés publics</a>', "fr"), depth=0)
+    assert observe(RULES["procurement-notices"](), [home, page]).value == PRESENT
+    assert observe(RULES["procurement-results"](), [home, page]).value == PRESENT
+    assert observe(RULES["usage-statistics"](), [home, page]).value == ABSENT
+
+
+def test_a_statistics_office_is_not_usage_statistics() -> None:
+    home = snap("/", doc("Portal", '<a href="/stats-office">National Statistics Office</a>'), depth=0)
+    assert observe(RULES["usage-statistics"](), [home]).value == ABSENT
+
+
+def test_service_catalogue_needs_details_not_a_word() -> None:
+    detailed = snap(
+        "/parking",
+        doc("Parking permit", "<h2>Documents</h2><h2>Fee and processing time</h2><h2>How to apply</h2>"),
+    )
+    thin = snap("/parking", doc("Parking permit", "<p>Apply at City Hall. A fee applies.</p>"))
+    home = snap("/", doc("City", '<a href="/parking">Parking permit</a>'), depth=0)
+    assert observe(RULES["service-catalogue"](), [home, detailed]).value == PRESENT
+    assert observe(RULES["service-catalogue"](), [home, thin]).value == ABSENT
+
+
+def test_open_data_metadata_must_be_on_an_open_data_page() -> None:
+    table = "<table><tr><th>Publisher</th><th>Last updated</th><th>Licence</th></tr></table>"
+    on_data = snap("/data", doc("Open data", f"<h1>Open data</h1>{table}"))
+    elsewhere = snap("/report", doc("Annual report", table))
+    home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
+    assert observe(RULES["open-data-metadata"](), [home, on_data]).value == PRESENT
+    assert observe(RULES["open-data-metadata"](), [home, elsewhere]).value == ABSENT
+
+
+def test_a_link_whose_page_was_not_crawled_is_weaker() -> None:
+    home = snap("/", doc("Portal", '<a href="/org">Organisation chart</a>'), depth=0)
+    obs = observe(RULES["org-chart"](), [home])
+    assert obs.value == PRESENT and obs.confidence == 0.75
+    assert obs.evidence[0].url == BASE + "/"
