@@ -47,14 +47,15 @@ _SETUP = (
     "() => {"
     + _SIGNATURE_JS
     + """
-  const tabbable = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, ' +
+  const tabbable = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe, ' +
     '[tabindex], [contenteditable=""], [contenteditable=true]';
   const base = new Map();
   let count = 0;
   for (const el of document.querySelectorAll(tabbable)) {
     if (el.tabIndex < 0 || el.disabled || el.closest('[inert]')) continue;
-    const cs = getComputedStyle(el);
-    if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+    // checkVisibility also sees hidden ancestors (a closed menu), which computed style does not.
+    if (el.checkVisibility ? !el.checkVisibility({visibilityProperty: true}) :
+        getComputedStyle(el).visibility === 'hidden') continue;
     base.set(el, signature(el));
     count++;
   }
@@ -74,7 +75,8 @@ _STEP = (
   const state = window.__govauditFocus;
   // Native widgets whose inner parts take Tab presses while they stay the active element
   // (a date input's day/month/year, a player's buttons): that is not a trap.
-  const SEGMENTS = {date: 3, time: 4, 'datetime-local': 6, month: 2, week: 2, video: 8, audio: 6};
+  const SEGMENTS = {date: 3, time: 4, 'datetime-local': 6, month: 2, week: 2, video: 8, audio: 6,
+    iframe: 10000, object: 10000, embed: 10000};
   let el = document.activeElement;
   // Focus inside a web component's shadow tree: the host alone would look "stuck".
   while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
@@ -85,8 +87,11 @@ _STEP = (
   const visible = r.width * r.height >= 1 && r.right > 0 && r.bottom + scrollY > 0 &&
     cs.visibility !== 'hidden' && parseFloat(cs.opacity) > 0;
   const dialog = el.closest('dialog[open], [role=dialog], [role=alertdialog], [aria-modal=true]');
+  // Focus inside an iframe stays on the iframe element for this document: its indicator and its
+  // Tab presses belong to the framed page, which is audited on its own.
+  const framed = el.tagName === 'IFRAME' || el.tagName === 'OBJECT' || el.tagName === 'EMBED';
   return {id: state.ids.get(el), selector: cssPath(el), html: snippet(el), visible,
-    changed: before === undefined ? null : before !== signature(el), inDialog: !!dialog,
+    changed: before === undefined || framed ? null : before !== signature(el), inDialog: !!dialog,
     segments: (SEGMENTS[el.tagName === 'INPUT' ? (el.type || '') : el.tagName.toLowerCase()] || 0)};
 }"""
 )

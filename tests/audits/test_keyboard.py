@@ -46,6 +46,17 @@ def results(chromium: str) -> dict:
             "/cycle": page("Cycle", CYCLE),
             # Tab moves through a date input's day/month/year while it stays the active element.
             "/date": page("Date", '<a href="/a">A</a> <input type="date" aria-label="Birth date"> <a href="/b">B</a>'),
+            # Tab presses inside a framed page keep the iframe as the active element: not a trap.
+            "/frame": page(
+                "Frame",
+                '<a href="/a">A</a> <iframe title="Form" srcdoc="'
+                + "".join(f"<a href='/f{i}'>F{i}</a> " for i in range(8))
+                + '"></iframe> <a href="/b">B</a> <a href="/c">C</a> <a href="/d">D</a>',
+            ),
+            # Links inside a closed menu are not counted as reachable.
+            "/hidden-menu": page(
+                "Menu", '<a href="/a">A</a><div hidden><a href="/h1">H1</a><a href="/h2">H2</a></div><a href="/b">B</a>'
+            ),
             "/text": page("Text only", "<p>Nothing to focus.</p>"),
         },
         [KeyboardCheck()],
@@ -83,6 +94,12 @@ def test_focus_cycling_inside_a_widget_is_a_trap(results: dict) -> None:
 
 def test_inner_parts_of_a_date_input_are_not_a_trap(results: dict) -> None:
     assert only(results["/date"], "keyboard-trap").outcome is Outcome.PASSED
+
+
+def test_framed_pages_and_hidden_menus_are_not_traps(results: dict) -> None:
+    for path in ("/frame", "/hidden-menu"):
+        assert only(results[path], "keyboard-trap").outcome is Outcome.PASSED, path
+        assert only(results[path], "focus-visible").outcome is Outcome.PASSED, path
 
 
 def test_page_without_focusable_elements_is_inapplicable(results: dict) -> None:
