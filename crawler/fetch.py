@@ -2,18 +2,67 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+from w3lib.encoding import html_to_unicode
 
 from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost
 from crawler.snapshot import ScanStatus
 
 DEFAULT_USER_AGENT = "govaudit/0.1 (+https://github.com/govaudit/govaudit; accessibility and e-government survey)"
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+# Only encodings we decode ourselves, with a bound on the output (see _BoundedDecoder): httpx would
+# inflate a whole network chunk at once, and 64 KB of a gzip bomb is 64 MB.
+ACCEPT_ENCODING = "gzip, deflate"
+# Each inflate step yields at most this much, so a bomb costs one step's memory before the cap trips.
+_INFLATE_STEP = 256 * 1024
+
+
+class _TooLarge(Exception):
+    """The (decoded) body passed max_bytes."""
+
+
+class _BadEncoding(Exception):
+    """A Content-Encoding we did not ask for, or bytes that are not what it says."""
+
+
+class _BoundedDecoder:
+    """gzip / deflate decoding that never produces more than `limit` bytes in total."""
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        self.encoding = encoding
+        self.limit = limit
+        self.size = 0
+        # 47 = zlib or gzip header; deflate servers send zlib-wrapped or raw data, tried in that order.
+        self._inflater = zlib.decompressobj(47 if encoding in ("gzip", "x-gzip") else 15)
+        self._raw_fallback = encoding == "deflate"
+        self._started = False
+
+    def feed(self, data: bytes) -> list[bytes]:
+        out: list[bytes] = []
+        while data:
+            try:
+                piece = self._inflater.decompress(data, _INFLATE_STEP)
+            except zlib.error as exc:
+                if self._raw_fallback and not self._started:
+                    self._raw_fallback, self._inflater = False, zlib.decompressobj(-15)
+                    continue
+                raise _BadEncoding(f"body is not valid {self.encoding}: {exc}") from exc
+            self._started = True
+            self.size += len(piece)
+            if self.size > self.limit:
+                raise _TooLarge(f"body larger than {self.limit} bytes once decompressed ({self.encoding})")
+            out.append(piece)
+            data = self._inflater.unconsumed_tail
+            if self._inflater.eof:
+                break
+        return out
 
 
 @dataclass(slots=True)
@@ -34,22 +83,21 @@ class FetchResult:
 
     @property
     def text(self) -> str:
-        charset = "utf-8"
-        for part in self.headers.get("content-type", "").split(";")[1:]:
-            key, _, value = part.strip().partition("=")
-            if key.lower() == "charset" and value:
-                charset = value.strip("\"'")
-        try:
-            return self.body.decode(charset, errors="replace")
-        except LookupError:  # a charset Python does not know: fall back rather than fail
-            return self.body.decode("utf-8", errors="replace")
+        """The body as text, decoded as a browser would: BOM, then the header's charset, then
+        <meta charset>, then UTF-8 if the bytes are valid UTF-8, else windows-1252 (what an
+        undeclared Latin-1 page is). An unknown charset falls through to the next clue."""
+        _, text = html_to_unicode(self.headers.get("content-type"), self.body, auto_detect_fun=_utf8_or_1252)
+        return text
 
 
 @dataclass
 class FetchSettings:
     user_agent: str = DEFAULT_USER_AGENT
-    timeout_s: float = 20.0
-    max_bytes: int = 10_000_000
+    timeout_s: float = 20.0  # connect, and each read: httpx's timeouts are per operation
+    # The whole fetch (every redirect hop and retry) ends within this: a server sending one byte
+    # every few seconds never trips a per-read timeout.
+    deadline_s: float = 60.0
+    max_bytes: int = 10_000_000  # decoded bytes: a gzip bomb is cut here, not at its wire size
     max_redirects: int = 10
     retries: int = 2
 
@@ -63,7 +111,7 @@ class Fetcher:
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             timeout=httpx.Timeout(self.settings.timeout_s),
-            headers={"User-Agent": self.settings.user_agent},
+            headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         )
 
     async def aclose(self) -> None:
@@ -78,12 +126,33 @@ class Fetcher:
     async def fetch(self, url: str, *, method: str = "GET", headers: dict[str, str] | None = None) -> FetchResult:
         started = time.perf_counter()
         chain: list[str] = []
+        try:
+            async with asyncio.timeout(self.settings.deadline_s):
+                return await self._fetch(url, method, headers, started, chain)
+        except TimeoutError:
+            return self._result(
+                url,
+                url,
+                ScanStatus.TIMEOUT,
+                started,
+                chain,
+                None,
+                f"no complete answer within the {self.settings.deadline_s:g} s deadline",
+            )
+
+    async def _fetch(
+        self, url: str, method: str, headers: dict[str, str] | None, started: float, chain: list[str]
+    ) -> FetchResult:
         current = url
         try:
             for _ in range(self.settings.max_redirects + 1):
                 parts = urlsplit(current)
                 await self.guard.check(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
-                response_headers, code, body, reason = await self._one_request(method, current, headers)
+                response_headers, code, body, reason, status = await self._one_request(method, current, headers)
+                if status is not None:  # too large, or an encoding we cannot read
+                    result = self._result(url, current, status, started, chain, code, reason)
+                    result.headers = response_headers
+                    return result
                 if code in REDIRECT_CODES and "location" in response_headers:
                     chain.append(current)
                     current = urljoin(current, response_headers["location"])
@@ -98,12 +167,12 @@ class Fetcher:
                             f"redirect loop at {current}",
                         )
                     continue
-                status = ScanStatus.OK if code < 400 else ScanStatus.HTTP_ERROR
+                status, why = (ScanStatus.OK, "") if code < 400 else (ScanStatus.HTTP_ERROR, "")
                 if code in (401, 403):
                     status = ScanStatus.BLOCKED
-                if reason:
-                    status = ScanStatus.TOO_LARGE
-                result = self._result(url, current, status, started, chain, code, reason or "")
+                elif code in REDIRECT_CODES:  # a redirect that says nowhere: nothing to show
+                    status, why = ScanStatus.HTTP_ERROR, f"HTTP {code} without a Location header"
+                result = self._result(url, current, status, started, chain, code, why)
                 result.headers, result.body = response_headers, body
                 return result
             return self._result(
@@ -142,8 +211,9 @@ class Fetcher:
 
     async def _one_request(
         self, method: str, url: str, headers: dict[str, str] | None
-    ) -> tuple[dict[str, str], int, bytes, str]:
-        """One request, retried on connection failures only (never on an HTTP answer)."""
+    ) -> tuple[dict[str, str], int, bytes, str, ScanStatus | None]:
+        """One request, retried on connection failures only (never on an HTTP answer). Returns
+        headers, code, body, and a reason with a status when the body could not be taken whole."""
         retrying = AsyncRetrying(
             retry=retry_if_exception_type((httpx.ConnectError, httpx.RemoteProtocolError)),
             stop=stop_after_attempt(self.settings.retries + 1),
@@ -153,24 +223,44 @@ class Fetcher:
         async for attempt in retrying:
             with attempt:
                 async with self._client.stream(method, url, headers=headers) as response:
-                    body, reason = await self._read_capped(response)
-                    return (
-                        {k.lower(): v for k, v in response.headers.items()},
-                        response.status_code,
-                        body,
-                        reason,
-                    )
+                    response_headers = {k.lower(): v for k, v in response.headers.items()}
+                    try:
+                        body = await self._read_capped(response)
+                    except _TooLarge as exc:
+                        return response_headers, response.status_code, b"", str(exc), ScanStatus.TOO_LARGE
+                    except _BadEncoding as exc:
+                        return response_headers, response.status_code, b"", str(exc), ScanStatus.ERROR
+                    return response_headers, response.status_code, body, "", None
         raise AssertionError("unreachable: tenacity reraises")
 
-    async def _read_capped(self, response: httpx.Response) -> tuple[bytes, str]:
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        """The decoded body, or _TooLarge as soon as it (announced, on the wire or decoded) passes
+        max_bytes. Raw bytes are read and decoded here, step by bounded step."""
+        limit = self.settings.max_bytes
+        announced = response.headers.get("content-length", "")
+        if announced.isdigit() and int(announced) > limit:
+            raise _TooLarge(f"body larger than {limit} bytes (Content-Length {announced})")
+        codings = [c.strip().lower() for c in response.headers.get("content-encoding", "").split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if any(c not in ("gzip", "x-gzip", "deflate") for c in codings):
+            raise _BadEncoding(f"Content-Encoding {', '.join(codings)} was not asked for ({ACCEPT_ENCODING})")
+        # Content-Encoding lists codings in the order applied: undo them last to first.
+        decoders = [_BoundedDecoder(c, limit) for c in reversed(codings)]
         chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self.settings.max_bytes:
-                return b"".join(chunks), f"body larger than {self.settings.max_bytes} bytes"
-            chunks.append(chunk)
-        return b"".join(chunks), ""
+        wire = size = 0
+        async for raw in response.aiter_raw():
+            wire += len(raw)
+            if wire > limit:
+                raise _TooLarge(f"body larger than {limit} bytes")
+            pieces = [raw]
+            for decoder in decoders:
+                pieces = [out for piece in pieces for out in decoder.feed(piece)]
+            for piece in pieces:
+                size += len(piece)
+                if size > limit:
+                    raise _TooLarge(f"body larger than {limit} bytes")
+                chunks.append(piece)
+        return b"".join(chunks)
 
     @staticmethod
     def _result(
@@ -191,3 +281,12 @@ class Fetcher:
             redirect_chain=tuple(chain),
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
+
+
+def _utf8_or_1252(body: bytes) -> str:
+    """Encoding of a page that declares none: UTF-8 if it decodes as such, else windows-1252."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
