@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -34,6 +34,28 @@ _WAIT_DOM_QUIET = """([quiet, cap]) => new Promise(resolve => {
   function done() { observer.disconnect(); clearTimeout(timer); clearTimeout(hard); resolve(true); }
 })"""
 _OVERFLOW = "() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
+
+# Runs before any page script (in every frame). A dialog costs a protocol round trip to dismiss, so a loop of
+# alert()s kept a page busy for tens of seconds; window.open storms spawned pages only to close
+# them. Both become no-ops (the dialog and pop-up handlers stay as a backstop for frames).
+_QUIET_BROWSER_APIS = """(() => {
+  const quiet = {alert: () => undefined, confirm: () => false, prompt: () => null, print: () => undefined,
+                 open: () => null};
+  for (const [name, fn] of Object.entries(quiet)) {
+    try { Object.defineProperty(window, name, {value: fn, configurable: true, writable: true}); } catch (e) {}
+  }
+  // Thousands of history entries flood the browser driver with navigation events and stall every
+  // page it drives. A single-page app pushes a handful while loading; past 100 the calls are ignored.
+  let budget = 100;
+  for (const name of ["pushState", "replaceState"]) {
+    const original = History.prototype[name];
+    History.prototype[name] = function (...args) { if (budget-- > 0) return original.apply(this, args); };
+  }
+})();"""
+# Navigations (meta refresh, location.href on load) tolerated before the page counts as never settling.
+MAX_NAVIGATIONS = 3
+# page.close() on a renderer stuck in a script loop: past this, the whole context is discarded.
+CLOSE_TIMEOUT_S = 5.0
 
 
 # httpx has already decoded the body: these headers would describe the wire form, not it.
@@ -88,7 +110,8 @@ class PageInspector(Protocol):
 @dataclass(slots=True)
 class RenderSettings:
     executable: str = field(default_factory=chromium_path)
-    timeout_s: float = 30.0
+    timeout_s: float = 30.0  # the whole render (load, DOM quiet, DOM copy, measurements), not each step
+    inspect_timeout_s: float = 180.0  # each inspector, on top: axe can take minutes on a pathological page
     dom_quiet_ms: int = 200
     dom_quiet_cap_ms: int = 2000
     measure_widths: tuple[int, ...] = (375,)
@@ -168,6 +191,7 @@ class Renderer:
         context = await self._browser.new_context(
             viewport=DESKTOP, user_agent=self.user_agent or None, accept_downloads=False
         )
+        await context.add_init_script(script=_QUIET_BROWSER_APIS)
         for script in self.settings.init_scripts:
             await context.add_init_script(path=str(script))
         await context.route("**/*", self._route)
@@ -211,21 +235,25 @@ class Renderer:
         self, url: str, inspectors: Sequence[PageInspector] = (), served: ServedDocument | None = None
     ) -> RenderOutcome:
         """Render `url`. With `served`, the browser gets the document the crawler already
-        fetched instead of requesting it again: each page is fetched once."""
+        fetched instead of requesting it again: each page is fetched once. Never raises for what
+        a page does, and returns within about timeout_s (+ inspect_timeout_s per inspector)."""
         context, used = await self._contexts.get()
+        healthy = True
         try:
-            return await self._render_in(context, url, inspectors, served)
+            outcome, healthy = await self._render_in(context, url, inspectors, served)
+            return outcome
         finally:
             used += 1
-            if used >= self.settings.pages_per_context:
-                with contextlib.suppress(PlaywrightError):
-                    await context.close()
+            if not healthy or used >= self.settings.pages_per_context:
+                # A context whose page would not close holds a stuck renderer: it goes, whatever it costs.
+                await _bounded(context.close(), CLOSE_TIMEOUT_S)
                 context, used = await self._new_context(), 0
             self._contexts.put_nowait((context, used))
 
     async def _render_in(
         self, context: BrowserContext, url: str, inspectors: Sequence[PageInspector], served: ServedDocument | None
-    ) -> RenderOutcome:
+    ) -> tuple[RenderOutcome, bool]:
+        """The outcome, and whether the context is still fit for the next page."""
         started = time.perf_counter()
         page = await context.new_page()
         self._own_pages.add(page)
@@ -234,30 +262,55 @@ class Renderer:
         page.on("dialog", lambda dialog: asyncio.ensure_future(_dismiss(dialog)))
         # Pop-ups opened by a page are closed at once: they are never part of the crawl.
         page.on("popup", lambda popup: asyncio.ensure_future(_close_popup(popup)))
+        crashed: list[bool] = []
+        page.on("crash", lambda _: crashed.append(True))
         outcome = RenderOutcome(final_url=url, dom=None, render_ms=0.0)
         try:
-            await page.goto(url, wait_until="load", timeout=self.settings.timeout_s * 1000)
-            await asyncio.wait_for(
-                page.evaluate(_WAIT_DOM_QUIET, [self.settings.dom_quiet_ms, self.settings.dom_quiet_cap_ms]),
-                timeout=self.settings.dom_quiet_cap_ms / 1000 + 5,
-            )
-            outcome.final_url = page.url
-            outcome.dom = await page.content()
-            outcome.render_ms = (time.perf_counter() - started) * 1000
-            outcome.measurements = await self._measure(page)
+            # One deadline for every step: page.evaluate and page.content() have no timeout of their
+            # own and never return from a page stuck in a script loop.
+            async with asyncio.timeout(self.settings.timeout_s):
+                await self._load(page, url, outcome)
+                outcome.final_url = page.url
+                outcome.dom = await page.content()
+                outcome.render_ms = (time.perf_counter() - started) * 1000
+                outcome.measurements = await self._measure(page)
             for inspector in inspectors:
-                outcome.inspections[inspector.name] = await inspector.inspect(page, outcome.final_url)
+                outcome.inspections[inspector.name] = await asyncio.wait_for(
+                    inspector.inspect(page, outcome.final_url), self.settings.inspect_timeout_s
+                )
         except (PlaywrightTimeout, TimeoutError):
             outcome.timed_out = True
-            outcome.error = f"page did not finish rendering within {self.settings.timeout_s:g} s"
+            step = "inspecting" if outcome.dom is not None else "rendering"
+            limit = self.settings.inspect_timeout_s if outcome.dom is not None else self.settings.timeout_s
+            outcome.error = f"page did not finish {step} within {limit:g} s"
         except PlaywrightError as exc:
-            outcome.error = f"render failed: {str(exc).splitlines()[0]}"
+            outcome.error = _render_error(exc, crashed=bool(crashed))
         finally:
             outcome.render_ms = outcome.render_ms or (time.perf_counter() - started) * 1000
             self._own_pages.discard(page)
-            with contextlib.suppress(PlaywrightError):
-                await page.close()
-        return outcome
+            closed = await _bounded(page.close(), CLOSE_TIMEOUT_S)
+        return outcome, closed and not crashed
+
+    async def _load(self, page: Page, url: str, outcome: RenderOutcome) -> None:
+        """Go to the page and wait until its DOM is quiet. Waits for `load`, but a page whose load
+        event never comes (a subresource that hangs) is taken once its DOM is parsed and quiet, with
+        a note. A page that navigates (meta refresh, script) is followed a few times."""
+        await page.goto(url, wait_until="domcontentloaded", timeout=self.settings.timeout_s * 1000)
+        quiet = [self.settings.dom_quiet_ms, self.settings.dom_quiet_cap_ms]
+        for _ in range(MAX_NAVIGATIONS + 1):
+            try:
+                await page.wait_for_load_state("load", timeout=self.settings.timeout_s * 500)
+            except PlaywrightTimeout:
+                outcome.error = f"load event did not fire within {self.settings.timeout_s / 2:g} s: DOM taken as is"
+            try:
+                await page.evaluate(_WAIT_DOM_QUIET, quiet)
+                return
+            except PlaywrightError as exc:
+                if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                    raise
+                # The page navigated while we watched it: watch the new document instead.
+                await page.wait_for_load_state("domcontentloaded", timeout=self.settings.timeout_s * 1000)
+        raise PlaywrightError(f"page kept navigating (more than {MAX_NAVIGATIONS} navigations)")
 
     async def _measure(self, page: Page) -> dict[str, float]:
         """Horizontal overflow at narrow widths (responsive design), then back to desktop."""
@@ -268,6 +321,24 @@ class Renderer:
         if self.settings.measure_widths:
             await page.set_viewport_size(DESKTOP)
         return measurements
+
+
+def _render_error(exc: PlaywrightError, *, crashed: bool) -> str:
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if crashed or "crash" in message.lower():
+        return "render failed: the page crashed the browser's renderer (out of memory?)"
+    if "Download is starting" in message:
+        return "render failed: the browser treats this response as a download, not a page"
+    return f"render failed: {message}"
+
+
+async def _bounded(operation: Awaitable[Any], seconds: float) -> bool:
+    """Run a clean-up step; False if it failed or did not finish in time (the caller escalates)."""
+    try:
+        await asyncio.wait_for(operation, seconds)
+    except (PlaywrightError, TimeoutError):
+        return False
+    return True
 
 
 async def _dismiss(dialog: Any) -> None:
