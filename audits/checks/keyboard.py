@@ -49,6 +49,12 @@ _SETUP = (
     + """
   const tabbable = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe, ' +
     '[tabindex], [contenteditable=""], [contenteditable=true]';
+  // Transitions off while we look: a focus style fading in over 300 ms would still read as the
+  // unfocused one when measured right after the key press.
+  const still = document.createElement('style');
+  still.setAttribute('data-govaudit', 'keyboard');
+  still.textContent = '*, *::before, *::after { transition: none !important; }';
+  document.head.appendChild(still);
   const base = new Map();
   let count = 0;
   for (const el of document.querySelectorAll(tabbable)) {
@@ -99,6 +105,7 @@ _STEP = (
 _RESET = """() => {
   if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
   delete window.__govauditFocus;
+  for (const el of document.querySelectorAll('style[data-govaudit=keyboard]')) el.remove();
   window.scrollTo(0, 0);
 }"""
 

@@ -36,6 +36,13 @@ def results(chromium: str) -> dict:
             "/shadow": page(
                 "Custom indicator", LINKS, head="<style>a:focus{outline:none;box-shadow:0 0 0 3px #00f}</style>"
             ),
+            # The indicator appears after a delay: measured right after Tab it would not be there yet.
+            "/fade": page(
+                "Fading indicator",
+                LINKS,
+                head="<style>a { outline: none; box-shadow: 0 0 0 0 transparent; transition: box-shadow 0.2s 3s; }"
+                " a:focus { box-shadow: 0 0 0 3px #00f; }</style>",
+            ),
             "/none": page("Outline removed", LINKS + "<button>Go</button>", head=NO_OUTLINE),
             "/partly": page(
                 "One link without indicator",
@@ -64,7 +71,7 @@ def results(chromium: str) -> dict:
 
 
 def test_default_and_custom_indicators_pass(results: dict) -> None:
-    for path in ("/default", "/shadow"):
+    for path in ("/default", "/shadow", "/fade"):
         assert only(results[path], "focus-visible").outcome is Outcome.PASSED, path
         assert only(results[path], "keyboard-trap").outcome is Outcome.PASSED, path
 
