@@ -28,7 +28,7 @@ def identity_provider(url: str) -> str | None:
 
 class AuthenticationRule(RuleModule):
     id = "authentication"
-    version = "1.0"
+    version = "1.1"
     title = "Authentication / digital ID"
     informs = {"OSI-2024": ("017",), "LOSI-2024": ("245",)}
 
@@ -36,13 +36,19 @@ class AuthenticationRule(RuleModule):
         pages = site.ok_pages()
         if not pages:
             return []
+        weak: tuple[PageSnapshot, FormSnapshot] | None = None
         for page in pages:
             for url in [link.url for link in page.fetchable_links] + [f.action for f in page.forms]:
                 if provider := identity_provider(url):
                     return [self._present(page, url, 0.9, f"Sign-in goes to the identity provider {provider}.")]
         for page in pages:
             if form := password_form(page):
-                digital_id = site.lexicons.matches("digital_id", f"{page.title} {page.text}", page.language)
+                text = f"{page.title} {page.text}"
+                # A password box alone may be a form-components demo: the page must say it signs in.
+                if not site.lexicons.matches("login", text, page.language):
+                    weak = weak or (page, form)
+                    continue
+                digital_id = site.lexicons.matches("digital_id", text, page.language)
                 note = "A sign-in form with a password field" + (
                     f" mentions '{digital_id}'." if digital_id else " (the portal's own accounts)."
                 )
@@ -51,6 +57,9 @@ class AuthenticationRule(RuleModule):
             found = links[0]
             quote = f"{found.link.text} → {found.link.url}"
             return [self._present(found.page, quote, 0.6, "A sign-in link, but no sign-in form was reached.")]
+        if weak is not None:  # for a person to look at, but no sign-in as far as the crawl can tell
+            note = "Only a password field on a page that does not say it signs in (a form demo?)."
+            return [Observation(ABSENT, 0.6, (evidence_from(weak[0], quote=weak[1].action),), note)]
         return [
             Observation(
                 ABSENT,

@@ -40,10 +40,18 @@ def concept_links(site: SiteView, concept: str, *, limit: int = 20) -> list[Conc
             term = site.lexicons.matches(concept, link.text, page.language)
             if term:
                 seen.add(link.url)
-                found.append(ConceptLink(page, link, term, site.page(link.url)))
+                target = site.page(link.url)
+                if broken(target):
+                    continue  # a link to a missing page is not the feature
+                found.append(ConceptLink(page, link, term, target))
                 if len(found) >= limit:
                     return found
     return found
+
+
+def broken(target: PageSnapshot | None) -> bool:
+    """The crawl reached the page and the server said it does not exist."""
+    return target is not None and target.status_code in (404, 410)
 
 
 def internal_links(page: PageSnapshot, hosts: frozenset[str]) -> set[str]:
@@ -84,12 +92,29 @@ def first_term(lexicons: Lexicons, concept: str, text: str) -> str | None:
     return terms[0] if terms else None
 
 
+BOILERPLATE = frozenset({"header", "footer", "nav", "aside"})
+
+
 def page_headings(html: str, *, levels: str = "h1, h2, h3") -> list[str]:
-    """The page's headings, in document order (page-level detectors only: light snapshots have no markup)."""
+    """The headings of the page's own content, in document order (page-level detectors only: light
+    snapshots have no markup). Headings inside header, footer, nav and aside are left out: they
+    repeat on every page and say what the site links to, not what the page is about."""
     if not html:
         return []
     tree = LexborHTMLParser(html)
-    return [squash(node.text()) for node in tree.css(levels) if node.text().strip()]
+    found = []
+    for node in tree.css(levels):
+        ancestor, boilerplate = node.parent, False
+        while ancestor is not None and not boilerplate:
+            boilerplate = ancestor.tag in BOILERPLATE or (ancestor.attributes.get("role") or "") in (
+                "banner",
+                "contentinfo",
+                "navigation",
+            )
+            ancestor = ancestor.parent
+        if not boilerplate and (text := squash(node.text())):
+            found.append(text)
+    return found
 
 
 @cache
