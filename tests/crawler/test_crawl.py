@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -126,14 +127,31 @@ def test_page_budget_is_respected(chromium: str) -> None:
     assert pages[0].snapshot.depth == 0
 
 
+def _descendants(root: int) -> list[str]:
+    """Command lines of every live process below `root` (read from /proc)."""
+    parents: dict[int, int] = {}
+    commands: dict[int, str] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as cmd:
+                commands[int(entry)] = cmd.read().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, IndexError, ValueError):
+            continue
+    found, frontier = [], [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent:
+                found.append(commands.get(pid, ""))
+                frontier.append(pid)
+    return found
+
+
 def test_no_chromium_left_behind(chromium: str) -> None:
-    import subprocess
-
-    def count() -> int:
-        out = subprocess.run(["pgrep", "-fc", "chromium.*--headless"], capture_output=True, text=True)
-        return int(out.stdout.strip() or 0)
-
-    before = count()
     with LocalServer(site_routes()) as server:
         crawl(server, chromium, max_pages=2)
-    assert count() <= before
+    assert not [cmd for cmd in _descendants(os.getpid()) if "chrom" in cmd]
