@@ -1,0 +1,176 @@
+"""The browser side of the ACT run: serve the corpus on 127.0.0.1, render every case once, keep our results.
+
+One Chromium (crawler.render.Renderer) for all cases, axe in every page through the init script, and the
+inspectors `audits.inspectors.build_suite()` returns at run time (axe plus our own checks).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from audits.act import ACT_EXTRA_TAGS, TestCase
+from audits.axe import AxeInspector
+from audits.inspectors import build_suite
+from audits.outcome import Outcome
+from audits.result import AuditResult
+from crawler.addresses import AddressGuard
+from crawler.render import Renderer, RenderSettings
+
+CASE_TIMEOUT_S = 90.0  # a case that hangs (a missing video) is recorded as not rendered, the run goes on
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # The browser drops media downloads it no longer needs (a page closed mid-video): not an error.
+        pass
+
+
+class StaticServer:
+    """`with StaticServer(root) as server: server.url("/WAI/…")` — a threaded file server on 127.0.0.1."""
+
+    def __init__(self, root: Path) -> None:
+        handler = partial(_QuietHandler, directory=str(root))
+        handler.extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".xml": "application/xml"}  # type: ignore[attr-defined]
+        self._httpd = _Server(("127.0.0.1", 0), handler)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}{path}"
+
+    def __enter__(self) -> StaticServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+
+@dataclass(slots=True)
+class ActRun:
+    # url_path → our results (None: did not render). Not testcase_id: identical cases of two rules share it.
+    results: dict[str, list[AuditResult] | None]
+    wall_s: float
+    failures: int
+    axe_version: str
+    browser_version: str
+    own_rules: tuple[str, ...]  # rule ids our own checks reported during the run
+    production_rules: frozenset[str] = field(default_factory=frozenset)  # axe rules the production tags run
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+Progress = Callable[[int, int], None]  # (cases done, cases in all)
+
+
+def run_cases(
+    cases: Sequence[TestCase],
+    www: Path,
+    *,
+    concurrency: int = 2,
+    production_tags: bool = False,
+    progress: Progress | None = None,
+) -> ActRun:
+    return asyncio.run(_run(cases, www, concurrency, production_tags, progress))
+
+
+async def _run(
+    cases: Sequence[TestCase], www: Path, concurrency: int, production_tags: bool, progress: Progress | None
+) -> ActRun:
+    suite = build_suite()
+    axe = next(i for i in suite.inspectors if isinstance(i, AxeInspector))
+    act_axe = axe if production_tags else dataclasses.replace(axe, tags=(*axe.tags, *ACT_EXTRA_TAGS))
+    inspectors = [act_axe if i is axe else _Guarded(i) for i in suite.inspectors]
+    # No responsive measurement: nothing in the ACT scoring reads it, and it costs two viewport changes.
+    settings = RenderSettings(init_scripts=suite.init_scripts, measure_widths=())
+    results: dict[str, list[AuditResult] | None] = {}
+    errors: dict[str, str] = {}
+    queue: asyncio.Queue[TestCase] = asyncio.Queue()
+    for case in cases:
+        queue.put_nowait(case)
+    with StaticServer(www) as server:
+        async with Renderer(AddressGuard(allow_private=True), settings, concurrency=concurrency) as renderer:
+            production_rules = await _rules_run(renderer, server.url(cases[0].url_path), axe) if cases else set()
+
+            async def worker() -> None:
+                while not queue.empty():
+                    case = queue.get_nowait()
+                    try:
+                        outcome = await asyncio.wait_for(
+                            renderer.render(server.url(case.url_path), inspectors), CASE_TIMEOUT_S
+                        )
+                    except TimeoutError:
+                        results[case.url_path], errors[case.url_path] = None, "timed out"
+                        continue
+                    if outcome.error:
+                        results[case.url_path], errors[case.url_path] = None, outcome.error
+                        continue
+                    results[case.url_path] = [r for found in outcome.inspections.values() for r in found]
+                    if progress is not None:
+                        progress(len(results), len(cases))
+
+            started = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+            wall = time.perf_counter() - started
+            browser = renderer.browser_version
+    own = sorted({r.rule_id for rs in results.values() if rs for r in rs if r.engine != "axe-core"})
+    return ActRun(
+        results=results,
+        wall_s=wall,
+        failures=sum(1 for r in results.values() if r is None),
+        axe_version=axe.version,
+        browser_version=browser,
+        own_rules=tuple(own),
+        production_rules=frozenset(production_rules),
+        errors=errors,
+    )
+
+
+@dataclass(slots=True)
+class _Guarded:
+    """One own check that throws (e.g. on an SVG document, which has no body) must not cost the case its
+    axe results: the renderer drops the whole render on an inspector's exception. Its error is recorded."""
+
+    inner: Any
+
+    @property
+    def name(self) -> str:
+        return str(self.inner.name)
+
+    async def inspect(self, page: Any, url: str) -> Sequence[AuditResult]:
+        try:
+            return await self.inner.inspect(page, url)
+        except Exception as exc:  # any failure of a check is that check's error, never the page's
+            reason = f"{self.name} failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            return [
+                AuditResult(
+                    page_url=url,
+                    engine="govaudit",
+                    engine_version="",
+                    rule_id=self.name,
+                    outcome=Outcome.ERROR,
+                    reason=reason,
+                )
+            ]
+
+
+async def _rules_run(renderer: Renderer, url: str, axe: AxeInspector) -> set[str]:
+    """Which axe rules the production options run: every rule axe ran appears in one of its result lists."""
+    outcome = await renderer.render(url, [axe])
+    return {r.rule_id for r in outcome.inspections.get(axe.name, ()) if r.rule_id != "axe-run"}
