@@ -69,6 +69,28 @@ def _rank(page: PageSnapshot) -> tuple[int, int, str]:
     return (page.depth, len(page.final_url), page.final_url)
 
 
+def _structural(
+    html_pages: Sequence[PageSnapshot], structural: Mapping[str, Sequence[str]], haystacks: Mapping[int, str]
+) -> dict[str, PageSnapshot]:
+    """The first page (shallowest) of each structural kind: contact, help, accessibility …"""
+    found: dict[str, PageSnapshot] = {}
+    for kind, phrases in structural.items():
+        page = next((p for p in html_pages if kind == "search" and _is_search_results(p)), None) or next(
+            (p for p in html_pages if _matches(haystacks[id(p)], phrases)), None
+        )
+        if page is not None:
+            found[kind] = page
+    return found
+
+
+def structural_pages(pages: Sequence[PageSnapshot], lexicon: Lexicon | None = None) -> dict[str, PageSnapshot]:
+    """Structural kind → its page, without drawing a sample (e.g. to find the accessibility statement)."""
+    lexicon = lexicon or default_lexicon()
+    structural: Mapping[str, Sequence[str]] = lexicon["structural"]  # type: ignore[assignment]
+    html_pages = sorted((p for p in pages if p.readable and p.is_html), key=_rank)
+    return _structural(html_pages, structural, {id(p): _haystack(p) for p in html_pages})
+
+
 def choose_sample(
     pages: Sequence[PageSnapshot], *, seed: int, ratio: float = 0.10, lexicon: Lexicon | None = None
 ) -> Sample:
@@ -98,13 +120,7 @@ def choose_sample(
         if page.depth == 0 or urlsplit(page.final_url).path in ("", "/"):
             take(page, "home", "home page")
     haystacks = {id(p): _haystack(p) for p in html_pages}
-    for kind, phrases in structural.items():
-        if kind == "search":
-            found = next((p for p in html_pages if _is_search_results(p)), None) or next(
-                (p for p in html_pages if _matches(haystacks[id(p)], phrases)), None
-            )
-        else:
-            found = next((p for p in html_pages if _matches(haystacks[id(p)], phrases)), None)
+    for kind, found in _structural(html_pages, structural, haystacks).items():
         take(found, kind, f"structured: {kind}")
     for page_cluster in cluster([(p.final_url, p.html or p.dom or "") for p in html_pages]):
         url = page_cluster.representative

@@ -31,6 +31,7 @@ from crawler.snapshot import PageSnapshot, ScanStatus
 from crawler.urls import absolutize, origin_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+DOCUMENT_TYPES = ("application/pdf",)  # documents whose bytes are handed on to be audited
 # Markers of a page that shows its content only after scripts run.
 _JS_APP_MARKERS = ('id="root"', 'id="app"', "ng-app", "data-reactroot", "__NEXT_DATA__", "__NUXT__")
 MIN_STATIC_TEXT = 200
@@ -61,6 +62,7 @@ class CrawlSettings:
 class CrawledPage:
     snapshot: PageSnapshot
     inspections: dict[str, Sequence[Any]] = field(default_factory=dict)
+    document: bytes = b""  # the bytes of a document (PDF) for the audits; pages carry their HTML
 
 
 def _challenge_markers() -> tuple[str, ...]:
@@ -218,6 +220,8 @@ class Crawler:
             self._discover(carried, entry)
             return CrawledPage(carried)
         inspections: dict[str, Sequence[Any]] = {}
+        if snapshot.ok and fetched.content_type in DOCUMENT_TYPES:
+            return CrawledPage(snapshot, document=fetched.body)
         if snapshot.ok and snapshot.is_html:
             parsed = parse_html(snapshot.html, snapshot.final_url)
             reason = self._render_reason(snapshot, parsed)

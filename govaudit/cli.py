@@ -21,6 +21,7 @@ from crawler.crawl import RenderMode
 from crawler.render import BrowserNotFound
 from crawler.site import SiteConfig, SiteKind
 from crawler.urls import BadURL, check_start_url
+from govaudit.assessment import SampleOptions
 from govaudit.pipeline import REACHED, CannotResume, RunOutcome, SiteUnreachable, assess_site, crawl_site
 from govaudit.settings import Settings
 from reports import build_report, write_reports
@@ -69,13 +70,22 @@ def _progress(name: str, disabled: bool) -> Iterator[Callable[[int, int], None]]
         yield on_progress
 
 
-def _run(site: SiteConfig, settings: Settings, out_dir: Path, quiet: bool = False, all_answers: bool = False) -> dict:
+def _run(
+    site: SiteConfig,
+    settings: Settings,
+    out_dir: Path,
+    quiet: bool = False,
+    all_answers: bool = False,
+    sample: SampleOptions | None = None,
+) -> dict:
     """Assess one site with a progress bar, write its reports, return the report structure."""
     with Store(settings.database_url) as store:
         store.upgrade()
         with _progress(f"{site.name}: crawl + audit", quiet) as on_progress:
             try:
-                outcome: RunOutcome = asyncio.run(assess_site(site, store, settings, on_progress=on_progress))
+                outcome: RunOutcome = asyncio.run(
+                    assess_site(site, store, settings, sample=sample, on_progress=on_progress)
+                )
             except (BrowserNotFound, AxeNotFound) as exc:
                 raise _fail(str(exc), EXIT_NO_BROWSER) from None
             except SiteUnreachable as exc:
@@ -122,6 +132,9 @@ def audit(
     country: Annotated[str, typer.Option(help="ISO 3166 alpha-3 code of the country.")] = "",
     kind: Annotated[SiteKind, typer.Option(help="What kind of site this is.")] = SiteKind.NATIONAL_PORTAL,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
+    sample: Annotated[bool, typer.Option("--sample", help="Audit a WCAG-EM sample instead of every page.")] = False,
+    seed: Annotated[int | None, typer.Option(help="Seed of the sample's random part (to redraw one).")] = None,
+    sample_ratio: Annotated[float, typer.Option(min=0.0, max=1.0, help="Random share of the sample.")] = 0.10,
 ) -> None:
     """Crawl and audit one site: accessibility plus suggested survey answers."""
     try:
@@ -136,7 +149,8 @@ def audit(
         max_pages=max_pages,
         max_depth=max_depth,
     )
-    _run(site, Settings.from_env(), out_dir, quiet)
+    options = SampleOptions(seed=seed, ratio=sample_ratio) if sample else None
+    _run(site, Settings.from_env(), out_dir, quiet, sample=options)
 
 
 @app.command()

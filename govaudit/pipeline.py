@@ -17,21 +17,21 @@ from pathlib import Path
 from typing import Any
 
 from audits.inspectors import AuditSettings, AuditSuite, build_suite
-from audits.result import AuditResult
 from crawler.addresses import AddressGuard
-from crawler.crawl import CrawledPage, Crawler, CrawlSettings, RenderMode
+from crawler.crawl import Crawler, CrawlSettings, RenderMode
 from crawler.fetch import Fetcher, FetchSettings
 from crawler.incremental import PreviousVisit
 from crawler.render import PageInspector, Renderer, RenderSettings
 from crawler.robots import RobotsCache
 from crawler.site import SiteConfig
 from crawler.snapshot import PageSnapshot, ScanStatus
+from govaudit.assessment import Assessment, SampleOptions
 from govaudit.settings import Settings
 from rules.decide import decide
 from rules.engine import RuleEngine, instruments_for, load_modules
 from rules.instruments import load_instrument
 from rules.lexicon import Lexicons
-from rules.module import PageView, SiteView
+from rules.module import SiteView
 from storage import Store
 from storage.frontier import StoreFrontier
 
@@ -95,20 +95,9 @@ class _Run:
         self._started = time.perf_counter()
         self.extra_stats: dict[str, Any] = {}
 
-    def record(self, snapshot: PageSnapshot, results: Sequence[AuditResult] = ()) -> int:
+    def record(self, snapshot: PageSnapshot) -> int:
         visit_id = self.store.record_visit(self.run_id, self.site_id, snapshot)
-        if results and snapshot.carried_from is None:
-            self.store.record_audit_results(visit_id, results)
-        self.outcome.pages.append(
-            PageSummary(
-                snapshot.requested_url,
-                snapshot.final_url,
-                snapshot.status,
-                snapshot.depth,
-                snapshot.status_code,
-                snapshot.reason,
-            )
-        )
+        self.outcome.pages.append(_summary(snapshot))
         return visit_id
 
     def frontier(self) -> StoreFrontier:
@@ -210,45 +199,61 @@ async def assess_site(
     store: Store,
     settings: Settings,
     *,
+    sample: SampleOptions | None = None,
     resume: int | None = None,
     on_progress: Progress | None = None,
 ) -> RunOutcome:
-    """The whole job: crawl, audit every rendered page, detect survey features, suggest answers."""
+    """The whole job: crawl, audit (every page, or a sample), detect survey features, suggest answers."""
     suite = _suite(settings)
     instruments = instruments_for(site.kind)
     engine = RuleEngine(load_modules(), instruments)
     lexicons = Lexicons.load()
+    # Auditing everything renders every page; a sample renders what needs JavaScript during the
+    # crawl and the chosen pages after it, from the HTML already fetched.
+    render = RenderMode.AUTO if sample else RenderMode.ALWAYS
     with _Run(store, site, _run_settings(site, settings, suite.engine_versions, mode="assess"), resume) as run:
-        async with open_crawler(
-            site, settings, run, RenderMode.ALWAYS, suite.inspectors, suite.init_scripts, on_progress
-        ) as crawler:
-            async for crawled in crawler.crawl():
-                _assess_page(run, crawled, engine, lexicons)
-            # Read back from the store: a resumed run sees the pages of its earlier part too.
-            pages = store.run_snapshots(run.run_id)
-            run.check_home(pages)
-            view = SiteView(site, pages, lexicons, fetch=crawler.probe)
-            site_findings = await engine.check_site(view)
+        assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons)
+        try:
+            async with open_crawler(
+                site, settings, run, render, suite.inspectors, suite.init_scripts, on_progress
+            ) as crawler:
+                async for crawled in crawler.crawl():
+                    assessment.add(crawled)
+                    run.outcome.pages.append(_summary(crawled.snapshot))
+                # Read back from the store: a resumed run sees the pages of its earlier part too.
+                pages = store.run_snapshots(run.run_id)
+                run.check_home(pages)
+                if sample is not None and crawler.renderer is not None:
+                    chosen = await assessment.audit_sample(pages, sample, crawler.renderer, suite.inspectors)
+                    run.extra_stats.update(assessment.sample_stats())
+                    pages = store.run_snapshots(run.run_id)
+                    problem = assessment.validate_markup(only=chosen.urls)
+                else:
+                    problem = assessment.validate_markup()
+                if problem:
+                    run.extra_stats["markup_validation"] = problem
+                assessment.check_statement(pages)
+                view = SiteView(site, pages, lexicons, fetch=crawler.probe, audits_by_url=assessment.audits_by_url)
+                site_findings = await engine.check_site(view)
+        finally:
+            assessment.close()
         store.record_findings(run.run_id, site_findings)
-        findings = [*store.run_page_findings(run.run_id), *site_findings]
+        findings = [*assessment.page_findings(), *site_findings]
         answers = [a for key in instruments for a in decide(load_instrument(key), findings, engine.covered())]
         store.record_answers(run.run_id, run.site_id, answers)
         run.extra_stats["findings"] = len(findings)
         return run.outcome
 
 
-def _assess_page(run: _Run, crawled: CrawledPage, engine: RuleEngine, lexicons: Lexicons) -> None:
-    snapshot = crawled.snapshot
-    if snapshot.carried_from is not None:
-        # Unchanged since the last run: its audit results and findings stand, by reference.
-        visit_id = run.record(snapshot)
-        findings = run.store.page_findings(snapshot.carried_from)
-    else:
-        results = [r for batch in crawled.inspections.values() for r in batch]
-        visit_id = run.record(snapshot, results)
-        findings = engine.check_page(PageView(snapshot, results), lexicons)
-    if findings:
-        run.store.record_findings(run.run_id, findings, visit_id=visit_id)
+def _summary(snapshot: PageSnapshot) -> PageSummary:
+    return PageSummary(
+        snapshot.requested_url,
+        snapshot.final_url,
+        snapshot.status,
+        snapshot.depth,
+        snapshot.status_code,
+        snapshot.reason,
+    )
 
 
 def _suite(settings: Settings) -> AuditSuite:

@@ -47,7 +47,8 @@ def fan_out(
     findings = []
     for obs in observations:
         for instrument in instruments:
-            for question in module.informs.get(instrument, ()):
+            codes = obs.questions if obs.questions is not None else module.informs
+            for question in codes.get(instrument, ()):
                 findings.append(
                     Finding(
                         rule_id=module.id,

@@ -27,6 +27,9 @@ class Observation:
     confidence: float
     evidence: tuple[Evidence, ...] = ()
     note: str = ""
+    # Instrument key → codes, when one module answers several questions observation by
+    # observation (a data-driven table); otherwise the module's `informs` applies.
+    questions: Mapping[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

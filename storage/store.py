@@ -208,6 +208,14 @@ class Store:
             )
             return visit.id
 
+    def mark_rendered(self, visit_id: int, render_ms: float, reason: str, measurements: Mapping[str, float]) -> None:
+        """A page rendered after its visit was recorded (an audit sample): say so on the visit."""
+        with self.transaction() as session:
+            visit = session.get_one(models.PageVisit, visit_id)
+            visit.rendered, visit.render_ms, visit.render_reason = True, render_ms, reason
+            if visit.digest is not None:
+                visit.digest = {**visit.digest, "measurements": dict(measurements), "rendered": True}
+
     def record_audit_results(self, visit_id: int, results: Sequence[AuditResult]) -> list[int]:
         rows = [
             models.AuditResult(

@@ -1,0 +1,174 @@
+"""The audit side of an assessment: everything done with a run's pages besides crawling them.
+
+Pages arrive one by one from the crawl; `Assessment` records each with its audit results and
+page-level findings, keeps the served HTML on disk (for the markup validator and for rendering a
+sample later without fetching again), audits PDF documents, and at the end validates markup,
+reads the accessibility statement and, in sample mode, renders and audits the chosen sample.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from audits.documents import check_pdf
+from audits.result import AuditResult
+from audits.sampling import Sample, choose_sample, structural_pages
+from audits.statement import check_statement
+from audits.validity import ValidatorUnavailable, validate_html
+from crawler.crawl import CrawledPage
+from crawler.render import PageInspector, Renderer, ServedDocument
+from crawler.snapshot import PageSnapshot
+from rules.engine import RuleEngine
+from rules.findings import Finding
+from rules.lexicon import Lexicons
+from rules.module import PageView
+from storage import Store
+
+MAX_VALIDATED = 500  # pages sent to the markup validator per run (its JVM run grows with them)
+
+
+@dataclass(frozen=True, slots=True)
+class SampleOptions:
+    """Audit only a WCAG-EM style sample: structured pages plus a seeded random share."""
+
+    seed: int | None = None  # None: a new seed, stored with the run so the sample can be redrawn
+    ratio: float = 0.10
+
+    def resolved_seed(self) -> int:
+        return self.seed if self.seed is not None else random.SystemRandom().randrange(2**31)
+
+
+class _HtmlOnDisk(Mapping[str, str]):
+    """Served HTML by URL, in a temporary folder: memory stays flat however big the site."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._urls: dict[str, Path] = {}
+
+    def put(self, url: str, html: str) -> None:
+        path = self.folder / (hashlib.sha1(url.encode()).hexdigest() + ".html")
+        path.write_text(html, encoding="utf-8")
+        self._urls[url] = path
+
+    def __getitem__(self, url: str) -> str:
+        return self._urls[url].read_text(encoding="utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._urls)
+
+    def __len__(self) -> int:
+        return len(self._urls)
+
+
+class Assessment:
+    def __init__(self, store: Store, run_id: int, site_id: int, engine: RuleEngine, lexicons: Lexicons) -> None:
+        self.store, self.run_id, self.site_id = store, run_id, site_id
+        self.engine, self.lexicons = engine, lexicons
+        self.visits: dict[str, int] = {}  # final URL → visit id
+        self.audits_by_url: dict[str, list[AuditResult]] = {}
+        self._tmp = tempfile.TemporaryDirectory(prefix="govaudit-served-")
+        self.html = _HtmlOnDisk(Path(self._tmp.name))
+        self.sample: Sample | None = None
+
+    def close(self) -> None:
+        self._tmp.cleanup()
+
+    # --- page by page --------------------------------------------------------------------------
+
+    def add(self, crawled: CrawledPage) -> None:
+        snapshot = crawled.snapshot
+        if snapshot.carried_from is not None:
+            # Unchanged since the last run: its audit results and findings stand, by reference.
+            visit_id = self._record(snapshot, ())
+            self.audits_by_url[snapshot.final_url] = self.store.visit_audits(snapshot.carried_from)
+            findings = self.store.page_findings(snapshot.carried_from)
+        else:
+            results = [r for batch in crawled.inspections.values() for r in batch]
+            if crawled.document:
+                results += check_pdf(crawled.document, snapshot.final_url)
+            visit_id = self._record(snapshot, results)
+            findings = self.engine.check_page(PageView(snapshot, results), self.lexicons)
+            if snapshot.html and snapshot.is_html:
+                self.html.put(snapshot.final_url, snapshot.html)
+        if findings:
+            self.store.record_findings(self.run_id, findings, visit_id=visit_id)
+
+    def _record(self, snapshot: PageSnapshot, results: Sequence[AuditResult]) -> int:
+        visit_id = self.store.record_visit(self.run_id, self.site_id, snapshot)
+        if results:
+            self.store.record_audit_results(visit_id, results)
+        self.visits[snapshot.final_url] = visit_id
+        self.audits_by_url[snapshot.final_url] = list(results)
+        return visit_id
+
+    def _add_results(self, url: str, results: Sequence[AuditResult]) -> None:
+        if results and url in self.visits:
+            self.store.record_audit_results(self.visits[url], results)
+            self.audits_by_url.setdefault(url, []).extend(results)
+
+    # --- once the crawl is over ----------------------------------------------------------------
+
+    async def audit_sample(
+        self,
+        pages: Sequence[PageSnapshot],
+        options: SampleOptions,
+        renderer: Renderer,
+        inspectors: Sequence[PageInspector],
+    ) -> Sample:
+        """Choose the sample, then render and audit the chosen pages the crawl did not render,
+        from the HTML it already fetched (each page is still fetched once)."""
+        with_html = [replace(p, html=self.html[p.final_url]) if p.final_url in self.html else p for p in pages]
+        self.sample = choose_sample(with_html, seed=options.resolved_seed(), ratio=options.ratio)
+        rendered = {p.final_url for p in pages if p.rendered}
+        for url in self.sample.urls:
+            if url in rendered or url not in self.html:
+                continue
+            served = ServedDocument(200, {"content-type": "text/html; charset=utf-8"}, self.html[url].encode())
+            outcome = await renderer.render(url, inspectors, served)
+            if outcome.dom is None:
+                continue
+            self.store.mark_rendered(
+                self.visits[url], outcome.render_ms, f"audit sample: {self.sample.reasons[url]}", outcome.measurements
+            )
+            self._add_results(url, [r for batch in outcome.inspections.values() for r in batch])
+        return self.sample
+
+    def validate_markup(self, only: Sequence[str] | None = None) -> str:
+        """Markup validity (W3C Nu checker) of the pages fetched, or of `only` (the sample)."""
+        urls = [u for u in (only if only is not None else list(self.html)) if u in self.html][:MAX_VALIDATED]
+        if not urls:
+            return ""
+        try:
+            results = validate_html({url: self.html[url] for url in urls})
+        except ValidatorUnavailable as exc:
+            return str(exc)
+        for url, found in results.items():
+            self._add_results(url, found)
+        return ""
+
+    def check_statement(self, pages: Sequence[PageSnapshot]) -> None:
+        """The accessibility statement, found as the sampler finds structural pages."""
+        page = structural_pages(pages).get("accessibility")
+        if page is not None:
+            self._add_results(page.final_url, [check_statement(page.text, page.language, page.final_url)])
+
+    def sample_stats(self) -> dict[str, Any]:
+        if self.sample is None:
+            return {}
+        return {
+            "sample": {
+                "seed": self.sample.seed,
+                "pages": len(self.sample.urls),
+                "population": self.sample.population,
+                "reasons": self.sample.reasons,
+            }
+        }
+
+    def page_findings(self) -> list[Finding]:
+        return self.store.run_page_findings(self.run_id)
