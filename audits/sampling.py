@@ -100,7 +100,7 @@ def choose_sample(
     extensions: Sequence[str] = lexicon.get("documents", ["pdf"])  # type: ignore[assignment]
 
     unique: dict[str, PageSnapshot] = {}
-    for page in sorted((p for p in pages if p.ok), key=_rank):
+    for page in sorted((p for p in pages if p.readable), key=_rank):
         unique.setdefault(page.final_url or page.requested_url, page)
     ordered = list(unique.values())
     chosen: dict[str, str] = {}

@@ -118,3 +118,47 @@ def test_assess_prints_every_question_with_value_or_reason(tmp_path: Path, chrom
     assert both.returncode == 2 and "exactly one" in both.stderr
     unknown = govaudit("assess", "--country", "ZZZ", tmp_path=tmp_path)
     assert unknown.returncode == 2 and "no registered site" in unknown.stderr
+
+
+def _templated_site(n: int) -> dict[str, Response]:
+    nav = '<nav><a href="/">Home</a> <a href="/contact">Contact</a> <a href="/accessibility">Accessibility</a></nav>'
+    links = "".join(f'<li><a href="/news/{i}">News {i}</a></li>' for i in range(n))
+
+    def doc(title: str, body: str) -> Response:
+        return Response(
+            f'<!doctype html><html lang="en"><head><title>{title}</title></head><body>{nav}<main>'
+            f"<h1>{title}</h1>{body}</main></body></html>"
+        )
+
+    routes = {
+        "/": doc("Home", f"<ul>{links}</ul>"),
+        "/contact": doc("Contact", "<p>Call +1 555 0100</p>"),
+        "/accessibility": doc(
+            "Accessibility statement",
+            "<p>This site is partially conformant with WCAG 2.1 AA. Prepared on 1 November 2026.</p>",
+        ),
+    }
+    for i in range(n):
+        routes[f"/news/{i}"] = doc(f"News {i}", f'<p>Story {i}</p><img src="/i{i}.png">')
+    return routes
+
+
+def test_sample_audits_fewer_pages_and_is_reproducible(tmp_path: Path, chromium: str) -> None:
+    reports = []
+    with LocalServer(_templated_site(30)) as server:
+        for n in range(2):
+            out = tmp_path / f"s{n}"
+            result = govaudit(
+                "audit", server.url("/"), "--sample", "--seed", "7", "--out", str(out), "--quiet", tmp_path=tmp_path
+            )
+            assert result.returncode == 0, result.stderr
+            reports.append(json.loads((out / "report.json").read_text()))
+    first = reports[0]
+    sample = first["run"]["stats"]["sample"]
+    assert sample["seed"] == 7 and sample["population"] == 33
+    rendered = [p for p in first["pages"] if p["rendered"]]
+    assert 3 <= len(rendered) < 33  # the structured pages and a random tenth, not everything
+    assert {p["url"] for p in rendered} <= set(sample["reasons"])
+    assert any(i["rule_id"] == "image-alt" for i in first["accessibility"]["issues"])
+    # The second run finds the site unchanged, but the sample drawn with the same seed is the same.
+    assert reports[1]["run"]["stats"]["sample"]["reasons"] == sample["reasons"]
