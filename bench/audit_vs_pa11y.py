@@ -1,0 +1,254 @@
+"""govaudit audit vs pa11y-ci 4 on the same generated pages and the same Chromium. A benchmark, not a test.
+
+    cd bench && PUPPETEER_SKIP_DOWNLOAD=true npm ci && cd ..
+    .venv/bin/python bench/audit_vs_pa11y.py [--pages 200] [--concurrency 2]
+
+Three runs, one after the other, against one local site (bench/sites.py) served on 127.0.0.1:
+1. `govaudit audit URL --max-pages N` as a subprocess: the command a user runs (crawl from the home page,
+   render, axe + own checks, rules, report). Its wall time gives govaudit's pages/s.
+2. pa11y-ci with its axe runner on the same N URLs (it does not crawl: it gets the list), `concurrency` pages
+   at a time, the same Chromium binary. Its wall time gives pa11y-ci's pages/s.
+3. govaudit again in-process, with `AxeInspector.inspect` wrapped by a timer (here, not in production code),
+   for Σ axe.run time / (wall × cores): how much of the machine axe itself gets.
+
+Same WCAG rule set on both sides: pa11y's axe runner runs tags wcag2a/21a/2aa/21aa + best-practice for
+WCAG2AA; the config disables the best-practice-only rules (`ignore`) and enables target-size (our wcag22aa
+tag), so both run the same rules, in different axe versions (pa11y ships its own axe-core).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sites import generate, serve  # bench/ is a folder of scripts, not a package
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO / "bench"
+CHROMIUM = os.environ.get("GOVAUDIT_CHROMIUM", "/usr/lib/chromium/chromium")
+PA11Y_CI = BENCH / "node_modules" / ".bin" / "pa11y-ci"
+GOVAUDIT = REPO / ".venv" / "bin" / "govaudit"
+# axe rules pa11y's WCAG2AA standard adds to ours (best-practice only) and ours adds to it (wcag22aa).
+# Computed from axe.getRules() of both axe versions; rules a version does not know are ignored by axe.
+_PA11Y_ONLY_TEXT = (
+    "accesskeys aria-allowed-role aria-dialog-name aria-text aria-treeitem-name empty-heading empty-table-header "
+    "frame-tested heading-order image-redundant-alt label-title-only landmark-banner-is-top-level "
+    "landmark-complementary-is-top-level landmark-contentinfo-is-top-level landmark-main-is-top-level "
+    "landmark-no-duplicate-banner landmark-no-duplicate-contentinfo landmark-no-duplicate-main landmark-one-main "
+    "landmark-unique meta-viewport-large page-has-heading-one presentation-role-conflict region scope-attr-valid "
+    "skip-link tabindex table-duplicate-name"
+)
+PA11Y_ONLY = tuple(_PA11Y_ONLY_TEXT.split())
+OURS_ONLY = ["target-size"]
+
+
+def machine() -> dict[str, str]:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor(),
+    )  # fmt: skip
+    free = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()
+    return {
+        "date": subprocess.run(["date"], capture_output=True, text=True).stdout.strip(),
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": free[1].split()[1] if len(free) > 1 else "?",
+        "chromium": subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip(),
+    }
+
+
+def package_version(folder: Path) -> str:
+    return str(json.loads((folder / "package.json").read_text())["version"])
+
+
+def run_govaudit_cli(url: str, pages: int, out: Path) -> dict[str, Any]:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [str(GOVAUDIT), "audit", url, "--max-pages", str(pages), "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=out.parent,  # its default database file lands in the temp dir, not in the checkout
+    )
+    wall = time.perf_counter() - started
+    report = out / "report.json"
+    if not report.is_file():
+        raise SystemExit(f"govaudit wrote no report (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return {"wall_s": wall, "exit": proc.returncode, "pages": count_pages(json.loads(report.read_text()))}
+
+
+def count_pages(report: dict[str, Any]) -> int:
+    """Pages audited, from report.json (its layout belongs to reports/; read defensively)."""
+    for key in ("pages", "audited_pages", "page_results"):
+        value = report.get(key)
+        if isinstance(value, list):
+            return len(value)
+        if isinstance(value, int):
+            return value
+    summary = report.get("summary", {})
+    for key in ("pages", "pages_audited", "pages_crawled"):
+        if isinstance(summary.get(key), int):
+            return int(summary[key])
+    return -1
+
+
+def run_govaudit_timed(url: str, pages: int, out: Path) -> dict[str, Any]:
+    """In-process, with every inspector timed (axe and each own check): the wrappers replace the classes'
+    `inspect` for this process only. axe's time is its `page.evaluate(axe.run)` plus the JSON conversion."""
+    from audits.axe import AxeInspector
+    from audits.inspectors import build_suite
+    from govaudit.cli import app
+
+    samples: dict[str, list[float]] = {}
+    classes = {type(i) for i in build_suite().inspectors} | {AxeInspector}
+    originals = {cls: cls.inspect for cls in classes}
+
+    def timer(cls: type, original: Any) -> Any:
+        async def timed(self: Any, page: Any, page_url: str) -> Any:
+            started = time.perf_counter()
+            try:
+                return await original(self, page, page_url)
+            finally:
+                samples.setdefault(cls.__name__, []).append(time.perf_counter() - started)
+
+        return timed
+
+    for cls, original in originals.items():
+        cls.inspect = timer(cls, original)
+    cwd = os.getcwd()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    os.chdir(out.parent)
+    started = time.perf_counter()
+    try:
+        app(["audit", url, "--max-pages", str(pages), "--out", str(out), "--quiet"], standalone_mode=False)
+    finally:
+        wall = time.perf_counter() - started
+        os.chdir(cwd)
+        for cls, original in originals.items():
+            cls.inspect = original
+    axe = sorted(samples.get("AxeInspector", []))
+    return {
+        "wall_s": wall,
+        "axe_runs": len(axe),
+        "axe_sum_s": sum(axe),
+        "axe_median_ms": axe[len(axe) // 2] * 1000 if axe else 0.0,
+        "axe_p95_ms": axe[int(len(axe) * 0.95)] * 1000 if axe else 0.0,
+        "inspectors_sum_s": {name: round(sum(v), 1) for name, v in sorted(samples.items())},
+    }
+
+
+def run_pa11y(urls: list[str], concurrency: int, work: Path) -> dict[str, Any]:
+    config = {
+        "defaults": {
+            "runners": ["axe"],
+            "standard": "WCAG2AA",
+            "concurrency": concurrency,
+            "timeout": 60000,
+            "chromeLaunchConfig": {
+                "executablePath": CHROMIUM,
+                "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+            },
+            "ignore": list(PA11Y_ONLY),
+            "rules": OURS_ONLY,
+        },
+        "urls": urls,
+    }
+    path = work / "pa11y-ci.json"
+    path.write_text(json.dumps(config))
+    env = {**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "true"}
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [str(PA11Y_CI), "--config", str(path), "--json"], capture_output=True, text=True, cwd=BENCH, env=env
+    )
+    wall = time.perf_counter() - started
+    (work / "pa11y-ci.out").write_text(proc.stdout)
+    try:
+        # pa11y-ci may print other lines around the JSON document: decode just the document.
+        result, _ = json.JSONDecoder().raw_decode(proc.stdout, max(0, proc.stdout.find('{"total"')))
+    except json.JSONDecodeError as exc:
+        raise SystemExit(f"pa11y-ci output is not JSON (exit {proc.returncode}):\n{proc.stdout[-2000:]}\n"
+                         f"{proc.stderr[-2000:]}") from exc  # fmt: skip
+    pages_ok = sum(1 for issues in result.get("results", {}).values() if not _pa11y_failed(issues))
+    codes: dict[str, int] = {}
+    for issues in result.get("results", {}).values():
+        for issue in issues:
+            if isinstance(issue, dict) and "code" in issue:
+                codes[issue["code"]] = codes.get(issue["code"], 0) + 1
+    return {
+        "wall_s": wall,
+        "exit": proc.returncode,
+        "pages": result.get("total", len(urls)),
+        "pages_ok": pages_ok,
+        "errors": result.get("errors"),
+        "issue_codes": dict(sorted(codes.items())),
+    }
+
+
+def _pa11y_failed(issues: list[Any]) -> bool:
+    """pa11y-ci records a page it could not test as one issue with a `message` and no `code`."""
+    return any(isinstance(i, dict) and "code" not in i for i in issues)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=2, help="pa11y-ci pages at once (govaudit default: 2)")
+    parser.add_argument("--skip-timed", action="store_true", help="skip run 3 (Σ axe.run / wall × cores)")
+    args = parser.parse_args()
+    if not PA11Y_CI.exists():
+        print("pa11y-ci missing: cd bench && PUPPETEER_SKIP_DOWNLOAD=true npm ci", file=sys.stderr)
+        return 2
+    info = machine()
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="govaudit-bench-") as tmp:
+        work = Path(tmp)
+        paths = generate(work / "site", args.pages)
+        with serve(work / "site") as base:
+            urls = [base + p for p in paths]
+            start = urls[0]
+            print(f"{len(urls)} generated pages at {base}; {info['chromium']}; {cores} cores, {info['cpu']}")
+            ours = run_govaudit_cli(start, args.pages, work / "govaudit" / "out")
+            print(f"govaudit audit: {ours['pages']} pages in {ours['wall_s']:.1f} s (exit {ours['exit']})")
+            theirs = run_pa11y(urls, args.concurrency, work)
+            print(f"pa11y-ci: {theirs['pages']} pages ({theirs['pages_ok']} tested) in {theirs['wall_s']:.1f} s "
+                  f"(exit {theirs['exit']})")  # fmt: skip
+            timed = None
+            if not args.skip_timed:
+                shutil.rmtree(work / "govaudit", ignore_errors=True)
+                (work / "timed").mkdir()
+                timed = run_govaudit_timed(start, args.pages, work / "timed" / "out")
+    ours_rate = ours["pages"] / ours["wall_s"]
+    theirs_rate = theirs["pages_ok"] / theirs["wall_s"]
+    print()
+    print(f"axe-core: govaudit {package_version(REPO / 'node_modules' / 'axe-core')}, "
+          f"pa11y-ci {package_version(BENCH / 'node_modules' / 'axe-core')} "
+          f"(pa11y-ci {package_version(BENCH / 'node_modules' / 'pa11y-ci')}, "
+          f"pa11y {package_version(BENCH / 'node_modules' / 'pa11y')})")  # fmt: skip
+    print(f"govaudit audit : {ours_rate:6.2f} pages/s  ({ours['pages']} pages, {ours['wall_s']:.1f} s wall)")
+    print(f"pa11y-ci       : {theirs_rate:6.2f} pages/s  ({theirs['pages_ok']} pages, {theirs['wall_s']:.1f} s wall)")
+    print(f"ratio          : {ours_rate / theirs_rate:6.2f}×  (target ≥ 3×)")
+    if timed:
+        share = timed["axe_sum_s"] / (timed["wall_s"] * cores)
+        print(f"Σ axe.run / (wall × cores): {share:.2f}  (target ≥ 0.8) — {timed['axe_runs']} axe runs, "
+              f"Σ {timed['axe_sum_s']:.1f} s, median {timed['axe_median_ms']:.0f} ms, "
+              f"p95 {timed['axe_p95_ms']:.0f} ms, "
+              f"in-process wall {timed['wall_s']:.1f} s × {cores} cores")  # fmt: skip
+        print(f"Σ time per inspector (s): {timed['inspectors_sum_s']}")
+    print(f"pa11y-ci issue codes: {theirs['issue_codes']}")
+    print(json.dumps({"machine": info, "govaudit": ours, "pa11y_ci": theirs, "timed": timed}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
