@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
+from audits.dedup import group_issues
 from audits.outcome import Outcome
-from audits.result import AuditResult
 from rules.instruments import InstrumentError, load_instrument
 from storage.records import RunRecord, VisitRecord
 
@@ -39,50 +39,27 @@ def _page(visit: VisitRecord) -> dict[str, Any]:
 
 
 def _issues(visits: tuple[VisitRecord, ...], outcome: Outcome) -> list[dict[str, Any]]:
-    """Results of one outcome, de-duplicated across pages: one issue per rule and element shape."""
-    grouped: dict[str, dict[str, Any]] = {}
-    pages: dict[str, set[str]] = defaultdict(set)
-    for visit in visits:
-        for result in visit.audits:
-            if result.outcome is not outcome:
-                continue
-            for node in result.nodes or (None,):
-                key = result.fingerprint(node)
-                issue = grouped.setdefault(key, _issue(result, key))
-                issue["occurrences"] += 1
-                if node is not None and len(issue["nodes"]) < 5:
-                    issue["nodes"].append(
-                        {
-                            "page": visit.final_url,
-                            "selector": node.selector,
-                            "html": node.html,
-                            "message": node.message,
-                        }
-                    )
-                pages[key].add(visit.final_url)
-    for key, issue in grouped.items():
-        issue["pages"] = sorted(pages[key])
-    rank = {impact: i for i, impact in enumerate(IMPACT_ORDER)}
-    return sorted(
-        grouped.values(), key=lambda i: (rank.get(i["impact"] or "", 9), -len(i["pages"]), i["rule_id"])
-    )
-
-
-def _issue(result: AuditResult, fingerprint: str) -> dict[str, Any]:
-    return {
-        "fingerprint": fingerprint,
-        "rule_id": result.rule_id,
-        "engine": result.engine,
-        "engine_version": result.engine_version,
-        "wcag": list(result.wcag),
-        "is_wcag": result.is_wcag,
-        "impact": result.impact,
-        "description": result.description,
-        "help_url": result.help_url,
-        "occurrences": 0,
-        "nodes": [],
-        "pages": [],
-    }
+    """Results of one outcome, de-duplicated across pages: the same problem in a shared header on
+    500 pages is one issue with 500 occurrences."""
+    results = [r for v in visits for r in v.audits]
+    help_urls = {(r.engine, r.rule_id): r.help_url for r in results}
+    return [
+        {
+            "fingerprint": issue.fingerprint,
+            "rule_id": issue.rule,
+            "engine": issue.engine,
+            "wcag": list(issue.wcag),
+            "is_wcag": issue.is_wcag,
+            "impact": issue.impact,
+            "description": issue.description,
+            "help_url": help_urls.get((issue.engine, issue.rule), ""),
+            "occurrences": issue.occurrences,
+            "selector": issue.selector,
+            "nodes": [{"selector": n.selector, "html": n.html, "message": n.message} for n in issue.sample_nodes],
+            "pages": sorted(issue.pages),
+        }
+        for issue in group_issues(results, outcomes=(outcome,))
+    ]
 
 
 def _question_titles(keys: set[str]) -> dict[tuple[str, str], str]:
