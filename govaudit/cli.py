@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -160,13 +161,14 @@ def crawl(
     max_depth: Annotated[int, typer.Option(min=0, help="Clicks from the start page.")] = 6,
     render: Annotated[RenderMode, typer.Option(help="When to render pages in Chromium.")] = RenderMode.NEVER,
     concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight at once.")] = 2,
+    per_host: Annotated[int, typer.Option(min=1, help="Requests in flight to one host at once.")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
     resume: Annotated[int | None, typer.Option(help="Finish an interrupted run (its id) instead.")] = None,
 ) -> None:
     """Crawl one site and record every page with its status (no audit). A crawl interrupted at any
     point (even killed) resumes with --resume RUN_ID: every page is recorded exactly once."""
-    settings = replace(Settings.from_env(), concurrency=concurrency)
+    settings = replace(Settings.from_env(), concurrency=concurrency, per_host=per_host)
     with Store(settings.database_url) as store:
         store.upgrade()
         if resume is not None:
@@ -208,7 +210,9 @@ def crawl(
         ],
     }
     if as_json:
-        out.print_json(data=summary)
+        # Streamed plainly: Rich would build the whole pretty-printed text in memory first.
+        json.dump(summary, sys.stdout)
+        sys.stdout.write("\n")
     else:
         table = Table(
             "status", "pages", title=f"Run {outcome.run_id}: {len(outcome.pages)} pages in {outcome.seconds:.1f} s"

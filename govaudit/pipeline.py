@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from storage import Store
 from storage.frontier import StoreFrontier
 
 Progress = Callable[[int, int], None]
+BATCH = 50  # pages recorded per transaction in a crawl-only run
 REACHED = (ScanStatus.OK, ScanStatus.LOGIN_WALL, ScanStatus.NOT_MODIFIED)
 
 
@@ -163,7 +164,7 @@ async def open_crawler(
                 RobotsCache(fetcher),
                 renderer,
                 inspectors,
-                CrawlSettings(concurrency=settings.concurrency, render=render),
+                CrawlSettings(concurrency=settings.concurrency, per_host=settings.per_host, render=render),
                 frontier=run.frontier(),
                 previous=run.previous(),
                 on_progress=on_progress,
@@ -184,9 +185,17 @@ async def crawl_site(
 ) -> RunOutcome:
     """Crawl only: every page recorded with its status, no audits or rules."""
     with _Run(store, site, _run_settings(site, settings, {}, mode="crawl"), resume) as run:
+        batch: list[PageSnapshot] = []
         async with open_crawler(site, settings, run, render, on_progress=on_progress) as crawler:
             async for crawled in crawler.crawl():
-                run.record(crawled.snapshot)
+                # Batched: one transaction per BATCH pages. A crash loses at most the batch, and
+                # the frontier (completed in the same transaction) makes the resume fetch it again.
+                batch.append(_light(crawled.snapshot))
+                run.outcome.pages.append(_summary(crawled.snapshot))
+                if len(batch) >= BATCH:
+                    store.record_visits(run.run_id, run.site_id, batch)
+                    batch.clear()
+            store.record_visits(run.run_id, run.site_id, batch)
         if resume is not None:  # the summary covers the pages recorded before the interruption too
             run.outcome.pages = [
                 PageSummary(u, f, ScanStatus(s), d, c, r) for u, f, s, d, c, r in store.visit_summaries(run.run_id)
@@ -243,6 +252,11 @@ async def assess_site(
         store.record_answers(run.run_id, run.site_id, answers)
         run.extra_stats["findings"] = len(findings)
         return run.outcome
+
+
+def _light(snapshot: PageSnapshot) -> PageSnapshot:
+    """Without its markup: all a stored visit keeps, and far less to hold in a batch."""
+    return replace(snapshot, html="", dom=None)
 
 
 def _summary(snapshot: PageSnapshot) -> PageSummary:

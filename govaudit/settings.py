@@ -18,6 +18,7 @@ class Settings:
     axe_script: str | None = None
     user_agent: str = DEFAULT_USER_AGENT
     concurrency: int = 2
+    per_host: int = 2  # requests in flight to one host: politeness, whatever the total concurrency
     page_timeout_s: float = 30.0
     axe_timeout_s: float = 60.0
     extra: dict[str, str] = field(default_factory=dict)
@@ -31,4 +32,5 @@ class Settings:
             axe_script=env.get("GOVAUDIT_AXE") or None,
             user_agent=env.get("GOVAUDIT_USER_AGENT", DEFAULT_USER_AGENT),
             concurrency=int(env.get("GOVAUDIT_CONCURRENCY", "2")),
+            per_host=int(env.get("GOVAUDIT_PER_HOST", "2")),
         )

@@ -18,50 +18,64 @@ from crawler.frontier import FrontierEntry
 from storage import models
 from storage.store import Store, _insert
 
+CHUNK = 500  # rows per INSERT
+
 
 def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
 class StoreFrontier:
+    """One crawl of one run at a time uses it (a Celery task per run), so the set of URL hashes
+    already in the frontier is kept in memory too: a page's links are filtered here and the new
+    ones written in one statement, instead of one round trip per link."""
+
     def __init__(self, store: Store, run_id: int) -> None:
         self.store = store
         self.run_id = run_id
-        self._known = self._count()
+        row = models.FrontierEntry
+        with self.store.transaction(readonly=True) as session:
+            self._hashes = set(session.scalars(select(row.url_hash).where(row.run_id == self.run_id)))
 
-    def _count(self, state: str | None = None) -> int:
-        stmt = select(func.count()).select_from(models.FrontierEntry).where(models.FrontierEntry.run_id == self.run_id)
-        if state is not None:
-            stmt = stmt.where(models.FrontierEntry.state == state)
+    def _count(self, state: str) -> int:
+        row = models.FrontierEntry
+        stmt = select(func.count()).select_from(row).where(row.run_id == self.run_id, row.state == state)
         with self.store.transaction(readonly=True) as session:
             return int(session.scalar(stmt) or 0)
 
     def add(self, entries: Sequence[FrontierEntry], limit: int | None = None) -> int:
-        new = 0
+        rows: dict[str, dict[str, object]] = {}
+        for entry in entries:
+            if limit is not None and len(rows) >= limit:
+                break
+            digest = key_hash(entry.key)
+            if digest in self._hashes or digest in rows:
+                continue
+            rows[digest] = {
+                "run_id": self.run_id,
+                "url": entry.url,
+                "url_hash": digest,
+                "depth": entry.depth,
+                "referrer": entry.referrer,
+                "via": entry.via,
+                "hops": entry.hops,
+                "state": "pending",
+            }
+        if not rows:
+            return 0
         table = models.FrontierEntry.__table__
+        values = list(rows.values())
         with self.store.transaction() as session:
-            for entry in entries:
-                if limit is not None and new >= limit:
-                    break
-                stmt = (
+            # Chunks keep each statement under SQLite's limit on bound parameters; ON CONFLICT
+            # still guards the unique key should another process have added one meanwhile.
+            for start in range(0, len(values), CHUNK):
+                session.execute(
                     _insert(session, table)
-                    .values(
-                        run_id=self.run_id,
-                        url=entry.url,
-                        url_hash=key_hash(entry.key),
-                        depth=entry.depth,
-                        referrer=entry.referrer,
-                        via=entry.via,
-                        hops=entry.hops,
-                        state="pending",
-                    )
+                    .values(values[start : start + CHUNK])
                     .on_conflict_do_nothing(index_elements=["run_id", "url_hash"])
-                    .returning(table.c.id)
                 )
-                # RETURNING, not rowcount: psycopg reports no row count for this statement.
-                new += session.execute(stmt).first() is not None
-        self._known += new
-        return new
+        self._hashes.update(rows)
+        return len(rows)
 
     def claim(self, limit: int) -> list[FrontierEntry]:
         if limit <= 0:
@@ -99,7 +113,7 @@ class StoreFrontier:
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def known(self) -> int:
-        return self._known
+        return len(self._hashes)
 
     def pending(self) -> int:
         return self._count("pending")

@@ -232,6 +232,31 @@ def audit_result(row: models.AuditResult) -> AuditResult:
     )
 
 
+def visit_values(snap: PageSnapshot, digest: dict[str, Any]) -> dict[str, Any]:
+    """The page_visits columns that come from a snapshot."""
+    return {
+        "depth": snap.depth,
+        "status": str(snap.status),
+        "status_code": snap.status_code,
+        "reason": snap.reason,
+        "final_url": snap.final_url,
+        "redirect_chain": list(snap.redirect_chain),
+        "content_type": snap.content_type,
+        "content_length": snap.content_length,
+        "content_hash": snap.content_hash,
+        "fetch_ms": snap.fetch_ms,
+        "render_ms": snap.render_ms,
+        "rendered": snap.rendered,
+        "render_reason": snap.render_reason,
+        "title": snap.title,
+        "language": snap.language,
+        "headers": dict(snap.headers),
+        "via": snap.via,
+        "digest": digest,
+        "carried_from_id": snap.carried_from,
+    }
+
+
 def light_snapshot(row: models.PageVisit) -> PageSnapshot:
     """A recorded visit as a markup-free snapshot the rules can read again."""
     from storage.digest import snapshot_from_digest

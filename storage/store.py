@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
@@ -168,29 +168,7 @@ class Store:
                 index_elements=["site_id", "url_hash"], set_={"url": stmt.excluded.url}
             ).returning(pages.c.id)
             page_id = int(session.execute(stmt).scalar_one())
-            visit = models.PageVisit(
-                run_id=run_id,
-                page_id=page_id,
-                depth=snap.depth,
-                status=str(snap.status),
-                status_code=snap.status_code,
-                reason=snap.reason,
-                final_url=snap.final_url,
-                redirect_chain=list(snap.redirect_chain),
-                content_type=snap.content_type,
-                content_length=snap.content_length,
-                content_hash=snap.content_hash,
-                fetch_ms=snap.fetch_ms,
-                render_ms=snap.render_ms,
-                rendered=snap.rendered,
-                render_reason=snap.render_reason,
-                title=snap.title,
-                language=snap.language,
-                headers=dict(snap.headers),
-                via=snap.via,
-                digest=snapshot_digest(snap),
-                carried_from_id=snap.carried_from,
-            )
+            visit = models.PageVisit(run_id=run_id, page_id=page_id, **rec.visit_values(snap, snapshot_digest(snap)))
             session.add(visit)
             try:
                 session.flush()
@@ -207,6 +185,48 @@ class Store:
                 .values(state="done")
             )
             return visit.id
+
+    def record_visits(self, run_id: int, site_id: int, snaps: Sequence[PageSnapshot]) -> None:
+        """Store many visits in one transaction (a crawl-only run's batch). As with
+        `record_visit`, the frontier entries are completed in the same transaction, so a crash
+        loses the whole batch or nothing, and a resume fetches what was lost."""
+        if not snaps:
+            return
+        with self.transaction() as session:
+            _check_run_site(session, run_id, site_id)
+            pages = models.Page.__table__
+            hashes = {snap.requested_url: _url_hash(snap.requested_url) for snap in snaps}
+            stmt = _insert(session, pages).values(
+                [{"site_id": site_id, "url": url, "url_hash": digest} for url, digest in hashes.items()]
+            )
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["site_id", "url_hash"], set_={"url": stmt.excluded.url}
+            ).returning(pages.c.id, pages.c.url_hash)
+            page_ids = {digest: page_id for page_id, digest in session.execute(stmt)}
+            rows = [
+                {
+                    **rec.visit_values(snap, snapshot_digest(snap)),
+                    "run_id": run_id,
+                    "page_id": page_ids[hashes[snap.requested_url]],
+                    "fetched_at": models.utcnow(),
+                }
+                for snap in snaps
+            ]
+            try:
+                session.execute(insert(models.PageVisit.__table__), rows)
+            except IntegrityError as exc:
+                if _is_duplicate_visit(exc):
+                    raise DuplicateVisit(run_id, snaps[0].requested_url) from exc
+                raise
+            frontier = models.FrontierEntry
+            session.execute(
+                update(frontier)
+                .where(
+                    frontier.run_id == run_id,
+                    frontier.url_hash.in_([_url_hash(url_key(s.requested_url)) for s in snaps]),
+                )
+                .values(state="done")
+            )
 
     def mark_rendered(self, visit_id: int, render_ms: float, reason: str, measurements: Mapping[str, float]) -> None:
         """A page rendered after its visit was recorded (an audit sample): say so on the visit."""

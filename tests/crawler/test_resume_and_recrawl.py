@@ -56,15 +56,15 @@ def test_sigkill_then_resume_records_every_page_exactly_once(tmp_path: Path, kil
     with LocalServer(linked_site(delay_s=0.01)) as server:  # type: ignore[arg-type]
         first = govaudit("crawl", server.url("/p0"), "--json", "--quiet", db=db)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if db.exists() and len(_safe_visits(db)) >= kill_after:
-                break
-            time.sleep(0.01)
+        # Killed by how far the crawl got on the server: pages are recorded in batches, so the
+        # kill can land between a fetch and its (lost) batch, which the resume must make good.
+        while time.monotonic() < deadline and sum(server.hits.values()) < kill_after:
+            time.sleep(0.005)
         first.send_signal(signal.SIGKILL)
         first.wait(10)
-        recorded_before = len(_safe_visits(db))
-        assert recorded_before < PAGES, "the crawl finished before it could be killed"
-        run_id = _safe_visits(db)[0][0]
+        assert len(_safe_visits(db)) < PAGES, "the crawl finished before it could be killed"
+        with sqlite3.connect(db) as conn:
+            run_id = conn.execute("SELECT max(id) FROM crawl_runs").fetchone()[0]
         second = govaudit("crawl", "--resume", str(run_id), "--json", "--quiet", db=db)
         out, err = second.communicate(timeout=120)
         assert second.returncode == 0, err
@@ -73,9 +73,9 @@ def test_sigkill_then_resume_records_every_page_exactly_once(tmp_path: Path, kil
     assert len(urls) == PAGES and len(set(urls)) == PAGES  # no loss, no duplicate visit
     summary = json.loads(out)
     assert summary["run_id"] == run_id and summary["pages_by_status"] == {"ok": PAGES}
-    # Only pages in flight at the kill can have been requested twice.
+    # Only pages fetched but not yet committed at the kill (one batch at most) are fetched again.
     refetched = sum(n - 1 for path, n in hits.items() if path.startswith("/p") and n > 1)
-    assert refetched <= 4
+    assert refetched <= 50 + 4
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT status FROM crawl_runs WHERE id = ?", (run_id,)).fetchone() == ("completed",)
         assert conn.execute("SELECT count(*) FROM frontier_entries WHERE state != 'done'").fetchone() == (0,)
