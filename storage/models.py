@@ -314,3 +314,35 @@ class AppendOnlyError(Exception):
 def _refuse_review_change(_mapper: Any, _connection: Any, target: Review) -> None:
     # The database triggers catch raw SQL too; this catches ORM code before it reaches them.
     raise AppendOnlyError(f"review {target.id} is append-only")
+
+
+class LoginAttempt(Base):
+    """One try at signing in to the web app: the rate limiter counts recent failures per name and
+    per address. Kept in the database, not in memory, so every web worker sees the same count."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_name_at", "name", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    address: Mapped[str] = mapped_column(Text)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Indicator(Base):
+    """Imported, never crawled: the ITU/UNESCO-based TII and HCI of a country for one edition."""
+
+    __tablename__ = "indicators"
+    __table_args__ = (UniqueConstraint("country", "edition"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country: Mapped[str] = mapped_column(String(3))
+    edition: Mapped[str] = mapped_column(Text)
+    tii: Mapped[float | None] = mapped_column(Float, nullable=True)
+    hci: Mapped[float | None] = mapped_column(Float, nullable=True)
+    source: Mapped[str] = mapped_column(Text, default="")
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)

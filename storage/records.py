@@ -358,3 +358,48 @@ def answer_record(
         created_at=row.created_at,
         reviews=tuple(review_record(r) for r in reviews),
     )
+
+
+# --- the assessor web app -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    id: int
+    name: str
+    role: str
+    password_hash: str
+    countries: tuple[str, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CountryAnswer:
+    """A suggested answer with where it came from: what a country's review queue is built of."""
+
+    site_id: int
+    site_name: str
+    site_kind: str
+    run_id: int
+    record: AnswerRecord
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRecord:
+    country: str
+    edition: str
+    tii: float | None
+    hci: float | None
+    source: str
+    imported_at: datetime
+
+
+def user_record(row: models.User) -> UserRecord:
+    return UserRecord(
+        id=row.id,
+        name=row.name,
+        role=row.role,
+        password_hash=row.password_hash,
+        countries=tuple(row.countries),
+        created_at=row.created_at,
+    )

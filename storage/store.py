@@ -10,10 +10,11 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
@@ -536,6 +537,109 @@ class Store:
                 answers=tuple(rec.answer_record(a, links[a.id], reviews[a.id]) for a in answers),
             )
 
+
+    # --- the assessor web app --------------------------------------------------------------
+
+    def user_by_name(self, name: str) -> rec.UserRecord | None:
+        with self.transaction(readonly=True) as session:
+            row = session.scalars(select(models.User).where(models.User.name == name)).one_or_none()
+            return rec.user_record(row) if row else None
+
+    def user(self, user_id: int) -> rec.UserRecord | None:
+        with self.transaction(readonly=True) as session:
+            row = session.get(models.User, user_id)
+            return rec.user_record(row) if row else None
+
+    def users(self) -> list[rec.UserRecord]:
+        with self.transaction(readonly=True) as session:
+            return [rec.user_record(r) for r in session.scalars(select(models.User).order_by(models.User.id))]
+
+    def record_login_attempt(self, name: str, address: str, ok: bool) -> None:
+        with self.transaction() as session:
+            session.add(models.LoginAttempt(name=name, address=address, ok=ok, at=models.utcnow()))
+
+    def failed_logins(self, name: str, address: str, since: datetime) -> tuple[int, int]:
+        """Failed sign-ins since `since`: (for this name from anywhere, from this address for any name)."""
+        attempt = models.LoginAttempt
+        recent = select(func.count()).select_from(attempt).where(attempt.ok.is_(False), attempt.at >= since)
+        with self.transaction(readonly=True) as session:
+            by_name = session.scalar(recent.where(attempt.name == name)) or 0
+            by_address = session.scalar(recent.where(attempt.address == address)) or 0
+            return int(by_name), int(by_address)
+
+    def answered_countries(self) -> list[tuple[str, str]]:
+        """(country, instrument key) pairs that have suggested answers, sorted."""
+        answer, site = models.SuggestedAnswer, models.Site
+        stmt = (
+            select(site.country, answer.instrument)
+            .join(site, site.id == answer.site_id)
+            .where(site.country != "")
+            .distinct()
+            .order_by(site.country, answer.instrument)
+        )
+        with self.transaction(readonly=True) as session:
+            return [(c, i) for c, i in session.execute(stmt)]
+
+    def country_answers(self, country: str, instrument: str) -> list[rec.CountryAnswer]:
+        """Every suggestion (all runs) of one country's sites for one instrument, with its reviews,
+        oldest first. The findings behind each answer are left out: the queue does not show them."""
+        answer, site = models.SuggestedAnswer, models.Site
+        with self.transaction(readonly=True) as session:
+            rows = session.execute(
+                select(answer, site.name, site.kind)
+                .join(site, site.id == answer.site_id)
+                .where(site.country == country.upper(), answer.instrument == instrument)
+                .order_by(answer.created_at, answer.id)
+            ).all()
+            reviews: dict[int, list[models.Review]] = defaultdict(list)
+            ids = [row[0].id for row in rows]
+            for start in range(0, len(ids), 500):  # SQLite caps bound parameters per statement
+                for review in session.scalars(
+                    select(models.Review)
+                    .where(models.Review.answer_id.in_(ids[start : start + 500]))
+                    .order_by(models.Review.created_at, models.Review.id)
+                ):
+                    reviews[review.answer_id].append(review)
+            return [
+                rec.CountryAnswer(
+                    site_id=row.site_id,
+                    site_name=name,
+                    site_kind=kind,
+                    run_id=row.run_id,
+                    record=rec.answer_record(row, (), reviews[row.id]),
+                )
+                for row, name, kind in rows
+            ]
+
+    def answer_place(self, answer_id: int) -> tuple[str, str, str] | None:
+        """(country, instrument, question) of a suggested answer: what a permission check needs."""
+        answer, site = models.SuggestedAnswer, models.Site
+        stmt = (
+            select(site.country, answer.instrument, answer.question)
+            .join(site, site.id == answer.site_id)
+            .where(answer.id == answer_id)
+        )
+        with self.transaction(readonly=True) as session:
+            row = session.execute(stmt).first()
+            return (row[0], row[1], row[2]) if row else None
+
+    def save_indicator(self, country: str, edition: str, tii: float | None, hci: float | None, source: str) -> None:
+        """Insert or replace a country's imported TII/HCI for an edition (a re-import corrects it)."""
+        table = models.Indicator.__table__
+        values = {"tii": tii, "hci": hci, "source": source, "imported_at": models.utcnow()}
+        with self.transaction() as session:
+            stmt = _insert(session, table).values(country=country.upper(), edition=edition, **values)
+            session.execute(stmt.on_conflict_do_update(index_elements=["country", "edition"], set_=values))
+
+    def indicators(self, edition: str | None = None) -> list[rec.IndicatorRecord]:
+        stmt = select(models.Indicator).order_by(models.Indicator.country, models.Indicator.edition)
+        if edition is not None:
+            stmt = stmt.where(models.Indicator.edition == edition)
+        with self.transaction(readonly=True) as session:
+            return [
+                rec.IndicatorRecord(r.country, r.edition, r.tii, r.hci, r.source, r.imported_at)
+                for r in session.scalars(stmt)
+            ]
 
 def _insert(session: Session, table: Any) -> Any:
     """INSERT with the dialect's ON CONFLICT support (both backends spell it the same way)."""

@@ -21,6 +21,8 @@ TABLES = {
     "reviews",
     "users",
     "frontier_entries",
+    "login_attempts",
+    "indicators",
 }
 
 
@@ -67,4 +69,4 @@ def test_single_head() -> None:
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(storage.alembic_config()).get_heads()
-    assert heads == ["0002_frontier"]
+    assert heads == ["0004_web"]
