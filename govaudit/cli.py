@@ -297,3 +297,6 @@ def show(report: Annotated[Path, typer.Argument(help="A report.json written by g
     except (OSError, json.JSONDecodeError) as exc:
         raise _fail(f"cannot read {report}: {exc}", EXIT_BAD_INPUT) from None
     out.print_json(data=data.get("summary", {}))
+
+
+from govaudit.cli_web import register; register(app)  # noqa: E402, E702, I001 - assessor web app commands

@@ -1,0 +1,89 @@
+"""Signing in and out, with rate limiting and a fresh session id at every sign-in."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from govaudit.web.context import Web, local_path
+from govaudit.web.security import (
+    LOGIN_WINDOW,
+    MAX_FAILURES_PER_ADDRESS,
+    MAX_FAILURES_PER_NAME,
+    PRE_SESSION_COOKIE,
+    PRE_SESSION_MAX_AGE_S,
+    SESSION_COOKIE,
+    SESSION_MAX_AGE_S,
+    verify_password,
+)
+from storage.models import utcnow
+
+router = APIRouter()
+
+
+def _web(request: Request) -> Web:
+    return request.app.state.web
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> Response:
+    web = _web(request)
+    if web.user(request) is not None:
+        return RedirectResponse(local_path(next), status_code=303)
+    return _login_page(request, web, next, error="")
+
+
+def _login_page(request: Request, web: Web, next_path: str, error: str, status_code: int = 200) -> Response:
+    sid, cookie = web.signer.pre_session_cookie()
+    # The token is rendered for the new pre-session, whose cookie is set on this same response.
+    body = web.env.get_template("login.html").render(
+        title="Sign in", user=None, csrf_token=web.signer.csrf_token(sid), next=local_path(next_path),
+        error=error, request_path="/login",
+    )
+    response = HTMLResponse(body, status_code=status_code)
+    response.headers["Cache-Control"] = "no-store"
+    web.set_cookie(response, PRE_SESSION_COOKIE, cookie, PRE_SESSION_MAX_AGE_S)
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    name: str = Form(""),
+    password: str = Form(""),
+    csrf_token: str = Form(""),
+    next: str = Form("/"),
+) -> Response:
+    web = _web(request)
+    web.check_csrf(request, csrf_token)
+    address = request.client.host if request.client else ""
+    since: datetime = utcnow() - LOGIN_WINDOW
+    by_name, by_address = web.store.failed_logins(name, address, since)
+    if by_name >= MAX_FAILURES_PER_NAME or by_address >= MAX_FAILURES_PER_ADDRESS:
+        # Refused before the password is checked, so guessing on cannot succeed meanwhile.
+        minutes = int(LOGIN_WINDOW / timedelta(minutes=1))
+        raise HTTPException(
+            429,
+            f"Too many failed sign-ins. Try again in {minutes} minutes.",
+            headers={"Retry-After": str(int(LOGIN_WINDOW.total_seconds()))},
+        )
+    user = web.store.user_by_name(name)
+    ok = verify_password(user.password_hash if user else None, password)
+    web.store.record_login_attempt(name, address, ok)
+    if not ok or user is None:
+        return _login_page(request, web, next, error="The name or the password is wrong.", status_code=401)
+    response = RedirectResponse(local_path(next), status_code=303)
+    web.set_cookie(response, SESSION_COOKIE, web.signer.session_cookie(user.id, user.password_hash), SESSION_MAX_AGE_S)
+    response.delete_cookie(PRE_SESSION_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, csrf_token: str = Form("")) -> Response:
+    web = _web(request)
+    web.check_csrf(request, csrf_token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=web.secure_cookies, httponly=True, samesite="strict")
+    return response

@@ -1,0 +1,134 @@
+"""What every route needs: the store, the signer, the templates, and who is asking."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from govaudit.web.security import PRE_SESSION_COOKIE, SESSION_COOKIE, Signer, hash_fingerprint
+from storage import Store
+from storage.records import UserRecord
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+class LoginRequired(Exception):
+    """Raised by `require_user`; the app turns it into a redirect to the login page."""
+
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+def _templates() -> Environment:
+    # Autoescaping on for every template: evidence text comes from crawled sites and must never be markup.
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_href"] = safe_href
+    env.filters["pct"] = lambda v: "n/a" if v is None else f"{100 * v:.1f} %"
+    env.filters["num"] = lambda v: "n/a" if v is None else f"{v:.3f}"
+    env.filters["value"] = lambda v: "no value" if v is None else v
+    return env
+
+
+def safe_href(url: str | None) -> str | None:
+    """An evidence URL fit for an href (http or https only), else None: the page shows it as text,
+    so a crawled `javascript:` or `data:` URL can never become a link."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+@dataclass
+class Web:
+    store: Store
+    signer: Signer
+    secure_cookies: bool = True
+    weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    env: Environment = field(default_factory=_templates)
+
+    # --- who is asking -------------------------------------------------------------------------
+
+    def user(self, request: Request) -> UserRecord | None:
+        session = self.signer.read_session(request.cookies.get(SESSION_COOKIE))
+        if session is None:
+            return None
+        user = self.store.user(session.user_id)
+        if user is None or hash_fingerprint(user.password_hash) != session.fingerprint:
+            return None
+        return user
+
+    def require_user(self, request: Request) -> UserRecord:
+        user = self.user(request)
+        if user is None:
+            raise LoginRequired(request.url.path)
+        return user
+
+    def sid(self, request: Request) -> str | None:
+        """The id CSRF tokens are bound to: the session's, else the pre-session's."""
+        session = self.signer.read_session(request.cookies.get(SESSION_COOKIE))
+        if session is not None:
+            return session.sid
+        return self.signer.read_pre_session(request.cookies.get(PRE_SESSION_COOKIE))
+
+    def check_csrf(self, request: Request, token: str | None) -> None:
+        # A cross-site form post is refused before its token is even read (browsers say so).
+        if request.headers.get("sec-fetch-site") == "cross-site":
+            raise HTTPException(403, "Cross-site request refused.")
+        if not self.signer.check_csrf(self.sid(request), token):
+            raise HTTPException(403, "The form has expired or did not come from this site. Reload it and try again.")
+
+    # --- rendering -----------------------------------------------------------------------------
+
+    def render(
+        self, request: Request, template: str, context: dict[str, Any], status_code: int = 200
+    ) -> HTMLResponse:
+        sid = self.sid(request)
+        user = context.setdefault("user", None)
+        body = self.env.get_template(template).render(
+            request_path=request.url.path,
+            csrf_token=self.signer.csrf_token(sid) if sid else "",
+            **context,
+        )
+        response = HTMLResponse(body, status_code=status_code)
+        if user is not None:
+            # Pages behind a login must not sit in a shared browser cache.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def set_cookie(self, response: Response, name: str, value: str, max_age: int) -> None:
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            httponly=True,
+            secure=self.secure_cookies,
+            samesite="strict",
+            path="/",
+        )
+
+    def login_redirect(self, next_path: str) -> RedirectResponse:
+        return RedirectResponse(f"/login?next={quote(next_path, safe='/')}", status_code=303)
+
+
+def can_see(user: UserRecord, country: str) -> bool:
+    return user.role == "admin" or country.upper() in user.countries
+
+
+def local_path(path: str | None, default: str = "/") -> str:
+    """Only a path on this site (no scheme, no host, no "//"): the `next` of a login is not an open redirect."""
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return default
+    parts = urlsplit(path)
+    return default if parts.scheme or parts.netloc else path

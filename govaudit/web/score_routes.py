@@ -1,0 +1,75 @@
+"""Scores: a comparison table across countries and a page per country, with inline SVG charts.
+
+Reviewers and admins only: scores are built from final values, which assessors must not see while
+they answer blind.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from govaudit.scores import EPI_LEVEL_NAMES, compute, effective_weights, index_subindices
+from govaudit.web.charts import bar_chart
+from govaudit.web.context import Web, can_see
+from govaudit.web.review import REVIEWER_ROLES, instrument
+from storage.records import UserRecord
+
+router = APIRouter()
+OSI_KEY = "OSI-2024"
+
+
+def _web(request: Request) -> Web:
+    return request.app.state.web
+
+
+def _reviewer(web: Web, request: Request) -> UserRecord:
+    user = web.require_user(request)
+    if user.role not in REVIEWER_ROLES:
+        raise HTTPException(403, "Scores are built from final values: reviewers and admins only.")
+    return user
+
+
+@router.get("/scores", response_class=HTMLResponse)
+def scores(request: Request) -> Response:
+    web = _web(request)
+    user = _reviewer(web, request)
+    # Normalised across every assessed country, shown for the countries this user may see.
+    everyone = compute(web.store, web.weights)
+    rows = [s for s in everyone if can_see(user, s.country)]
+    osi = instrument(OSI_KEY)
+    subs = index_subindices(osi)
+    charts = [
+        bar_chart("chart-osi", "OSI raw score by country", [(s.country, s.osi.raw if s.osi else None) for s in rows]),
+        bar_chart("chart-egdi", "EGDI by country", [(s.country, s.egdi) for s in rows]),
+    ]
+    return web.render(
+        request, "scores.html",
+        {"title": "Scores", "user": user, "rows": rows, "subs": subs, "charts": charts, "assessed": len(everyone),
+         "weights": effective_weights(osi, web.weights.get(OSI_KEY))},
+    )
+
+
+@router.get("/scores/{country}", response_class=HTMLResponse)
+def country_scores(request: Request, country: str) -> Response:
+    web = _web(request)
+    user = _reviewer(web, request)
+    country = country.upper()
+    score = next((s for s in compute(web.store, web.weights) if s.country == country), None)
+    if score is None or not can_see(user, country):
+        raise HTTPException(404, "No scores for this country among yours.")
+    osi = instrument(OSI_KEY)
+    charts = []
+    if score.osi:
+        charts.append(bar_chart(
+            "chart-subindices", f"{country} OSI subindices (raw ratio)",
+            [(f"{code} {osi.subindices[code].name}", v) for code, v in score.osi.subindices.items()],
+        ))
+        charts.append(bar_chart(
+            "chart-epi", f"{country} E-Participation levels", [(n, score.epi_levels.get(n)) for n in EPI_LEVEL_NAMES]
+        ))
+    return web.render(
+        request, "country_scores.html",
+        {"title": f"{country} scores", "user": user, "country": country, "score": score, "charts": charts,
+         "osi": osi, "weights": effective_weights(osi, web.weights.get(OSI_KEY))},
+    )
