@@ -300,3 +300,9 @@ def show(report: Annotated[Path, typer.Argument(help="A report.json written by g
 
 
 from govaudit.cli_web import register; register(app)  # noqa: E402, E702, I001 - assessor web app commands
+
+
+# Command groups kept in modules of their own: each registers itself on the app.
+from govaudit.cli_eval import register as _register_eval  # noqa: E402
+
+_register_eval(app)

@@ -122,3 +122,25 @@ def test_html_report_is_self_contained(
     html = render_html(reports["national"])
     assert "<script" not in html and "<link" not in html  # nothing fetched from elsewhere
     assert "Suggested survey answers" in html and "image-alt" in html
+
+
+def test_eval_command_scores_the_demo_run_perfectly(
+    reports: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("eval")
+    paths = []
+    for name, report in reports.items():
+        path = folder / f"{name}.json"
+        path.write_text(json.dumps(report))
+        paths.append(str(path))
+    result = subprocess.run(
+        [sys.executable, "-m", "govaudit", "eval", *paths],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert result.returncode == 0, result.stderr
+    overall = [line for line in result.stdout.splitlines() if "overall precision" in line]
+    assert len(overall) == 2
+    assert all("precision 1.00, recall 1.00" in line for line in overall), overall
