@@ -46,6 +46,7 @@ class Feature:
     contacts_min: int = 0
     hosts: str | None = None
     absent: float = ABSENT_CONFIDENCE
+    epi: str = ""  # E-Participation Index level of the feature, when it is an e-participation item
 
     @property
     def class_name(self) -> str:
@@ -76,6 +77,7 @@ def load_features() -> tuple[Feature, ...]:
                 contacts_min=int(row.get("contacts_min", 0)),
                 hosts=row.get("hosts"),
                 absent=float(row.get("absent", ABSENT_CONFIDENCE)),
+                epi=str(row.get("epi", "")),
             )
         )
     return tuple(features)
@@ -120,7 +122,9 @@ class ConceptRule(RuleModule):
         confidence = CONFIDENCE.get(place, HOST_CONFIDENCE)
         if place == "link_unreached" and self.feature.look_in == ("link",):
             confidence = CONFIDENCE["link"]  # the link itself is the feature (a link to a ministry)
-        return Observation(PRESENT, confidence, (evidence_from(page, quote=quote),), f"{how} ({self.feature.title}).")
+        epi = f"; EPI level: {self.feature.epi}" if self.feature.epi else ""
+        note = f"{how} ({self.feature.title}{epi})."
+        return Observation(PRESENT, confidence, (evidence_from(page, quote=quote),), note)
 
     # --- page level: headings (the markup is only here)
 

@@ -1,6 +1,8 @@
 """Dates written in pages, per language, with month names from the lexicons (`months`,
-`months_short`, in calendar order): "5 March 2026", "March 5, 2026", "1er mars 2026", "5 mars 2026",
-"2026-03-05", plus `<time datetime>` in markup and HTTP dates (Last-Modified)."""
+`months_short` and `months_alt`, each in calendar order): "5 March 2026", "March 5, 2026", "1er mars 2026",
+"5 de marzo de 2026", "5. März 2026", "5 марта 2026 г.", "5 مارس 2026" (Arabic-Indic digits too),
+numeric "2026-03-05", "05.03.2026" and "2026年3月5日" (CJK, read without word boundaries), plus
+`<time datetime>` in markup and HTTP dates (Last-Modified)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,10 @@ from functools import cache
 from rules.lexicon import Lexicons, fold, load_lexicon
 
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# day.month.year as German and Russian pages write it; year年month月day日 in Chinese and Japanese
+_DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+_CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+_MONTH_LISTS = ("months", "months_short", "months_alt")
 _TIME_TAG = re.compile(r"""<time\b[^>]*\bdatetime\s*=\s*["']?(\d{4}-\d{2}-\d{2})""", re.IGNORECASE)
 
 
@@ -20,15 +26,18 @@ def _patterns(languages: tuple[str, ...]) -> tuple[dict[str, int], re.Pattern[st
     """Month name → number, and the day-month-year and month-day-year patterns over folded text."""
     months: dict[str, int] = {}
     for lexicon in map(load_lexicon, languages):
-        for concept in ("months", "months_short"):
+        for concept in _MONTH_LISTS:
             names = lexicon.terms(concept)
             if names and len(names) != 12:
                 raise ValueError(f"lexicon {lexicon.language}: {concept} must list 12 months, not {len(names)}")
             for number, name in enumerate(names, start=1):
                 months.setdefault(fold(name), number)
     names = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
-    # "5 March 2026", "05 mars 2026", "1er mars 2026", "5th of March 2026", "Mar. 5, 2026"
-    day_first = re.compile(rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?:of\s+)?({names})\.?,?\s+(\d{{4}})\b")
+    # "5 March 2026", "05 mars 2026", "1er mars 2026", "5th of March 2026", "Mar. 5, 2026",
+    # "5 de marzo de 2026", "1º de março de 2026" (º folds to o), "5. März 2026", "5 марта 2026"
+    day_first = re.compile(
+        rf"\b(\d{{1,2}})(?:er|st|nd|rd|th|o|\.)?\s+(?:(?:of|de|del)\s+)?({names})\.?,?\s+(?:(?:de|del)\s+)?(\d{{4}})\b"
+    )
     month_first = re.compile(rf"\b({names})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")
     return months, day_first, month_first
 
@@ -47,6 +56,8 @@ def dates_in_text(text: str, lexicons: Lexicons) -> list[date]:
     found = [_safe(int(y), int(m), int(d)) for y, m, d in _ISO.findall(folded)]
     found += [_safe(int(y), months[m], int(d)) for d, m, y in day_first.findall(folded)]
     found += [_safe(int(y), months[m], int(d)) for m, d, y in month_first.findall(folded)]
+    found += [_safe(int(y), int(m), int(d)) for d, m, y in _DOTTED.findall(folded)]
+    found += [_safe(int(y), int(m), int(d)) for y, m, d in _CJK.findall(folded)]
     return [d for d in found if d is not None]
 
 

@@ -1,0 +1,110 @@
+"""Consultations per sector, upcoming and held, dated in the page's language and judged against the
+past 12 months (OSI #096 #109 #125 #138 #167 #178 upcoming; #098 #111 #127 #140 #169 #180 held).
+
+Read at page level (the markup is needed to keep each consultation's row, item or article apart): on a
+page whose title or headings name consultations, every table row, list item and article that names a
+sector (lexicon `topic_*`) and carries a date (written in any lexicon's language, or `<time datetime>`)
+is one consultation. It is *upcoming* when a date is today or later (or it says "upcoming"/"open" and is
+dated within the year), *held* when its last date is past and within 365 days. Site level says "absent"
+for every code; a sighting on any page outranks it. EPI level: e-consultation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from selectolax.lexbor import LexborHTMLParser
+
+from crawler.parse import squash
+from crawler.snapshot import PageSnapshot
+from rules.detectors.common import matched_terms, page_headings
+from rules.detectors.dates import dates_in_markup, dates_in_text
+from rules.findings import ABSENT, PRESENT
+from rules.lexicon import Lexicons
+from rules.module import Observation, PageView, RuleModule, SiteView, evidence_from
+
+INSTRUMENT = "OSI-2024"
+# sector → (topic concept, upcoming code, held code)
+SECTORS = {
+    "health": ("topic_health", "096", "098"),
+    "education": ("topic_education", "109", "111"),
+    "employment": ("topic_employment", "125", "127"),
+    "social_protection": ("topic_social", "138", "140"),
+    "environment": ("topic_environment", "167", "169"),
+    "justice": ("topic_justice", "178", "180"),
+}
+WINDOW = timedelta(days=365)
+BLOCKS = "tr, li, article"
+
+
+def today() -> date:
+    return date.today()
+
+
+def consultation_page(lexicons: Lexicons, page: PageSnapshot, html: str) -> bool:
+    if matched_terms(lexicons, "consultation", page.title):
+        return True
+    return any(matched_terms(lexicons, "consultation", h) for h in page_headings(html))
+
+
+def classify(lexicons: Lexicons, text: str, dates: list[date], now: date) -> str | None:
+    """ "upcoming", "held" or None (undated, or older than a year)."""
+    if not dates:
+        return None
+    if max(dates) >= now:
+        return "upcoming"
+    if now - max(dates) > WINDOW:
+        return None
+    if matched_terms(lexicons, "status_upcoming", text) and not matched_terms(lexicons, "status_closed", text):
+        return "upcoming"
+    return "held"
+
+
+class ConsultationsRule(RuleModule):
+    id = "consultations"
+    version = "1.0"
+    title = "Consultations per sector, upcoming and held (past 12 months)"
+    informs = {INSTRUMENT: tuple(code for _, up, held in SECTORS.values() for code in (up, held))}
+
+    def check_page(self, page: PageView, lexicons: Lexicons) -> Iterable[Observation]:
+        snap = page.snapshot
+        html = snap.dom or snap.html
+        if not snap.ok or not snap.is_html or not html or not consultation_page(lexicons, snap, html):
+            return ()
+        now = today()
+        found: dict[str, Observation] = {}
+        for node in LexborHTMLParser(html).css(BLOCKS):
+            text = squash(node.text(separator=" "))
+            if not text:
+                continue
+            dates = dates_in_markup(node.html or "") or dates_in_text(text, lexicons)
+            when = classify(lexicons, text, dates, now)
+            if when is None:
+                continue
+            for sector, (concept, upcoming, held) in SECTORS.items():
+                terms = matched_terms(lexicons, concept, text)
+                code = upcoming if when == "upcoming" else held
+                if not terms or code in found:
+                    continue
+                span = f"{min(dates).isoformat()} – {max(dates).isoformat()}"
+                note = (
+                    f"A {when} {sector} consultation ({span}, judged on {now.isoformat()}; "
+                    f"sector named by '{terms[0]}'; EPI level: e-consultation)."
+                )
+                found[code] = Observation(
+                    PRESENT, 0.85, (evidence_from(snap, quote=text),), note, questions={INSTRUMENT: (code,)}
+                )
+        return list(found.values())
+
+    async def check_site(self, site: SiteView) -> Iterable[Observation]:
+        pages = site.ok_pages()
+        if not pages:
+            return []
+        where = next((p for p in pages if matched_terms(site.lexicons, "consultation", p.title)), pages[0])
+        note = "No dated consultation naming this sector within the past 12 months on the pages crawled."
+        return [
+            Observation(ABSENT, 0.75, (evidence_from(where),), note, questions={INSTRUMENT: (code,)})
+            for _, up, held in SECTORS.values()
+            for code in (up, held)
+        ]
