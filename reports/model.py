@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from audits.dedup import group_issues
 from audits.outcome import Outcome
+from reports.knowledge import criterion, help_for, principle_of, principles, weight
 from rules.instruments import InstrumentError, load_instrument
 from storage.records import RunRecord, VisitRecord
 
-SCHEMA_VERSION = "1"
+# 2: score, issues_by_principle / _by_criterion, issue help and priority, documents, sample, language,
+# history. Every key of version 1 is still there with the same meaning.
+SCHEMA_VERSION = "2"
 IMPACT_ORDER = ("critical", "serious", "moderate", "minor")
+# A page loses this many points (out of 100) per impact-weight unit of each distinct WCAG rule it fails:
+# one critical failure costs 40, serious 28, moderate 12, minor 4 (see docs/report-schema.md).
+PENALTY_PER_WEIGHT = 4
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -35,24 +42,69 @@ def _page(visit: VisitRecord) -> dict[str, Any]:
         "failed": counts[Outcome.FAILED],
         "needs_review": counts[Outcome.NEEDS_REVIEW],
         "passed": counts[Outcome.PASSED],
+        # Every rule's outcome on the page as "engine/rule" keys by outcome (the rules are described once,
+        # in report["rules"]): what JUnit and EARL report per page, at a fraction of the size.
+        "outcomes": _outcomes(visit),
+        "errors": {rule_key(r.engine, r.rule_id): r.reason for r in visit.audits if r.outcome is Outcome.ERROR},
     }
+
+
+def rule_key(engine: str, rule_id: str) -> str:
+    return f"{engine}/{rule_id}"
+
+
+def _outcomes(visit: VisitRecord) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r in visit.audits:
+        keys = out.setdefault(str(r.outcome), [])
+        if (key := rule_key(r.engine, r.rule_id)) not in keys:
+            keys.append(key)
+    return out
+
+
+def _rules(visits: tuple[VisitRecord, ...]) -> dict[str, dict[str, Any]]:
+    """Every rule that ran, once: engine, id, criteria, whether it is a WCAG rule, its help page."""
+    rules: dict[str, dict[str, Any]] = {}
+    for r in (r for v in visits for r in v.audits):
+        entry = rules.setdefault(
+            rule_key(r.engine, r.rule_id),
+            {
+                "engine": r.engine,
+                "rule_id": r.rule_id,
+                "wcag": list(r.wcag),
+                "is_wcag": r.is_wcag,
+                "description": r.description,
+                "help_url": r.help_url,
+            },
+        )
+        # An error result carries no criteria or description: keep the richest record of the rule.
+        if not entry["wcag"] and r.wcag:
+            entry["wcag"] = list(r.wcag)
+        entry["description"] = entry["description"] or r.description
+        entry["help_url"] = entry["help_url"] or r.help_url
+    return rules
 
 
 def _issues(visits: tuple[VisitRecord, ...], outcome: Outcome) -> list[dict[str, Any]]:
     """Results of one outcome, de-duplicated across pages: the same problem in a shared header on
-    500 pages is one issue with 500 occurrences."""
+    500 pages is one issue with 500 occurrences. Sorted by priority (impact weight × pages): what
+    blocks the most people on the most pages comes first."""
     results = [r for v in visits for r in v.audits]
     help_urls = {(r.engine, r.rule_id): r.help_url for r in results}
-    return [
+    issues = [
         {
             "fingerprint": issue.fingerprint,
             "rule_id": issue.rule,
             "engine": issue.engine,
             "wcag": list(issue.wcag),
+            "criteria": [criterion(sc) for sc in issue.wcag],
             "is_wcag": issue.is_wcag,
             "impact": issue.impact,
+            # Best-practice issues weigh as minor ones: they are kept, but never ahead of a WCAG barrier.
+            "priority": (weight(issue.impact) if issue.is_wcag else 1) * len(issue.pages),
             "description": issue.description,
             "help_url": help_urls.get((issue.engine, issue.rule), ""),
+            "help": help_for(issue.engine, issue.rule, issue.description, issue.wcag),
             "occurrences": issue.occurrences,
             "selector": issue.selector,
             "nodes": [{"selector": n.selector, "html": n.html, "message": n.message} for n in issue.sample_nodes],
@@ -60,6 +112,74 @@ def _issues(visits: tuple[VisitRecord, ...], outcome: Outcome) -> list[dict[str,
         }
         for issue in group_issues(results, outcomes=(outcome,))
     ]
+    # Stable: group_issues' order (impact, then occurrences) breaks ties.
+    return sorted(issues, key=lambda i: -i["priority"])
+
+
+def _page_score(visit: VisitRecord) -> float:
+    failed = {(r.engine, r.rule_id): r.impact for r in visit.audits if r.outcome is Outcome.FAILED and r.is_wcag}
+    return max(0.0, 100.0 - PENALTY_PER_WEIGHT * sum(weight(impact) for impact in failed.values()))
+
+
+def score(visits: Sequence[VisitRecord]) -> float | None:
+    """Mean page score over the audited pages; None when no page was audited (nothing to score)."""
+    audited = [v for v in visits if v.audits]
+    if not audited:
+        return None
+    return round(sum(_page_score(v) for v in audited) / len(audited), 1)
+
+
+def _by_criterion(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+    for issue in issues:
+        if not issue["is_wcag"]:
+            continue
+        for c in issue["criteria"]:
+            row = rows.setdefault(c["sc"], {**c, "issues": 0, "occurrences": 0, "pages": set()})
+            row["issues"] += 1
+            row["occurrences"] += issue["occurrences"]
+            row["pages"].update(issue["pages"])
+    out = [{**row, "pages": len(row["pages"])} for row in rows.values()]
+    return sorted(out, key=lambda r: tuple(int(x) for x in r["sc"].split(".")))
+
+
+def _by_principle(issues: list[dict[str, Any]]) -> dict[str, int]:
+    """Distinct WCAG issues per principle; an issue mapped to criteria of two principles counts in both."""
+    counts = dict.fromkeys(principles(), 0)
+    for issue in issues:
+        if issue["is_wcag"]:
+            for name in dict.fromkeys(principle_of(sc) for sc in issue["wcag"]):
+                counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _documents(visits: tuple[VisitRecord, ...]) -> list[dict[str, Any]]:
+    """Documents (PDF) checked in the run, each with the outcome of every document rule."""
+    out = []
+    for visit in visits:
+        results = [r for r in visit.audits if r.rule_id.startswith("pdf-")]
+        if not results and "pdf" not in visit.content_type:
+            continue
+        out.append(
+            {
+                "url": visit.url,
+                "title": visit.title,
+                "failed": sum(1 for r in results if r.outcome is Outcome.FAILED),
+                "results": [
+                    {"rule_id": r.rule_id, "outcome": str(r.outcome), "wcag": list(r.wcag), "reason": r.reason}
+                    for r in results
+                ],
+            }
+        )
+    return out
+
+
+def main_language(run: RunRecord) -> str:
+    """The language most pages are in (primary subtag), else the first configured one, else ""."""
+    langs = Counter(v.language.split("-")[0].lower() for v in run.visits if v.language and v.ok)
+    if langs:
+        return langs.most_common(1)[0][0]
+    return run.site.config.languages[0] if run.site.config.languages else ""
 
 
 def _question_titles(keys: set[str]) -> dict[tuple[str, str], str]:
@@ -73,12 +193,18 @@ def _question_titles(keys: set[str]) -> dict[tuple[str, str], str]:
     return titles
 
 
-def build_report(run: RunRecord) -> dict[str, Any]:
+def build_report(run: RunRecord, history: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The report of one run. `history`: summaries of the same site's earlier runs, oldest first
+    (reports.history.earlier_runs), drawn as the trend chart; the run itself is appended last."""
     visits = run.visits
     results = [r for v in visits for r in v.audits]
     failed = [r for r in results if r.outcome is Outcome.FAILED and r.is_wcag]
     titles = _question_titles({a.answer.instrument for a in run.answers})
     issues = _issues(visits, Outcome.FAILED)
+    needs_review = _issues(visits, Outcome.NEEDS_REVIEW)
+    audited = [v for v in visits if v.audits]
+    clean = [v for v in audited if not any(r.outcome is Outcome.FAILED and r.is_wcag for r in v.audits)]
+    site_score = score(visits)
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": datetime.now(UTC).isoformat(),
@@ -96,8 +222,13 @@ def build_report(run: RunRecord) -> dict[str, Any]:
             "country": run.site.config.country,
             "kind": str(run.site.config.kind),
             "start_urls": list(run.site.config.start_urls),
+            "languages": list(run.site.config.languages),
+            "language": main_language(run),
         },
+        "sample": run.stats.get("sample"),
         "summary": {
+            "score": site_score,
+            "pages_without_failures_pct": round(100 * len(clean) / len(audited), 1) if audited else None,
             "pages_crawled": len(visits),
             "pages_by_status": dict(Counter(str(v.status) for v in visits)),
             "pages_audited": sum(1 for v in visits if v.audits),
@@ -107,14 +238,31 @@ def build_report(run: RunRecord) -> dict[str, Any]:
             "wcag_failures": len(failed),
             "issues": len(issues),
             "issues_by_impact": dict(Counter(i["impact"] or "none" for i in issues if i["is_wcag"])),
+            "issues_by_principle": _by_principle(issues),
+            "needs_review": len(needs_review),
+            "documents": sum(1 for v in visits if any(r.rule_id.startswith("pdf-") for r in v.audits)),
             "answers_by_outcome": dict(Counter(str(a.answer.outcome) for a in run.answers)),
         },
         "pages": [_page(v) for v in visits],
+        "rules": _rules(visits),
         "accessibility": {
             "issues": issues,
-            "needs_review": _issues(visits, Outcome.NEEDS_REVIEW),
+            "needs_review": needs_review,
             "errors": _issues(visits, Outcome.ERROR),
+            "by_criterion": _by_criterion(issues),
         },
+        "documents": _documents(visits),
+        "history": [
+            *history,
+            {
+                "run_id": run.id,
+                "started_at": _iso(run.started_at),
+                "score": site_score,
+                "issues": sum(1 for i in issues if i["is_wcag"]),
+                "wcag_failures": len(failed),
+                "pages_audited": len(audited),
+            },
+        ],
         "answers": [
             {
                 "id": record.id,

@@ -1,29 +1,106 @@
-"""Write a report structure as files: report.json and a self-contained report.html."""
+"""Write a report structure as files: report.html (self-contained), report.json, report.csv,
+report.sarif, report.junit.xml, report.earl.jsonld and a draft statement.md."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from reports import charts
+from reports.formats import to_csv, to_earl, to_junit, to_sarif
+from reports.knowledge import weight
+from reports.statement import render_statement
+
 _env = Environment(
     loader=PackageLoader("reports", "templates"),
-    # Everything in a report came from untrusted sites: escape it all, always.
+    # Everything in a report came from untrusted sites: escape it all, always (the Markdown statement
+    # too: a page title must not become live HTML where the statement is published).
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_env.globals.update(charts=charts, weight=weight)
+
+# Format name → file name. "statement" is the draft accessibility statement.
+FILES = {
+    "html": "report.html",
+    "json": "report.json",
+    "csv": "report.csv",
+    "sarif": "report.sarif",
+    "junit": "report.junit.xml",
+    "earl": "report.earl.jsonld",
+    "statement": "statement.md",
+}
+FORMATS = tuple(FILES)
+
+
+class UnknownFormat(ValueError):
+    pass
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """`html,json` → ("html", "json"); "all" or "" → every format. Unknown names raise UnknownFormat."""
+    names = [n.strip().lower() for n in text.split(",") if n.strip()]
+    if not names or names == ["all"]:
+        return FORMATS
+    unknown = [n for n in names if n not in FILES]
+    if unknown:
+        raise UnknownFormat(f"unknown format {', '.join(unknown)}: choose from {', '.join(FORMATS)} or all")
+    return tuple(dict.fromkeys(names))
 
 
 def render_html(report: dict[str, Any]) -> str:
-    return _env.get_template("report.html.j2").render(r=report)
+    summary, acc = report["summary"], report["accessibility"]
+    return _env.get_template("report.html.j2").render(
+        r=report,
+        impact_rows=[(i, summary["issues_by_impact"].get(i, 0)) for i in ("critical", "serious", "moderate", "minor")],
+        criterion_rows=[(c["sc"], c["issues"]) for c in acc.get("by_criterion", [])],
+        trend_points=[(f"run {h['run_id']}", h["score"]) for h in report.get("history", [])],
+    )
 
 
-def write_reports(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
+def render_dashboard(dashboard: dict[str, Any]) -> str:
+    trends = {
+        site["site_id"]: [(f"run {h['run_id']}", h["score"]) for h in site.get("history", [])]
+        for site in dashboard["sites"]
+    }
+    return _env.get_template("dashboard.html.j2").render(d=dashboard, site_trend=trends)
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(report: dict[str, Any], fmt: str) -> str:
+    if fmt == "html":
+        return render_html(report)
+    if fmt == "json":
+        return _json(report)
+    if fmt == "csv":
+        return to_csv(report)
+    if fmt == "sarif":
+        return _json(to_sarif(report))
+    if fmt == "junit":
+        return to_junit(report)
+    if fmt == "earl":
+        # One assertion per rule and page: compact, since no person reads it (indenting doubles it).
+        return json.dumps(to_earl(report), ensure_ascii=False, separators=(",", ":")) + "\n"
+    if fmt == "statement":
+        return render_statement(report, _env)[1]
+    raise UnknownFormat(fmt)
+
+
+def write_reports(report: dict[str, Any], out_dir: Path, formats: Iterable[str] = FORMATS) -> dict[str, Path]:
+    """Write the chosen formats into out_dir; returns format → path."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {"json": out_dir / "report.json", "html": out_dir / "report.html"}
-    paths["json"].write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-    paths["html"].write_text(render_html(report), encoding="utf-8")
+    paths = {}
+    for fmt in formats:
+        path = out_dir / FILES[fmt]
+        # newline="" keeps the CSV's own line ends; the others have only "\n".
+        path.write_text(render(report, fmt), encoding="utf-8", newline="")
+        paths[fmt] = path
     return paths

@@ -1,0 +1,322 @@
+"""Machine formats of one report: CSV, SARIF 2.1.0, JUnit XML and W3C EARL (JSON-LD).
+
+Each is a pure function of the report structure (reports.model.build_report), so every format can be
+written again from a saved report.json without the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from reports.knowledge import criterion
+
+TOOL_URI = "https://github.com/govaudit/govaudit"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# SARIF levels from impact: what blocks people is an error, the rest warnings and notes.
+SARIF_LEVEL = {"critical": "error", "serious": "error", "moderate": "warning", "minor": "note", None: "warning"}
+EARL_OUTCOME = {
+    "passed": "earl:passed",
+    "failed": "earl:failed",
+    "needs_review": "earl:cantTell",
+    "inapplicable": "earl:inapplicable",
+    "not_tested": "earl:untested",
+    "error": "earl:cantTell",  # the tool could not decide: EARL has no "error" outcome
+}
+CSV_COLUMNS = (
+    "outcome",
+    "impact",
+    "rule_id",
+    "engine",
+    "wcag",
+    "description",
+    "page",
+    "selector",
+    "occurrences_site_wide",
+    "pages_site_wide",
+    "fingerprint",
+    "help_url",
+)
+
+
+def _issues_with_outcome(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    acc = report["accessibility"]
+    return [("failed", i) for i in acc["issues"]] + [("needs_review", i) for i in acc["needs_review"]]
+
+
+def _selector(issue: dict[str, Any]) -> str:
+    return issue["nodes"][0]["selector"] if issue["nodes"] else issue["selector"]
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+
+def to_csv(report: dict[str, Any]) -> str:
+    """One row per issue and page it occurs on (failed and needs-review), spreadsheet-ready."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for outcome, issue in _issues_with_outcome(report):
+        for page in issue["pages"]:
+            writer.writerow(
+                [
+                    outcome,
+                    issue["impact"] or "",
+                    issue["rule_id"],
+                    issue["engine"],
+                    " ".join(issue["wcag"]),
+                    issue["description"],
+                    page,
+                    _selector(issue),
+                    issue["occurrences"],
+                    len(issue["pages"]),
+                    issue["fingerprint"],
+                    issue["help_url"],
+                ]
+            )
+    return buffer.getvalue()
+
+
+# --- SARIF 2.1.0 ----------------------------------------------------------------------------------
+
+
+def _wcag_tags(wcag: list[str]) -> list[str]:
+    # The tag style axe-core and GitHub code scanning users know: "wcag143", plus the readable "WCAG 1.4.3".
+    return [f"wcag{sc.replace('.', '')}" for sc in wcag] + [f"WCAG {sc}" for sc in wcag]
+
+
+def to_sarif(report: dict[str, Any]) -> dict[str, Any]:
+    """One run; one rule per (engine, rule) with its help and WCAG tags; one result per issue and
+    page, located at the page URL with the element's CSS selector as a logical location. Needs-review
+    items are results of kind "review" (level "none"), so a code-scanning UI lists them apart."""
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    results = []
+    for outcome, issue in _issues_with_outcome(report):
+        rule_id = issue["rule_id"]
+        if rule_id not in index:
+            index[rule_id] = len(rules)
+            rule: dict[str, Any] = {
+                "id": rule_id,
+                "name": re.sub(r"[^A-Za-z0-9]+", " ", rule_id).title().replace(" ", ""),
+                "shortDescription": {"text": issue["description"] or rule_id},
+                "fullDescription": {"text": issue["help"]["what"] or issue["description"] or rule_id},
+                "help": {"text": " ".join(x for x in (issue["help"]["why"], issue["help"]["fix"]) if x) or rule_id},
+                "defaultConfiguration": {"level": SARIF_LEVEL.get(issue["impact"], "warning")},
+                "properties": {
+                    "engine": issue["engine"],
+                    "tags": ["accessibility", *(_wcag_tags(issue["wcag"]) if issue["is_wcag"] else ["best-practice"])],
+                },
+            }
+            if issue["help_url"]:
+                rule["helpUri"] = issue["help_url"]
+            rules.append(rule)
+        for page in issue["pages"]:
+            result: dict[str, Any] = {
+                "ruleId": rule_id,
+                "ruleIndex": index[rule_id],
+                "message": {"text": f"{issue['description'] or rule_id} ({issue['occurrences']} on the site)"},
+                "locations": [
+                    {
+                        "physicalLocation": {"artifactLocation": {"uri": page}},
+                        "logicalLocations": [{"fullyQualifiedName": _selector(issue), "kind": "element"}],
+                    }
+                ],
+                "partialFingerprints": {"govaudit/issue/v1": issue["fingerprint"]},
+                "properties": {"impact": issue["impact"], "wcag": issue["wcag"]},
+            }
+            if outcome == "failed":
+                result["kind"] = "fail"
+                result["level"] = SARIF_LEVEL.get(issue["impact"], "warning")
+            else:
+                result["kind"] = "review"
+                result["level"] = "none"
+            results.append(result)
+    engines = report["run"].get("engines", {})
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "govaudit",
+                        "version": str(engines.get("govaudit", "0.1")),
+                        "informationUri": TOOL_URI,
+                        "rules": rules,
+                    },
+                    "extensions": [
+                        {"name": name, "version": str(v)} for name, v in engines.items() if name != "govaudit"
+                    ],
+                },
+                "automationDetails": {"id": f"govaudit/{report['site']['name']}/run-{report['run']['id']}"},
+                "results": results,
+                "properties": {"summary": report["summary"]},
+            }
+        ],
+    }
+
+
+# --- JUnit XML ------------------------------------------------------------------------------------
+
+
+def _by_page_and_rule(issues: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(page, "engine/rule") → the first issue of that rule on that page (a rule may have several
+    issues on one page, one per element shape; the first is the most severe)."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for issue in issues:
+        for page in issue["pages"]:
+            out.setdefault((page, f"{issue['engine']}/{issue['rule_id']}"), issue)
+    return out
+
+
+def to_junit(report: dict[str, Any]) -> str:
+    """One <testsuite> per audited page, one <testcase> per rule that applied to it: a failure for a
+    failed rule, skipped for needs-review (a person must decide), an error when the check could not
+    run. Inapplicable rules are left out: they tested nothing and would drown the real cases."""
+    failed = _by_page_and_rule(report["accessibility"]["issues"])
+    rules = report.get("rules", {})
+    root = ET.Element("testsuites", name=f"govaudit {report['site']['name']}")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for page in report["pages"]:
+        outcomes = page.get("outcomes", {})
+        cases = [(key, o) for o in ("failed", "error", "needs_review", "passed") for key in outcomes.get(o, [])]
+        if not cases:
+            continue
+        suite = ET.SubElement(root, "testsuite", name=page["url"])
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        for key, outcome in sorted(cases):
+            rule = rules.get(key, {})
+            counts["tests"] += 1
+            case = ET.SubElement(suite, "testcase", classname=page["url"], name=key)
+            wcag = f" (WCAG {', '.join(rule['wcag'])})" if rule.get("wcag") else ""
+            if outcome == "failed":
+                counts["failures"] += 1
+                issue = failed.get((page["url"], key))
+                impact = issue["impact"] if issue else None
+                message = (issue["help"]["title"] if issue else rule.get("description")) or key
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    message=f"{message}{wcag}",
+                    type=impact or ("wcag" if rule.get("is_wcag", True) else "best-practice"),
+                )
+                if issue:
+                    lines = [n["selector"] + ("\n  " + n["message"] if n["message"] else "") for n in issue["nodes"]]
+                    failure.text = "\n".join([*lines, issue["help_url"]]).strip()
+            elif outcome == "needs_review":
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message=f"needs review by a person{wcag}")
+            elif outcome == "error":
+                counts["errors"] += 1
+                ET.SubElement(case, "error", message=page.get("errors", {}).get(key) or "the check could not run")
+        for name, value in counts.items():
+            suite.set(name, str(value))
+            totals[name] += value
+    for name, value in totals.items():
+        root.set(name, str(value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# --- W3C EARL (JSON-LD) ---------------------------------------------------------------------------
+
+EARL_CONTEXT = {
+    "@vocab": "http://www.w3.org/ns/earl#",
+    "earl": "http://www.w3.org/ns/earl#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "ptr": "http://www.w3.org/2009/pointers#",
+    "sch": "https://schema.org/",
+    "WCAG22": "https://www.w3.org/TR/WCAG22/#",
+    "assertedBy": {"@type": "@id"},
+    "subject": {"@type": "@id"},
+    "test": {"@type": "@id"},
+    "outcome": {"@type": "@id"},
+    "mode": {"@type": "@id"},
+    "isPartOf": {"@id": "dct:isPartOf", "@type": "@id"},
+    # A page lists its assertions; each one's earl:subject is that page (the ACT implementation form).
+    "assertions": {"@reverse": "earl:subject"},
+    "title": "dct:title",
+    "description": "dct:description",
+    "source": "dct:source",
+    "date": "dct:date",
+}
+
+
+def _wcag_anchor(sc: str) -> str:
+    """`1.4.3` → "WCAG22:contrast-minimum": the fragment id of the criterion in the WCAG 2.2 spec."""
+    name = re.sub(r"\s*\(obsolete[^)]*\)", "", criterion(sc)["name"])
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return f"WCAG22:{slug}" if slug else f"WCAG22:{sc}"
+
+
+def _test_id(rule: dict[str, Any], key: str) -> str:
+    return rule.get("help_url") or f"{TOOL_URI}/rules/{key}"
+
+
+def to_earl(report: dict[str, Any]) -> dict[str, Any]:
+    """An EARL report as JSON-LD: the assertor, each test (rule) once, one earl:TestSubject per page
+    with one assertion per rule that ran on it: passed, failed, cantTell (needs review, or the check
+    could not run), inapplicable. A test is the rule, identified by its help page when it has one and
+    part of the WCAG 2.2 criteria it maps to."""
+    failed = _by_page_and_rule(report["accessibility"]["issues"])
+    rules = report.get("rules", {})
+    date = report["run"].get("finished_at") or report["generated_at"]
+    graph: list[dict[str, Any]] = [
+        {
+            "@id": "_:govaudit",
+            "@type": ["earl:Assertor", "earl:Software"],
+            "title": "govaudit",
+            "description": ", ".join(f"{k} {v}" for k, v in report["run"].get("engines", {}).items()),
+            "foaf:homepage": {"@id": TOOL_URI},
+        }
+    ]
+    graph += [
+        {
+            "@id": _test_id(rule, key),
+            "@type": "TestCase",
+            "title": key,
+            "description": rule.get("description", ""),
+            "isPartOf": [_wcag_anchor(sc) for sc in rule.get("wcag", [])],
+        }
+        for key, rule in rules.items()
+    ]
+    for page in report["pages"]:
+        outcomes = page.get("outcomes", {})
+        if not outcomes:
+            continue
+        assertions = []
+        for outcome, keys in outcomes.items():
+            for key in keys:
+                result: dict[str, Any] = {"@type": "TestResult", "outcome": EARL_OUTCOME.get(outcome, "earl:untested")}
+                issue = failed.get((page["url"], key)) if outcome == "failed" else None
+                if issue:
+                    result["description"] = issue["help"]["title"]
+                    result["pointer"] = [
+                        {"@type": "ptr:CSSSelectorPointer", "ptr:expression": n["selector"]} for n in issue["nodes"]
+                    ]
+                elif outcome == "error":
+                    result["description"] = page.get("errors", {}).get(key, "the check could not run")
+                assertions.append(
+                    {
+                        "@type": "Assertion",
+                        "assertedBy": "_:govaudit",
+                        "mode": "earl:automatic",
+                        "test": _test_id(rules.get(key, {}), key),
+                        "result": result,
+                    }
+                )
+        graph.append(
+            {
+                "@id": page["final_url"] or page["url"],
+                "@type": ["earl:TestSubject", "sch:WebPage"],
+                "source": page["url"],
+                "title": page["title"],
+                "date": date,
+                "assertions": assertions,
+            }
+        )
+    return {"@context": EARL_CONTEXT, "@graph": graph}

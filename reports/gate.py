@@ -1,0 +1,72 @@
+"""The CI gate: does a report fail the build? `--fail-on LEVEL` fails on any WCAG failure of that
+impact or worse; `--baseline report.json` ignores the issues the baseline already had (same
+fingerprint), so a team can adopt the gate on a site with known debt and fail only on regressions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reports.knowledge import IMPACT_LEVELS
+
+FAIL_ON_CHOICES = (*IMPACT_LEVELS, "none")
+
+
+class BadBaseline(ValueError):
+    """The baseline file cannot be read as a govaudit report.json."""
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    fail_on: str
+    failed: bool
+    blocking: list[dict[str, Any]] = field(default_factory=list)  # issues that fail the gate
+    known: int = 0  # issues at or above the threshold that the baseline already had
+    baseline: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "fail_on": self.fail_on,
+            "failed": self.failed,
+            "baseline": self.baseline,
+            "known_in_baseline": self.known,
+            "blocking": [
+                {k: i[k] for k in ("fingerprint", "rule_id", "impact", "wcag", "description", "pages")}
+                for i in self.blocking
+            ],
+        }
+
+
+def load_baseline(path: Path) -> set[str]:
+    """Fingerprints of the failed issues of a previous report.json."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {i["fingerprint"] for i in data["accessibility"]["issues"]}
+    except (OSError, ValueError) as exc:
+        raise BadBaseline(f"cannot read baseline {path}: {exc}") from None
+    except (KeyError, TypeError) as exc:
+        raise BadBaseline(f"{path} is not a govaudit report.json (missing {exc})") from None
+
+
+def at_or_above(impact: str | None, fail_on: str) -> bool:
+    """Is an issue of `impact` at or above the threshold? An issue without an impact counts as
+    moderate, as everywhere in the reports."""
+    if fail_on == "none":
+        return False
+    rank = IMPACT_LEVELS.index(impact) if impact in IMPACT_LEVELS else IMPACT_LEVELS.index("moderate")
+    return rank <= IMPACT_LEVELS.index(fail_on)
+
+
+def evaluate(
+    report: dict[str, Any], fail_on: str, baseline: set[str] | None = None, baseline_name: str | None = None
+) -> GateResult:
+    """Only WCAG failures gate: best-practice findings and needs-review items never fail a build
+    (needs-review is for a person, not a pass or a fail)."""
+    if fail_on not in FAIL_ON_CHOICES:
+        raise ValueError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}")
+    over = [i for i in report["accessibility"]["issues"] if i["is_wcag"] and at_or_above(i["impact"], fail_on)]
+    known = [i for i in over if baseline is not None and i["fingerprint"] in baseline]
+    blocking = [i for i in over if i not in known]
+    return GateResult(fail_on, bool(blocking), blocking, len(known), baseline_name)

@@ -1,0 +1,79 @@
+"""Earlier runs of a site, read back through the store: the trend chart of a report and the "changes
+since the previous run" of the country dashboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from storage import Store, models
+from storage.records import RunRecord
+
+TREND_RUNS = 10  # earlier runs drawn in the trend chart; each is loaded whole, so keep it small
+
+
+def earlier_run_ids(store: Store, site_id: int, before_run: int, limit: int = TREND_RUNS) -> list[int]:
+    """Completed runs of the site started before `before_run`, oldest first, at most `limit`."""
+    stmt = (
+        select(models.CrawlRun.id)
+        .where(
+            models.CrawlRun.site_id == site_id,
+            models.CrawlRun.id < before_run,
+            models.CrawlRun.status == "completed",
+        )
+        .order_by(models.CrawlRun.id.desc())
+        .limit(limit)
+    )
+    with store.transaction(readonly=True) as session:
+        return sorted(session.scalars(stmt))
+
+
+def run_summary(run: RunRecord) -> dict[str, Any]:
+    """The trend point of one run (same keys as the last entry of a report's `history`)."""
+    from reports.model import build_report
+
+    report = build_report(run)
+    return report["history"][-1]
+
+
+def earlier_runs(store: Store, run: RunRecord, limit: int = TREND_RUNS) -> list[dict[str, Any]]:
+    """Trend points of the site's earlier completed runs, oldest first. Only runs that audited
+    something are drawn: a crawl-only run has no accessibility score."""
+    points = [run_summary(store.load_run(i)) for i in earlier_run_ids(store, run.site.id, run.id, limit)]
+    return [p for p in points if p["pages_audited"]]
+
+
+def changes(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    """What changed between two reports of the same site: issues new and fixed (by fingerprint),
+    score and answers whose suggested value changed."""
+    if previous is None:
+        return {"previous_run": None}
+    now = {i["fingerprint"]: i for i in current["accessibility"]["issues"]}
+    before = {i["fingerprint"]: i for i in previous["accessibility"]["issues"]}
+    old_answers = {(a["instrument"], a["question"]): a for a in previous["answers"]}
+    answers = []
+    for a in current["answers"]:
+        old = old_answers.get((a["instrument"], a["question"]))
+        if old is not None and (old["value"], old["outcome"]) != (a["value"], a["outcome"]):
+            answers.append(
+                {
+                    "instrument": a["instrument"],
+                    "question": a["question"],
+                    "title": a["title"],
+                    "before": old["value"],
+                    "after": a["value"],
+                }
+            )
+    return {
+        "previous_run": previous["run"]["id"],
+        "score_before": previous["summary"].get("score"),
+        "score_after": current["summary"].get("score"),
+        "new_issues": [_brief(now[f]) for f in now if f not in before],
+        "fixed_issues": [_brief(before[f]) for f in before if f not in now],
+        "answers_changed": answers,
+    }
+
+
+def _brief(issue: dict[str, Any]) -> dict[str, Any]:
+    return {k: issue.get(k) for k in ("fingerprint", "rule_id", "impact", "wcag", "description", "pages")}
