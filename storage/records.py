@@ -252,17 +252,19 @@ def visit_values(snap: PageSnapshot, digest: dict[str, Any]) -> dict[str, Any]:
         "language": snap.language,
         "headers": dict(snap.headers),
         "via": snap.via,
-        "digest": digest,
+        # A carried page is the visit it refers to: its digest is not written again.
+        "digest": None if snap.carried_from is not None else digest,
         "carried_from_id": snap.carried_from,
     }
 
 
-def light_snapshot(row: models.PageVisit) -> PageSnapshot:
-    """A recorded visit as a markup-free snapshot the rules can read again."""
+def light_snapshot(row: models.PageVisit, digest: dict[str, Any] | None = None) -> PageSnapshot:
+    """A recorded visit as a markup-free snapshot the rules can read again. A carried visit keeps
+    no digest of its own: pass the digest of the visit it carries forward."""
     from storage.digest import snapshot_from_digest
 
     return snapshot_from_digest(
-        row.digest or {},
+        digest if digest is not None else (row.digest or {}),
         requested_url=row.page.url,
         final_url=row.final_url,
         depth=row.depth,

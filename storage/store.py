@@ -351,14 +351,15 @@ class Store:
             if last is None:
                 return {}
             visit = models.PageVisit
-            rows = session.scalars(
-                select(visit).where(
-                    visit.run_id == last, visit.digest.is_not(None), visit.status.in_(("ok", "not_modified"))
-                )
+            rows = list(
+                session.scalars(select(visit).where(visit.run_id == last, visit.status.in_(("ok", "not_modified"))))
             )
+            digests = _carried_digests(session, rows)
             previous = {}
             for row in rows:
-                snapshot = rec.light_snapshot(row)
+                if row.digest is None and row.carried_from_id not in digests:
+                    continue
+                snapshot = rec.light_snapshot(row, digests.get(row.carried_from_id or -1))
                 previous[url_key(row.page.url)] = PreviousVisit(
                     visit_id=row.carried_from_id or row.id,
                     content_hash=row.content_hash,
@@ -383,10 +384,13 @@ class Store:
     def run_snapshots(self, run_id: int) -> list[PageSnapshot]:
         """Light snapshots of every page a run recorded (a resumed run's site-level view)."""
         with self.transaction(readonly=True) as session:
-            rows = session.scalars(
-                select(models.PageVisit).where(models.PageVisit.run_id == run_id).order_by(models.PageVisit.id)
+            rows = list(
+                session.scalars(
+                    select(models.PageVisit).where(models.PageVisit.run_id == run_id).order_by(models.PageVisit.id)
+                )
             )
-            return [rec.light_snapshot(row) for row in rows]
+            digests = _carried_digests(session, rows)
+            return [rec.light_snapshot(row, digests.get(row.carried_from_id or -1)) for row in rows]
 
     def run_site(self, run_id: int) -> tuple[int, SiteConfig, str]:
         """(site id, site, run status) of a run: what `crawl --resume` starts from."""
@@ -537,7 +541,6 @@ class Store:
                 answers=tuple(rec.answer_record(a, links[a.id], reviews[a.id]) for a in answers),
             )
 
-
     # --- the assessor web app --------------------------------------------------------------
 
     def user_by_name(self, name: str) -> rec.UserRecord | None:
@@ -641,6 +644,7 @@ class Store:
                 for r in session.scalars(stmt)
             ]
 
+
 def _insert(session: Session, table: Any) -> Any:
     """INSERT with the dialect's ON CONFLICT support (both backends spell it the same way)."""
     name = session.get_bind().dialect.name
@@ -649,6 +653,20 @@ def _insert(session: Session, table: Any) -> Any:
     if name == "sqlite":
         return sqlite.insert(table)
     raise NotImplementedError(f"storage supports SQLite and PostgreSQL, not {name}")
+
+
+def _carried_digests(session: Session, rows: Sequence[models.PageVisit]) -> dict[int, dict[str, Any]]:
+    """Digests of the visits that carried rows refer to, in one query."""
+    roots = {row.carried_from_id for row in rows if row.carried_from_id is not None and row.digest is None}
+    if not roots:
+        return {}
+    visit = models.PageVisit
+    ids, digests = sorted(roots), {}
+    for start in range(0, len(ids), 10_000):  # SQLite caps bound parameters per statement
+        chunk = ids[start : start + 10_000]
+        found = session.execute(select(visit.id, visit.digest).where(visit.id.in_(chunk), visit.digest.is_not(None)))
+        digests.update({visit_id: digest for visit_id, digest in found})
+    return digests
 
 
 def _url_hash(url: str) -> str:
