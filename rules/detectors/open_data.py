@@ -73,7 +73,8 @@ class Catalogue:
 
 def _s(value: Any) -> str:
     if isinstance(value, Mapping):
-        value = value.get("name") or value.get("title") or value.get("@id") or value.get("fn") or ""
+        value = _strip(value)
+        value = value.get("name") or value.get("title") or value.get("fn") or value.get("@id") or ""
     if isinstance(value, list):
         value = " ".join(_s(v) for v in value)
     return str(value or "").strip()
@@ -147,9 +148,9 @@ def _dcat(payload: Any) -> tuple[list[Record], int]:
         items = [n for n in graph if "Dataset" in " ".join(map(str, _as_list(n.get("@type"))))]
         for node in graph:  # a catalogue node listing its datasets inline
             for inner in _as_list(_strip(node).get("dataset")):
-                if isinstance(inner, Mapping):
+                if isinstance(inner, Mapping) and set(inner) - {"@id", "@type"}:  # not a bare reference
                     items.append(inner)
-    records = [_dcat_dataset(x) for x in items if isinstance(x, Mapping)]
+    records = [r for r in (_dcat_dataset(x) for x in items if isinstance(x, Mapping)) if r.title]
     return records, len(records)
 
 
