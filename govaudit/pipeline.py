@@ -145,13 +145,16 @@ async def open_crawler(
 ) -> AsyncIterator[Crawler]:
     """A crawler over the run's stored frontier, with a browser unless render is never."""
     guard = _guard_for(site)
-    async with Fetcher(guard, FetchSettings(user_agent=settings.user_agent)) as fetcher:
+    async with Fetcher(guard, FetchSettings(user_agent=settings.user_agent, max_bytes=settings.max_bytes)) as fetcher:
         renderer = None
         if render is not RenderMode.NEVER:
             renderer = Renderer(
                 guard,
                 RenderSettings(
-                    executable=settings.chromium, timeout_s=settings.page_timeout_s, init_scripts=init_scripts
+                    executable=settings.chromium,
+                    timeout_s=settings.page_timeout_s,
+                    init_scripts=init_scripts,
+                    block_third_party=settings.block_third_party,
                 ),
                 user_agent=settings.user_agent,
                 concurrency=settings.concurrency,
@@ -164,7 +167,13 @@ async def open_crawler(
                 RobotsCache(fetcher),
                 renderer,
                 inspectors,
-                CrawlSettings(concurrency=settings.concurrency, per_host=settings.per_host, render=render),
+                CrawlSettings(
+                    concurrency=settings.concurrency,
+                    per_host=settings.per_host,
+                    render=render,
+                    time_budget_s=settings.time_budget_s,
+                    official_hops=settings.official_hops,
+                ),
                 frontier=run.frontier(),
                 previous=run.previous(),
                 on_progress=on_progress,
@@ -196,6 +205,8 @@ async def crawl_site(
                     store.record_visits(run.run_id, run.site_id, batch)
                     batch.clear()
             store.record_visits(run.run_id, run.site_id, batch)
+            if left := crawler.frontier.pending():  # a time budget ran out: say what was not fetched
+                run.extra_stats["left_in_frontier"] = left
         if resume is not None:  # the summary covers the pages recorded before the interruption too
             run.outcome.pages = [
                 PageSummary(u, f, ScanStatus(s), d, c, r) for u, f, s, d, c, r in store.visit_summaries(run.run_id)

@@ -20,6 +20,10 @@ class Settings:
     concurrency: int = 2
     per_host: int = 2  # requests in flight to one host: politeness, whatever the total concurrency
     page_timeout_s: float = 30.0
+    max_bytes: int = 10_000_000  # per response, decoded
+    time_budget_s: float | None = None  # per site and run; what is left stays queued for a resume
+    official_hops: int = 0  # clicks to follow onto other official government domains
+    block_third_party: bool = True  # off-origin fonts, media and analytics in the browser
     axe_timeout_s: float = 60.0
     extra: dict[str, str] = field(default_factory=dict)
 

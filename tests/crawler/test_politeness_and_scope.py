@@ -130,3 +130,17 @@ def test_official_domains_by_pattern_and_registry() -> None:
     assert is_official("www.gob.mx")
     assert is_official("www.service-public.fr", "FRA") and not is_official("www.service-public.fr", "BEL")
     assert not is_official("gov.example.com")
+
+
+def test_time_budget_stops_claiming_and_leaves_the_rest_queued() -> None:
+    def slow(handler: object) -> Response:
+        time.sleep(0.2)
+        return page("Slow", "")
+
+    links = "".join(f'<a href="/p{i}">{i}</a>' for i in range(40))
+    routes: dict[str, object] = {"/": page("Home", links), **{f"/p{i}": slow for i in range(40)}}
+    started = time.monotonic()
+    with LocalServer(routes) as server:  # type: ignore[arg-type]
+        pages = crawl(server, time_budget_s=1.0)
+    assert time.monotonic() - started < 5
+    assert 2 <= len(pages) < 20
