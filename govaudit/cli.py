@@ -306,3 +306,4 @@ from govaudit.cli_web import register; register(app)  # noqa: E402, E702, I001 -
 from govaudit.cli_eval import register as _register_eval  # noqa: E402
 
 _register_eval(app)
+from govaudit.cli_sites import register as _register_sites; _register_sites(app)  # noqa: E402, E702, I001 - sites import/list

@@ -1,0 +1,162 @@
+"""`govaudit sites import FILE` and `govaudit sites list [--country ISO3]`: the portal registry.
+
+FILE is YAML or CSV. YAML: a list of sites (or `{sites: [...]}`), each with name, country (ISO 3166
+alpha-3), kind (national_portal, ministry, open_data_portal, e_participation_portal, city_portal,
+other), start_url (or start_urls), languages, and optionally domains and max_pages. CSV: the same
+columns, several values in one cell separated by spaces, commas or semicolons. The registry of Member
+States (rules/registry/member_states.yaml) is accepted too: a site is registered for every portal URL
+it gives (none, until an assessor fills them in).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from crawler.site import SiteConfig, SiteKind
+from govaudit.settings import Settings
+from rules.registry import PORTAL_FIELDS, member_state
+from storage.store import Store
+
+sites_app = typer.Typer(help="The registry of sites to crawl: import and list.", no_args_is_help=True)
+KIND_BY_FIELD = {
+    "national_portal": SiteKind.NATIONAL_PORTAL,
+    "open_data_portal": SiteKind.OPEN_DATA_PORTAL,
+    "e_participation_portal": SiteKind.E_PARTICIPATION_PORTAL,
+    "largest_city_portal": SiteKind.CITY_PORTAL,
+}
+_SPLIT = re.compile(r"[\s,;]+")
+
+
+class SiteFileError(ValueError):
+    pass
+
+
+def _values(raw: Any) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return tuple(v for v in _SPLIT.split(raw.strip()) if v)
+    return tuple(str(v).strip() for v in raw if str(v).strip())
+
+
+def site_from_row(row: Mapping[str, Any], where: str) -> SiteConfig:
+    """One site from a YAML mapping or a CSV row; raises SiteFileError saying what is wrong."""
+    name = str(row.get("name") or "").strip()
+    starts = _values(row.get("start_urls") or row.get("start_url") or row.get("url"))
+    if not name:
+        raise SiteFileError(f"{where}: a site needs a name")
+    if not starts:
+        raise SiteFileError(f"{where}: site {name!r} has no start URL")
+    for url in starts:
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            raise SiteFileError(f"{where}: site {name!r}: {url!r} is not an http(s) URL")
+    country = str(row.get("country") or "").strip().upper()
+    if country and (len(country) != 3 or not country.isalpha()):
+        raise SiteFileError(f"{where}: site {name!r}: country must be ISO 3166 alpha-3, not {country!r}")
+    kind_raw = str(row.get("kind") or "other").strip().lower()
+    try:
+        kind = SiteKind(kind_raw)
+    except ValueError:
+        choices = ", ".join(k.value for k in SiteKind)
+        raise SiteFileError(f"{where}: site {name!r}: kind {kind_raw!r} is not one of {choices}") from None
+    languages = _values(row.get("languages"))
+    if not languages and country and (state := member_state(country)):
+        languages = state.languages  # the registry's official languages
+    max_pages = int(row.get("max_pages") or 200)
+    return SiteConfig(
+        name=name,
+        start_urls=starts,
+        country=country,
+        kind=kind,
+        domains=_values(row.get("domains")),
+        languages=tuple(lang.lower() for lang in languages),
+        max_pages=max_pages,
+    )
+
+
+def _from_registry(states: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for state in states:
+        for field in PORTAL_FIELDS:
+            if url := str(state.get(field) or "").strip():
+                rows.append(
+                    {
+                        "name": f"{state['iso3']} {field.replace('_', ' ')}",
+                        "country": state["iso3"],
+                        "kind": KIND_BY_FIELD[field].value,
+                        "start_url": url,
+                        "languages": state.get("languages"),
+                    }
+                )
+    return rows
+
+
+def read_sites(path: Path) -> list[SiteConfig]:
+    """The sites a YAML or CSV file lists (all or nothing: the first bad row stops the import)."""
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".csv":
+        rows: list[Mapping[str, Any]] = list(csv.DictReader(text.splitlines()))
+        return [site_from_row(row, f"{path}:{n + 2}") for n, row in enumerate(rows)]
+    data = yaml.safe_load(text)
+    if isinstance(data, Mapping) and "member_states" in data:
+        rows = _from_registry(data["member_states"])
+    elif isinstance(data, Mapping):
+        rows = list(data.get("sites") or [])
+    elif isinstance(data, list):
+        rows = data
+    else:
+        raise SiteFileError(f"{path}: expected a list of sites, {{sites: [...]}} or the member-state registry")
+    return [site_from_row(row, f"{path}: site {n + 1}") for n, row in enumerate(rows)]
+
+
+@sites_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="YAML or CSV: name, country, kind, start_url, languages.")],
+) -> None:
+    """Register (or update, by name) the sites a file lists."""
+    try:
+        sites = read_sites(file)
+    except (OSError, SiteFileError, yaml.YAMLError, ValueError) as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    console = Console()
+    with Store(Settings.from_env().database_url) as store:
+        store.upgrade()
+        for site in sites:
+            store.ensure_site(site)
+            if site.country and member_state(site.country) is None:
+                console.print(f"[yellow]note:[/] {site.name}: {site.country} is not a UN Member State code")
+    console.print(f"{len(sites)} site(s) imported from {file}.")
+
+
+@sites_app.command("list")
+def list_command(
+    country: Annotated[str | None, typer.Option(help="Only this country's sites (ISO 3166 alpha-3).")] = None,
+) -> None:
+    """The registered sites."""
+    with Store(Settings.from_env().database_url) as store:
+        store.upgrade()
+        records = store.sites(country=country)
+    table = Table(title="Registered sites" + (f" ({country.upper()})" if country else ""))
+    for column in ("id", "name", "country", "kind", "start URL", "languages"):
+        table.add_column(column)
+    for record in records:
+        cfg = record.config
+        table.add_row(str(record.id), cfg.name, cfg.country, str(cfg.kind), cfg.home_url, " ".join(cfg.languages))
+    Console(width=160).print(table)
+    if not records:
+        Console().print("No site registered" + (f" for {country.upper()}." if country else "."))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(sites_app, name="sites")
