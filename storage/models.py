@@ -346,3 +346,40 @@ class Indicator(Base):
     hci: Mapped[float | None] = mapped_column(Float, nullable=True)
     source: Mapped[str] = mapped_column(Text, default="")
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+BATCH_ITEM_STATES = ("queued", "running", "done", "failed")
+
+
+class NightlyBatch(Base):
+    """One enqueueing of the registry (`govaudit nightly`, or the beat schedule): what the
+    operator asks about the morning after. Its sites' progress lives in `NightlyItem`."""
+
+    __tablename__ = "nightly_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mode: Mapped[str] = mapped_column(Text)  # crawl | assess
+    trigger: Mapped[str] = mapped_column(Text, default="cli")  # cli | beat
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NightlyItem(Base):
+    """One site of a batch: the run its task works on (replaced when a transient failure forced a
+    fresh run), where the task got to, and why it failed. Written by the Celery task itself."""
+
+    __tablename__ = "nightly_items"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "site_id"),
+        CheckConstraint(_in("state", BATCH_ITEM_STATES), name="state"),
+        Index("ix_nightly_items_run", "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("nightly_batches.id", ondelete="CASCADE"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"))
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(default=0)  # deliveries that got the host lock and ran
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]

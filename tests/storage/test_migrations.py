@@ -23,6 +23,8 @@ TABLES = {
     "frontier_entries",
     "login_attempts",
     "indicators",
+    "nightly_batches",
+    "nightly_items",
 }
 
 
@@ -69,4 +71,4 @@ def test_single_head() -> None:
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(storage.alembic_config()).get_heads()
-    assert heads == ["0004_web"]
+    assert heads == ["0005_nightly"]

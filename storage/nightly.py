@@ -1,0 +1,205 @@
+"""Nightly batches: what `govaudit nightly` enqueued and how each site ended.
+
+Kept beside `Store` rather than in it: only the distributed mode uses these tables. The Celery
+task writes its own item's state, so the summary is right whichever worker ran (or re-ran) a site.
+Pages are counted from `page_visits` when asked, not copied, so a resumed run is counted whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from storage import models
+from storage.store import Store
+
+FINISHED = ("done", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItem:
+    site_id: int
+    site_name: str
+    run_id: int
+    state: str
+    reason: str
+    attempts: int
+    pages: int
+    seconds: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    batch_id: int
+    mode: str
+    trigger: str
+    created_at: datetime
+    finished_at: datetime | None  # None while a site is still queued or running
+    items: tuple[BatchItem, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(models.BATCH_ITEM_STATES, 0)
+        for item in self.items:
+            counts[item.state] += 1
+        return counts
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def pages(self) -> int:
+        return sum(item.pages for item in self.items)
+
+    @property
+    def seconds(self) -> float | None:
+        return (self.finished_at - self.created_at).total_seconds() if self.finished_at else None
+
+    @property
+    def failures(self) -> list[tuple[str, str]]:
+        return [(item.site_name, item.reason) for item in self.items if item.state == "failed"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "mode": self.mode,
+            "trigger": self.trigger,
+            "created_at": self.created_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "seconds": self.seconds,
+            "sites": len(self.items),
+            "counts": self.counts,
+            "pages": self.pages,
+            "failures": [{"site": name, "reason": reason} for name, reason in self.failures],
+            "items": [
+                {
+                    "site_id": i.site_id,
+                    "site": i.site_name,
+                    "run_id": i.run_id,
+                    "state": i.state,
+                    "reason": i.reason,
+                    "attempts": i.attempts,
+                    "pages": i.pages,
+                    "seconds": i.seconds,
+                }
+                for i in self.items
+            ],
+        }
+
+
+class BatchStore:
+    """The nightly tables, over a `Store`'s engine and transactions."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def create(self, mode: str, trigger: str = "cli") -> int:
+        with self.store.transaction() as session:
+            batch = models.NightlyBatch(mode=mode, trigger=trigger, created_at=models.utcnow())
+            session.add(batch)
+            session.flush()
+            return batch.id
+
+    def latest(self) -> int | None:
+        with self.store.transaction(readonly=True) as session:
+            return session.scalar(select(func.max(models.NightlyBatch.id)))
+
+    def add_item(self, batch_id: int, site_id: int, run_id: int) -> None:
+        with self.store.transaction() as session:
+            session.add(models.NightlyItem(batch_id=batch_id, site_id=site_id, run_id=run_id, state="queued"))
+
+    def unfinished_run(self, site_id: int) -> tuple[int, str] | None:
+        """(run id, mode) of the site's latest run that a nightly task owns and that is still running:
+        an earlier night's task that is queued or was interrupted. Enqueueing it again resumes it
+        rather than starting a second run beside it. Runs started from the CLI are never taken."""
+        run, item = models.CrawlRun, models.NightlyItem
+        stmt = (
+            select(run.id, run.settings)
+            .join(item, item.run_id == run.id)
+            .where(run.site_id == site_id, run.status == "running")
+            .order_by(run.id.desc())
+            .limit(1)
+        )
+        with self.store.transaction(readonly=True) as session:
+            row = session.execute(stmt).first()
+            return (int(row[0]), str((row[1] or {}).get("mode", "crawl"))) if row else None
+
+    def set_run_settings(self, run_id: int, settings: Mapping[str, Any]) -> None:
+        """A queued run is created with the little the enqueuer knows; the worker that first runs it
+        writes the full settings (engine versions, browser) the reports read."""
+        with self.store.transaction() as session:
+            session.execute(update(models.CrawlRun).where(models.CrawlRun.id == run_id).values(settings=dict(settings)))
+
+    def run_settings(self, run_id: int) -> dict[str, Any]:
+        with self.store.transaction(readonly=True) as session:
+            return dict(session.scalar(select(models.CrawlRun.settings).where(models.CrawlRun.id == run_id)) or {})
+
+    def mark_running(self, batch_id: int, site_id: int, run_id: int) -> None:
+        item = models.NightlyItem
+        now = models.utcnow()
+        with self.store.transaction() as session:
+            session.execute(
+                update(item)
+                .where(item.batch_id == batch_id, item.site_id == site_id)
+                .values(
+                    state="running",
+                    run_id=run_id,
+                    attempts=item.attempts + 1,
+                    started_at=func.coalesce(item.started_at, now),
+                )
+            )
+
+    def mark_finished(self, batch_id: int, site_id: int, run_id: int, state: str, reason: str = "") -> None:
+        if state not in FINISHED:
+            raise ValueError(f"an item finishes as one of {FINISHED}, not {state!r}")
+        item = models.NightlyItem
+        with self.store.transaction() as session:
+            session.execute(
+                update(item)
+                .where(item.batch_id == batch_id, item.site_id == site_id)
+                .values(state=state, run_id=run_id, reason=reason, finished_at=models.utcnow())
+            )
+
+    def summary(self, batch_id: int) -> BatchSummary:
+        item, site, visit = models.NightlyItem, models.Site, models.PageVisit
+        pages = (
+            select(visit.run_id, func.count().label("n"))
+            .where(visit.run_id.in_(select(item.run_id).where(item.batch_id == batch_id)))
+            .group_by(visit.run_id)
+            .subquery()
+        )
+        stmt = (
+            select(item, site.name, func.coalesce(pages.c.n, 0))
+            .join(site, site.id == item.site_id)
+            .outerjoin(pages, pages.c.run_id == item.run_id)
+            .where(item.batch_id == batch_id)
+            .order_by(item.id)
+        )
+        with self.store.transaction(readonly=True) as session:
+            batch = session.get(models.NightlyBatch, batch_id)
+            if batch is None:
+                raise LookupError(f"no nightly batch {batch_id}")
+            items = tuple(
+                BatchItem(
+                    site_id=row.site_id,
+                    site_name=name,
+                    run_id=row.run_id,
+                    state=row.state,
+                    reason=row.reason,
+                    attempts=row.attempts,
+                    pages=int(count),
+                    seconds=(row.finished_at - row.started_at).total_seconds()
+                    if row.finished_at and row.started_at
+                    else None,
+                )
+                for row, name, count in session.execute(stmt)
+            )
+            ends = [row.finished_at for row in session.scalars(select(item).where(item.batch_id == batch_id))]
+        done = all(i.state in FINISHED for i in items)  # an empty batch is finished when made
+        finished_at = max((e for e in ends if e is not None), default=batch.created_at) if done else None
+        return BatchSummary(batch.id, batch.mode, batch.trigger, batch.created_at, finished_at, items)
