@@ -307,3 +307,4 @@ from govaudit.cli_eval import register as _register_eval  # noqa: E402
 
 _register_eval(app)
 from govaudit.cli_sites import register as _register_sites; _register_sites(app)  # noqa: E402, E702, I001 - sites import/list
+from govaudit.cli_workers import register as _register_workers; _register_workers(app)  # noqa: E402, E702, I001 - worker, nightly, schedule

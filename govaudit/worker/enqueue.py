@@ -1,0 +1,81 @@
+"""Enqueueing: a run is created in the store before its message is sent, so the task only ever
+resumes a run it is given. A message delivered twice (a worker killed before acknowledging it, a
+visibility timeout) therefore works on the same run, and the frontier makes the second delivery
+pick up where the first stopped instead of crawling the site again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from storage import SiteRecord, Store
+from storage.nightly import BatchStore
+
+MODES = ("assess", "crawl")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What one task message carries: everything else is read from the store by run id."""
+
+    run_id: int
+    mode: str = "crawl"
+    batch_id: int | None = None
+    sample: bool = False
+
+    def kwargs(self, **extra: Any) -> dict[str, Any]:
+        return {"run_id": self.run_id, "mode": self.mode, "batch_id": self.batch_id, "sample": self.sample, **extra}
+
+
+Send = Callable[[Job], None]
+
+
+def queued_settings(site: SiteRecord, mode: str, batch_id: int | None, sample: bool) -> dict[str, Any]:
+    """What the enqueuer knows of a run; the worker that first runs it writes the rest."""
+    cfg = site.config
+    return {
+        "mode": mode,
+        "queued": True,
+        "batch": batch_id,
+        "sample": sample,
+        "max_pages": cfg.max_pages,
+        "max_depth": cfg.max_depth,
+    }
+
+
+def enqueue_batch(
+    store: Store,
+    send: Send,
+    *,
+    mode: str,
+    sample: bool = False,
+    trigger: str = "cli",
+    country: str | None = None,
+    site_id: int | None = None,
+) -> tuple[int, int]:
+    """Enqueue every registered site (or one country's, or one) as a new batch: (batch id, sites).
+
+    A site whose run from an earlier batch is still running (queued behind a long night, or
+    interrupted) gets that run again, to resume it, not a second run beside it. Incremental
+    recrawl needs nothing here: a new run compares with the site's last completed one."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    batches = BatchStore(store)
+    batch_id = batches.create(mode, trigger)
+    sites = store.sites(country=country, site_id=site_id)
+    for site in sites:
+        unfinished = batches.unfinished_run(site.id)
+        if unfinished is not None:
+            run_id, run_mode = unfinished
+        else:
+            run_id, run_mode = store.start_run(site.id, queued_settings(site, mode, batch_id, sample)), mode
+        batches.add_item(batch_id, site.id, run_id)
+        send(Job(run_id, run_mode, batch_id, sample))
+    return batch_id, len(sites)
+
+
+def celery_send(job: Job) -> None:
+    from govaudit.worker.tasks import run_site
+
+    run_site.apply_async(kwargs=job.kwargs())
