@@ -1,0 +1,115 @@
+"""Fixtures of the web app tests: a store with a few suggested answers made directly (fast), the
+demo country assessed once per session (for the browser tests), and a signed-in TestClient."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from audits.outcome import Outcome
+from crawler.site import SiteConfig, SiteKind
+from govaudit.web import create_app
+from govaudit.web.security import hash_password
+from rules.findings import Evidence, SuggestedAnswer
+from storage import Store
+
+REPO = Path(__file__).resolve().parents[2]
+SECRET = "test-secret-" + "x" * 40
+PASSWORDS = {"ana": "ana-password", "bob": "bob-password", "rita": "rita-password", "zed": "zed-password"}
+XSS_QUOTE = '<script>window.__xss = 1; alert("xss")</script><img src=x onerror="window.__xss=2">'
+XSS_URL = "javascript:window.__xss=3"
+
+
+def suggestion(code: str, value: str | None, outcome: Outcome = Outcome.PASSED, **kw: object) -> SuggestedAnswer:
+    evidence = kw.pop("evidence", (Evidence(url=f"https://gov.example/{code}", quote=f"quote {code}"),))
+    return SuggestedAnswer(
+        instrument=str(kw.pop("instrument", "OSI-2024")), edition="2024", question=code, value=value,
+        outcome=outcome, confidence=0.9, rationale=f"rationale {code}", evidence=evidence,  # type: ignore[arg-type]
+    )
+
+
+def add_run(store: Store, site: str, country: str, answers: list[SuggestedAnswer],
+            kind: SiteKind = SiteKind.NATIONAL_PORTAL) -> list[int]:
+    cfg = SiteConfig(name=site, start_urls=(f"https://{site}/",), country=country, kind=kind)
+    site_id = store.ensure_site(cfg)
+    run_id = store.start_run(site_id, {})
+    ids = store.record_answers(run_id, site_id, answers)
+    store.finish_run(run_id, "completed", {})
+    return ids
+
+
+def add_users(store: Store) -> None:
+    for name, role, countries in (
+        ("ana", "assessor", ["VLD"]),
+        ("bob", "assessor", ["VLD"]),
+        ("rita", "reviewer", ["VLD", "XSS"]),
+        ("zed", "assessor", ["ZZZ"]),
+    ):
+        store.add_user(name, role, hash_password(PASSWORDS[name]), countries)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """VLD with four OSI questions (one graded), XSS with hostile evidence, ZZZ for someone else."""
+    with Store(f"sqlite:///{tmp_path / 'web.db'}") as s:
+        s.upgrade()
+        add_run(s, "portal.vld", "VLD", [
+            suggestion("010", "present"),
+            suggestion("011", "absent", Outcome.FAILED),
+            suggestion("049", "online"),
+            suggestion("034", None, Outcome.NEEDS_REVIEW),
+        ])
+        add_run(s, "portal.xss", "XSS", [
+            suggestion("010", "present", evidence=(Evidence(url=XSS_URL, quote=XSS_QUOTE, selector="<b>sel</b>"),)),
+        ])
+        add_run(s, "portal.zzz", "ZZZ", [suggestion("010", "present")])
+        add_users(s)
+        yield s
+
+
+@pytest.fixture
+def app_for(store: Store) -> Callable[..., TestClient]:
+    app = create_app(store=store, secret_key=SECRET)
+
+    def make(name: str | None = None) -> TestClient:
+        # https: the session cookie is Secure, and httpx only sends it back over https.
+        client = TestClient(app, base_url="https://testserver", follow_redirects=False)
+        if name is not None:
+            response = login(client, name, PASSWORDS[name])
+            assert response.status_code == 303, response.text
+        return client
+
+    return make
+
+
+def csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the form"
+    return match.group(1)
+
+
+def login(client: TestClient, name: str, password: str) -> object:
+    token = csrf(client.get("/login").text)
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": token, "next": "/"})
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Path:
+    """The demo country (VLD) assessed once per session; tests copy the file before changing it."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    subprocess.run(
+        [sys.executable, "-m", "tests.web.make_demo_db", f"sqlite:///{path}"], cwd=REPO, check=True, timeout=900
+    )
+    return path
+
+
+def copy_db(source: Path, target: Path) -> str:
+    shutil.copy(source, target)
+    return f"sqlite:///{target}"
