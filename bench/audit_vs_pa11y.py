@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -130,8 +129,11 @@ def run_govaudit_timed(url: str, pages: int, out: Path) -> dict[str, Any]:
     out.parent.mkdir(parents=True, exist_ok=True)
     os.chdir(out.parent)
     started = time.perf_counter()
+    error = ""
     try:
         app(["audit", url, "--max-pages", str(pages), "--out", str(out), "--quiet"], standalone_mode=False)
+    except Exception as exc:  # e.g. the report step failing after the audit: the timings still stand
+        error = f"{type(exc).__name__}: {exc}"
     finally:
         wall = time.perf_counter() - started
         os.chdir(cwd)
@@ -145,6 +147,7 @@ def run_govaudit_timed(url: str, pages: int, out: Path) -> dict[str, Any]:
         "axe_median_ms": axe[len(axe) // 2] * 1000 if axe else 0.0,
         "axe_p95_ms": axe[int(len(axe) * 0.95)] * 1000 if axe else 0.0,
         "inspectors_sum_s": {name: round(sum(v), 1) for name, v in sorted(samples.items())},
+        "error": error,
     }
 
 
@@ -167,18 +170,22 @@ def run_pa11y(urls: list[str], concurrency: int, work: Path) -> dict[str, Any]:
     path = work / "pa11y-ci.json"
     path.write_text(json.dumps(config))
     env = {**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "true"}
+    output = work / "pa11y-ci.out"
     started = time.perf_counter()
-    proc = subprocess.run(
-        [str(PA11Y_CI), "--config", str(path), "--json"], capture_output=True, text=True, cwd=BENCH, env=env
-    )
+    # stdout to a file, not a pipe: node exits before a large piped write is flushed (the JSON gets cut).
+    with output.open("w") as stdout:
+        proc = subprocess.run(
+            [str(PA11Y_CI), "--config", str(path), "--json"], stdout=stdout, stderr=subprocess.PIPE, text=True,
+            cwd=BENCH, env=env,
+        )  # fmt: skip
     wall = time.perf_counter() - started
-    (work / "pa11y-ci.out").write_text(proc.stdout)
+    text = output.read_text()
     try:
         # pa11y-ci may print other lines around the JSON document: decode just the document.
-        result, _ = json.JSONDecoder().raw_decode(proc.stdout, max(0, proc.stdout.find('{"total"')))
+        result, _ = json.JSONDecoder().raw_decode(text, max(0, text.find('{"total"')))
     except json.JSONDecodeError as exc:
-        raise SystemExit(f"pa11y-ci output is not JSON (exit {proc.returncode}):\n{proc.stdout[-2000:]}\n"
-                         f"{proc.stderr[-2000:]}") from exc  # fmt: skip
+        raise SystemExit(f"pa11y-ci ran {wall:.1f} s but its output is not JSON (exit {proc.returncode}):\n"
+                         f"{text[-1000:]}\n{proc.stderr[-2000:]}") from exc  # fmt: skip
     pages_ok = sum(1 for issues in result.get("results", {}).values() if not _pa11y_failed(issues))
     codes: dict[str, int] = {}
     for issues in result.get("results", {}).values():
@@ -204,7 +211,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=2, help="pa11y-ci pages at once (govaudit default: 2)")
-    parser.add_argument("--skip-timed", action="store_true", help="skip run 3 (Σ axe.run / wall × cores)")
+    parser.add_argument(
+        "--only", action="append", choices=("cli", "pa11y", "timed"), help="run only these (default: all three)"
+    )
     args = parser.parse_args()
     if not PA11Y_CI.exists():
         print("pa11y-ci missing: cd bench && PUPPETEER_SKIP_DOWNLOAD=true npm ci", file=sys.stderr)
@@ -218,26 +227,32 @@ def main() -> int:
             urls = [base + p for p in paths]
             start = urls[0]
             print(f"{len(urls)} generated pages at {base}; {info['chromium']}; {cores} cores, {info['cpu']}")
-            ours = run_govaudit_cli(start, args.pages, work / "govaudit" / "out")
-            print(f"govaudit audit: {ours['pages']} pages in {ours['wall_s']:.1f} s (exit {ours['exit']})")
-            theirs = run_pa11y(urls, args.concurrency, work)
-            print(f"pa11y-ci: {theirs['pages']} pages ({theirs['pages_ok']} tested) in {theirs['wall_s']:.1f} s "
-                  f"(exit {theirs['exit']})")  # fmt: skip
-            timed = None
-            if not args.skip_timed:
-                shutil.rmtree(work / "govaudit", ignore_errors=True)
-                (work / "timed").mkdir()
+            runs = set(args.only or ("cli", "pa11y", "timed"))
+            ours = theirs = timed = None
+            if "cli" in runs:
+                ours = run_govaudit_cli(start, args.pages, work / "govaudit" / "out")
+                print(f"govaudit audit: {ours['pages']} pages in {ours['wall_s']:.1f} s (exit {ours['exit']})")
+            if "pa11y" in runs:
+                theirs = run_pa11y(urls, args.concurrency, work)
+                print(f"pa11y-ci: {theirs['pages']} pages ({theirs['pages_ok']} tested) in {theirs['wall_s']:.1f} s "
+                      f"(exit {theirs['exit']})")  # fmt: skip
+            if "timed" in runs:
                 timed = run_govaudit_timed(start, args.pages, work / "timed" / "out")
-    ours_rate = ours["pages"] / ours["wall_s"]
-    theirs_rate = theirs["pages_ok"] / theirs["wall_s"]
     print()
     print(f"axe-core: govaudit {package_version(REPO / 'node_modules' / 'axe-core')}, "
           f"pa11y-ci {package_version(BENCH / 'node_modules' / 'axe-core')} "
           f"(pa11y-ci {package_version(BENCH / 'node_modules' / 'pa11y-ci')}, "
           f"pa11y {package_version(BENCH / 'node_modules' / 'pa11y')})")  # fmt: skip
-    print(f"govaudit audit : {ours_rate:6.2f} pages/s  ({ours['pages']} pages, {ours['wall_s']:.1f} s wall)")
-    print(f"pa11y-ci       : {theirs_rate:6.2f} pages/s  ({theirs['pages_ok']} pages, {theirs['wall_s']:.1f} s wall)")
-    print(f"ratio          : {ours_rate / theirs_rate:6.2f}×  (target ≥ 3×)")
+    if ours:
+        print(f"govaudit audit : {ours['pages'] / ours['wall_s']:6.2f} pages/s  ({ours['pages']} pages, "
+              f"{ours['wall_s']:.1f} s wall)")  # fmt: skip
+    if theirs:
+        print(f"pa11y-ci       : {theirs['pages_ok'] / theirs['wall_s']:6.2f} pages/s  ({theirs['pages_ok']} pages "
+              f"tested, {theirs['wall_s']:.1f} s wall)")  # fmt: skip
+        print(f"pa11y-ci issue codes: {theirs['issue_codes']}")
+    if ours and theirs:
+        ratio = (ours["pages"] / ours["wall_s"]) / (theirs["pages_ok"] / theirs["wall_s"])
+        print(f"ratio          : {ratio:6.2f}×  (target ≥ 3×)")
     if timed:
         share = timed["axe_sum_s"] / (timed["wall_s"] * cores)
         print(f"Σ axe.run / (wall × cores): {share:.2f}  (target ≥ 0.8) — {timed['axe_runs']} axe runs, "
@@ -245,7 +260,8 @@ def main() -> int:
               f"p95 {timed['axe_p95_ms']:.0f} ms, "
               f"in-process wall {timed['wall_s']:.1f} s × {cores} cores")  # fmt: skip
         print(f"Σ time per inspector (s): {timed['inspectors_sum_s']}")
-    print(f"pa11y-ci issue codes: {theirs['issue_codes']}")
+        if timed["error"]:
+            print(f"(the in-process run ended with {timed['error'][:200]})")
     print(json.dumps({"machine": info, "govaudit": ours, "pa11y_ci": theirs, "timed": timed}, indent=1))
     return 0
 
