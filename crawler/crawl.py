@@ -70,6 +70,10 @@ def _challenge_markers() -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+def _is_json(content_type: str) -> bool:
+    return content_type in ("application/json", "text/json") or content_type.endswith("+json")
+
+
 def needs_javascript(html: str, parsed: ParsedPage) -> str:
     """A reason to render when the served HTML alone does not show the page, else ""."""
     if any(marker in html for marker in _JS_APP_MARKERS):
@@ -279,9 +283,13 @@ class Crawler:
         base = PageSnapshot(requested_url=url, final_url=url, depth=depth, status=ScanStatus.OK, via="probe")
         if self.settings.respect_robots and not await self.robots.allowed(url):
             return replace(base, status=ScanStatus.ROBOTS_DENIED, reason="disallowed by robots.txt")
-        snapshot = self._from_fetch(base, await self.fetcher.fetch(url))
+        fetched = await self.fetcher.fetch(url)
+        snapshot = self._from_fetch(base, fetched)
         if snapshot.ok and snapshot.is_html:
             snapshot = self._with_parsed(snapshot, parse_html(snapshot.html, snapshot.final_url))
+        elif snapshot.ok and _is_json(fetched.content_type):
+            # A catalogue API's answer: the detector that asked reads the JSON as text.
+            snapshot = replace(snapshot, text=fetched.text)
         return snapshot
 
     async def _render(

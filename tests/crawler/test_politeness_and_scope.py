@@ -144,3 +144,21 @@ def test_time_budget_stops_claiming_and_leaves_the_rest_queued() -> None:
         pages = crawl(server, time_budget_s=1.0)
     assert time.monotonic() - started < 5
     assert 2 <= len(pages) < 20
+
+
+def test_a_probe_keeps_a_json_answer_as_text() -> None:
+    body = '{"success": true, "result": {"count": 3}}'
+    routes = {
+        "/": page("Home", ""),
+        "/api/3/action/package_search": Response(body, headers={"Content-Type": "application/json"}),
+    }
+    with LocalServer(routes) as server:  # type: ignore[arg-type]
+        site = SiteConfig(name="t", start_urls=(server.url("/"),))
+        guard = AddressGuard(allowed_hosts=site.scope_hosts)
+
+        async def go() -> str:
+            async with Fetcher(guard) as fetcher:
+                crawler = Crawler(site, fetcher, RobotsCache(fetcher), None, (), CrawlSettings(render=RenderMode.NEVER))
+                return (await crawler.probe(server.url("/api/3/action/package_search"))).text
+
+        assert asyncio.run(go()) == body
