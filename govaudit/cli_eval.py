@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from govaudit.evaluation import evaluate, format_table, load_truth
+from govaudit.evaluation import Evaluation, evaluate, format_table, load_truth
+from govaudit.evaluation_languages import by_language, format_languages
 
 DEMO_TRUTH = Path(__file__).parent / "demo" / "truth.yaml"
 # Which portal of the demo truth file a report is about, by the kind of site it assessed.
@@ -17,25 +19,43 @@ PORTAL_BY_KIND = {"national_portal": "national", "city_portal": "city"}
 INSTRUMENT_BY_KIND = {"city_portal": "LOSI-2024"}
 
 
+def _language(report: dict[str, Any]) -> str:
+    """The language most of the report's pages are in."""
+    counts = Counter(p.get("language") or "" for p in report.get("pages", []) if p.get("language"))
+    return counts.most_common(1)[0][0] if counts else "?"
+
+
 def eval_command(
     reports: Annotated[list[Path], typer.Argument(help="report.json files written by govaudit.")],
-    truth: Annotated[Path, typer.Option(help="Labelled truth: the demo's truth.yaml or a labels file.")] = DEMO_TRUTH,
+    truth: Annotated[
+        list[Path] | None,
+        typer.Option(help="Labelled truth (the demo's truth.yaml or a labels file); once, or once per report."),
+    ] = None,
     instrument: Annotated[str | None, typer.Option(help="OSI-2024 or LOSI-2024 (default: by site kind).")] = None,
     errors_only: Annotated[bool, typer.Option("--errors-only", help="Only the questions answered wrongly.")] = False,
 ) -> None:
-    """Compare suggested answers with labelled truth and print precision and recall per question."""
+    """Compare suggested answers with labelled truth: precision and recall per question, and per language."""
     console = Console()
-    for path in reports:
+    truths = truth or [DEMO_TRUTH]
+    if len(truths) not in (1, len(reports)):
+        Console(stderr=True).print("[bold red]error:[/] give one --truth, or one per report")
+        raise typer.Exit(2)
+    per_language: dict[str, list[Evaluation]] = defaultdict(list)
+    for n, path in enumerate(reports):
+        labels_file = truths[n] if len(truths) > 1 else truths[0]
         try:
             report = json.loads(path.read_text(encoding="utf-8"))
             kind = report["site"]["kind"]
             key = instrument or INSTRUMENT_BY_KIND.get(kind, "OSI-2024")
-            labels = load_truth(truth, instrument=key, portal=PORTAL_BY_KIND.get(kind) if truth == DEMO_TRUTH else None)
+            portal = PORTAL_BY_KIND.get(kind) if labels_file == DEMO_TRUTH else None
+            labels = load_truth(labels_file, instrument=key, portal=portal)
         except (OSError, KeyError, ValueError) as exc:
             Console(stderr=True).print(f"[bold red]error:[/] {path}: {exc}")
             raise typer.Exit(2) from None
         evaluation = evaluate(report, labels, instrument=key)
+        per_language[_language(report)].append(evaluation)
         console.print(format_table(evaluation, errors_only=errors_only))
+    console.print(format_languages(by_language(per_language)))
 
 
 def register(app: typer.Typer) -> None:
