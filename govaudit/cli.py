@@ -26,6 +26,9 @@ from govaudit.assessment import SampleOptions
 from govaudit.pipeline import REACHED, CannotResume, RunOutcome, SiteUnreachable, assess_site, crawl_site
 from govaudit.settings import Settings
 from reports import build_report, write_reports
+from reports.gate import FAIL_ON_CHOICES, BadBaseline, GateResult, evaluate, load_baseline
+from reports.history import earlier_runs
+from reports.render import FORMATS, UnknownFormat, parse_formats
 from storage import Store
 
 app = typer.Typer(
@@ -38,6 +41,7 @@ app.add_typer(db_app, name="db")
 console = Console(stderr=True)
 out = Console()
 
+EXIT_GATE_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_UNREACHABLE = 3
 EXIT_NO_BROWSER = 4
@@ -78,8 +82,11 @@ def _run(
     quiet: bool = False,
     all_answers: bool = False,
     sample: SampleOptions | None = None,
-) -> dict:
-    """Assess one site with a progress bar, write its reports, return the report structure."""
+    formats: tuple[str, ...] = FORMATS,
+    summary: bool = True,
+) -> tuple[dict, dict[str, Path]]:
+    """Assess one site with a progress bar, write its reports, return the report structure and the
+    files written. `quiet` silences the progress bar; `summary` prints the table after the run."""
     with Store(settings.database_url) as store:
         store.upgrade()
         with _progress(f"{site.name}: crawl + audit", quiet) as on_progress:
@@ -91,17 +98,22 @@ def _run(
                 raise _fail(str(exc), EXIT_NO_BROWSER) from None
             except SiteUnreachable as exc:
                 raise _fail(f"could not fetch the start page: {exc}", EXIT_UNREACHABLE) from None
-        report = build_report(store.load_run(outcome.run_id))
-    paths = write_reports(report, out_dir)
-    if not quiet:
+        run = store.load_run(outcome.run_id)
+        # The trend chart: the same site's earlier completed runs, summarised from the store.
+        report = build_report(run, earlier_runs(store, run))
+    paths = write_reports(report, out_dir, formats)
+    if summary and not quiet:
         _print_summary(report, paths, all_answers)
-    return report
+    return report, paths
 
 
-def _print_summary(report: dict, paths: dict[str, Path], all_answers: bool = False) -> None:
+def _print_summary(
+    report: dict, paths: dict[str, Path], all_answers: bool = False, gate: GateResult | None = None
+) -> None:
     summary = report["summary"]
+    score = f"score {summary['score']:g}/100, " if summary.get("score") is not None else ""
     out.print(
-        f"[bold]{report['site']['name']}[/]: {summary['pages_crawled']} pages, "
+        f"[bold]{report['site']['name']}[/]: {summary['pages_crawled']} pages, {score}"
         f"{summary['wcag_failures']} WCAG failures in {summary['issues']} distinct issues "
         f"on {summary['pages_with_failures']} pages; run {report['run']['id']}"
     )
@@ -121,7 +133,25 @@ def _print_summary(report: dict, paths: dict[str, Path], all_answers: bool = Fal
     untested = sum(1 for a in report["answers"] if a["outcome"] == "not_tested")
     if not all_answers:
         out.print(f"{untested} more questions are not tested automatically (listed in the report).")
-    out.print(f"Reports: {paths['html']}  {paths['json']}")
+    out.print("Reports: " + "  ".join(str(p) for p in paths.values()))
+    if gate is not None and gate.fail_on != "none":
+        _print_gate(gate)
+
+
+def _print_gate(gate: GateResult) -> None:
+    known = f" ({gate.known} already in the baseline)" if gate.baseline else ""
+    if not gate.failed:
+        out.print(f"[green]Gate passed[/]: no new WCAG failure of impact {gate.fail_on} or worse{known}.")
+        return
+    # On stderr: a CI log shows it even when stdout carries --json.
+    console.print(
+        f"[bold red]Gate failed[/]: {len(gate.blocking)} WCAG issue(s) of impact {gate.fail_on} or worse{known}:"
+    )
+    for issue in gate.blocking[:20]:
+        console.print(
+            f"  {issue['impact'] or 'no impact'} · {issue['rule_id']} (WCAG {', '.join(issue['wcag'])}) · "
+            f"{len(issue['pages'])} page(s), e.g. {issue['pages'][0]}"
+        )
 
 
 @app.command()
@@ -129,18 +159,43 @@ def audit(
     url: Annotated[str, typer.Argument(help="Start URL, e.g. https://www.gov.example/")],
     max_pages: Annotated[int, typer.Option(min=1, help="Stop after this many pages.")] = 200,
     max_depth: Annotated[int, typer.Option(min=0, help="Clicks from the start page.")] = 6,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.html and report.json.")] = Path("out/audit"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("out/audit"),
     country: Annotated[str, typer.Option(help="ISO 3166 alpha-3 code of the country.")] = "",
     kind: Annotated[SiteKind, typer.Option(help="What kind of site this is.")] = SiteKind.NATIONAL_PORTAL,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
     sample: Annotated[bool, typer.Option("--sample", help="Audit a WCAG-EM sample instead of every page.")] = False,
     seed: Annotated[int | None, typer.Option(help="Seed of the sample's random part (to redraw one).")] = None,
     sample_ratio: Annotated[float, typer.Option(min=0.0, max=1.0, help="Random share of the sample.")] = 0.10,
+    formats: Annotated[
+        str, typer.Option("--format", help=f"Comma-separated, of: {','.join(FORMATS)}; or all.")
+    ] = "all",
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            help="Exit 1 when a WCAG failure of this impact or worse is found: "
+            f"{'|'.join(FAIL_ON_CHOICES)}. Default none (minor when --baseline is given)."
+        ),
+    ] = "",
+    baseline: Annotated[
+        Path | None, typer.Option(help="A previous report.json: only issues not in it fail the gate.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary (and gate) as JSON on stdout.")] = False,
 ) -> None:
-    """Crawl and audit one site: accessibility plus suggested survey answers."""
+    """Crawl and audit one site: accessibility reports, a draft accessibility statement, suggested
+    survey answers. Exit codes: 0 done (gate passed), 1 gate failed, 2 bad input, 3 start page
+    unreachable, 4 browser or axe-core missing."""
+    # Everything the user typed is checked before the crawl: a typo must not cost a whole audit.
     try:
         start = check_start_url(url)
-    except BadURL as exc:
+        chosen = parse_formats(formats)
+    except (BadURL, UnknownFormat) as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    threshold = fail_on.strip().lower() or ("minor" if baseline else "none")
+    if threshold not in FAIL_ON_CHOICES:
+        raise _fail(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}", EXIT_BAD_INPUT)
+    try:
+        known = load_baseline(baseline) if baseline else None
+    except BadBaseline as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
     site = SiteConfig(
         name=start,
@@ -151,7 +206,28 @@ def audit(
         max_depth=max_depth,
     )
     options = SampleOptions(seed=seed, ratio=sample_ratio) if sample else None
-    _run(site, Settings.from_env(), out_dir, quiet, sample=options)
+    report, paths = _run(
+        site, Settings.from_env(), out_dir, quiet or as_json, sample=options, formats=chosen, summary=False
+    )
+    gate = evaluate(report, threshold, known, str(baseline) if baseline else None)
+    if as_json:
+        out.print_json(
+            data={
+                "run": report["run"]["id"],
+                "site": report["site"]["name"],
+                "summary": report["summary"],
+                "gate": gate.as_dict(),
+                "files": {fmt: str(path) for fmt, path in paths.items()},
+            }
+        )
+        if gate.failed:
+            _print_gate(gate)
+    elif not quiet:
+        _print_summary(report, paths, gate=gate)
+    elif gate.failed:
+        _print_gate(gate)
+    if gate.failed:
+        raise typer.Exit(EXIT_GATE_FAILED)
 
 
 @app.command()
@@ -290,16 +366,75 @@ def db_upgrade() -> None:
 
 
 @app.command("show")
-def show(report: Annotated[Path, typer.Argument(help="A report.json written by govaudit.")]) -> None:
-    """Print the summary of a report.json."""
+def show(
+    report: Annotated[Path, typer.Argument(help="A report.json written by govaudit.")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write the report's formats again into this folder.")
+    ] = None,
+    formats: Annotated[str, typer.Option("--format", help="Formats to write with --out (default all).")] = "all",
+    fail_on: Annotated[str, typer.Option(help="Gate the saved report as `audit` would (exit 1).")] = "none",
+    baseline: Annotated[Path | None, typer.Option(help="A previous report.json for the gate.")] = None,
+) -> None:
+    """Print the summary of a report.json; optionally write its other formats again (CSV, SARIF, …)
+    and gate it, without the database or a new crawl."""
     try:
         data = json.loads(report.read_text(encoding="utf-8"))
+        chosen = parse_formats(formats)
+        known = load_baseline(baseline) if baseline else None
+        threshold = fail_on.strip().lower() or "none"
+        if baseline is not None and threshold == "none":
+            threshold = "minor"  # as in `audit`: a baseline means "fail on anything new"
+        gate = evaluate(data, threshold, known, str(baseline) if baseline else None) if threshold != "none" else None
     except (OSError, json.JSONDecodeError) as exc:
         raise _fail(f"cannot read {report}: {exc}", EXIT_BAD_INPUT) from None
+    except (UnknownFormat, BadBaseline, ValueError, KeyError, TypeError) as exc:
+        raise _fail(f"{report}: {exc}", EXIT_BAD_INPUT) from None
     out.print_json(data=data.get("summary", {}))
+    if out_dir is not None:
+        try:
+            write_reports(data, out_dir, chosen)
+        except (KeyError, TypeError) as exc:  # a report.json from an older schema lacks what a format needs
+            raise _fail(f"{report} lacks {exc} (written by an older govaudit?)", EXIT_BAD_INPUT) from None
+    if gate is not None and gate.failed:
+        _print_gate(gate)
+        raise typer.Exit(EXIT_GATE_FAILED)
 
 
-from govaudit.cli_web import register; register(app)  # noqa: E402, E702, I001 - assessor web app commands
+@app.command("report")
+def report_country(
+    country: Annotated[str, typer.Option(help="ISO 3166 alpha-3 code: every registered site of the country.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for dashboard.html and dashboard.json.")] = Path(
+        "out/report"
+    ),
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+) -> None:
+    """Country dashboard from the database: the latest completed run of every site of the country,
+    with its suggested answers and evidence, its accessibility summary and what changed since the
+    site's previous run. Crawls nothing."""
+    from reports.dashboard import build_dashboard, write_dashboard
+
+    settings = Settings.from_env()
+    with Store(settings.database_url) as store:
+        store.upgrade()
+        dashboard = build_dashboard(store, country)
+    if not dashboard["sites"]:
+        raise _fail(f"no registered site for {country.upper()}", EXIT_BAD_INPUT)
+    paths = write_dashboard(dashboard, out_dir)
+    if not quiet:
+        table = Table("site", "run", "score", "WCAG issues", "new", "fixed", title=f"{dashboard['country']}")
+        for entry in dashboard["sites"]:
+            summary = entry.get("summary") or {}
+            changes = entry.get("changes") or {}
+            table.add_row(
+                entry["name"],
+                str(entry.get("run_id") or "not assessed"),
+                "–" if summary.get("score") is None else f"{summary['score']:g}",
+                str(summary.get("issues", "–")),
+                str(len(changes.get("new_issues", []))) if changes.get("previous_run") else "–",
+                str(len(changes.get("fixed_issues", []))) if changes.get("previous_run") else "–",
+            )
+        out.print(table)
+        out.print("Dashboard: " + "  ".join(str(p) for p in paths.values()))
 
 
 # Command groups kept in modules of their own: each registers itself on the app.
