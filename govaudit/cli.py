@@ -429,7 +429,7 @@ def report_country(
                 entry["name"],
                 str(entry.get("run_id") or "not assessed"),
                 "–" if summary.get("score") is None else f"{summary['score']:g}",
-                str(summary.get("issues", "–")),
+                str(entry["history"][-1]["issues"]) if entry.get("history") else "–",  # WCAG issues only
                 str(len(changes.get("new_issues", []))) if changes.get("previous_run") else "–",
                 str(len(changes.get("fixed_issues", []))) if changes.get("previous_run") else "–",
             )

@@ -181,3 +181,17 @@ def test_html_report_sections_trend_and_sample() -> None:
         )
     )
     assert "<script>alert" not in render_html(build_report(hostile))
+
+
+def test_changes_since_the_previous_run() -> None:
+    from reports.history import changes
+
+    before = build_report(fixtures.run(run_id=6))
+    fixed_home = tuple(r for r in fixtures.pages()[0].audits if r.rule_id != "image-alt")
+    visits = (fixtures.visit(1, "/", fixed_home), *fixtures.pages()[1:3])
+    after = build_report(fixtures.run(run_id=7, visits=visits))
+    diff = changes(after, before)
+    assert diff["previous_run"] == 6 and diff["new_issues"] == []
+    assert {i["rule_id"] for i in diff["fixed_issues"]} == {"pdf-tagged"}  # the PDF is gone from the run
+    assert diff["score_before"] == 66.0 and diff["score_after"] == 77.3  # (100 + 32 + 100) / 3
+    assert changes(after, None) == {"previous_run": None}
