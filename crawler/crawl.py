@@ -63,6 +63,7 @@ class CrawledPage:
     snapshot: PageSnapshot
     inspections: dict[str, Sequence[Any]] = field(default_factory=dict)
     document: bytes = b""  # the bytes of a document (PDF) for the audits; pages carry their HTML
+    inspection_errors: dict[str, str] = field(default_factory=dict)  # inspector name → why it failed
 
 
 def _challenge_markers() -> tuple[str, ...]:
@@ -224,6 +225,7 @@ class Crawler:
             self._discover(carried, entry)
             return CrawledPage(carried)
         inspections: dict[str, Sequence[Any]] = {}
+        errors: dict[str, str] = {}
         if snapshot.ok and fetched.content_type in DOCUMENT_TYPES:
             return CrawledPage(snapshot, document=fetched.body)
         if snapshot.ok and snapshot.is_html:
@@ -231,13 +233,13 @@ class Crawler:
             reason = self._render_reason(snapshot, parsed)
             if reason and self.renderer is not None:
                 served = ServedDocument(fetched.status_code or 200, fetched.headers, fetched.body)
-                snapshot, parsed, inspections = await self._render(snapshot, parsed, served, reason)
+                snapshot, parsed, inspections, errors = await self._render(snapshot, parsed, served, reason)
             else:
                 snapshot = replace(snapshot, render_reason=reason or "static page: not rendered")
             snapshot = self._with_parsed(snapshot, parsed)
             if self.scope.hops_for(snapshot.final_url, entry.hops) is not None:
                 self._discover(snapshot, entry)
-        return CrawledPage(snapshot, inspections)
+        return CrawledPage(snapshot, inspections, inspection_errors=errors)
 
     def _render_reason(self, snapshot: PageSnapshot, parsed: ParsedPage) -> str:
         if self.settings.render is RenderMode.NEVER:
@@ -294,7 +296,7 @@ class Crawler:
 
     async def _render(
         self, snapshot: PageSnapshot, parsed: ParsedPage, served: ServedDocument, reason: str
-    ) -> tuple[PageSnapshot, ParsedPage, dict[str, Sequence[Any]]]:
+    ) -> tuple[PageSnapshot, ParsedPage, dict[str, Sequence[Any]], dict[str, str]]:
         assert self.renderer is not None
         outcome = await self.renderer.render(snapshot.final_url, self.inspectors, served)
         snapshot = replace(
@@ -302,8 +304,9 @@ class Crawler:
         )
         if outcome.dom is None:
             status = ScanStatus.TIMEOUT if outcome.timed_out else ScanStatus.ERROR
-            return replace(snapshot, status=status, reason=outcome.error), parsed, {}
-        return replace(snapshot, dom=outcome.dom), parse_html(outcome.dom, outcome.final_url), outcome.inspections
+            return replace(snapshot, status=status, reason=outcome.error), parsed, {}, {}
+        parsed = parse_html(outcome.dom, outcome.final_url)
+        return replace(snapshot, dom=outcome.dom), parsed, outcome.inspections, outcome.inspection_errors
 
     def _from_fetch(self, base: PageSnapshot, fetched: FetchResult) -> PageSnapshot:
         snapshot = replace(

@@ -127,6 +127,7 @@ class RenderOutcome:
     render_ms: float
     measurements: dict[str, float] = field(default_factory=dict)
     inspections: dict[str, Sequence[Any]] = field(default_factory=dict)
+    inspection_errors: dict[str, str] = field(default_factory=dict)  # inspector name → why it failed
     error: str = ""
     timed_out: bool = False
 
@@ -275,9 +276,20 @@ class Renderer:
                 outcome.render_ms = (time.perf_counter() - started) * 1000
                 outcome.measurements = await self._measure(page)
             for inspector in inspectors:
-                outcome.inspections[inspector.name] = await asyncio.wait_for(
-                    inspector.inspect(page, outcome.final_url), self.settings.inspect_timeout_s
-                )
+                # Each inspector on its own: one that fails (a check's script throwing on an SVG
+                # document, say) costs its own results, not every other inspector's.
+                try:
+                    outcome.inspections[inspector.name] = await asyncio.wait_for(
+                        inspector.inspect(page, outcome.final_url), self.settings.inspect_timeout_s
+                    )
+                except (PlaywrightTimeout, TimeoutError):
+                    outcome.inspection_errors[inspector.name] = (
+                        f"did not finish within {self.settings.inspect_timeout_s:g} s"
+                    )
+                except PlaywrightError as exc:
+                    if crashed or page.is_closed():
+                        raise
+                    outcome.inspection_errors[inspector.name] = str(exc).splitlines()[0]
         except (PlaywrightTimeout, TimeoutError):
             outcome.timed_out = True
             step = "inspecting" if outcome.dom is not None else "rendering"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from audits.documents import check_pdf
+from audits.outcome import Outcome
 from audits.result import AuditResult
 from audits.sampling import Sample, choose_sample, structural_pages
 from audits.statement import check_statement
@@ -42,6 +43,18 @@ class SampleOptions:
 
     def resolved_seed(self) -> int:
         return self.seed if self.seed is not None else random.SystemRandom().randrange(2**31)
+
+
+def _inspector_error(url: str, inspector: str, why: str) -> AuditResult:
+    """A check that could not run on a page is an `error` result with the reason, never silence."""
+    return AuditResult(
+        page_url=url,
+        engine="govaudit",
+        engine_version="0.1",
+        rule_id=f"{inspector}-run",
+        outcome=Outcome.ERROR,
+        reason=f"{inspector} failed: {why}",
+    )
 
 
 class _HtmlOnDisk(Mapping[str, str]):
@@ -90,6 +103,9 @@ class Assessment:
             findings = self.store.page_findings(snapshot.carried_from)
         else:
             results = [r for batch in crawled.inspections.values() for r in batch]
+            results += [
+                _inspector_error(snapshot.final_url, name, why) for name, why in crawled.inspection_errors.items()
+            ]
             if crawled.document:
                 results += check_pdf(crawled.document, snapshot.final_url)
             visit_id = self._record(snapshot, results)
@@ -136,7 +152,9 @@ class Assessment:
             self.store.mark_rendered(
                 self.visits[url], outcome.render_ms, f"audit sample: {self.sample.reasons[url]}", outcome.measurements
             )
-            self._add_results(url, [r for batch in outcome.inspections.values() for r in batch])
+            results = [r for batch in outcome.inspections.values() for r in batch]
+            results += [_inspector_error(url, name, why) for name, why in outcome.inspection_errors.items()]
+            self._add_results(url, results)
         return self.sample
 
     def validate_markup(self, only: Sequence[str] | None = None) -> str:

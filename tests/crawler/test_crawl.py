@@ -155,3 +155,27 @@ def test_no_chromium_left_behind(chromium: str) -> None:
     with LocalServer(site_routes()) as server:
         crawl(server, chromium, max_pages=2)
     assert not [cmd for cmd in _descendants(os.getpid()) if "chrom" in cmd]
+
+
+class FailingInspector:
+    name = "broken"
+
+    async def inspect(self, page: Any, url: str) -> Sequence[str]:
+        await page.evaluate("() => document.body.nonexistent.call()")
+        return []
+
+
+def test_a_failing_inspector_costs_only_its_own_results(chromium: str) -> None:
+    inspector = CountingInspector()
+    with LocalServer({"/": page("Home", "<p>x</p>")}) as server:
+        site = SiteConfig(name="t", start_urls=(server.url("/"),), max_pages=1)
+        guard = AddressGuard(allowed_hosts=site.scope_hosts)
+
+        async def go() -> list[CrawledPage]:
+            async with Fetcher(guard) as fetcher, Renderer(guard, RenderSettings(executable=chromium)) as renderer:
+                crawler = Crawler(site, fetcher, RobotsCache(fetcher), renderer, [FailingInspector(), inspector])
+                return [p async for p in crawler.crawl()]
+
+        (crawled,) = asyncio.run(go())
+    assert crawled.snapshot.ok and crawled.inspections["counting"] == ["Home"]
+    assert "TypeError" in crawled.inspection_errors["broken"]
