@@ -238,13 +238,23 @@ def crawl(
     render: Annotated[RenderMode, typer.Option(help="When to render pages in Chromium.")] = RenderMode.NEVER,
     concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight at once.")] = 2,
     per_host: Annotated[int, typer.Option(min=1, help="Requests in flight to one host at once.")] = 2,
+    time_budget: Annotated[float | None, typer.Option(min=1, help="Stop after this many seconds (resumable).")] = None,
+    max_bytes: Annotated[int, typer.Option(min=1024, help="Largest response body to read.")] = 10_000_000,
+    official_hops: Annotated[int, typer.Option(min=0, help="Clicks onto other official gov domains.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
     resume: Annotated[int | None, typer.Option(help="Finish an interrupted run (its id) instead.")] = None,
 ) -> None:
     """Crawl one site and record every page with its status (no audit). A crawl interrupted at any
     point (even killed) resumes with --resume RUN_ID: every page is recorded exactly once."""
-    settings = replace(Settings.from_env(), concurrency=concurrency, per_host=per_host)
+    settings = replace(
+        Settings.from_env(),
+        concurrency=concurrency,
+        per_host=per_host,
+        time_budget_s=time_budget,
+        max_bytes=max_bytes,
+        official_hops=official_hops,
+    )
     with Store(settings.database_url) as store:
         store.upgrade()
         if resume is not None:
@@ -438,8 +448,7 @@ def report_country(
 
 
 # Command groups kept in modules of their own: each registers itself on the app.
-from govaudit.cli_eval import register as _register_eval  # noqa: E402
+from govaudit import cli_eval, cli_sites, cli_web, cli_workers  # noqa: E402 - they import this module's app
 
-_register_eval(app)
-from govaudit.cli_sites import register as _register_sites; _register_sites(app)  # noqa: E402, E702, I001 - sites import/list
-from govaudit.cli_workers import register as _register_workers; _register_workers(app)  # noqa: E402, E702, I001 - worker, nightly, schedule
+for _group in (cli_eval, cli_web, cli_sites, cli_workers):
+    _group.register(app)
