@@ -133,7 +133,8 @@ class RobotsCache:
         if result.status_code is not None and 400 <= result.status_code < 500:
             return RobotsRules(None)
         if result.status is ScanStatus.BLOCKED_ADDRESS:  # nothing was sent, and nothing will be
-            return RobotsRules(None, disallow_all=True, unavailable=result.reason,
-                               unavailable_status=ScanStatus.BLOCKED_ADDRESS)
+            return RobotsRules(
+                None, disallow_all=True, unavailable=result.reason, unavailable_status=ScanStatus.BLOCKED_ADDRESS
+            )
         reason = result.reason or f"HTTP {result.status_code}"
         return RobotsRules(None, disallow_all=True, unavailable=f"robots.txt not available ({reason})")
