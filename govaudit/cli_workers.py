@@ -23,6 +23,7 @@ out = Console()
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_FINISHED = 5
+EXIT_BROKER = 6
 
 
 def _config():  # type: ignore[no-untyped-def] - WorkerConfig, imported late on purpose
@@ -77,8 +78,10 @@ def nightly(
     unchanged pages are answered 304 or hash-equal and carried forward), or print a batch's summary:
     sites done, failed with reasons, pages, duration."""
     settings = Settings.from_env()
+    from govaudit.worker.db import upgrade_once
+
     with Store(settings.database_url) as store:
-        store.upgrade()
+        upgrade_once(store)  # under the workers' migration lock: they may be starting right now
         batches = BatchStore(store)
         if status is not None or last:
             batch_id = status if status is not None else batches.latest()
@@ -87,6 +90,8 @@ def nightly(
                 raise typer.Exit(EXIT_BAD_INPUT)
         else:
             _config()
+            from kombu.exceptions import OperationalError as BrokerError
+
             from govaudit.worker.enqueue import celery_send, enqueue_batch
 
             try:
@@ -96,6 +101,10 @@ def nightly(
             except ValueError as exc:
                 console.print(f"[bold red]error:[/] {exc}")
                 raise typer.Exit(EXIT_BAD_INPUT) from None
+            except BrokerError as exc:
+                # The runs created so far stay `running`: the next batch enqueues them again.
+                console.print(f"[bold red]error:[/] broker unreachable at {_config().broker_url}: {exc}")
+                raise typer.Exit(EXIT_BROKER) from None
             console.print(f"Batch {batch_id}: {sites} site(s) enqueued ({mode}).")
             if not wait:
                 out.print(
