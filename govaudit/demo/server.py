@@ -16,6 +16,7 @@ import html
 import json
 import re
 import secrets
+import sys
 import threading
 import unicodedata
 from collections.abc import Mapping
@@ -510,6 +511,13 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = False  # request threads are joined by server_close(): nothing is left behind
     block_on_close = True
     allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up mid-answer (a crawler's timeout, a browser dropping a blocked
+        # request) is normal for a web server: not worth a traceback on the demo's stderr.
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
 
 class DemoServer:
