@@ -113,7 +113,7 @@ def run_validator(pages: Mapping[str, str | bytes], *, timeout_s: float = 300.0)
 
 
 def _file_uri(uri: str) -> str:
-    # vnu writes "file:/tmp/x.html"; pathlib writes "file:///tmp/x.html".
+    # vnu writes "file:/dir/x.html"; pathlib writes "file:///dir/x.html".
     return "file://" + uri.removeprefix("file:") if uri.startswith("file:/") and not uri.startswith("file://") else uri
 
 

@@ -1,7 +1,7 @@
 """A generated government site of N templated pages, served on 127.0.0.1, for benchmarks.
 
-    .venv/bin/python bench/sites.py --pages 200 --out /tmp/site          # write the files
-    .venv/bin/python bench/sites.py --pages 200 --out /tmp/site --serve  # and serve them until Ctrl-C
+    .venv/bin/python bench/sites.py --pages 200 --out out/site          # write the files
+    .venv/bin/python bench/sites.py --pages 200 --out out/site --serve  # and serve them until Ctrl-C
 
 Pages look like a ministry portal (header with navigation and search, breadcrumbs, services, news, forms,
 tables, a fat footer) and carry axe violations of two kinds, as real sites do: template-wide ones on every
