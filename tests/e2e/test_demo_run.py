@@ -103,7 +103,11 @@ def test_every_osi_question_is_answered_or_marked_not_tested(reports: dict[str, 
 
 
 def test_city_portal_answers_losi(reports: dict[str, dict[str, Any]]) -> None:
+    from rules.instruments import load_instrument
+
     got = answers(reports["city"], "LOSI-2024")
+    assert set(got) == set(load_instrument("LOSI-2024").codes)
+    assert all(a["outcome"] != "not_tested" or a["rationale"] for a in got.values())
     truth = TRUTH["portals"]["city"]["instruments"]["LOSI-2024"]
     checked = 0
     for code, answer in got.items():
