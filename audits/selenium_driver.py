@@ -62,6 +62,7 @@ class SeleniumSettings:
     dom_quiet_ms: int = 200
     dom_quiet_cap_ms: int = 2000
     viewport: tuple[int, int] = (DESKTOP["width"], DESKTOP["height"])
+    user_agent: str = ""  # as the Playwright renderer: the browser says who it is (empty: Chrome's own)
 
 
 @dataclass(slots=True)
@@ -106,6 +107,8 @@ class SeleniumAuditor:
             options.add_argument(arg)
         width, height = self.settings.viewport
         options.add_argument(f"--window-size={width},{height}")
+        if self.settings.user_agent:
+            options.add_argument(f"--user-agent={self.settings.user_agent}")
         if self.settings.grid_url:
             self.driver = webdriver.Remote(command_executor=self.settings.grid_url, options=options)
         else:

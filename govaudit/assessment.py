@@ -139,8 +139,7 @@ class Assessment:
     ) -> Sample:
         """Choose the sample, then render and audit the chosen pages the crawl did not render,
         from the HTML it already fetched (each page is still fetched once)."""
-        with_html = [replace(p, html=self.html[p.final_url]) if p.final_url in self.html else p for p in pages]
-        self.sample = choose_sample(with_html, seed=options.resolved_seed(), ratio=options.ratio)
+        self.sample = self.draw_sample(pages, options)
         rendered = {p.final_url for p in pages if p.rendered}
         for url in self.sample.urls:
             if url in rendered or url not in self.html:
@@ -149,13 +148,29 @@ class Assessment:
             outcome = await renderer.render(url, inspectors, served)
             if outcome.dom is None:
                 continue
-            self.store.mark_rendered(
-                self.visits[url], outcome.render_ms, f"audit sample: {self.sample.reasons[url]}", outcome.measurements
-            )
             results = [r for batch in outcome.inspections.values() for r in batch]
             results += [_inspector_error(url, name, why) for name, why in outcome.inspection_errors.items()]
-            self._add_results(url, results)
+            reason = f"audit sample: {self.sample.reasons[url]}"
+            self.add_rendered(url, outcome.render_ms, reason, results, outcome.measurements)
         return self.sample
+
+    def draw_sample(self, pages: Sequence[PageSnapshot], options: SampleOptions) -> Sample:
+        """The WCAG-EM sample of `pages`, read with the HTML they were served (kept on disk)."""
+        with_html = [replace(p, html=self.html[p.final_url]) if p.final_url in self.html else p for p in pages]
+        self.sample = choose_sample(with_html, seed=options.resolved_seed(), ratio=options.ratio)
+        return self.sample
+
+    def add_rendered(
+        self,
+        url: str,
+        render_ms: float,
+        reason: str,
+        results: Sequence[AuditResult],
+        measurements: Mapping[str, float] | None = None,
+    ) -> None:
+        """A page rendered and audited after its visit was recorded (a sample, or `--driver selenium`)."""
+        self.store.mark_rendered(self.visits[url], render_ms, reason, measurements or {})
+        self._add_results(url, results)
 
     def validate_markup(self, only: Sequence[str] | None = None) -> str:
         """Markup validity (W3C Nu checker) of the pages fetched, or of `only` (the sample)."""

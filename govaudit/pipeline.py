@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from audits.inspectors import AuditSettings, AuditSuite, build_suite
+from audits.selenium_driver import SeleniumSettings
 from crawler.addresses import AddressGuard
 from crawler.crawl import Crawler, CrawlSettings, RenderMode
 from crawler.fetch import Fetcher, FetchSettings
@@ -26,6 +27,7 @@ from crawler.robots import RobotsCache
 from crawler.site import SiteConfig
 from crawler.snapshot import PageSnapshot, ScanStatus
 from govaudit.assessment import Assessment, SampleOptions
+from govaudit.selenium_audit import SeleniumAudit
 from govaudit.settings import Settings
 from rules.decide import decide
 from rules.engine import RuleEngine, instruments_for, load_modules
@@ -222,8 +224,10 @@ async def assess_site(
     sample: SampleOptions | None = None,
     resume: int | None = None,
     on_progress: Progress | None = None,
+    selenium: SeleniumSettings | None = None,
 ) -> RunOutcome:
-    """The whole job: crawl, audit (every page, or a sample), detect survey features, suggest answers."""
+    """The whole job: crawl, audit (every page, or a sample), detect survey features, suggest answers.
+    With `selenium`, axe runs through Selenium once the crawl is over, and our own checks do not run."""
     suite = _suite(settings)
     instruments = instruments_for(site.kind)
     engine = RuleEngine(load_modules(), instruments)
@@ -231,7 +235,15 @@ async def assess_site(
     # Auditing everything renders every page; a sample renders what needs JavaScript during the
     # crawl and the chosen pages after it, from the HTML already fetched.
     render = RenderMode.AUTO if sample else RenderMode.ALWAYS
-    with _Run(store, site, _run_settings(site, settings, suite.engine_versions, mode="assess"), resume) as run:
+    run_settings = _run_settings(site, settings, suite.engine_versions, mode="assess")
+    live = SeleniumAudit.for_suite(suite, selenium) if selenium is not None else None
+    if live is not None:
+        await live.check()  # before the run is recorded: a bad Grid URL or no chromedriver costs no crawl
+        render = RenderMode.NEVER
+        run_settings["driver"] = live.describe()
+    with _Run(store, site, run_settings, resume) as run:
+        if live is not None:  # in the stats too: report.json says the own checks did not run
+            run.extra_stats["driver"] = live.describe()
         assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons)
         try:
             async with open_crawler(
@@ -243,13 +255,15 @@ async def assess_site(
                 # Read back from the store: a resumed run sees the pages of its earlier part too.
                 pages = store.run_snapshots(run.run_id)
                 run.check_home(pages)
-                if sample is not None and crawler.renderer is not None:
+                chosen = None
+                if live is not None:  # axe through Selenium: every page fetched, or the sample
+                    chosen = await live.audit(assessment, pages, sample)
+                elif sample is not None and crawler.renderer is not None:
                     chosen = await assessment.audit_sample(pages, sample, crawler.renderer, suite.inspectors)
+                if live is not None or chosen is not None:  # pages rendered since: read them again
                     run.extra_stats.update(assessment.sample_stats())
                     pages = store.run_snapshots(run.run_id)
-                    problem = assessment.validate_markup(only=chosen.urls)
-                else:
-                    problem = assessment.validate_markup()
+                problem = assessment.validate_markup(only=chosen.urls if chosen is not None else None)
                 if problem:
                     run.extra_stats["markup_validation"] = problem
                 assessment.check_statement(pages)
