@@ -18,12 +18,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from audits.axe import AxeNotFound
+from audits.selenium_driver import SeleniumSettings
 from crawler.crawl import RenderMode
 from crawler.render import BrowserNotFound
 from crawler.site import SiteConfig, SiteKind
 from crawler.urls import BadURL, check_start_url
 from govaudit.assessment import SampleOptions
 from govaudit.pipeline import REACHED, CannotResume, RunOutcome, SiteUnreachable, assess_site, crawl_site
+from govaudit.selenium_audit import OWN_CHECKS_NOT_RUN, BadGridURL, Driver, selenium_settings
 from govaudit.settings import Settings
 from reports import build_report, write_reports
 from reports.gate import FAIL_ON_CHOICES, BadBaseline, GateResult, evaluate, load_baseline
@@ -45,6 +47,14 @@ EXIT_GATE_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_UNREACHABLE = 3
 EXIT_NO_BROWSER = 4
+
+DRIVER_HELP = (
+    "Browser automation that runs axe-core: playwright (axe-core and our own checks) or selenium "
+    "(axe-core only; local chromedriver from GOVAUDIT_CHROMEDRIVER, default /usr/bin/chromedriver)."
+)
+SELENIUM_URL_HELP = (
+    "A Selenium Grid or remote WebDriver endpoint, e.g. http://localhost:4444 (implies --driver selenium)."
+)
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -84,18 +94,24 @@ def _run(
     sample: SampleOptions | None = None,
     formats: tuple[str, ...] = FORMATS,
     summary: bool = True,
+    selenium: SeleniumSettings | None = None,
 ) -> tuple[dict, dict[str, Path]]:
     """Assess one site with a progress bar, write its reports, return the report structure and the
-    files written. `quiet` silences the progress bar; `summary` prints the table after the run."""
+    files written. `quiet` silences the progress bar; `summary` prints the table after the run.
+    `selenium`: axe-core through Selenium (`--driver selenium`) instead of Playwright."""
+    if selenium is not None and not quiet:
+        console.print(f"[yellow]note:[/] {OWN_CHECKS_NOT_RUN}")
     with Store(settings.database_url) as store:
         store.upgrade()
         with _progress(f"{site.name}: crawl + audit", quiet) as on_progress:
             try:
                 outcome: RunOutcome = asyncio.run(
-                    assess_site(site, store, settings, sample=sample, on_progress=on_progress)
+                    assess_site(site, store, settings, sample=sample, on_progress=on_progress, selenium=selenium)
                 )
             except (BrowserNotFound, AxeNotFound) as exc:
                 raise _fail(str(exc), EXIT_NO_BROWSER) from None
+            except BadGridURL as exc:
+                raise _fail(str(exc), EXIT_BAD_INPUT) from None
             except SiteUnreachable as exc:
                 raise _fail(f"could not fetch the start page: {exc}", EXIT_UNREACHABLE) from None
         run = store.load_run(outcome.run_id)
@@ -105,6 +121,18 @@ def _run(
     if summary and not quiet:
         _print_summary(report, paths, all_answers)
     return report, paths
+
+
+def _driver(driver: Driver | None, selenium_url: str | None, settings: Settings) -> SeleniumSettings | None:
+    """--driver / --selenium-url as the Selenium settings to audit with (None: Playwright), or exit 2."""
+    if selenium_url is not None and driver is Driver.PLAYWRIGHT:
+        raise _fail("--selenium-url needs --driver selenium (or no --driver)", EXIT_BAD_INPUT)
+    if driver is not Driver.SELENIUM and selenium_url is None:
+        return None
+    try:
+        return selenium_settings(settings, selenium_url)
+    except BadGridURL as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
 
 
 def _print_summary(
@@ -180,10 +208,12 @@ def audit(
         Path | None, typer.Option(help="A previous report.json: only issues not in it fail the gate.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary (and gate) as JSON on stdout.")] = False,
+    driver: Annotated[Driver | None, typer.Option(help=DRIVER_HELP, show_default="playwright")] = None,
+    selenium_url: Annotated[str | None, typer.Option(metavar="URL", help=SELENIUM_URL_HELP)] = None,
 ) -> None:
     """Crawl and audit one site: accessibility reports, a draft accessibility statement, suggested
     survey answers. Exit codes: 0 done (gate passed), 1 gate failed, 2 bad input, 3 start page
-    unreachable, 4 browser or axe-core missing."""
+    unreachable, 4 browser, chromedriver or axe-core missing."""
     # Everything the user typed is checked before the crawl: a typo must not cost a whole audit.
     try:
         start = check_start_url(url)
@@ -197,6 +227,8 @@ def audit(
         known = load_baseline(baseline) if baseline else None
     except BadBaseline as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    settings = Settings.from_env()
+    selenium = _driver(driver, selenium_url, settings)
     site = SiteConfig(
         name=start,
         start_urls=(start,),
@@ -207,7 +239,7 @@ def audit(
     )
     options = SampleOptions(seed=seed, ratio=sample_ratio) if sample else None
     report, paths = _run(
-        site, Settings.from_env(), out_dir, quiet or as_json, sample=options, formats=chosen, summary=False
+        site, settings, out_dir, quiet or as_json, sample=options, formats=chosen, summary=False, selenium=selenium
     )
     gate = evaluate(report, threshold, known, str(baseline) if baseline else None)
     if as_json:
@@ -320,11 +352,14 @@ def assess(
     max_pages: Annotated[int, typer.Option(min=1, help="Page budget, for a URL.")] = 200,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("out/assess"),
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    driver: Annotated[Driver | None, typer.Option(help=DRIVER_HELP, show_default="playwright")] = None,
+    selenium_url: Annotated[str | None, typer.Option(metavar="URL", help=SELENIUM_URL_HELP)] = None,
 ) -> None:
     """Crawl, audit and detect, then print the suggested survey answers with their evidence."""
     if sum(x is not None for x in (url, country, site_id)) != 1:
         raise _fail("give exactly one of: a URL, --country ISO3, --site ID", EXIT_BAD_INPUT)
     settings = Settings.from_env()
+    selenium = _driver(driver, selenium_url, settings)
     if url is not None:
         try:
             start = check_start_url(url)
@@ -338,7 +373,9 @@ def assess(
         if not sites:
             raise _fail(f"no registered site for {country or site_id}", EXIT_BAD_INPUT)
     for n, site in enumerate(sites):
-        _run(site, settings, out_dir / str(n) if len(sites) > 1 else out_dir, quiet, all_answers=True)
+        _run(
+            site, settings, out_dir / str(n) if len(sites) > 1 else out_dir, quiet, all_answers=True, selenium=selenium
+        )
 
 
 @app.command()
