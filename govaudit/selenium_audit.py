@@ -86,7 +86,7 @@ def _probe_grid(url: str) -> None:
     try:
         response = httpx.get(f"{url}/status", timeout=STATUS_TIMEOUT_S, follow_redirects=True)
     except httpx.HTTPError as exc:
-        raise BadGridURL(f"Selenium Grid at {url} does not answer: {exc or type(exc).__name__}") from None
+        raise BadGridURL(f"Selenium Grid at {url} does not answer: {_first_line(exc)}") from None
     try:
         value = response.json()["value"]
         ready = bool(value["ready"])
