@@ -16,6 +16,8 @@ _NO_WORD_BOUNDARIES = ("zh", "ja", "th")
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: "Confidentialité" → "confidentialite"."""
+    if text.isascii():  # no accents to strip, and NFKD leaves ASCII as it is: the common case, made cheap
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -76,14 +76,23 @@ def _term_pattern(term: str, language: str) -> re.Pattern[str]:
     return re.compile(needle if language in NO_WORD_BOUNDARIES else rf"(?<!\w){needle}(?!\w)")
 
 
+@lru_cache(maxsize=8192)
+def _needle(term: str) -> str:
+    return fold(term)
+
+
 def matched_terms(lexicons: Lexicons, concept: str, text: str) -> list[str]:
     """Every distinct term of `concept`, in any lexicon, that `text` contains (case- and accent-folded)."""
     haystack = folded(text)
     found: dict[str, str] = {}
     for lexicon in lexicons.by_language.values():
         for term in lexicon.terms(concept):
-            if fold(term) not in found and _term_pattern(term, lexicon.language).search(haystack):
-                found[fold(term)] = term
+            needle = _needle(term)
+            # The substring test first: most terms are absent, and it costs far less than the regex.
+            if needle in found or needle not in haystack:
+                continue
+            if _term_pattern(term, lexicon.language).search(haystack):
+                found[needle] = term
     return list(found.values())
 
 
