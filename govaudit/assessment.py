@@ -172,6 +172,10 @@ class Assessment:
         self.store.mark_rendered(self.visits[url], render_ms, reason, measurements or {})
         self._add_results(url, results)
 
+    def add_results(self, url: str, results: Sequence[AuditResult]) -> None:
+        """Results for a page already recorded that no browser rendered (one that failed to load, say)."""
+        self._add_results(url, results)
+
     def validate_markup(self, only: Sequence[str] | None = None) -> str:
         """Markup validity (W3C Nu checker) of the pages fetched, or of `only` (the sample)."""
         urls = [u for u in (only if only is not None else list(self.html)) if u in self.html][:MAX_VALIDATED]

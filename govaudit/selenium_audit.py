@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from selenium.common.exceptions import WebDriverException
+from urllib3.exceptions import HTTPError as ConnectionTrouble
 
 from audits.axe import AxeInspector
 from audits.inspectors import AuditSuite
@@ -37,6 +38,8 @@ from govaudit.assessment import Assessment, SampleOptions
 from govaudit.settings import Settings
 
 STATUS_TIMEOUT_S = 10.0
+# What a session can raise: the browser's errors, and the HTTP client's when chromedriver or a Grid goes away.
+SESSION_ERRORS = (WebDriverException, ConnectionTrouble, OSError)
 OWN_CHECKS_NOT_RUN = "own checks not run with --driver selenium (they need Playwright): axe-core only"
 
 
@@ -119,7 +122,7 @@ def preflight(selenium: SeleniumSettings, inspector: AxeInspector) -> str:
     try:
         auditor.start()
         return auditor.browser_version
-    except (WebDriverException, OSError) as exc:
+    except SESSION_ERRORS as exc:
         where = f"Selenium Grid at {selenium.grid_url}" if selenium.grid_url else selenium.chromedriver
         raise SeleniumUnavailable(f"{where} could not start a browser: {_first_line(exc)}") from None
     finally:
@@ -176,30 +179,33 @@ class SeleniumAudit:
                 started = time.perf_counter()
                 try:
                     page = await asyncio.to_thread(auditor.audit, url)
-                    results = page.results or [self._error(url, page.error)]
-                except WebDriverException as exc:
+                except SESSION_ERRORS as exc:
                     # The session itself died (a crashed browser, a Grid node gone): this page is an error,
                     # the pages left get a fresh browser. If none starts, the run fails below, with why.
-                    results = [self._error(url, f"browser session lost: {_first_line(exc)}")]
+                    assessment.add_results(url, [self._error(url, f"browser session lost: {_first_line(exc)}")])
                     auditor.quit()
                     await asyncio.to_thread(auditor.start)
+                    continue
+                if page.error:  # it did not load: an error with the reason, and the visit is not marked rendered
+                    assessment.add_results(url, [self._error(url, page.error)])
+                    continue
                 ms = (time.perf_counter() - started) * 1000
-                assessment.add_rendered(url, ms, f"{why} (axe-core through Selenium)", results)
-        except (WebDriverException, OSError) as exc:
+                assessment.add_rendered(url, ms, f"{why} (axe-core through Selenium)", page.results)
+        except SESSION_ERRORS as exc:
             raise SeleniumUnavailable(f"the Selenium browser failed: {_first_line(exc)}") from None
         finally:
             auditor.quit()  # synchronously: it must run even while the event loop is being cancelled
         return chosen
 
     def _error(self, url: str, why: str) -> AuditResult:
-        """A page the browser could not load: an error with the reason, never a page that looks clean."""
+        """A page the browser could not audit: an error with the reason, never a page that looks clean."""
         return AuditResult(
             page_url=url,
             engine="axe-core",
             engine_version=self.inspector.version,
             rule_id="axe-run",
             outcome=Outcome.ERROR,
-            reason=why or "no result",
+            reason=why,
         )
 
 
