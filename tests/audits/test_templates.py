@@ -90,3 +90,39 @@ def test_a_strict_threshold_splits_and_a_loose_one_merges() -> None:
     pages = site()
     assert len(cluster(pages, threshold=1.01)) == 30  # nothing is identical enough
     assert len(cluster(pages, threshold=0.0)) == 1
+
+
+def test_shared_chrome_does_not_merge_templates() -> None:
+    """A big header and footer on every page, and a near-empty page (a site map) met first: its shape is mostly
+    chrome, and on whole pages alone a listing and a form are "similar" to it. Their main regions are not."""
+    rng = random.Random(3)
+    menu = "".join(
+        f'<li class="menu-item"><a href="/m{k}">{words(rng, 2)}</a><ul class="sub"><li><a>x</a></li></ul></li>'
+        for k in range(8)
+    )
+    top = (
+        '<header class="site-header"><div class="brand"><a class="logo" href="/"><img src="/l.png" alt="x"></a>'
+        f'<form class="search" role="search"><input name="q"><button>Go</button></form></div><nav class="mega">'
+        f'<ul class="menu">{menu}</ul></nav></header>'
+        '<nav class="breadcrumb"><ol><li><a href="/">Home</a></li></ol></nav>'
+    )
+    bottom = (
+        '<footer class="site-footer"><div class="cols"><div class="col"><h2>About</h2><ul><li><a>a</a></li></ul></div>'
+        '</div><div class="social"><a class="fb"></a></div><p class="legal">©</p></footer>'
+    )
+
+    def page(main: str) -> str:
+        return f"<!doctype html><html><body>{top}<main>{main}</main>{bottom}</body></html>"
+
+    sitemap = page(f"<h1>Site map</h1><ul><li><a>{words(rng, 3)}</a></li></ul>")
+    pages = [("https://gov.example/sitemap", sitemap)]
+    for i in range(10):
+        for name, make in (("article", article), ("listing", listing), ("form", form)):
+            body = make(rng, i).removeprefix('<main class="' + name + '">').removeprefix('<main class="apply">')
+            pages.append((f"https://gov.example/{name}/{i}", page(body.removesuffix("</main>"))))
+    whole = {url.split("/")[3]: shape(html) for url, html in pages[:4]}
+    assert jaccard(whole["sitemap"], whole["form"]) >= 0.6  # the chrome alone makes them look alike
+    clusters = cluster(pages)
+    assert sorted(c.size for c in clusters) == [1, 10, 10, 10]
+    for c in clusters:
+        assert len({url.split("/")[3] for url in c.urls}) == 1, [c.urls[:3] for c in clusters]
