@@ -41,11 +41,13 @@ const signature = (el) => {
 };
 """
 
-# Records the unfocused look of every tabbable element, then clears focus so that the first
-# Tab lands on the first element of the page.
+# Records the unfocused look of every tabbable element, installs the per-Tab probe, then clears
+# focus so that the first Tab lands on the first element of the page. The probe is defined here,
+# once: each Tab then costs one tiny evaluate, not a re-parse of these helpers.
 _SETUP = (
     "() => {"
     + _SIGNATURE_JS
+    + CSS_PATH_JS
     + """
   const tabbable = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe, ' +
     '[tabindex], [contenteditable=""], [contenteditable=true]';
@@ -65,42 +67,42 @@ _SETUP = (
     base.set(el, signature(el));
     count++;
   }
-  window.__govauditFocus = {base, ids: new WeakMap(), next: 1};
+  // Native widgets whose inner parts take Tab presses while they stay the active element
+  // (a date input's day/month/year, a player's buttons): that is not a trap.
+  const SEGMENTS = {date: 3, time: 4, 'datetime-local': 6, month: 2, week: 2, video: 8, audio: 6,
+    iframe: 10000, object: 10000, embed: 10000};
+  const records = new Map();  // element → what its first focus looked like
+  let next = 1;
+  // Where focus is after one Tab, and whether it looked any different from before when it arrived.
+  const step = () => {
+    let el = document.activeElement;
+    // Focus inside a web component's shadow tree: the host alone would look "stuck".
+    while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+    if (!el || el === document.body || el === document.documentElement) return {id: 0};
+    const known = records.get(el);
+    if (known) return known;
+    const before = base.get(el);
+    const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+    const visible = r.width * r.height >= 1 && r.right > 0 && r.bottom + scrollY > 0 &&
+      cs.visibility !== 'hidden' && parseFloat(cs.opacity) > 0;
+    const dialog = el.closest('dialog[open], [role=dialog], [role=alertdialog], [aria-modal=true]');
+    // Focus inside an iframe stays on the iframe element for this document: its indicator and its
+    // Tab presses belong to the framed page, which is audited on its own.
+    const framed = el.tagName === 'IFRAME' || el.tagName === 'OBJECT' || el.tagName === 'EMBED';
+    const record = {id: next++, selector: cssPath(el), html: snippet(el), visible,
+      changed: before === undefined || framed ? null : before !== signature(el), inDialog: !!dialog,
+      segments: (SEGMENTS[el.tagName === 'INPUT' ? (el.type || '') : el.tagName.toLowerCase()] || 0)};
+    records.set(el, record);
+    return record;
+  };
+  window.__govauditFocus = {step};
   if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
   window.scrollTo(0, 0);
   return count;
 }"""
 )
 
-# Where focus is after one Tab, and whether it looks any different from before.
-_STEP = (
-    "() => {"
-    + _SIGNATURE_JS
-    + CSS_PATH_JS
-    + """
-  const state = window.__govauditFocus;
-  // Native widgets whose inner parts take Tab presses while they stay the active element
-  // (a date input's day/month/year, a player's buttons): that is not a trap.
-  const SEGMENTS = {date: 3, time: 4, 'datetime-local': 6, month: 2, week: 2, video: 8, audio: 6,
-    iframe: 10000, object: 10000, embed: 10000};
-  let el = document.activeElement;
-  // Focus inside a web component's shadow tree: the host alone would look "stuck".
-  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-  if (!el || el === document.body || el === document.documentElement) return {id: 0};
-  if (!state.ids.has(el)) state.ids.set(el, state.next++);
-  const before = state.base.get(el);
-  const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
-  const visible = r.width * r.height >= 1 && r.right > 0 && r.bottom + scrollY > 0 &&
-    cs.visibility !== 'hidden' && parseFloat(cs.opacity) > 0;
-  const dialog = el.closest('dialog[open], [role=dialog], [role=alertdialog], [aria-modal=true]');
-  // Focus inside an iframe stays on the iframe element for this document: its indicator and its
-  // Tab presses belong to the framed page, which is audited on its own.
-  const framed = el.tagName === 'IFRAME' || el.tagName === 'OBJECT' || el.tagName === 'EMBED';
-  return {id: state.ids.get(el), selector: cssPath(el), html: snippet(el), visible,
-    changed: before === undefined || framed ? null : before !== signature(el), inDialog: !!dialog,
-    segments: (SEGMENTS[el.tagName === 'INPUT' ? (el.type || '') : el.tagName.toLowerCase()] || 0)};
-}"""
-)
+_STEP = "() => window.__govauditFocus.step()"
 
 _RESET = """() => {
   if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
