@@ -24,6 +24,9 @@ _GENERATED = re.compile(r"([#.])((?:\\.|[\w-])*\d(?:\\.|[\w-])*)")
 _COMBINATOR = re.compile(r"\s*([>+~])\s*")
 _OPEN_TAG = re.compile(r"<\s*([a-zA-Z][\w:-]*)([^>]*)>?")
 _ATTRIBUTE_NAME = re.compile(r"([^\s=/\"'<>]+)(?:\s*=\s*(?:\"[^\"]*\"?|'[^']*'?|[^\s>]+))?")
+# Where the validator locates a problem: a place in one page's source, not an element path.
+_SOURCE_POSITION = re.compile(r"^line \d+, column \d+$")
+_NUMBER = re.compile(r"\d+")
 _IMPACT_ORDER = {"critical": 0, "serious": 1, "moderate": 2, "minor": 3, None: 4}
 SAMPLE_NODES = 5
 
@@ -48,7 +51,11 @@ def snippet_shape(html: str) -> str:
 
 def issue_fingerprint(result: AuditResult, node: AuditNode | None = None) -> str:
     parts = [result.engine, result.rule_id, str(result.outcome)]
-    if node is not None:
+    if node is not None and _SOURCE_POSITION.match(node.selector):
+        # The same template error sits at a different line on every page: what identifies it is
+        # the message ("Element “div” not allowed as child of element “ul”…"), numbers aside.
+        parts += ["message", _NUMBER.sub("#", node.message)]
+    elif node is not None:
         parts += [normalise_selector(node.selector), snippet_shape(node.html)]
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
 

@@ -78,3 +78,19 @@ def test_page_level_results_without_nodes_count_once_per_page() -> None:
     ]
     [issue] = group_issues(results)
     assert issue.occurrences == 7 and issue.selector == "" and issue.sample_nodes == []
+
+
+def test_validator_errors_are_one_issue_per_message_whatever_their_line() -> None:
+    def nu(url: str, line: int, message: str) -> AuditResult:
+        node = AuditNode(
+            selector=f"line {line}, column {line % 7 + 1}", html=f"<p>{line}</p><ul><div>", message=message
+        )
+        return AuditResult(url, "govaudit", "0.1", "html-validity", Outcome.FAILED, nodes=(node,))
+
+    div_in_ul = "Element “div” not allowed as child of element “ul” in this context."
+    results = [nu(f"https://gov.example/s{i}", 40 + i * 3, div_in_ul) for i in range(30)]
+    results.append(nu("https://gov.example/s0", 12, "Duplicate ID “item-12”."))
+    results.append(nu("https://gov.example/s1", 19, "Duplicate ID “item-19”."))
+    results.append(nu("https://gov.example/s2", 40, "Stray end tag “section”."))
+    issues = group_issues(results)
+    assert sorted((len(i.pages), i.occurrences) for i in issues) == [(1, 1), (2, 2), (30, 30)]
