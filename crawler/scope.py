@@ -30,7 +30,12 @@ SESSION_PARAMS = frozenset(
 )
 _PATH_SESSION = re.compile(r";(jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
-_DATE_LIKE = re.compile(r"(19|20)\d\d[-/]?\d{1,2}|calendar|month|year|date|day|week", re.IGNORECASE)
+# A year and a month (2026/11, 2026-11, 202611, 20261105), not any number that contains "20" or "19"
+# (/news/page-20123.html is an article, not a calendar).
+_DATE_LIKE = re.compile(
+    r"(?<!\d)(19|20)\d\d(?:[-/]\d{1,2}|(?:0[1-9]|1[0-2])(?:[0-3]\d)?)(?!\d)|calendar|month|year|date|day|week",
+    re.IGNORECASE,
+)
 MAX_SEGMENT_REPEATS = 3
 # URLs of one shape that differ only by numbers: a calendar or endless pagination. Numbered
 # articles (/news/123) share a shape too, so only date-like or query-string numbers count.
@@ -54,6 +59,8 @@ def is_official(host: str, country: str = "") -> bool:
 
 
 def strip_session(url: str) -> str:
+    if ";" not in url and "?" not in url:  # nothing to strip: most links, and splitting costs
+        return url
     parts = urlsplit(url)
     path = _PATH_SESSION.sub("", parts.path)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SESSION_PARAMS]

@@ -11,7 +11,7 @@ from crawler.crawl import CrawledPage, Crawler, CrawlSettings, RenderMode
 from crawler.fetch import Fetcher
 from crawler.politeness import retry_after_seconds
 from crawler.robots import RobotsCache
-from crawler.scope import is_official, strip_session
+from crawler.scope import Scope, is_official, strip_session
 from crawler.site import SiteConfig
 from crawler.snapshot import ScanStatus
 from tests.localserver import LocalServer, Response, page
@@ -91,6 +91,16 @@ def test_infinite_calendar_is_cut_and_recorded_once_as_a_trap() -> None:
     traps = [p for p in pages.values() if p.snapshot.status is ScanStatus.TRAP]
     assert len(traps) == 1 and "calendar" in traps[0].snapshot.reason
     assert 40 <= len(pages) <= 60
+
+
+def test_numbered_articles_are_not_mistaken_for_a_calendar() -> None:
+    """Only a year with a month is date-like: 60 articles numbered 20100.. are pages, not a trap,
+    while 60 months of one archive are cut at 50."""
+    scope = Scope(frozenset({"gov.example"}))
+    articles = [scope.trap_reason(f"https://gov.example/news/page-{20100 + n}.html") for n in range(60)]
+    months = [scope.trap_reason(f"https://gov.example/archive/{2020 + n // 12}/{n % 12 + 1}") for n in range(60)]
+    assert articles == [""] * 60
+    assert months[:50] == [""] * 50 and all("calendar" in reason for reason in months[50:])
 
 
 def test_session_ids_do_not_make_new_pages() -> None:
