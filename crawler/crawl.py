@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -18,7 +19,7 @@ from typing import Any
 
 from crawler.fetch import Fetcher, FetchResult
 from crawler.frontier import Frontier, FrontierEntry, MemoryFrontier
-from crawler.incremental import PreviousVisit
+from crawler.incremental import Decision, PreviousVisit, RevisitPolicy, Revisits
 from crawler.language import detect_language
 from crawler.parse import ParsedPage, parse_html
 from crawler.politeness import HostLimits, fetch_with_backoff
@@ -28,13 +29,14 @@ from crawler.scope import Scope, strip_session
 from crawler.site import SiteConfig
 from crawler.sitemaps import SitemapEntry, read_sitemaps
 from crawler.snapshot import PageSnapshot, ScanStatus
-from crawler.urls import absolutize, origin_of
+from crawler.urls import absolutize, origin_of, url_key
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 DOCUMENT_TYPES = ("application/pdf",)  # documents whose bytes are handed on to be audited
 # Markers of a page that shows its content only after scripts run.
 _JS_APP_MARKERS = ('id="root"', 'id="app"', "ng-app", "data-reactroot", "__NEXT_DATA__", "__NUXT__")
 MIN_STATIC_TEXT = 200
+CLAIM_BATCH = 64  # frontier entries claimed at once (see Crawler.crawl)
 
 
 class RenderMode(StrEnum):
@@ -56,6 +58,7 @@ class CrawlSettings:
     time_budget_s: float | None = None
     use_sitemaps: bool = True
     official_hops: int = 0
+    revisit: RevisitPolicy = field(default_factory=RevisitPolicy)
 
 
 @dataclass(slots=True)
@@ -64,6 +67,16 @@ class CrawledPage:
     inspections: dict[str, Sequence[Any]] = field(default_factory=dict)
     document: bytes = b""  # the bytes of a document (PDF) for the audits; pages carry their HTML
     inspection_errors: dict[str, str] = field(default_factory=dict)  # inspector name → why it failed
+
+
+@dataclass(frozen=True, slots=True)
+class _Fetch:
+    """A page that needs a request, with what was settled before it."""
+
+    base: PageSnapshot
+    delay: float
+    previous: PreviousVisit | None
+    decision: Decision
 
 
 def _challenge_markers() -> tuple[str, ...]:
@@ -112,56 +125,96 @@ class Crawler:
         self.scope = Scope(site.scope_hosts, site.country, self.settings.official_hops)
         self.limits = HostLimits(self.settings.per_host)
         self.sitemap_entries: list[SitemapEntry] = []
+        self._sitemaps_read = False
+        self.revisits = Revisits(self.settings.revisit)
         self._markers = _challenge_markers()
         self._done = 0
+        self._ready: deque[tuple[FrontierEntry, _Fetch]] = deque()  # claimed, settled, waiting for a fetch slot
+        self._found: list[FrontierEntry] = []  # links found since the last write to the frontier
 
     # --- the loop ------------------------------------------------------------------------------
 
     async def crawl(self) -> AsyncIterator[CrawledPage]:
         """Yield every page once, nearest the start first, until the frontier is empty or the
-        time budget is spent (what is left stays in the frontier for a resume)."""
+        time budget is spent (what is left stays in the frontier for a resume).
+
+        Entries are claimed CLAIM_BATCH at a time and settled at once where no request is needed
+        (carried forward by the revisit policy, a trap, robots.txt): on a recrawl most pages end
+        there, and a task, a wait and a frontier write each would cost more than the page. The
+        others wait in `_ready` for one of `concurrency` fetches in flight."""
         started = time.monotonic()
         if self.frontier.known() == 0:
             self.frontier.add([FrontierEntry(url, 0, via="start") for url in self.site.start_urls])
         else:
             self.frontier.release()  # a resumed crawl: what was in flight when it stopped goes again
-        sitemaps_read = not self.settings.use_sitemaps
+        if self.previous and self.settings.use_sitemaps and self.settings.revisit.sitemap_lastmod:
+            # A recrawl reads the sitemaps first: their <lastmod> spares requests for unchanged pages.
+            await self._read_sitemaps()
+        sitemaps_added = not self.settings.use_sitemaps
+        concurrency = self.settings.concurrency
         in_flight: dict[asyncio.Task[CrawledPage], FrontierEntry] = {}
         try:
             while True:
                 budget_left = self.settings.time_budget_s is None or (
                     time.monotonic() - started < self.settings.time_budget_s
                 )
-                free = self.settings.concurrency - len(in_flight)
-                for entry in self.frontier.claim(free) if free > 0 and budget_left else []:
-                    in_flight[asyncio.create_task(self._process(entry))] = entry
+                claimed = []
+                if budget_left and not self._ready and len(in_flight) < concurrency:
+                    claimed = self.frontier.claim(CLAIM_BATCH)
+                    settled: list[tuple[FrontierEntry, CrawledPage]] = []
+                    for entry in claimed:
+                        outcome = await self._settle(entry)
+                        if isinstance(outcome, CrawledPage):
+                            settled.append((entry, outcome))
+                        else:
+                            self._ready.append((entry, outcome))
+                    self._flush_found()  # a page's links reach the frontier before the page is handed on
+                    for entry, page in settled:
+                        yield page
+                        self._completed(entry)
+                while budget_left and self._ready and len(in_flight) < concurrency:
+                    entry, job = self._ready.popleft()
+                    in_flight[asyncio.create_task(self._fetch(entry, job))] = entry
                 if not in_flight:
-                    if not sitemaps_read and budget_left:
-                        sitemaps_read = True
+                    if claimed:
+                        continue
+                    if not sitemaps_added and budget_left:
+                        sitemaps_added = True
                         await self._add_sitemap_entries()
                         continue
                     return
+                if claimed and not self._ready and len(in_flight) < concurrency:
+                    await asyncio.sleep(0)  # the fetches in flight get their turn; then claim more
+                    continue
                 done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                self._flush_found()
                 for task in done:
                     entry = in_flight.pop(task)
                     page = task.result()  # a bug in a component surfaces here, not as a hang
                     yield page
-                    self.frontier.complete(entry)
-                    self._done += 1
-                    if self.on_progress:
-                        self.on_progress(self._done, self.frontier.known())
+                    self._completed(entry)
         finally:
             for task in in_flight:
                 task.cancel()
             await asyncio.gather(*in_flight, return_exceptions=True)
 
+    def left(self) -> int:
+        """Entries not crawled: pending in the frontier, or claimed and waiting for a fetch slot
+        when the time budget ran out (a resume releases those)."""
+        return self.frontier.pending() + len(self._ready)
+
+    def _completed(self, entry: FrontierEntry) -> None:
+        self.frontier.complete(entry)
+        self._done += 1
+        if self.on_progress:
+            self.on_progress(self._done, self.frontier.known())
+
     def _discover(self, snapshot: PageSnapshot, entry: FrontierEntry) -> None:
+        """Collect the page's links to follow; `_flush_found` writes them to the frontier."""
         if entry.depth >= self.site.max_depth or not snapshot.links:
             return
-        room = self.site.max_pages - self.frontier.known()
-        if room <= 0:
+        if self.site.max_pages - self.frontier.known() <= 0:
             return
-        new: list[FrontierEntry] = []
         for link in snapshot.fetchable_links:
             hops = self.scope.hops_for(link.url, entry.hops)
             if hops is None:
@@ -169,11 +222,35 @@ class Crawler:
             url = strip_session(link.url)
             if reason := self.scope.trap_reason(url):
                 if self.scope.first_trap(reason):
-                    new.append(FrontierEntry(url, entry.depth + 1, snapshot.final_url, "trap", hops))
+                    self._found.append(FrontierEntry(url, entry.depth + 1, snapshot.final_url, "trap", hops))
                 continue
-            new.append(FrontierEntry(url, entry.depth + 1, snapshot.final_url, "link", hops))
-        if new:
-            self.frontier.add(new, limit=room)
+            self._found.append(FrontierEntry(url, entry.depth + 1, snapshot.final_url, "link", hops))
+
+    def _flush_found(self) -> None:
+        """The links collected since the last flush, in one write, within the page budget."""
+        if not self._found:
+            return
+        room = self.site.max_pages - self.frontier.known()
+        if room > 0:
+            self.frontier.add(self._found, limit=room)
+        self._found.clear()
+
+    async def _read_sitemaps(self) -> None:
+        """The sitemaps the start URLs' robots.txt declare (else /sitemap.xml), read once."""
+        if self._sitemaps_read:
+            return
+        self._sitemaps_read = True
+        roots = []
+        for url in self.site.start_urls:
+            rules = await self.robots.rules_for(url)
+            declared = [absolutize(s, origin_of(url) + "/") for s in rules.sitemaps()]
+            roots += [s for s in declared if s] or [origin_of(url) + "/sitemap.xml"]
+        self.sitemap_entries = await read_sitemaps(self.fetcher, roots, max_urls=10 * self.site.max_pages)
+        if self.previous:
+            # Kept only for pages the last run saw: nothing else is asked of them.
+            for e in self.sitemap_entries:
+                if e.lastmod and (key := url_key(strip_session(e.url))) in self.previous:
+                    self.revisits.lastmod[key] = e.lastmod
 
     async def _add_sitemap_entries(self) -> None:
         """Pages only the sitemaps name come after every page reachable by links; their depth is
@@ -181,12 +258,7 @@ class Crawler:
         room = self.site.max_pages - self.frontier.known()
         if room <= 0:
             return
-        roots = []
-        for url in self.site.start_urls:
-            rules = await self.robots.rules_for(url)
-            declared = [absolutize(s, origin_of(url) + "/") for s in rules.sitemaps()]
-            roots += [s for s in declared if s] or [origin_of(url) + "/sitemap.xml"]
-        self.sitemap_entries = await read_sitemaps(self.fetcher, roots, max_urls=10 * self.site.max_pages)
+        await self._read_sitemaps()
         depth = self.site.max_depth + 1
         entries = [
             FrontierEntry(strip_session(e.url), depth, via="sitemap")
@@ -197,7 +269,9 @@ class Crawler:
 
     # --- one page ------------------------------------------------------------------------------
 
-    async def _process(self, entry: FrontierEntry) -> CrawledPage:
+    async def _settle(self, entry: FrontierEntry) -> CrawledPage | _Fetch:
+        """The page when it can be settled without a request to it, else what its fetch needs.
+        Awaits only to read a host's robots.txt the first time."""
         base = PageSnapshot(
             requested_url=entry.url,
             final_url=entry.url,
@@ -217,13 +291,26 @@ class Crawler:
             return CrawledPage(replace(base, status=ScanStatus.ROBOTS_DENIED, reason="disallowed by robots.txt"))
         delay = max(self.settings.min_host_delay_s, rules.crawl_delay(self.robots.user_agent_token) or 0.0)
         previous = self.previous.get(entry.key)
+        decision = Decision("", False)
+        if previous is not None and entry.via != "start":  # a start URL is always asked: is the site alive?
+            decision = self.revisits.decide(entry.key, previous)
+            if decision.skip:
+                carried = self._carry(base, previous, decision.skip, requested=False)
+                self._discover(carried, entry)
+                return CrawledPage(carried)
+        return _Fetch(base, delay, previous, decision)
+
+    async def _fetch(self, entry: FrontierEntry, job: _Fetch) -> CrawledPage:
+        base, previous, decision = job.base, job.previous, job.decision
         headers = previous.conditional_headers() if previous else {}
-        fetched = await fetch_with_backoff(self.fetcher, self.limits, entry.url, headers, delay)
+        fetched = await fetch_with_backoff(self.fetcher, self.limits, entry.url, headers, job.delay)
         snapshot = self._from_fetch(base, fetched)
         if previous is not None and self._unchanged(fetched, snapshot, previous):
             carried = self._carry(snapshot, previous)
             self._discover(carried, entry)
             return CrawledPage(carried)
+        if decision.sitemap_unchanged and snapshot.ok:
+            self.revisits.contradicted(entry.url)
         inspections: dict[str, Sequence[Any]] = {}
         errors: dict[str, str] = {}
         if snapshot.ok and fetched.content_type in DOCUMENT_TYPES:
@@ -257,8 +344,11 @@ class Crawler:
         return snapshot.ok and bool(snapshot.content_hash) and snapshot.content_hash == previous.content_hash
 
     @staticmethod
-    def _carry(snapshot: PageSnapshot, previous: PreviousVisit) -> PageSnapshot:
-        """An unchanged page: the previous visit's view of it, with this fetch's facts."""
+    def _carry(
+        snapshot: PageSnapshot, previous: PreviousVisit, reason: str = "", *, requested: bool = True
+    ) -> PageSnapshot:
+        """An unchanged page: the previous visit's view of it, with this fetch's facts (none when
+        the revisit policy chose not to request it: it keeps the time of the last request)."""
         old = previous.snapshot
         return replace(
             old,
@@ -268,7 +358,7 @@ class Crawler:
             via=snapshot.via,
             status=ScanStatus.NOT_MODIFIED,
             status_code=snapshot.status_code,
-            reason=f"unchanged since visit {previous.visit_id}",
+            reason=reason or f"unchanged since visit {previous.visit_id}",
             fetch_ms=snapshot.fetch_ms,
             render_ms=0.0,
             render_reason="unchanged: not rendered",
@@ -277,6 +367,7 @@ class Crawler:
             html="",
             dom=None,
             carried_from=previous.visit_id,
+            confirmed_at=None if requested else previous.confirmed_at,
         )
 
     async def probe(self, url: str, depth: int = 0) -> PageSnapshot:

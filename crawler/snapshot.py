@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -88,6 +89,9 @@ class PageSnapshot:
     referrer: str | None = None
     via: str = "link"  # how the crawl found it: start, link, sitemap
     carried_from: int | None = None  # unchanged since this stored visit: its results carry forward
+    # When a request last showed this content, for a page carried forward without one (the revisit
+    # policy trusted the sitemap); None when this visit made its own request.
+    confirmed_at: datetime | None = None
 
     @property
     def ok(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from w3lib.url import canonicalize_url
@@ -32,13 +34,29 @@ def absolutize(href: str, base_url: str) -> str | None:
     return url if urlsplit(url).scheme in FETCHABLE_SCHEMES else None
 
 
+# Bounded: the same URL is keyed again for every page that links to it (a site's navigation is
+# on every page), and canonicalisation costs far more than a lookup; ~1 MB at most.
+@lru_cache(maxsize=4096)
 def url_key(url: str) -> str:
     """The key under which two spellings of one URL count as one page."""
     return canonicalize_url(url)
 
 
+# The scheme and authority: all that decides a URL's host (urlsplit ends the authority at the
+# first / ? or #, as this does), so the host is looked up once per authority, not once per link.
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+
+
+@lru_cache(maxsize=1024)
+def _host_of_authority(authority: str) -> str:
+    return (urlsplit(authority).hostname or "").lower()
+
+
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    match = _AUTHORITY.match(url)
+    if match is None:
+        return (urlsplit(url).hostname or "").lower()
+    return _host_of_authority(match.group())
 
 
 def origin_of(url: str) -> str:

@@ -20,6 +20,7 @@ from rich.table import Table
 from audits.axe import AxeNotFound
 from audits.selenium_driver import SeleniumSettings
 from crawler.crawl import RenderMode
+from crawler.incremental import RevisitPolicy, parse_duration
 from crawler.render import BrowserNotFound
 from crawler.site import SiteConfig, SiteKind
 from crawler.urls import BadURL, check_start_url
@@ -276,9 +277,21 @@ def crawl(
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
     resume: Annotated[int | None, typer.Option(help="Finish an interrupted run (its id) instead.")] = None,
+    sitemap_lastmod: Annotated[
+        bool, typer.Option(help="On a recrawl, do not request pages the sitemap's lastmod says are unchanged.")
+    ] = True,
+    revisit_after: Annotated[
+        str | None, typer.Option(help="On a recrawl, do not request pages requested less than this ago (12h, 7d).")
+    ] = None,
 ) -> None:
     """Crawl one site and record every page with its status (no audit). A crawl interrupted at any
     point (even killed) resumes with --resume RUN_ID: every page is recorded exactly once."""
+    try:
+        revisit = RevisitPolicy(
+            sitemap_lastmod=sitemap_lastmod, revisit_after=parse_duration(revisit_after) if revisit_after else None
+        )
+    except ValueError as exc:
+        raise _fail(f"--revisit-after: {exc}", EXIT_BAD_INPUT) from None
     settings = replace(
         Settings.from_env(),
         concurrency=concurrency,
@@ -305,7 +318,9 @@ def crawl(
         with _progress(site.name, quiet or as_json) as on_progress:
             try:
                 outcome = asyncio.run(
-                    crawl_site(site, store, settings, render=render, resume=resume, on_progress=on_progress)
+                    crawl_site(
+                        site, store, settings, render=render, resume=resume, on_progress=on_progress, revisit=revisit
+                    )
                 )
             except BrowserNotFound as exc:
                 raise _fail(str(exc), EXIT_NO_BROWSER) from None

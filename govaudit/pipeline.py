@@ -21,7 +21,7 @@ from audits.selenium_driver import SeleniumSettings
 from crawler.addresses import AddressGuard
 from crawler.crawl import Crawler, CrawlSettings, RenderMode
 from crawler.fetch import Fetcher, FetchSettings
-from crawler.incremental import PreviousVisit
+from crawler.incremental import PreviousVisit, RevisitPolicy
 from crawler.render import PageInspector, Renderer, RenderSettings
 from crawler.robots import RobotsCache
 from crawler.site import SiteConfig
@@ -38,7 +38,8 @@ from storage import Store
 from storage.frontier import StoreFrontier
 
 Progress = Callable[[int, int], None]
-BATCH = 50  # pages recorded per transaction in a crawl-only run
+BATCH = 50  # pages fetched per transaction in a crawl-only run: a crash makes the resume fetch these again
+CARRIED_BATCH = 500  # pages carried forward without a request per transaction: redoing them costs no request
 REACHED = (ScanStatus.OK, ScanStatus.LOGIN_WALL, ScanStatus.NOT_MODIFIED)
 
 
@@ -144,8 +145,11 @@ async def open_crawler(
     inspectors: Sequence[PageInspector] = (),
     init_scripts: tuple[Path, ...] = (),
     on_progress: Progress | None = None,
+    *,
+    revisit: RevisitPolicy | None = None,
 ) -> AsyncIterator[Crawler]:
-    """A crawler over the run's stored frontier, with a browser unless render is never."""
+    """A crawler over the run's stored frontier, with a browser unless render is never; `revisit`
+    says which pages the last run saw need no request (default: trust the sitemap's lastmod)."""
     guard = _guard_for(site)
     async with Fetcher(guard, FetchSettings(user_agent=settings.user_agent, max_bytes=settings.max_bytes)) as fetcher:
         renderer = None
@@ -162,8 +166,9 @@ async def open_crawler(
                 concurrency=settings.concurrency,
             )
             await renderer.__aenter__()
+        crawler = None
         try:
-            yield Crawler(
+            crawler = Crawler(
                 site,
                 fetcher,
                 RobotsCache(fetcher),
@@ -175,12 +180,16 @@ async def open_crawler(
                     render=render,
                     time_budget_s=settings.time_budget_s,
                     official_hops=settings.official_hops,
+                    revisit=revisit or RevisitPolicy(),
                 ),
                 frontier=run.frontier(),
                 previous=run.previous(),
                 on_progress=on_progress,
             )
+            yield crawler
         finally:
+            if crawler is not None:  # how many pages went without a request, and why
+                run.extra_stats["revisit"] = crawler.revisits.stats()
             if renderer is not None:
                 await renderer.__aexit__(None, None, None)
 
@@ -193,21 +202,26 @@ async def crawl_site(
     render: RenderMode = RenderMode.NEVER,
     resume: int | None = None,
     on_progress: Progress | None = None,
+    revisit: RevisitPolicy | None = None,
 ) -> RunOutcome:
     """Crawl only: every page recorded with its status, no audits or rules."""
     with _Run(store, site, _run_settings(site, settings, {}, mode="crawl"), resume) as run:
         batch: list[PageSnapshot] = []
-        async with open_crawler(site, settings, run, render, on_progress=on_progress) as crawler:
+        fetched = 0
+        async with open_crawler(site, settings, run, render, on_progress=on_progress, revisit=revisit) as crawler:
             async for crawled in crawler.crawl():
-                # Batched: one transaction per BATCH pages. A crash loses at most the batch, and
-                # the frontier (completed in the same transaction) makes the resume fetch it again.
+                # Batched: one transaction per BATCH pages fetched (or CARRIED_BATCH pages in all).
+                # A crash loses at most the batch, and the frontier (completed in the same
+                # transaction) makes the resume fetch it again.
                 batch.append(_light(crawled.snapshot))
                 run.outcome.pages.append(_summary(crawled.snapshot))
-                if len(batch) >= BATCH:
+                fetched += crawled.snapshot.confirmed_at is None  # set only on a page not requested
+                if fetched >= BATCH or len(batch) >= CARRIED_BATCH:
                     store.record_visits(run.run_id, run.site_id, batch)
                     batch.clear()
+                    fetched = 0
             store.record_visits(run.run_id, run.site_id, batch)
-            if left := crawler.frontier.pending():  # a time budget ran out: say what was not fetched
+            if left := crawler.left():  # a time budget ran out: say what was not fetched
                 run.extra_stats["left_in_frontier"] = left
         if resume is not None:  # the summary covers the pages recorded before the interruption too
             run.outcome.pages = [
@@ -281,6 +295,8 @@ async def assess_site(
 
 def _light(snapshot: PageSnapshot) -> PageSnapshot:
     """Without its markup: all a stored visit keeps, and far less to hold in a batch."""
+    if not snapshot.html and snapshot.dom is None:  # a carried page: nothing to drop
+        return snapshot
     return replace(snapshot, html="", dom=None)
 
 

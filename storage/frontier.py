@@ -18,8 +18,6 @@ from crawler.frontier import FrontierEntry
 from storage import models
 from storage.store import Store, _insert
 
-CHUNK = 500  # rows per INSERT
-
 
 def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
@@ -64,36 +62,35 @@ class StoreFrontier:
         if not rows:
             return 0
         table = models.FrontierEntry.__table__
-        values = list(rows.values())
         with self.store.transaction() as session:
-            # Chunks keep each statement under SQLite's limit on bound parameters; ON CONFLICT
-            # still guards the unique key should another process have added one meanwhile.
-            for start in range(0, len(values), CHUNK):
-                session.execute(
-                    _insert(session, table)
-                    .values(values[start : start + CHUNK])
-                    .on_conflict_do_nothing(index_elements=["run_id", "url_hash"])
-                )
+            # One statement executed for many rows: compiled once and cached, where a multi-row
+            # VALUES would be compiled again for every length. ON CONFLICT still guards the unique
+            # key should another process have added one meanwhile.
+            stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["run_id", "url_hash"])
+            session.connection().execute(stmt, list(rows.values()))
         self._hashes.update(rows)
         return len(rows)
 
     def claim(self, limit: int) -> list[FrontierEntry]:
         if limit <= 0:
             return []
-        row = models.FrontierEntry
+        row = models.FrontierEntry.__table__.c
         with self.store.transaction() as session:
+            # Core rows, not ORM objects: nothing here needs identity tracking, and an ORM UPDATE
+            # would synchronise the session with every object it loaded.
+            connection = session.connection()
             stmt = (
-                select(row)
+                select(row.id, row.url, row.depth, row.referrer, row.via, row.hops)
                 .where(row.run_id == self.run_id, row.state == "pending")
                 .order_by(row.depth, row.id)
                 .limit(limit)
             )
-            if session.bind is not None and session.bind.dialect.name == "postgresql":
+            if connection.dialect.name == "postgresql":
                 stmt = stmt.with_for_update(skip_locked=True)
-            rows = list(session.scalars(stmt))
+            rows = connection.execute(stmt).all()
             if rows:
-                session.execute(
-                    update(row)
+                connection.execute(
+                    update(models.FrontierEntry.__table__)
                     .where(row.id.in_([r.id for r in rows]))
                     .values(state="claimed", claimed_at=models.utcnow())
                 )

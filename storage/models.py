@@ -168,6 +168,9 @@ class PageVisit(Base):
     digest: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     # Unchanged since this visit: its audit results and page findings stand for this one.
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("page_visits.id"), nullable=True)
+    # A page carried forward without a request keeps the time of the last request that showed its
+    # content; null when this visit made its own request (then `fetched_at` is that time).
+    confirmed_at: Mapped[datetime | None]
 
     page: Mapped[Page] = relationship(lazy="joined", innerjoin=True)
 

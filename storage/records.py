@@ -255,6 +255,7 @@ def visit_values(snap: PageSnapshot, digest: dict[str, Any]) -> dict[str, Any]:
         # A carried page is the visit it refers to: its digest is not written again.
         "digest": None if snap.carried_from is not None else digest,
         "carried_from_id": snap.carried_from,
+        "confirmed_at": snap.confirmed_at,
     }
 
 

@@ -18,12 +18,12 @@ from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from audits.result import AuditResult
 from crawler.incremental import PreviousVisit
 from crawler.site import SiteConfig
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import Link, PageSnapshot, ScanStatus
 from crawler.urls import url_key
 from rules.findings import Finding, SuggestedAnswer
 from storage import migrate, models
@@ -195,18 +195,24 @@ class Store:
             return
         with self.transaction() as session:
             _check_run_site(session, run_id, site_id)
+            # Core statements on the session's connection, executed for many rows: compiled once
+            # and cached (a multi-row VALUES is compiled again for every batch length), and clear
+            # of the ORM's bulk machinery, which a recrawl of carried pages would mostly pay for.
+            connection = session.connection()
             pages = models.Page.__table__
             hashes = {snap.requested_url: _url_hash(snap.requested_url) for snap in snaps}
-            stmt = _insert(session, pages).values(
-                [{"site_id": site_id, "url": url, "url_hash": digest} for url, digest in hashes.items()]
-            )
+            stmt = _insert(session, pages)
             stmt = stmt.on_conflict_do_update(
                 index_elements=["site_id", "url_hash"], set_={"url": stmt.excluded.url}
             ).returning(pages.c.id, pages.c.url_hash)
-            page_ids = {digest: page_id for page_id, digest in session.execute(stmt)}
+            found = connection.execute(
+                stmt, [{"site_id": site_id, "url": url, "url_hash": digest} for url, digest in hashes.items()]
+            )
+            page_ids = {digest: page_id for page_id, digest in found}
             rows = [
                 {
-                    **rec.visit_values(snap, snapshot_digest(snap)),
+                    # A carried page keeps no digest of its own: none is built for it.
+                    **rec.visit_values(snap, snapshot_digest(snap) if snap.carried_from is None else {}),
                     "run_id": run_id,
                     "page_id": page_ids[hashes[snap.requested_url]],
                     "fetched_at": models.utcnow(),
@@ -214,7 +220,7 @@ class Store:
                 for snap in snaps
             ]
             try:
-                session.execute(insert(models.PageVisit.__table__), rows)
+                connection.execute(insert(models.PageVisit.__table__), rows)
             except IntegrityError as exc:
                 if _is_duplicate_visit(exc):
                     raise DuplicateVisit(run_id, snaps[0].requested_url) from exc
@@ -340,8 +346,12 @@ class Store:
             return [rec.audit_result(r) for r in rows]
 
     def previous_visits(self, site_id: int, before_run: int | None = None) -> dict[str, PreviousVisit]:
-        """What the site's latest completed run saw, per URL key: for conditional GETs and for
-        carrying unchanged pages forward. Results point at the visit that really did the work."""
+        """What the site's latest completed run saw, per URL key: for conditional GETs, the revisit
+        policy and carrying unchanged pages forward. Results point at the visit that really did the
+        work. Of each page's digest only the links are read (the database extracts them): a carried
+        page needs them to keep discovery going, and its text, forms and measurements are read from
+        the visit it carries forward by whoever needs them, never from here. On a large site that
+        is most of the time and memory a recrawl spends before its first request."""
         run = models.CrawlRun
         with self.transaction(readonly=True) as session:
             stmt = select(run.id).where(run.site_id == site_id, run.status == "completed")
@@ -350,22 +360,64 @@ class Store:
             last = session.scalars(stmt.order_by(run.started_at.desc(), run.id.desc()).limit(1)).first()
             if last is None:
                 return {}
-            visit = models.PageVisit
-            rows = list(
-                session.scalars(select(visit).where(visit.run_id == last, visit.status.in_(("ok", "not_modified"))))
+            visit, page, root = models.PageVisit, models.Page, aliased(models.PageVisit)
+            rows = session.execute(
+                select(
+                    page.url,
+                    visit.id,
+                    visit.carried_from_id,
+                    visit.final_url,
+                    visit.depth,
+                    visit.status,
+                    visit.status_code,
+                    visit.redirect_chain,
+                    visit.headers,
+                    visit.content_type,
+                    visit.content_length,
+                    visit.content_hash,
+                    visit.title,
+                    visit.language,
+                    visit.via,
+                    visit.fetched_at,
+                    visit.confirmed_at,
+                    visit.digest["links"],
+                    root.digest["links"],
+                )
+                .join(page, page.id == visit.page_id)
+                .outerjoin(root, root.id == visit.carried_from_id)
+                .where(visit.run_id == last, visit.status.in_(("ok", "not_modified")))
             )
-            digests = _carried_digests(session, rows)
             previous = {}
+            # A site's navigation is the same links on every page: one Link object each, shared.
+            shared: dict[tuple[str, ...], Link] = {}
             for row in rows:
-                if row.digest is None and row.carried_from_id not in digests:
+                links = row[17] if row[17] is not None else row[18]
+                if links is None:  # no digest to carry forward: the page is fetched as if new
                     continue
-                snapshot = rec.light_snapshot(row, digests.get(row.carried_from_id or -1))
-                previous[url_key(row.page.url)] = PreviousVisit(
+                snapshot = PageSnapshot(
+                    requested_url=row.url,
+                    final_url=row.final_url,
+                    depth=row.depth,
+                    status=ScanStatus(row.status),
+                    status_code=row.status_code,
+                    redirect_chain=tuple(row.redirect_chain),
+                    headers=dict(row.headers),
+                    content_type=row.content_type,
+                    content_length=row.content_length,
+                    content_hash=row.content_hash,
+                    title=row.title,
+                    language=row.language,
+                    links=tuple(shared.get(key) or shared.setdefault(key, Link(*key)) for key in map(tuple, links)),
+                    via=row.via,
+                    carried_from=row.carried_from_id,
+                )
+                previous[url_key(row.url)] = PreviousVisit(
                     visit_id=row.carried_from_id or row.id,
                     content_hash=row.content_hash,
                     etag=row.headers.get("etag", ""),
                     last_modified=row.headers.get("last-modified", ""),
                     snapshot=snapshot,
+                    confirmed_at=row.confirmed_at or row.fetched_at,
                 )
             return previous
 

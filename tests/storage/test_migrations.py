@@ -71,4 +71,4 @@ def test_single_head() -> None:
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(storage.alembic_config()).get_heads()
-    assert heads == ["0005_nightly"]
+    assert heads == ["0006_confirmed_at"]
