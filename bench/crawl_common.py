@@ -26,10 +26,11 @@ def python() -> str:
 
 
 @contextmanager
-def templated_site(pages: int, version: int = 1) -> Iterator[str]:
+def templated_site(pages: int, version: int = 1, *, sitemap: bool = True) -> Iterator[str]:
     """The templated site on 127.0.0.1 in a child process; yields its home URL."""
+    command = [python(), str(BENCH / "templated_server.py"), "--pages", str(pages), "--version", str(version)]
     process = subprocess.Popen(
-        [python(), str(BENCH / "templated_server.py"), "--pages", str(pages), "--version", str(version)],
+        [*command, *([] if sitemap else ["--no-sitemap"])],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -115,6 +116,7 @@ class CrawlRun:
     crawl_seconds: float  # what govaudit reports for the crawl itself
     by_status: dict[str, int]
     peak_pss_mb: float
+    not_requested: int = 0  # pages carried forward without any request (the revisit policy's choice)
 
     @property
     def pages_per_s(self) -> float:
@@ -143,4 +145,8 @@ def govaudit_crawl(
         raise RuntimeError(f"govaudit crawl failed ({process.returncode}): {err[-2000:]}")
     summary = json.loads(out)
     by_status = summary["pages_by_status"]
-    return CrawlRun(sum(by_status.values()), seconds, float(summary["seconds"]), by_status, sampler.peak_kb / 1024)
+    # A page carried forward without a request has no status code; a 304 has one.
+    not_requested = sum(1 for p in summary["pages"] if p["status"] == "not_modified" and p["status_code"] is None)
+    return CrawlRun(
+        sum(by_status.values()), seconds, float(summary["seconds"]), by_status, sampler.peak_kb / 1024, not_requested
+    )

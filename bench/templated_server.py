@@ -7,7 +7,10 @@ header, navigation, breadcrumbs, a main text, 20-50 links and a footer, like a m
 Page i links to its children (i*20+1 .. i*20+20), so every page is reached within a few clicks of
 the home page, plus deterministic "related" links across the site. Pages carry an ETag and a
 Last-Modified and answer 304 to a matching conditional GET (what an incremental recrawl uses);
-`--version` changes every ETag and body (a site that changed).
+`--version` changes every ETag and body (a site that changed). robots.txt declares /sitemap.xml, a
+sitemap index of files of 10,000 URLs with a `<lastmod>` each, as a CMS generates them: version 1's
+pages were last modified on a fixed date in 2023, a later version's when the server started (the
+moment the site "changed"). `--no-sitemap` serves neither.
 
 It is a raw asyncio protocol with keep-alive, in its own process: http.server's
 ThreadingHTTPServer served ~600 pages/s here with one thread per connection, and a
@@ -20,6 +23,7 @@ import argparse
 import asyncio
 import sys
 import time
+from datetime import UTC, datetime
 from email.utils import formatdate
 
 FANOUT = 20
@@ -43,7 +47,9 @@ TEXT = (
     "applications are processed within ten working days and applicants receive a reference number"
 )
 WORDS = tuple(TEXT.split())
-LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
+FIRST_EDITION = 1_700_000_000  # 2023-11-14 22:13:20 UTC: when version 1 of every page was written
+SITEMAP_FILE_URLS = 10_000  # URLs per sitemap file (the protocol allows 50,000)
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def _paragraph(seed: int, words: int) -> str:
@@ -57,9 +63,17 @@ POOL = tuple(_paragraph(seed, 120) for seed in range(97))
 
 
 class Site:
-    def __init__(self, pages: int, version: int = 1) -> None:
+    def __init__(self, pages: int, version: int = 1, sitemap: bool = True) -> None:
         self.pages = pages
         self.version = version
+        self.sitemap = sitemap
+        # Every page changed together: version 1 long ago, a later one as the server started.
+        modified = FIRST_EDITION if version == 1 else time.time()
+        self.last_modified = formatdate(modified, usegmt=True)
+        self.lastmod = datetime.fromtimestamp(int(modified), UTC).isoformat()
+        self.sitemap_files = {
+            f"/sitemap-{k}.xml": k for k in range((pages + SITEMAP_FILE_URLS - 1) // SITEMAP_FILE_URLS)
+        }
 
     def url(self, i: int) -> str:
         return "/" if i == 0 else f"/{SECTIONS[i % len(SECTIONS)]}/page-{i}.html"
@@ -76,6 +90,24 @@ class Site:
 
     def etag(self, i: int) -> str:
         return f'"{i}-{self.version}"'
+
+    def robots(self) -> bytes:
+        return b"User-agent: *\nAllow: /\n" + (b"Sitemap: /sitemap.xml\n" if self.sitemap else b"")
+
+    def sitemap_index(self) -> bytes:
+        files = "".join(
+            f"<sitemap><loc>{path}</loc><lastmod>{self.lastmod}</lastmod></sitemap>" for path in self.sitemap_files
+        )
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="{SITEMAP_NS}">{files}</sitemapindex>'.encode()
+        )
+
+    def sitemap_file(self, k: int) -> bytes:
+        urls = "".join(
+            f"<url><loc>{self.url(i)}</loc><lastmod>{self.lastmod}</lastmod></url>"
+            for i in range(k * SITEMAP_FILE_URLS, min(self.pages, (k + 1) * SITEMAP_FILE_URLS))
+        )
+        return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="{SITEMAP_NS}">{urls}</urlset>'.encode()
 
     def render(self, i: int) -> bytes:
         n = self.pages
@@ -148,19 +180,23 @@ class HttpProtocol(asyncio.Protocol):
 
     def answer(self, path: str, headers: dict[str, str]) -> tuple[str, str, bytes]:
         if path == "/robots.txt":
-            return "200 OK", "Content-Type: text/plain\r\n", b"User-agent: *\nAllow: /\n"
+            return "200 OK", "Content-Type: text/plain\r\n", self.site.robots()
+        if self.site.sitemap and path == "/sitemap.xml":
+            return "200 OK", "Content-Type: application/xml\r\n", self.site.sitemap_index()
+        if self.site.sitemap and path in self.site.sitemap_files:
+            return "200 OK", "Content-Type: application/xml\r\n", self.site.sitemap_file(self.site.sitemap_files[path])
         i = self.site.index(path)
         if i is None:
             return "404 Not Found", "Content-Type: text/html\r\n", b"<!doctype html><title>Not found</title>"
         etag = self.site.etag(i)
-        validators = f"ETag: {etag}\r\nLast-Modified: {LAST_MODIFIED}\r\n"
+        validators = f"ETag: {etag}\r\nLast-Modified: {self.site.last_modified}\r\n"
         if headers.get("if-none-match") == etag:
             return "304 Not Modified", validators, b""
         return "200 OK", f"Content-Type: text/html; charset=utf-8\r\n{validators}", self.site.render(i)
 
 
-async def serve(pages: int, port: int, version: int) -> None:
-    site = Site(pages, version)
+async def serve(pages: int, port: int, version: int, sitemap: bool) -> None:
+    site = Site(pages, version, sitemap)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: HttpProtocol(site), "127.0.0.1", port, backlog=1024)
     print(f"READY http://127.0.0.1:{server.sockets[0].getsockname()[1]}/", flush=True)
@@ -186,13 +222,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--version", type=int, default=1, help="change it to change every page")
+    parser.add_argument("--no-sitemap", action="store_true", help="no sitemap, and none named in robots.txt")
     parser.add_argument("--selftest", action="store_true", help="time page generation and exit")
     args = parser.parse_args(argv)
     if args.selftest:
         selftest(args.pages)
         return
     try:
-        asyncio.run(serve(args.pages, args.port, args.version))
+        asyncio.run(serve(args.pages, args.port, args.version, not args.no_sitemap))
     except KeyboardInterrupt:
         sys.exit(0)
 
