@@ -1,6 +1,8 @@
 """Page sampling in the style of WCAG-EM and EU Implementing Decision 2018/1524: a structured
 sample (home, login, sitemap, contact, help, legal, accessibility statement, search results, one
-page per template and per service type, one document) plus a seeded random share of the rest.
+page per template and per service type, one document) plus a seeded random share of the rest, then
+risk-based pages: a greedy set cover of the static pre-scan candidates (audits/prescan.py) the pages so
+far do not show, the way an auditor adds the page with the one unlabelled form or image without alt.
 
 The seed is returned with the sample and stored, so the same crawl and seed give the same sample."""
 
@@ -9,11 +11,12 @@ from __future__ import annotations
 import math
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from audits.checks.common import load_data
+from audits.prescan import rule_of
 from audits.templates import cluster
 from crawler.snapshot import PageSnapshot
 
@@ -32,6 +35,9 @@ class Sample:
     population: int = 0  # pages the sample was drawn from
     random_count: int = 0
     structured_kinds: dict[str, str] = field(default_factory=dict)  # kind → url
+    coverage_count: int = 0  # pages added to cover pre-scan candidates
+    candidate_keys: int = 0  # distinct pre-scan candidate keys on the site
+    uncovered: list[str] = field(default_factory=list)  # candidate keys left out by the cap
 
 
 def default_lexicon() -> Lexicon:
@@ -91,9 +97,44 @@ def structural_pages(pages: Sequence[PageSnapshot], lexicon: Lexicon | None = No
     return _structural(html_pages, structural, {id(p): _haystack(p) for p in html_pages})
 
 
+def _cover(
+    candidates: Mapping[str, Collection[str]], chosen: Collection[str], budget: int, seed: int
+) -> tuple[dict[str, list[str]], set[str]]:
+    """Greedy set cover: the page showing most candidate keys not yet in the sample, until all are in or the
+    budget is spent. Ties go to a seeded order, so another seed may pick another page with the same keys.
+    Returns the pages added (→ the keys each brought) and the keys left uncovered."""
+    covered = {k for url in chosen for k in candidates.get(url, ())}
+    left = {k for keys in candidates.values() for k in keys} - covered
+    order = sorted(url for url in candidates if url not in chosen and candidates[url])
+    random.Random(f"cover-{seed}").shuffle(order)
+    added: dict[str, list[str]] = {}
+    while left and len(added) < budget:
+        best, gain = None, 0
+        for url in order:
+            if url in added:
+                continue
+            new = len(left.intersection(candidates[url]))
+            if new > gain:
+                best, gain = url, new
+        if best is None:
+            break
+        new_keys = sorted(left.intersection(candidates[best]))
+        added[best] = new_keys
+        left.difference_update(new_keys)
+    return added, left
+
+
 def choose_sample(
-    pages: Sequence[PageSnapshot], *, seed: int, ratio: float = 0.10, lexicon: Lexicon | None = None
+    pages: Sequence[PageSnapshot],
+    *,
+    seed: int,
+    ratio: float = 0.10,
+    lexicon: Lexicon | None = None,
+    candidates: Mapping[str, Collection[str]] | None = None,
+    cover_share: float = 0.20,
 ) -> Sample:
+    """The sample of `pages`. `candidates`: URL → pre-scan candidate keys (audits/prescan.py) of the pages
+    the sample may cover; `cover_share` caps the pages added for them (a share of all pages)."""
     lexicon = lexicon or default_lexicon()
     structural: Mapping[str, Sequence[str]] = lexicon["structural"]  # type: ignore[assignment]
     services: Mapping[str, Sequence[str]] = lexicon["services"]  # type: ignore[assignment]
@@ -143,6 +184,13 @@ def choose_sample(
     drawn = random.Random(seed).sample(rest, count)
     for url in drawn:
         chosen[url] = f"random (seed {seed})"
+
+    candidates = {url: keys for url, keys in (candidates or {}).items() if url in unique}
+    budget = math.floor(cover_share * len(unique))
+    added, left = _cover(candidates, chosen, budget, seed)
+    for url, keys in added.items():
+        rules = sorted({rule_of(k) for k in keys})
+        chosen[url] = "covers static candidates: " + ", ".join(rules)
     return Sample(
         urls=list(chosen),
         reasons=chosen,
@@ -150,4 +198,7 @@ def choose_sample(
         population=len(unique),
         random_count=count,
         structured_kinds=kinds,
+        coverage_count=len(added),
+        candidate_keys=len({k for keys in candidates.values() for k in keys}),
+        uncovered=sorted(left),
     )

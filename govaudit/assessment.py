@@ -18,6 +18,7 @@ from typing import Any
 
 from audits.documents import check_pdf
 from audits.outcome import Outcome
+from audits.prescan import prescan
 from audits.result import AuditResult
 from audits.sampling import Sample, choose_sample, structural_pages
 from audits.statement import check_statement
@@ -157,7 +158,9 @@ class Assessment:
     def draw_sample(self, pages: Sequence[PageSnapshot], options: SampleOptions) -> Sample:
         """The WCAG-EM sample of `pages`, read with the HTML they were served (kept on disk)."""
         with_html = [replace(p, html=self.html[p.final_url]) if p.final_url in self.html else p for p in pages]
-        self.sample = choose_sample(with_html, seed=options.resolved_seed(), ratio=options.ratio)
+        # Static candidates (image without alt, unlabelled field …) so the sample covers per-page problems too.
+        candidates = {p.final_url: prescan(p.html) for p in with_html if p.html and p.is_html}
+        self.sample = choose_sample(with_html, seed=options.resolved_seed(), ratio=options.ratio, candidates=candidates)
         return self.sample
 
     def add_rendered(
@@ -204,6 +207,9 @@ class Assessment:
                 "pages": len(self.sample.urls),
                 "population": self.sample.population,
                 "reasons": self.sample.reasons,
+                "coverage_pages": self.sample.coverage_count,
+                "candidate_keys": self.sample.candidate_keys,
+                "uncovered_keys": self.sample.uncovered,
             }
         }
 

@@ -100,3 +100,81 @@ def test_custom_lexicon() -> None:
     pages = [snap("/", "Home", depth=0), snap("/write-to-us", "Write to us"), snap("/contact", "Contact")]
     sample = choose_sample(pages, seed=0, lexicon=lexicon)
     assert sample.structured_kinds["contact"] == BASE + "/write-to-us"
+
+
+# --- risk-based part: greedy cover of the static pre-scan candidates ------------------------------------------------
+
+NEWS = [BASE + f"/en/news/item-{i}" for i in range(60)]
+
+
+def test_cover_adds_pages_whose_candidates_the_sample_lacks() -> None:
+    pages = portal()
+    base = choose_sample(pages, seed=5)
+    # Pages outside the base sample: one with two rare problems, one with one of them, one with a third.
+    outside = [u for u in NEWS if u not in base.reasons]
+    both, one, third = outside[:3]
+    candidates = {
+        both: {"image-alt|.body|img[src]", "link-name|.body|a[href]"},
+        one: {"image-alt|.body|img[src]"},
+        third: {"frame-title|.body|iframe[src]"},
+    }
+    sample = choose_sample(pages, seed=5, candidates=candidates)
+    assert sample.urls[: len(base.urls)] == base.urls  # the cover comes after, changes nothing before
+    assert sample.reasons[both] == "covers static candidates: image-alt, link-name"  # most new keys first
+    assert sample.reasons[third] == "covers static candidates: frame-title"
+    assert one not in sample.reasons  # nothing new left on it
+    assert sample.coverage_count == 2 and sample.candidate_keys == 3 and sample.uncovered == []
+
+
+def test_candidates_already_in_the_sample_add_nothing() -> None:
+    pages = portal()
+    base = choose_sample(pages, seed=5)
+    inside = next(u for u, why in base.reasons.items() if why.startswith("random"))
+    outside = next(u for u in NEWS if u not in base.reasons)
+    candidates = {inside: {"image-alt|main|img[src]"}, outside: {"image-alt|main|img[src]"}}
+    sample = choose_sample(pages, seed=5, candidates=candidates)
+    assert sample.urls == base.urls and sample.coverage_count == 0 and sample.uncovered == []
+
+
+def test_cover_is_capped_and_reports_what_stays_uncovered() -> None:
+    pages = portal()
+    base = choose_sample(pages, seed=5)
+    outside = [u for u in NEWS if u not in base.reasons][:20]
+    candidates = {url: {f"label|.f{i}|input[name]"} for i, url in enumerate(outside)}
+    sample = choose_sample(pages, seed=5, candidates=candidates, cover_share=0.05)
+    budget = math.floor(0.05 * sample.population)
+    assert sample.coverage_count == budget < 20
+    assert len(sample.uncovered) == 20 - budget
+    assert choose_sample(pages, seed=5, candidates=candidates, cover_share=0.0).coverage_count == 0
+
+
+def test_cover_is_reproducible_and_ties_follow_the_seed() -> None:
+    pages = portal()
+    bases = [choose_sample(pages, seed=s).reasons for s in (5, 6, 7, 8)]
+    outside = [u for u in NEWS if all(u not in reasons for reasons in bases)]
+    candidates = {url: {"image-alt|main|img[src]"} for url in outside}  # any one of them covers the key
+    picks = set()
+    for seed in (5, 6, 7, 8):
+        first = choose_sample(pages, seed=seed, candidates=candidates)
+        shuffled = pages[:]
+        random.Random(seed).shuffle(shuffled)
+        assert choose_sample(shuffled, seed=seed, candidates=candidates).reasons == first.reasons
+        (picked,) = [u for u, why in first.reasons.items() if why.startswith("covers")]
+        picks.add(picked)
+    assert len(picks) > 1
+
+
+def test_cover_with_prescan_of_real_html() -> None:
+    from audits.prescan import prescan
+
+    clean = f"<html lang='en'><body>{CHROME}<main><p>fine</p></main></body></html>"
+    broken = f"<html lang='en'><body>{CHROME}<main><p><img src='x.png'></p><a href='/x'></a></main></body></html>"
+    pages = [snap("/", "Home", clean, depth=0)] + [snap(f"/p/{i}", f"P {i}", clean) for i in range(30)]
+    pages.append(snap("/p/odd", "Odd", broken))
+    candidates = {p.final_url: prescan(p.html) for p in pages}
+    sample = choose_sample(pages, seed=1, ratio=0.0, candidates=candidates)
+    assert sample.reasons[BASE + "/p/odd"] in (
+        "covers static candidates: image-alt, link-name",
+        "template cluster 1 (1 pages)",  # a different enough page may be its own template
+    )
+    assert sample.uncovered == []
