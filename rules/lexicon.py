@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -32,15 +32,26 @@ class Lexicon:
 
     def matches(self, concept: str, text: str) -> str | None:
         """The first term of `concept` found in `text`, or None."""
-        folded = fold(text)
+        # Short texts (link texts, titles) come back again and again; long ones are not kept.
+        folded = _folded(text) if len(text) <= 300 else fold(text)
         for term in self.terms(concept):
-            needle = fold(term)
-            if self.language in _NO_WORD_BOUNDARIES:
-                if needle in folded:
-                    return term
-            elif re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", folded):
+            needle = _folded(term)
+            # The substring test first: most terms are absent, and it costs far less than the regex.
+            if needle not in folded:
+                continue
+            if self.language in _NO_WORD_BOUNDARIES or _whole_word(needle).search(folded):
                 return term
         return None
+
+
+@lru_cache(maxsize=16384)
+def _folded(text: str) -> str:
+    return fold(text)
+
+
+@lru_cache(maxsize=8192)
+def _whole_word(needle: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
 
 
 class LexiconError(ValueError):
@@ -65,9 +76,10 @@ def available_languages() -> list[str]:
     return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Lexicons:
-    """All lexicons a site needs; `matches` tries the page's language first, then the others."""
+    """All lexicons a site needs; `matches` tries the page's language first, then the others.
+    Hashed by identity (eq=False): the term matching caches answers per lexicon set."""
 
     by_language: dict[str, Lexicon]
 

@@ -83,6 +83,22 @@ def _needle(term: str) -> str:
 
 def matched_terms(lexicons: Lexicons, concept: str, text: str) -> list[str]:
     """Every distinct term of `concept`, in any lexicon, that `text` contains (case- and accent-folded)."""
+    if len(text) <= _REMEMBERED_TEXT:
+        return list(_remembered_terms(lexicons, concept, text))
+    return list(_terms_in(lexicons, concept, text))
+
+
+# Link texts and titles are short and asked about by all 64 rows of the concept table: their answers
+# are remembered. Page texts are not: a cache holding thousands of them would hold megabytes.
+_REMEMBERED_TEXT = 300
+
+
+@lru_cache(maxsize=65536)
+def _remembered_terms(lexicons: Lexicons, concept: str, text: str) -> tuple[str, ...]:
+    return _terms_in(lexicons, concept, text)
+
+
+def _terms_in(lexicons: Lexicons, concept: str, text: str) -> tuple[str, ...]:
     haystack = folded(text)
     found: dict[str, str] = {}
     for lexicon in lexicons.by_language.values():
@@ -93,7 +109,7 @@ def matched_terms(lexicons: Lexicons, concept: str, text: str) -> list[str]:
                 continue
             if _term_pattern(term, lexicon.language).search(haystack):
                 found[needle] = term
-    return list(found.values())
+    return tuple(found.values())
 
 
 def first_term(lexicons: Lexicons, concept: str, text: str) -> str | None:
