@@ -90,9 +90,13 @@ class AxeInspector:
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         version = self.version
         try:
-            raw = await asyncio.wait_for(
-                page.evaluate("options => axe.run(document, options)", self.options), self.timeout_s
+            # As one JSON string: Playwright's driver would otherwise serialise, and its Python client
+            # validate, axe's nested result value by value (~45 ms of Python per page, measured).
+            text = await asyncio.wait_for(
+                page.evaluate("options => axe.run(document, options).then(JSON.stringify)", self.options),
+                self.timeout_s,
             )
+            raw = json.loads(text)
         except TimeoutError:
             return [self._error(url, version, f"axe.run did not finish within {self.timeout_s:g} s")]
         except PlaywrightError as exc:
