@@ -14,7 +14,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
@@ -380,8 +380,8 @@ class Store:
                     visit.via,
                     visit.fetched_at,
                     visit.confirmed_at,
-                    visit.digest["links"],
-                    root.digest["links"],
+                    # A carried visit keeps no digest: the links are those of the visit it carries.
+                    case((visit.carried_from_id.is_(None), visit.digest["links"]), else_=root.digest["links"]),
                 )
                 .join(page, page.id == visit.page_id)
                 .outerjoin(root, root.id == visit.carried_from_id)
@@ -391,7 +391,7 @@ class Store:
             # A site's navigation is the same links on every page: one Link object each, shared.
             shared: dict[tuple[str, ...], Link] = {}
             for row in rows:
-                links = row[17] if row[17] is not None else row[18]
+                links = row[17]
                 if links is None:  # no digest to carry forward: the page is fetched as if new
                     continue
                 snapshot = PageSnapshot(
@@ -401,7 +401,7 @@ class Store:
                     status=ScanStatus(row.status),
                     status_code=row.status_code,
                     redirect_chain=tuple(row.redirect_chain),
-                    headers=dict(row.headers),
+                    headers=row.headers,  # decoded from JSON for this row: not shared
                     content_type=row.content_type,
                     content_length=row.content_length,
                     content_hash=row.content_hash,
