@@ -254,9 +254,25 @@ def prescan(html: str, only: Iterable[str] | None = None) -> frozenset[str]:
         if only is not None and rule_id not in only:
             continue
         for node in CHECKS[rule["check"]](tree, rule):
-            keys.add(f"{rule_id}|{context(node)}|{shape(node)}")
+            if rule.get("key") == "class":
+                # Generated classes (css-1x2y3z) lose their digits, so they do not count as new components.
+                classes = (node.attributes.get("class") or "").split()
+                keys.update(f"{rule_id}|{normalise_selector(node.tag + '.' + c)}|" for c in classes)
+            else:
+                keys.add(f"{rule_id}|{context(node)}|{shape(node)}")
     return frozenset(keys)
 
 
 def rule_of(key: str) -> str:
     return key.split("|", 1)[0]
+
+
+def tier(key: str) -> int:
+    """1: a likely problem; 2: covered only after tier 1 (a component not seen yet)."""
+    return int(rules().get(rule_of(key), {}).get("tier", 1))
+
+
+def label(key: str) -> str:
+    """How a sample reason names the key: its rule, and the component for class keys."""
+    rule_id, where, _ = key.split("|", 2)
+    return f"{rule_id} {where}" if rules().get(rule_id, {}).get("key") == "class" else rule_id

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from audits.checks.common import load_data
-from audits.prescan import rule_of
+from audits.prescan import label, tier
 from audits.templates import cluster
 from crawler.snapshot import PageSnapshot
 
@@ -187,10 +187,16 @@ def choose_sample(
 
     candidates = {url: keys for url, keys in (candidates or {}).items() if url in unique}
     budget = math.floor(cover_share * len(unique))
-    added, left = _cover(candidates, chosen, budget, seed)
-    for url, keys in added.items():
-        rules = sorted({rule_of(k) for k in keys})
-        chosen[url] = "covers static candidates: " + ", ".join(rules)
+    added: dict[str, list[str]] = {}
+    left: set[str] = set()
+    # Likely problems first; components not yet seen only with the budget they leave.
+    for level in sorted({tier(k) for keys in candidates.values() for k in keys}):
+        of_tier = {url: {k for k in keys if tier(k) == level} for url, keys in candidates.items()}
+        more, rest_left = _cover(of_tier, chosen, budget - len(added), seed)
+        left |= rest_left
+        added.update(more)
+        for url, keys in more.items():
+            chosen[url] = "covers static candidates: " + ", ".join(sorted({label(k) for k in keys}))
     return Sample(
         urls=list(chosen),
         reasons=chosen,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audits.prescan import CHECKS, prescan, rule_of, rules
+from audits.prescan import CHECKS, label, prescan, rule_of, rules, tier
 
 # rule id → (failing body, passing body). Bodies go inside a page with lang, so only the rule under test fires.
 CASES: dict[str, tuple[str, str]] = {
@@ -73,6 +73,7 @@ CASES: dict[str, tuple[str, str]] = {
         '<div class="tabs"><div role="tab">A</div></div>',
         '<div role="tablist"><div role="tab">A</div></div><table><tr role="row"><td>x</td></tr></table>',
     ),
+    "component": ('<div class="scroll-box">x</div>', "<div>x</div>"),
     "autocomplete-valid": (
         '<label>ID <input autocomplete="national-id"></label>',
         '<label>Mail <input autocomplete="section-a shipping email"></label>',
@@ -94,8 +95,14 @@ def test_every_rule_has_a_check_and_a_case() -> None:
 @pytest.mark.parametrize("rule_id", sorted(r for r in CASES if r != "html-has-lang"))
 def test_rule_flags_the_failing_snippet_only(rule_id: str) -> None:
     failing, passing = CASES[rule_id]
-    assert {rule_of(k) for k in prescan(page(failing))} == {rule_id}
-    assert prescan(page(passing)) == frozenset()
+    # Component keys (tier 2) come with any class: leave them out unless the rule under test is theirs.
+    wanted = tier(rule_id)
+
+    def keys(html: str) -> set[str]:
+        return {k for k in prescan(page(html)) if tier(k) == wanted}
+
+    assert {rule_of(k) for k in keys(failing)} == {rule_id}
+    assert keys(passing) == set()
 
 
 def test_html_without_lang() -> None:
@@ -105,7 +112,7 @@ def test_html_without_lang() -> None:
 
 def test_key_is_rule_context_and_dedup_shape() -> None:
     html = page('<div class="article-body"><p><img src="a.png" width="4" height="2"></p></div>')
-    assert prescan(html) == {"image-alt|.article-body|img[height,src,width]"}
+    assert prescan(html, only={"image-alt"}) == {"image-alt|.article-body|img[height,src,width]"}
     # Generated ids lose their numbers as dedup's selectors do: post-17 and post-18 are one shape.
     assert prescan(page('<div id="post-17"><img src="a.png"></div>')) == prescan(
         page('<div id="post-18"><img src="b.png"></div>')
@@ -115,3 +122,11 @@ def test_key_is_rule_context_and_dedup_shape() -> None:
 def test_empty_or_odd_html() -> None:
     assert prescan("") == frozenset()
     assert isinstance(prescan("<p>unclosed <img"), frozenset)
+
+
+def test_components_are_tier_two_keys_one_per_class() -> None:
+    keys = prescan(page('<div class="scroll-box wide"><p class="callout css-1x2y3">x</p></div>'))
+    components = sorted(k for k in keys if tier(k) == 2)
+    assert components == ["component|div.scroll-box|", "component|div.wide|", "component|p.*|", "component|p.callout|"]
+    assert label("component|div.scroll-box|") == "component div.scroll-box"
+    assert label("image-alt|main|img[src]") == "image-alt" and tier("image-alt|main|img[src]") == 1

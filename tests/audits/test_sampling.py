@@ -178,3 +178,24 @@ def test_cover_with_prescan_of_real_html() -> None:
         "template cluster 1 (1 pages)",  # a different enough page may be its own template
     )
     assert sample.uncovered == []
+
+
+def test_components_come_after_likely_problems_within_the_cap() -> None:
+    pages = portal()
+    base = choose_sample(pages, seed=5)
+    a, b, c = [u for u in NEWS if u not in base.reasons][:3]
+    # b shows three unseen components, a one likely problem: the problem goes first, whatever the counts.
+    candidates = {
+        a: {"image-alt|main|img[src]"},
+        b: {"component|div.scroll-box|", "component|p.callout|", "component|div.chart|"},
+        c: {"component|div.scroll-box|"},
+    }
+    sample = choose_sample(pages, seed=5, candidates=candidates)
+    added = [u for u, why in sample.reasons.items() if why.startswith("covers")]
+    assert added == [a, b]
+    assert sample.reasons[b] == (
+        "covers static candidates: component div.chart, component div.scroll-box, component p.callout"
+    )
+    capped = choose_sample(pages, seed=5, candidates=candidates, cover_share=1.5 / sample.population)
+    assert [u for u, why in capped.reasons.items() if why.startswith("covers")] == [a]
+    assert capped.uncovered == ["component|div.chart|", "component|div.scroll-box|", "component|p.callout|"]
