@@ -1,6 +1,6 @@
 """`govaudit audit --sample` vs the exhaustive audit on one generated templated site. A benchmark, not a test.
 
-    .venv/bin/python bench/audit_sample.py [--pages 2000] [--seed 1] [--site-seed 1] [--work DIR]
+    .venv/bin/python bench/audit_sample.py [--pages 2000] [--seed 1] [--site-seed 1] [--sample-ratio R] [--work DIR]
 
 Generates an N-page government site (bench/govsite.py: several templates, each with its own accessibility
 problems, plus per-page and one-off content problems), serves it on 127.0.0.1, and runs, one after the other, as
@@ -8,7 +8,8 @@ subprocesses, each with its own database file (so the second run carries nothing
 
 1. `govaudit audit URL --max-pages N --format json`: every page crawled, rendered and audited;
 2. `govaudit audit URL --max-pages N --format json --sample --seed S`: every page crawled, only the WCAG-EM
-   sample (structured pages, one page per template cluster, a seeded 10 %) rendered and audited.
+   sample (structured pages, one page per template cluster, a seeded 10 % — `--sample-ratio R` passes another
+   random share — and the pages that cover the static pre-scan candidates, audits/prescan.py) rendered and audited.
 
 It prints, from the two report.json files: pages audited and wall time of each, the time ratio sample/exhaustive
 (target ≤ 0.2), distinct failed-issue fingerprints (`accessibility.issues`) of each and the share of the
@@ -57,12 +58,16 @@ def machine() -> dict[str, str]:
     return {"date": run("date", "-u"), "nproc": str(os.cpu_count()), "cpu": cpu, "uptime": run("uptime")}
 
 
-def run_audit(url: str, pages: int, out: Path, sample_seed: int | None) -> dict[str, Any]:
+def run_audit(
+    url: str, pages: int, out: Path, sample_seed: int | None, sample_ratio: float | None = None
+) -> dict[str, Any]:
     """One `govaudit audit` subprocess with its own database file; wall time and its report."""
     out.mkdir(parents=True, exist_ok=True)
     command = [str(GOVAUDIT), "audit", url, "--max-pages", str(pages), "--out", str(out), "--format", "json", "--quiet"]
     if sample_seed is not None:
         command += ["--sample", "--seed", str(sample_seed)]
+        if sample_ratio is not None:
+            command += ["--sample-ratio", str(sample_ratio)]
     env = {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{out / 'govaudit.db'}"}
     load_before = os.getloadavg()
     started = time.perf_counter()
@@ -83,6 +88,11 @@ def run_audit(url: str, pages: int, out: Path, sample_seed: int | None) -> dict[
     }
     (out / "wall.json").write_text(json.dumps(info, indent=1))
     return info
+
+
+def sample_stats(report: dict[str, Any]) -> dict[str, Any]:
+    """The sample's stats in report.json, or {} for an exhaustive run."""
+    return report.get("sample") or {}
 
 
 def page_key(url: str) -> str:
@@ -160,7 +170,7 @@ def run_both(args: argparse.Namespace, work: Path, site_dir: Path) -> tuple[Path
             full_run = run_audit(url, args.pages, full_dir, None)
             print(f"exhaustive: {full_run['wall_s']:.1f} s (exit {full_run['exit']})", flush=True)
         part_dir = work / "sample"
-        part_run = run_audit(url, args.pages, part_dir, args.seed)
+        part_run = run_audit(url, args.pages, part_dir, args.seed, args.sample_ratio)
         print(f"sample: {part_run['wall_s']:.1f} s (exit {part_run['exit']})", flush=True)
     return full_dir, full_run, part_dir, part_run
 
@@ -170,6 +180,7 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1, help="seed of the sample's random part")
     parser.add_argument("--site-seed", type=int, default=1, help="seed of the generated site")
+    parser.add_argument("--sample-ratio", type=float, help="the sample's random share (default: govaudit's)")
     parser.add_argument("--work", type=Path, help="keep the site and reports here")
     parser.add_argument("--reuse-exhaustive", type=Path, help="a --work folder whose exhaustive/ run to reuse")
     parser.add_argument("--compare-only", action="store_true", help="run nothing: compare the runs in --work")
@@ -222,6 +233,10 @@ def main() -> int:
                 for bucket, (of, hit) in counts.items()
             ))  # fmt: skip
         print(f"sample: {sum(result['reasons'].values())} pages; why: {dict(result['reasons'])}")
+        stats = sample_stats(sample)
+        if stats:
+            print(f"pre-scan cover: {stats.get('coverage_pages')} pages added for {stats.get('candidate_keys')} "
+                  f"candidate keys, {len(stats.get('uncovered_keys') or [])} left uncovered")  # fmt: skip
         print(f"sample pages per template: {dict(result['sampled_templates'])}")
         absent = sorted(t for t in result["site_templates"] if t not in result["sampled_templates"])
         print(f"templates with no page in the sample: {absent or 'none'}")
@@ -240,6 +255,8 @@ def main() -> int:
             "site_seed": args.site_seed,
             "exhaustive": {**full_run, "pages_audited": exhaustive["summary"]["pages_audited"]},
             "sample": {**part_run, "pages_audited": sample["summary"]["pages_audited"]},
+            "sample_ratio": args.sample_ratio,
+            "sample_stats": {k: v for k, v in sample_stats(sample).items() if k != "reasons"},
             "time_ratio": ratio,
             "fingerprints_exhaustive": total,
             "fingerprints_sample": sampled,
