@@ -158,7 +158,7 @@ class Crawler:
                 budget_left = self.settings.time_budget_s is None or (
                     time.monotonic() - started < self.settings.time_budget_s
                 )
-                claimed = []
+                claimed: list[FrontierEntry] = []
                 if budget_left and not self._ready and len(in_flight) < concurrency:
                     claimed = self.frontier.claim(CLAIM_BATCH)
                     settled: list[tuple[FrontierEntry, CrawledPage]] = []
