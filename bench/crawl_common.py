@@ -117,6 +117,7 @@ class CrawlRun:
     by_status: dict[str, int]
     peak_pss_mb: float
     not_requested: int = 0  # pages carried forward without any request (the revisit policy's choice)
+    cpu_seconds: float = 0.0  # govaudit's own CPU over the crawl: less moved by the machine's other load
 
     @property
     def pages_per_s(self) -> float:
@@ -148,5 +149,11 @@ def govaudit_crawl(
     # A page carried forward without a request has no status code; a 304 has one.
     not_requested = sum(1 for p in summary["pages"] if p["status"] == "not_modified" and p["status_code"] is None)
     return CrawlRun(
-        sum(by_status.values()), seconds, float(summary["seconds"]), by_status, sampler.peak_kb / 1024, not_requested
+        sum(by_status.values()),
+        seconds,
+        float(summary["seconds"]),
+        by_status,
+        sampler.peak_kb / 1024,
+        not_requested,
+        float(summary.get("cpu_seconds", 0.0)),
     )

@@ -329,6 +329,7 @@ def crawl(
     summary = {
         "run_id": outcome.run_id,
         "seconds": round(outcome.seconds, 2),
+        "cpu_seconds": round(outcome.cpu_seconds, 2),
         "pages_by_status": outcome.status_counts,
         "pages": [
             {

@@ -66,6 +66,7 @@ class RunOutcome:
     run_id: int
     pages: list[PageSummary] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # this process's CPU over the run: what the machine's other load does not inflate
 
     @property
     def status_counts(self) -> dict[str, int]:
@@ -97,6 +98,7 @@ class _Run:
         self.site = site
         self.outcome = RunOutcome(self.run_id)
         self._started = time.perf_counter()
+        self._cpu_started = time.process_time()
         self.extra_stats: dict[str, Any] = {}
 
     def record(self, snapshot: PageSnapshot) -> int:
@@ -115,6 +117,7 @@ class _Run:
             "pages": len(self.outcome.pages),
             "by_status": self.outcome.status_counts,
             "seconds": round(time.perf_counter() - self._started, 2),
+            "cpu_seconds": round(time.process_time() - self._cpu_started, 2),
             **self.extra_stats,
         }
 
@@ -123,6 +126,7 @@ class _Run:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         self.outcome.seconds = time.perf_counter() - self._started
+        self.outcome.cpu_seconds = time.process_time() - self._cpu_started
         if exc is None:
             self.store.finish_run(self.run_id, "completed", self.stats())
         elif not isinstance(exc, KeyboardInterrupt):
