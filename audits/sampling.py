@@ -132,9 +132,12 @@ def choose_sample(
     lexicon: Lexicon | None = None,
     candidates: Mapping[str, Collection[str]] | None = None,
     cover_share: float = 0.20,
+    later_tier_share: float = 0.05,
 ) -> Sample:
     """The sample of `pages`. `candidates`: URL → pre-scan candidate keys (audits/prescan.py) of the pages
-    the sample may cover; `cover_share` caps the pages added for them (a share of all pages)."""
+    the sample may cover; `cover_share` caps the pages added for them, `later_tier_share` those added for each
+    tier after tier 1 (components: a site whose articles each carry their own classes must not fill the
+    sample with them), both as shares of all pages."""
     lexicon = lexicon or default_lexicon()
     structural: Mapping[str, Sequence[str]] = lexicon["structural"]  # type: ignore[assignment]
     services: Mapping[str, Sequence[str]] = lexicon["services"]  # type: ignore[assignment]
@@ -187,12 +190,14 @@ def choose_sample(
 
     candidates = {url: keys for url, keys in (candidates or {}).items() if url in unique}
     budget = math.floor(cover_share * len(unique))
+    later_budget = math.floor(later_tier_share * len(unique))
     added: dict[str, list[str]] = {}
     left: set[str] = set()
     # Likely problems first; components not yet seen only with the budget they leave.
     for level in sorted({tier(k) for keys in candidates.values() for k in keys}):
         of_tier = {url: {k for k in keys if tier(k) == level} for url, keys in candidates.items()}
-        more, rest_left = _cover(of_tier, chosen, budget - len(added), seed)
+        tier_budget = budget - len(added) if level == 1 else min(budget - len(added), later_budget)
+        more, rest_left = _cover(of_tier, chosen, tier_budget, seed)
         left |= rest_left
         added.update(more)
         for url, keys in more.items():

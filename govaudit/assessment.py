@@ -209,7 +209,8 @@ class Assessment:
                 "reasons": self.sample.reasons,
                 "coverage_pages": self.sample.coverage_count,
                 "candidate_keys": self.sample.candidate_keys,
-                "uncovered_keys": self.sample.uncovered,
+                "uncovered_count": len(self.sample.uncovered),
+                "uncovered_keys": self.sample.uncovered[:50],  # enough to see what kind; the report stays small
             }
         }
 

@@ -199,3 +199,13 @@ def test_components_come_after_likely_problems_within_the_cap() -> None:
     capped = choose_sample(pages, seed=5, candidates=candidates, cover_share=1.5 / sample.population)
     assert [u for u, why in capped.reasons.items() if why.startswith("covers")] == [a]
     assert capped.uncovered == ["component|div.chart|", "component|div.scroll-box|", "component|p.callout|"]
+
+
+def test_components_have_their_own_smaller_cap() -> None:
+    pages = portal()
+    base = choose_sample(pages, seed=5)
+    outside = [u for u in NEWS if u not in base.reasons][:10]
+    candidates = {url: {f"component|div.c{i}|"} for i, url in enumerate(outside)}  # each article its own class
+    sample = choose_sample(pages, seed=5, candidates=candidates, cover_share=0.20, later_tier_share=0.03)
+    assert sample.coverage_count == math.floor(0.03 * sample.population) < 10
+    assert len(sample.uncovered) == 10 - sample.coverage_count
