@@ -236,7 +236,7 @@ def main() -> int:
         stats = sample_stats(sample)
         if stats:
             print(f"pre-scan cover: {stats.get('coverage_pages')} pages added for {stats.get('candidate_keys')} "
-                  f"candidate keys, {len(stats.get('uncovered_keys') or [])} left uncovered")  # fmt: skip
+                  f"candidate keys, {stats.get('uncovered_count', 0)} left uncovered")  # fmt: skip
         print(f"sample pages per template: {dict(result['sampled_templates'])}")
         absent = sorted(t for t in result["site_templates"] if t not in result["sampled_templates"])
         print(f"templates with no page in the sample: {absent or 'none'}")
