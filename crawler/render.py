@@ -25,8 +25,11 @@ DESKTOP = {"width": 1280, "height": 800}
 BLOCKED_TYPES_OFF_ORIGIN = frozenset({"font", "media"})
 
 # Resolves once the DOM has been quiet for `quiet` ms, or after `cap` ms whatever happens:
-# content inserted after the load event (a JS-rendered list) is in the DOM we keep.
+# content inserted after the load event (a JS-rendered list) is in the DOM we keep. A document
+# with no script and no meta refresh cannot change once loaded (init scripts are ours and done):
+# it is taken at once.
 _WAIT_DOM_QUIET = """([quiet, cap]) => new Promise(resolve => {
+  if (!document.querySelector('script, meta[http-equiv="refresh" i]')) { resolve(true); return; }
   let timer = setTimeout(done, quiet);
   const hard = setTimeout(done, cap);
   const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quiet); });
