@@ -95,7 +95,13 @@ _SETUP = (
     records.set(el, record);
     return record;
   };
-  window.__govauditFocus = {step};
+  // Each Tab's keyup (it reaches the newly focused element) logs where focus went, so that a run
+  // of Tab presses is read back with one evaluate instead of one per press.
+  const log = [];
+  const onKeyup = (event) => { if (event.key === 'Tab') log.push(step()); };
+  window.addEventListener('keyup', onKeyup, true);
+  window.__govauditFocus = {step, take: () => log.splice(0),
+    stop: () => window.removeEventListener('keyup', onKeyup, true)};
   if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
   window.scrollTo(0, 0);
   return count;
@@ -103,8 +109,16 @@ _SETUP = (
 )
 
 _STEP = "() => window.__govauditFocus.step()"
+_TAKE = "() => window.__govauditFocus.take()"
+# Back to the start of the tab order, for the walk press by press.
+_RESTART = """() => {
+  window.__govauditFocus.take();
+  if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+  window.scrollTo(0, 0);
+}"""
 
 _RESET = """() => {
+  if (window.__govauditFocus) window.__govauditFocus.stop();
   if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
   delete window.__govauditFocus;
   for (const el of document.querySelectorAll('style[data-govaudit=keyboard]')) el.remove();
@@ -121,12 +135,50 @@ class _Walk:
 
 
 @dataclass(slots=True)
+class _Walker:
+    """Decides, one Tab press at a time, when the walk has seen enough: every element reached and
+    focus back out of the page, or a trap (focus stuck, or cycling among some elements only)."""
+
+    count: int
+    stuck_presses: int
+    walk: _Walk = field(default_factory=_Walk)
+    seen: dict[int, int] = field(default_factory=dict)  # element id → index of its first visit
+    last_end: int = -1  # index of the last time focus left the page content (wrapped around)
+    stuck: int = 0
+    index: int = 0
+
+    def advance(self, step: dict[str, Any]) -> bool:
+        """Take one press's step; True when the walk is over."""
+        index, walk, seen = self.index, self.walk, self.seen
+        self.index += 1
+        if step["id"] == 0:
+            walk.reached_end = True
+            self.last_end = index
+            return len(seen) >= self.count
+        previous = walk.steps[-1] if walk.steps else None
+        walk.steps.append(step)
+        self.stuck = self.stuck + 1 if previous and previous["id"] == step["id"] else 0
+        if self.stuck >= self.stuck_presses + step["segments"] and len(seen) < self.count:
+            walk.trap, walk.trap_kind = step, f"focus stayed on this element for {self.stuck + 1} Tab presses"
+            return True
+        first = seen.get(step["id"])
+        if first is not None and self.stuck == 0 and first > self.last_end and len(seen) < self.count:
+            # Back to an element already visited without ever leaving the page content:
+            # focus cycles inside a part of the page while other elements stay out of reach.
+            walk.trap, walk.trap_kind = step, f"focus cycles among {len(seen)} of {self.count} elements"
+            return True
+        seen.setdefault(step["id"], index)
+        return len(seen) >= self.count and walk.reached_end
+
+
+@dataclass(slots=True)
 class KeyboardCheck:
     """`max_tabs` bounds the walk (cost: a few ms per press); `stuck_presses` is K, the number of
     consecutive Tab presses that leave focus on one element before we call it a trap."""
 
     max_tabs: int = 30
     stuck_presses: int = 3
+    batch: int = 10  # presses between two reads of the page's log: a short walk overshoots little
     name: str = "keyboard"
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
@@ -144,35 +196,31 @@ class KeyboardCheck:
         return [self._focus_result(url, walk), self._trap_result(url, walk, count)]
 
     async def _walk(self, page: Page, count: int) -> _Walk:
-        walk = _Walk()
-        seen: dict[int, int] = {}  # element id → index of its first visit
-        last_end = -1  # index of the last time focus left the page content (wrapped around)
-        stuck = 0
-        for index in range(self.max_tabs):
+        """Tab presses in runs of `batch`, read back from the page's keyup log. A page that keeps a
+        keyup from us (focus moved into a frame, a handler stopping it) is walked again press by press."""
+        walker = _Walker(count, self.stuck_presses)
+        pressed = 0
+        while pressed < self.max_tabs:
+            run = min(self.batch, self.max_tabs - pressed)
+            for _ in range(run):
+                await page.keyboard.press("Tab")
+            steps = await page.evaluate(_TAKE)
+            if len(steps) != run:
+                await page.evaluate(_RESTART)
+                return await self._walk_press_by_press(page, count)
+            for step in steps:
+                if walker.advance(step):
+                    return walker.walk
+            pressed += run
+        return walker.walk
+
+    async def _walk_press_by_press(self, page: Page, count: int) -> _Walk:
+        walker = _Walker(count, self.stuck_presses)
+        for _ in range(self.max_tabs):
             await page.keyboard.press("Tab")
-            step = await page.evaluate(_STEP)
-            if step["id"] == 0:
-                walk.reached_end = True
-                last_end = index
-                if len(seen) >= count:
-                    break
-                continue
-            previous = walk.steps[-1] if walk.steps else None
-            walk.steps.append(step)
-            stuck = stuck + 1 if previous and previous["id"] == step["id"] else 0
-            if stuck >= self.stuck_presses + step["segments"] and len(seen) < count:
-                walk.trap, walk.trap_kind = step, f"focus stayed on this element for {stuck + 1} Tab presses"
+            if walker.advance(await page.evaluate(_STEP)):
                 break
-            first = seen.get(step["id"])
-            if first is not None and stuck == 0 and first > last_end and len(seen) < count:
-                # Back to an element already visited without ever leaving the page content:
-                # focus cycles inside a part of the page while other elements stay out of reach.
-                walk.trap, walk.trap_kind = step, f"focus cycles among {len(seen)} of {count} elements"
-                break
-            seen.setdefault(step["id"], index)
-            if len(seen) >= count and walk.reached_end:
-                break
-        return walk
+        return walker.walk
 
     def _focus_result(self, url: str, walk: _Walk) -> AuditResult:
         firsts: dict[int, dict[str, Any]] = {}
