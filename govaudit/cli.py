@@ -331,8 +331,13 @@ def crawl(
         "seconds": round(outcome.seconds, 2),
         "cpu_seconds": round(outcome.cpu_seconds, 2),
         "pages_by_status": outcome.status_counts,
-        "pages": [
-            {
+    }
+    if as_json:
+        # Streamed page by page, plainly: a list of every page's dict (or Rich's pretty-printed text)
+        # built first was the memory peak of a large crawl.
+        sys.stdout.write(json.dumps(summary)[:-1] + ', "pages": [')
+        for i, p in enumerate(outcome.pages):
+            page = {
                 "url": p.requested_url,
                 "final_url": p.final_url,
                 "status": str(p.status),
@@ -340,13 +345,8 @@ def crawl(
                 "status_code": p.status_code,
                 "reason": p.reason,
             }
-            for p in outcome.pages
-        ],
-    }
-    if as_json:
-        # Streamed plainly: Rich would build the whole pretty-printed text in memory first.
-        json.dump(summary, sys.stdout)
-        sys.stdout.write("\n")
+            sys.stdout.write((", " if i else "") + json.dumps(page))
+        sys.stdout.write("]}\n")
     else:
         table = Table(
             "status", "pages", title=f"Run {outcome.run_id}: {len(outcome.pages)} pages in {outcome.seconds:.1f} s"
