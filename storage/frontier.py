@@ -23,6 +23,12 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _seen(digest: str) -> int:
+    # The set of a large site's URLs in memory: 128 bits of the digest as an int take 44 bytes where
+    # the 64-character hex string takes 113 (no collision to fear among a crawl's URLs).
+    return int(digest[:32], 16)
+
+
 class StoreFrontier:
     """One crawl of one run at a time uses it (a Celery task per run), so the set of URL hashes
     already in the frontier is kept in memory too: a page's links are filtered here and the new
@@ -33,7 +39,7 @@ class StoreFrontier:
         self.run_id = run_id
         row = models.FrontierEntry
         with self.store.transaction(readonly=True) as session:
-            self._hashes = set(session.scalars(select(row.url_hash).where(row.run_id == self.run_id)))
+            self._hashes = {_seen(h) for h in session.scalars(select(row.url_hash).where(row.run_id == self.run_id))}
 
     def _count(self, state: str) -> int:
         row = models.FrontierEntry
@@ -47,7 +53,7 @@ class StoreFrontier:
             if limit is not None and len(rows) >= limit:
                 break
             digest = key_hash(entry.key)
-            if digest in self._hashes or digest in rows:
+            if digest in rows or _seen(digest) in self._hashes:
                 continue
             rows[digest] = {
                 "run_id": self.run_id,
@@ -68,7 +74,7 @@ class StoreFrontier:
             # key should another process have added one meanwhile.
             stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["run_id", "url_hash"])
             session.connection().execute(stmt, list(rows.values()))
-        self._hashes.update(rows)
+        self._hashes.update(map(_seen, rows))
         return len(rows)
 
     def claim(self, limit: int) -> list[FrontierEntry]:
