@@ -155,6 +155,11 @@ async def open_crawler(
     """A crawler over the run's stored frontier, with a browser unless render is never; `revisit`
     says which pages the last run saw need no request (default: trust the sitemap's lastmod)."""
     guard = _guard_for(site)
+    # A page in the browser waits on its own round trips more than on the CPU: rendering more pages at
+    # once keeps the cores busy, while per_host still caps the requests any one host sees.
+    in_flight = settings.concurrency
+    if render is not RenderMode.NEVER:
+        in_flight = max(settings.concurrency, settings.render_concurrency)
     async with Fetcher(guard, FetchSettings(user_agent=settings.user_agent, max_bytes=settings.max_bytes)) as fetcher:
         renderer = None
         if render is not RenderMode.NEVER:
@@ -167,7 +172,7 @@ async def open_crawler(
                     block_third_party=settings.block_third_party,
                 ),
                 user_agent=settings.user_agent,
-                concurrency=settings.concurrency,
+                concurrency=in_flight,
             )
             await renderer.__aenter__()
         crawler = None
@@ -179,7 +184,7 @@ async def open_crawler(
                 renderer,
                 inspectors,
                 CrawlSettings(
-                    concurrency=settings.concurrency,
+                    concurrency=in_flight,
                     per_host=settings.per_host,
                     render=render,
                     time_budget_s=settings.time_budget_s,
@@ -329,6 +334,7 @@ def _run_settings(site: SiteConfig, settings: Settings, engines: dict[str, str],
         "max_pages": site.max_pages,
         "max_depth": site.max_depth,
         "concurrency": settings.concurrency,
+        "render_concurrency": settings.render_concurrency,
         "user_agent": settings.user_agent,
         "engines": engines,
         "chromium": settings.chromium,

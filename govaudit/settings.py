@@ -19,6 +19,7 @@ class Settings:
     user_agent: str = DEFAULT_USER_AGENT
     concurrency: int = 2
     per_host: int = 2  # requests in flight to one host: politeness, whatever the total concurrency
+    render_concurrency: int = 4  # pages in the browser at once when rendering (each also waits on round trips)
     page_timeout_s: float = 30.0
     max_bytes: int = 10_000_000  # per response, decoded
     time_budget_s: float | None = None  # per site and run; what is left stays queued for a resume
@@ -37,4 +38,5 @@ class Settings:
             user_agent=env.get("GOVAUDIT_USER_AGENT", DEFAULT_USER_AGENT),
             concurrency=int(env.get("GOVAUDIT_CONCURRENCY", "2")),
             per_host=int(env.get("GOVAUDIT_PER_HOST", "2")),
+            render_concurrency=int(env.get("GOVAUDIT_RENDER_CONCURRENCY", "4")),
         )
