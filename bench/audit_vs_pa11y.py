@@ -1,11 +1,12 @@
 """govaudit audit vs pa11y-ci 4 on the same generated pages and the same Chromium. A benchmark, not a test.
 
     cd bench && PUPPETEER_SKIP_DOWNLOAD=true npm ci && cd ..
-    .venv/bin/python bench/audit_vs_pa11y.py [--pages 200] [--concurrency 2]
+    .venv/bin/python bench/audit_vs_pa11y.py [--pages 200] [--concurrency 4]
 
 Three runs, one after the other, against one local site (bench/sites.py) served on 127.0.0.1:
 1. `govaudit audit URL --max-pages N` as a subprocess: the command a user runs (crawl from the home page,
    render, axe + own checks, rules, report). Its wall time gives govaudit's pages/s.
+   Pages in the browser at once: `--concurrency` (GOVAUDIT_RENDER_CONCURRENCY), the same number as pa11y-ci's.
 2. pa11y-ci with its axe runner on the same N URLs (it does not crawl: it gets the list), `concurrency` pages
    at a time, the same Chromium binary. Its wall time gives pa11y-ci's pages/s.
 3. govaudit again in-process, with `AxeInspector.inspect` wrapped by a timer (here, not in production code),
@@ -71,7 +72,7 @@ def package_version(folder: Path) -> str:
     return str(json.loads((folder / "package.json").read_text())["version"])
 
 
-def run_govaudit_cli(url: str, pages: int, out: Path) -> dict[str, Any]:
+def run_govaudit_cli(url: str, pages: int, out: Path, concurrency: int) -> dict[str, Any]:
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     proc = subprocess.run(
@@ -79,6 +80,7 @@ def run_govaudit_cli(url: str, pages: int, out: Path) -> dict[str, Any]:
         capture_output=True,
         text=True,
         cwd=out.parent,  # its default database file lands in the temp dir, not in the checkout
+        env={**os.environ, "GOVAUDIT_RENDER_CONCURRENCY": str(concurrency)},
     )
     wall = time.perf_counter() - started
     report = out / "report.json"
@@ -210,7 +212,7 @@ def _pa11y_failed(issues: list[Any]) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=200)
-    parser.add_argument("--concurrency", type=int, default=2, help="pa11y-ci pages at once (govaudit default: 2)")
+    parser.add_argument("--concurrency", type=int, default=4, help="pages in the browser at once, on both sides")
     parser.add_argument(
         "--only", action="append", choices=("cli", "pa11y", "timed"), help="run only these (default: all three)"
     )
@@ -230,13 +232,14 @@ def main() -> int:
             runs = set(args.only or ("cli", "pa11y", "timed"))
             ours = theirs = timed = None
             if "cli" in runs:
-                ours = run_govaudit_cli(start, args.pages, work / "govaudit" / "out")
+                ours = run_govaudit_cli(start, args.pages, work / "govaudit" / "out", args.concurrency)
                 print(f"govaudit audit: {ours['pages']} pages in {ours['wall_s']:.1f} s (exit {ours['exit']})")
             if "pa11y" in runs:
                 theirs = run_pa11y(urls, args.concurrency, work)
                 print(f"pa11y-ci: {theirs['pages']} pages ({theirs['pages_ok']} tested) in {theirs['wall_s']:.1f} s "
                       f"(exit {theirs['exit']})")  # fmt: skip
             if "timed" in runs:
+                os.environ["GOVAUDIT_RENDER_CONCURRENCY"] = str(args.concurrency)  # read by Settings.from_env
                 timed = run_govaudit_timed(start, args.pages, work / "timed" / "out")
     print()
     print(f"axe-core: govaudit {package_version(REPO / 'node_modules' / 'axe-core')}, "
