@@ -18,7 +18,7 @@ from sqlalchemy import Engine, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from audits.result import AuditResult
 from crawler.incremental import PreviousVisit
@@ -360,8 +360,11 @@ class Store:
             last = session.scalars(stmt.order_by(run.started_at.desc(), run.id.desc()).limit(1)).first()
             if last is None:
                 return {}
-            visit, page, root = models.PageVisit, models.Page, aliased(models.PageVisit)
-            rows = session.execute(
+            # Core columns on the session's connection: thousands of rows, no ORM objects wanted.
+            visits, pages = models.PageVisit.__table__, models.Page.__table__
+            roots = visits.alias("root")
+            visit, page, root = visits.c, pages.c, roots.c
+            rows = session.connection().execute(
                 select(
                     page.url,
                     visit.id,
@@ -383,8 +386,9 @@ class Store:
                     # A carried visit keeps no digest: the links are those of the visit it carries.
                     case((visit.carried_from_id.is_(None), visit.digest["links"]), else_=root.digest["links"]),
                 )
-                .join(page, page.id == visit.page_id)
-                .outerjoin(root, root.id == visit.carried_from_id)
+                .select_from(
+                    visits.join(pages, page.id == visit.page_id).outerjoin(roots, root.id == visit.carried_from_id)
+                )
                 .where(visit.run_id == last, visit.status.in_(("ok", "not_modified")))
             )
             previous = {}
