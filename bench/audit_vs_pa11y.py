@@ -189,6 +189,12 @@ def run_pa11y(urls: list[str], concurrency: int, work: Path) -> dict[str, Any]:
         raise SystemExit(f"pa11y-ci ran {wall:.1f} s but its output is not JSON (exit {proc.returncode}):\n"
                          f"{text[-1000:]}\n{proc.stderr[-2000:]}") from exc  # fmt: skip
     pages_ok = sum(1 for issues in result.get("results", {}).values() if not _pa11y_failed(issues))
+    failures: dict[str, int] = {}  # why pa11y-ci could not test a page, first line of its message
+    for issues in result.get("results", {}).values():
+        for issue in issues:
+            if isinstance(issue, dict) and "code" not in issue:
+                why = str(issue.get("message", "")).splitlines()[0][:160] if issue.get("message") else "?"
+                failures[why] = failures.get(why, 0) + 1
     codes: dict[str, int] = {}
     for issues in result.get("results", {}).values():
         for issue in issues:
@@ -200,6 +206,7 @@ def run_pa11y(urls: list[str], concurrency: int, work: Path) -> dict[str, Any]:
         "pages": result.get("total", len(urls)),
         "pages_ok": pages_ok,
         "errors": result.get("errors"),
+        "failures": failures,
         "issue_codes": dict(sorted(codes.items())),
     }
 
@@ -253,6 +260,11 @@ def main() -> int:
         print(f"pa11y-ci       : {theirs['pages_ok'] / theirs['wall_s']:6.2f} pages/s  ({theirs['pages_ok']} pages "
               f"tested, {theirs['wall_s']:.1f} s wall)")  # fmt: skip
         print(f"pa11y-ci issue codes: {theirs['issue_codes']}")
+        if theirs["failures"]:
+            print(f"pa11y-ci pages not tested, why: {theirs['failures']}")
+            if ours:
+                attempted = (ours["pages"] / ours["wall_s"]) / (theirs["pages"] / theirs["wall_s"])
+                print(f"ratio to the pages pa11y-ci attempted: {attempted:.2f}×")
     if ours and theirs:
         ratio = (ours["pages"] / ours["wall_s"]) / (theirs["pages_ok"] / theirs["wall_s"])
         print(f"ratio          : {ratio:6.2f}×  (target ≥ 3×)")
