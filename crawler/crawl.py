@@ -36,7 +36,7 @@ DOCUMENT_TYPES = ("application/pdf",)  # documents whose bytes are handed on to 
 # Markers of a page that shows its content only after scripts run.
 _JS_APP_MARKERS = ('id="root"', 'id="app"', "ng-app", "data-reactroot", "__NEXT_DATA__", "__NUXT__")
 MIN_STATIC_TEXT = 200
-CLAIM_BATCH = 64  # frontier entries claimed at once (see Crawler.crawl)
+CLAIM_BATCH = 256  # frontier entries claimed at once (see Crawler.crawl)
 
 
 class RenderMode(StrEnum):

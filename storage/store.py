@@ -201,14 +201,21 @@ class Store:
             connection = session.connection()
             pages = models.Page.__table__
             hashes = {snap.requested_url: _url_hash(snap.requested_url) for snap in snaps}
-            stmt = _insert(session, pages)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["site_id", "url_hash"], set_={"url": stmt.excluded.url}
-            ).returning(pages.c.id, pages.c.url_hash)
-            found = connection.execute(
-                stmt, [{"site_id": site_id, "url": url, "url_hash": digest} for url, digest in hashes.items()]
+            # Pages known from earlier runs are read, not upserted: on a recrawl that is every page,
+            # and an upsert would rewrite each row to get its id back.
+            known = connection.execute(
+                select(pages.c.url_hash, pages.c.id).where(
+                    pages.c.site_id == site_id, pages.c.url_hash.in_(list(hashes.values()))
+                )
             )
-            page_ids = {digest: page_id for page_id, digest in found}
+            page_ids = dict(known.all())
+            new = [{"site_id": site_id, "url": u, "url_hash": h} for u, h in hashes.items() if h not in page_ids]
+            if new:
+                stmt = _insert(session, pages)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["site_id", "url_hash"], set_={"url": stmt.excluded.url}
+                ).returning(pages.c.id, pages.c.url_hash)
+                page_ids.update((digest, page_id) for page_id, digest in connection.execute(stmt, new))
             rows = [
                 {
                     # A carried page keeps no digest of its own: none is built for it.
