@@ -316,8 +316,10 @@ def crawl(
             except BadURL as exc:
                 raise _fail(str(exc), EXIT_BAD_INPUT) from None
             site = SiteConfig(name=start, start_urls=(start,), max_pages=max_pages, max_depth=max_depth)
-        # What start-up imported lives as long as the process: frozen out of the collector, each full
-        # collection walks the crawl's own objects only (measured: ~15 % less CPU for a 2,000-page recrawl).
+        # What start-up imported lives as long as the process: frozen out of the collector (its garbage
+        # collected first), each full collection walks the crawl's own objects only (measured: ~15 %
+        # less CPU for a 2,000-page recrawl).
+        gc.collect()
         gc.freeze()
         with _progress(site.name, quiet or as_json) as on_progress:
             try:
