@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from audits.selenium_driver import chromedriver_path
 from crawler.render import chromium_path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,4 +26,12 @@ def shared_corpora() -> Path:
     path = SHARED / "corpora"
     if not path.is_dir():
         pytest.skip(f"third-party corpora not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromedriver() -> str:
+    path = chromedriver_path()
+    if not Path(path).is_file():
+        pytest.skip(f"no chromedriver at {path}: apt-get install chromium-driver or set GOVAUDIT_CHROMEDRIVER")
     return path

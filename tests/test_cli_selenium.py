@@ -19,7 +19,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from audits.selenium_driver import chromedriver_path
 from govaudit.selenium_audit import BadGridURL, check_grid_url
 from storage import Store
 from tests.localserver import LocalServer, Response, page
@@ -104,14 +103,6 @@ def axe_outcomes(summary: dict) -> tuple[Outcomes, set[tuple[str, str]]]:
             pages[visit.url] = {(r.rule_id, str(r.outcome), len(r.nodes)) for r in axe}
             engines |= {(r.engine, r.engine_version) for r in axe}
     return pages, engines
-
-
-@pytest.fixture(scope="module")
-def chromedriver() -> str:
-    path = chromedriver_path()
-    if not Path(path).is_file():
-        pytest.skip(f"no chromedriver at {path}: apt-get install chromium-driver or set GOVAUDIT_CHROMEDRIVER")
-    return path
 
 
 @pytest.fixture(scope="module")

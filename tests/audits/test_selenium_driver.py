@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-from pathlib import Path
 
 import pytest
 
 from audits.axe import AxeInspector, find_axe_script
 from audits.result import AuditResult
-from audits.selenium_driver import SeleniumAuditor, SeleniumSettings, alive, chromedriver_path
+from audits.selenium_driver import SeleniumAuditor, SeleniumSettings, alive
 from crawler.addresses import AddressGuard
 from crawler.render import Renderer, RenderSettings
 from tests.localserver import LocalServer, Response, page
@@ -38,14 +37,6 @@ Key = tuple[str, str, tuple[str, ...]]
 
 def keyset(results: list[AuditResult]) -> set[Key]:
     return {(r.rule_id, str(r.outcome), tuple(sorted(n.selector for n in r.nodes))) for r in results}
-
-
-@pytest.fixture(scope="module")
-def chromedriver() -> str:
-    path = chromedriver_path()
-    if not Path(path).is_file():
-        pytest.skip(f"no chromedriver at {path}: apt-get install chromium-driver or set GOVAUDIT_CHROMEDRIVER")
-    return path
 
 
 def playwright_results(server: LocalServer, chromium: str, inspector: AxeInspector) -> dict[str, set[Key]]:
