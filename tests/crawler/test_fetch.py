@@ -1,5 +1,13 @@
 import asyncio
+import shutil
+import ssl
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
+
+from crawler import fetch as fetch_module
 from crawler.addresses import AddressGuard
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from crawler.snapshot import ScanStatus
@@ -99,3 +107,58 @@ def test_user_agent_names_govaudit() -> None:
     with LocalServer({"/": record}) as server:
         fetch(server, "/")
     assert seen and seen[0].startswith("govaudit/") and "+http" in seen[0]
+
+
+@pytest.fixture
+def https_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A LocalServer speaking TLS with a self-signed certificate for 127.0.0.1: (its https base URL,
+    the certificate's file)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make the test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    server = LocalServer({"/": Response("<p>over TLS</p>")})
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server._httpd.socket = context.wrap_socket(server._httpd.socket, server_side=True)
+    with server:
+        yield server.base_url.replace("http://", "https://"), cert
+
+
+def fetch_url(url: str) -> FetchResult:
+    async def go() -> FetchResult:
+        async with Fetcher(AddressGuard(allowed_hosts=frozenset({"127.0.0.1"})), FetchSettings(retries=0)) as fetcher:
+            return await fetcher.fetch(url)
+
+    return asyncio.run(go())
+
+
+def test_an_http_crawl_builds_no_tls_context() -> None:
+    fetch_module.tls_context.cache_clear()
+    with LocalServer({"/": Response("ok")}) as server:
+        assert fetch(server, "/").status is ScanStatus.OK
+    assert fetch_module.tls_context.cache_info().currsize == 0
+
+
+def test_https_verifies_certificates_with_one_shared_context(
+    https_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base, cert = https_server
+    # The default context (certifi's roots) does not trust a self-signed certificate.
+    fetch_module.tls_context.cache_clear()
+    refused = fetch_url(base + "/")
+    assert refused.status is ScanStatus.ERROR and "CERTIFICATE_VERIFY_FAILED" in refused.reason
+    # Roots that include it: fetched, and every Fetcher of the process uses the one context.
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    fetch_module.tls_context.cache_clear()
+    try:
+        first, second = fetch_url(base + "/"), fetch_url(base + "/")
+        assert first.status is ScanStatus.OK and "over TLS" in first.text and second.status is ScanStatus.OK
+        made = fetch_module.tls_context.cache_info()
+        assert (made.misses, made.hits) == (1, 1)
+    finally:
+        fetch_module.tls_context.cache_clear()  # not this test's roots for the tests after it
