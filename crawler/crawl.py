@@ -19,7 +19,7 @@ from typing import Any
 
 from crawler.fetch import Fetcher, FetchResult
 from crawler.frontier import Frontier, FrontierEntry, MemoryFrontier
-from crawler.incremental import Decision, PreviousVisit, RevisitPolicy, Revisits
+from crawler.incremental import Decision, LinksReader, PreviousVisit, RevisitPolicy, Revisits
 from crawler.language import detect_language
 from crawler.parse import ParsedPage, parse_html
 from crawler.politeness import HostLimits, fetch_with_backoff
@@ -28,7 +28,7 @@ from crawler.robots import RobotsCache
 from crawler.scope import Scope, strip_session
 from crawler.site import SiteConfig
 from crawler.sitemaps import SitemapEntry, read_sitemaps
-from crawler.snapshot import PageSnapshot, ScanStatus
+from crawler.snapshot import Link, PageSnapshot, ScanStatus
 from crawler.urls import absolutize, origin_of, url_key
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -109,6 +109,7 @@ class Crawler:
         *,
         frontier: Frontier | None = None,
         previous: Mapping[str, PreviousVisit] | None = None,
+        previous_links: LinksReader | None = None,
         choose_render: RenderChoice | None = None,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> None:
@@ -120,6 +121,8 @@ class Crawler:
         self.settings = settings or CrawlSettings()
         self.frontier: Frontier = frontier if frontier is not None else MemoryFrontier()
         self.previous = previous or {}
+        self.previous_links = previous_links
+        self._links_read: dict[int, tuple[Link, ...]] = {}  # by visit id, until the page is settled
         self.choose_render = choose_render
         self.on_progress = on_progress
         self.scope = Scope(site.scope_hosts, site.country, self.settings.official_hops)
@@ -161,6 +164,7 @@ class Crawler:
                 claimed: list[FrontierEntry] = []
                 if budget_left and not self._ready and len(in_flight) < concurrency:
                     claimed = self.frontier.claim(CLAIM_BATCH)
+                    self._read_previous_links(claimed)
                     settled: list[tuple[FrontierEntry, CrawledPage]] = []
                     for entry in claimed:
                         outcome = await self._settle(entry)
@@ -209,11 +213,13 @@ class Crawler:
         if self.on_progress:
             self.on_progress(self._done, self.frontier.known())
 
+    def _discovers(self, entry: FrontierEntry) -> bool:
+        """Whether the page's links may still add to the frontier (its depth and the page budget)."""
+        return entry.depth < self.site.max_depth and self.site.max_pages - self.frontier.known() > 0
+
     def _discover(self, snapshot: PageSnapshot, entry: FrontierEntry) -> None:
         """Collect the page's links to follow; `_flush_found` writes them to the frontier."""
-        if entry.depth >= self.site.max_depth or not snapshot.links:
-            return
-        if self.site.max_pages - self.frontier.known() <= 0:
+        if not snapshot.links or not self._discovers(entry):
             return
         for link in snapshot.fetchable_links:
             hops = self.scope.hops_for(link.url, entry.hops)
@@ -225,6 +231,23 @@ class Crawler:
                     self._found.append(FrontierEntry(url, entry.depth + 1, snapshot.final_url, "trap", hops))
                 continue
             self._found.append(FrontierEntry(url, entry.depth + 1, snapshot.final_url, "link", hops))
+
+    def _read_previous_links(self, entries: Sequence[FrontierEntry]) -> None:
+        """The stored links of the claimed pages' previous visits, in one read, for the pages whose
+        links discovery can still use: once the page budget is spent (the frontier only grows
+        between two claims) a carried page's links are never read at all."""
+        if self.previous_links is None:
+            return
+        wanted = [
+            previous.visit_id
+            for entry in entries
+            if (previous := self.previous.get(entry.key)) is not None
+            and not previous.links_read
+            and entry.via != "trap"
+            and self._discovers(entry)
+        ]
+        if wanted:
+            self._links_read.update(self.previous_links(wanted))
 
     def _flush_found(self) -> None:
         """The links collected since the last flush, in one write, within the page budget."""
@@ -284,13 +307,18 @@ class Crawler:
             reason = self.scope.trap_reason(entry.url) or "crawler trap"
             return CrawledPage(replace(base, status=ScanStatus.TRAP, reason=f"{reason}: not fetched"))
         rules = await self.robots.rules_for(entry.url)
+        previous = self.previous.get(entry.key)
+        refused = None
         if self.settings.respect_robots and rules.unavailable:
             # Unreachable robots.txt means "do not crawl" (RFC 9309); say why, not just "denied".
-            return CrawledPage(replace(base, status=rules.unavailable_status, reason=rules.unavailable))
-        if self.settings.respect_robots and not rules.allowed(entry.url, self.robots.user_agent_token):
-            return CrawledPage(replace(base, status=ScanStatus.ROBOTS_DENIED, reason="disallowed by robots.txt"))
+            refused = replace(base, status=rules.unavailable_status, reason=rules.unavailable)
+        elif self.settings.respect_robots and not rules.allowed(entry.url, self.robots.user_agent_token):
+            refused = replace(base, status=ScanStatus.ROBOTS_DENIED, reason="disallowed by robots.txt")
+        if refused is not None:
+            if previous is not None:  # its stored links, if read, are not needed
+                self._links_read.pop(previous.visit_id, None)
+            return CrawledPage(refused)
         delay = max(self.settings.min_host_delay_s, rules.crawl_delay(self.robots.user_agent_token) or 0.0)
-        previous = self.previous.get(entry.key)
         decision = Decision("", False)
         if previous is not None and entry.via != "start":  # a start URL is always asked: is the site alive?
             decision = self.revisits.decide(entry.key, previous)
@@ -309,6 +337,8 @@ class Crawler:
             carried = self._carry(snapshot, previous)
             self._discover(carried, entry)
             return CrawledPage(carried)
+        if previous is not None:  # changed: its own links are read from this fetch
+            self._links_read.pop(previous.visit_id, None)
         if decision.sitemap_unchanged and snapshot.ok:
             self.revisits.contradicted(entry.url)
         inspections: dict[str, Sequence[Any]] = {}
@@ -343,15 +373,17 @@ class Crawler:
             return True
         return snapshot.ok and bool(snapshot.content_hash) and snapshot.content_hash == previous.content_hash
 
-    @staticmethod
     def _carry(
-        snapshot: PageSnapshot, previous: PreviousVisit, reason: str = "", *, requested: bool = True
+        self, snapshot: PageSnapshot, previous: PreviousVisit, reason: str = "", *, requested: bool = True
     ) -> PageSnapshot:
         """An unchanged page: the previous visit's view of it, with this fetch's facts (none when
-        the revisit policy chose not to request it: it keeps the time of the last request)."""
+        the revisit policy chose not to request it: it keeps the time of the last request). Its
+        links are those the store kept, when read (`_read_previous_links`); else none are needed."""
         old = previous.snapshot
+        links = old.links if previous.links_read else self._links_read.pop(previous.visit_id, ())
         return replace(
             old,
+            links=links,
             requested_url=snapshot.requested_url,
             depth=snapshot.depth,
             referrer=snapshot.referrer,

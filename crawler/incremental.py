@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import Link, PageSnapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +24,9 @@ class PreviousVisit:
     title, language and links (an unchanged page still feeds discovery), no markup, text or forms
     (the rules read a carried page's content from the visit it carries forward). `confirmed_at`
     is the last time a request showed this content (a 200, a 304 or the same hash); a page
-    carried forward without a request keeps the time of the request before."""
+    carried forward without a request keeps the time of the request before. With `links_read`
+    false the snapshot's links were left in the store: the crawler reads them with its
+    `LinksReader` (by `visit_id`) for the pages whose links discovery will still use."""
 
     visit_id: int
     content_hash: str
@@ -31,6 +34,7 @@ class PreviousVisit:
     last_modified: str
     snapshot: PageSnapshot
     confirmed_at: datetime | None = None
+    links_read: bool = True
 
     def conditional_headers(self) -> dict[str, str]:
         headers = {}
@@ -39,6 +43,11 @@ class PreviousVisit:
         if self.last_modified:
             headers["If-Modified-Since"] = self.last_modified
         return headers
+
+
+# The stored links of previous visits, by visit id (a visit without any may be left out): one call
+# for many pages. Once a crawl's page budget is spent no carried page needs its links any more.
+LinksReader = Callable[[Sequence[int]], Mapping[int, tuple[Link, ...]]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,7 +110,9 @@ class _Run:
         return StoreFrontier(self.store, self.run_id)
 
     def previous(self) -> dict[str, PreviousVisit]:
-        return self.store.previous_visits(self.site_id, before_run=self.run_id)
+        # Without their links: the crawler reads those (`Store.visit_links`) only for the pages whose
+        # links can still add to the frontier.
+        return self.store.previous_visits(self.site_id, before_run=self.run_id, links=False)
 
     def stats(self) -> dict[str, Any]:
         return {
@@ -193,6 +195,7 @@ async def open_crawler(
                 ),
                 frontier=run.frontier(),
                 previous=run.previous(),
+                previous_links=run.store.visit_links,
                 on_progress=on_progress,
             )
             yield crawler

@@ -352,13 +352,17 @@ class Store:
             )
             return [rec.audit_result(r) for r in rows]
 
-    def previous_visits(self, site_id: int, before_run: int | None = None) -> dict[str, PreviousVisit]:
+    def previous_visits(
+        self, site_id: int, before_run: int | None = None, *, links: bool = True
+    ) -> dict[str, PreviousVisit]:
         """What the site's latest completed run saw, per URL key: for conditional GETs, the revisit
         policy and carrying unchanged pages forward. Results point at the visit that really did the
         work. Of each page's digest only the links are read (the database extracts them): a carried
         page needs them to keep discovery going, and its text, forms and measurements are read from
-        the visit it carries forward by whoever needs them, never from here. On a large site that
-        is most of the time and memory a recrawl spends before its first request."""
+        the visit it carries forward by whoever needs them, never from here. With `links=False` not
+        even those: reading them means reading every digest whole, most of the time a recrawl
+        spent here, while a crawl that has spent its page budget needs none; `visit_links` reads
+        them for the pages that do (`PreviousVisit.links_read` is false)."""
         run = models.CrawlRun
         with self.transaction(readonly=True) as session:
             stmt = select(run.id).where(run.site_id == site_id, run.status == "completed")
@@ -368,10 +372,24 @@ class Store:
             if last is None:
                 return {}
             # Core columns on the session's connection: thousands of rows, no ORM objects wanted.
+            connection = session.connection()
             visits, pages = models.PageVisit.__table__, models.Page.__table__
             roots = visits.alias("root")
             visit, page, root = visits.c, pages.c, roots.c
-            rows = session.connection().execute(
+            if links:
+                # A carried visit keeps no digest: the links are those of the visit it carries.
+                stored: Any = case((visit.carried_from_id.is_(None), visit.digest["links"]), else_=root.digest["links"])
+            else:
+                # Whether there is a digest at all (a visit recorded before digests were has none),
+                # by a test that does not read it: SQLite's IS NULL loads the value, typeof() of a
+                # column does not (of a CASE it does).
+                sqlite = connection.dialect.name == "sqlite"
+
+                def has(digest: Any) -> Any:
+                    return func.typeof(digest) != "null" if sqlite else digest.is_not(None)
+
+                stored = case((visit.carried_from_id.is_(None), has(visit.digest)), else_=has(root.digest))
+            rows = connection.execute(
                 select(
                     page.url,
                     visit.id,
@@ -390,8 +408,7 @@ class Store:
                     visit.via,
                     visit.fetched_at,
                     visit.confirmed_at,
-                    # A carried visit keeps no digest: the links are those of the visit it carries.
-                    case((visit.carried_from_id.is_(None), visit.digest["links"]), else_=root.digest["links"]),
+                    stored,
                 )
                 .select_from(
                     visits.join(pages, page.id == visit.page_id).outerjoin(roots, root.id == visit.carried_from_id)
@@ -402,8 +419,7 @@ class Store:
             # A site's navigation is the same links on every page: one Link object each, shared.
             shared: dict[tuple[str, ...], Link] = {}
             for row in rows:
-                links = row[17]
-                if links is None:  # no digest to carry forward: the page is fetched as if new
+                if row[17] is None if links else not row[17]:  # no digest to carry forward: fetched as if new
                     continue
                 snapshot = PageSnapshot(
                     requested_url=row.url,
@@ -418,7 +434,7 @@ class Store:
                     content_hash=row.content_hash,
                     title=row.title,
                     language=row.language,
-                    links=tuple(shared.get(key) or shared.setdefault(key, Link(*key)) for key in map(tuple, links)),
+                    links=_links(row[17], shared) if links else (),
                     via=row.via,
                     carried_from=row.carried_from_id,
                 )
@@ -429,8 +445,24 @@ class Store:
                     last_modified=row.headers.get("last-modified", ""),
                     snapshot=snapshot,
                     confirmed_at=row.confirmed_at or row.fetched_at,
+                    links_read=links,
                 )
             return previous
+
+    def visit_links(self, visit_ids: Sequence[int]) -> dict[int, tuple[Link, ...]]:
+        """The links stored with each of these visits' digests (ids of `PreviousVisit`s: visits
+        that carry none forward); a visit without a digest is left out. The crawler's `LinksReader`."""
+        visit = models.PageVisit.__table__.c
+        ids, found = sorted(set(visit_ids)), {}
+        shared: dict[tuple[str, ...], Link] = {}
+        with self.transaction(readonly=True) as session:
+            connection = session.connection()
+            for start in range(0, len(ids), 10_000):  # SQLite caps bound parameters per statement
+                rows = connection.execute(
+                    select(visit.id, visit.digest["links"]).where(visit.id.in_(ids[start : start + 10_000]))
+                )
+                found.update((visit_id, _links(items, shared)) for visit_id, items in rows if items is not None)
+        return found
 
     def visit_summaries(self, run_id: int) -> list[tuple[str, str, str, int, int | None, str]]:
         """(url, final url, status, depth, status code, reason) of every page of a run, in order."""
@@ -730,6 +762,11 @@ def _carried_digests(session: Session, rows: Sequence[models.PageVisit]) -> dict
         found = session.execute(select(visit.id, visit.digest).where(visit.id.in_(chunk), visit.digest.is_not(None)))
         digests.update({visit_id: digest for visit_id, digest in found})
     return digests
+
+
+def _links(items: Sequence[Sequence[str]], shared: dict[tuple[str, ...], Link]) -> tuple[Link, ...]:
+    """Stored links as `Link`s, each distinct one made once (a site's navigation is on every page)."""
+    return tuple(shared.get(key) or shared.setdefault(key, Link(*key)) for key in map(tuple, items))
 
 
 def _url_hash(url: str) -> str:

@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from crawler.fetch import Fetcher
 from crawler.incremental import PreviousVisit, RevisitPolicy, Revisits, lastmod_bound, parse_duration
 from crawler.robots import RobotsCache
 from crawler.site import SiteConfig
-from crawler.snapshot import PageSnapshot, ScanStatus
+from crawler.snapshot import Link, PageSnapshot, ScanStatus
 from crawler.urls import url_key
 from tests.localserver import LocalServer, Response, page
 
@@ -177,3 +178,73 @@ def test_cli_refuses_a_bad_revisit_after(tmp_path: Path) -> None:
         timeout=60,
     )
     assert proc.returncode == 2 and "not a duration" in proc.stdout + proc.stderr
+
+
+def recrawl_with_stored_links(max_pages: int) -> tuple[list[PageSnapshot], list[list[int]], dict[str, int]]:
+    """/ links to /p0 … /p29, each /pN to its ten children. The last run saw every /pN, which the
+    sitemap vouches for, with its links left in the store: the crawl reads them through its
+    `LinksReader`. Returns the pages, the reader's calls and the server's hits."""
+    sections = range(30)
+    sitemap = "".join(f"<url><loc>/p{i}</loc><lastmod>2020-01-01</lastmod></url>" for i in sections)
+    children = {f"/p{i}-c{j}": page(f"P{i} C{j}", "<p>child</p>") for i in sections for j in range(10)}
+    routes = {
+        "/robots.txt": Response("User-agent: *\nSitemap: /sitemap.xml\n", headers={"Content-Type": "text/plain"}),
+        "/sitemap.xml": Response(f"<urlset>{sitemap}</urlset>", headers={"Content-Type": "application/xml"}),
+        "/": page("Home", " ".join(f'<a href="/p{i}">{i}</a>' for i in sections)),
+        **children,
+    }
+    calls: list[list[int]] = []
+    with LocalServer(routes) as server:  # type: ignore[arg-type]
+        site = SiteConfig(name="t", start_urls=(server.url("/"),), max_pages=max_pages, allow_private=True)
+        stored = {i: tuple(Link(server.url(f"/p{i}-c{j}"), f"c{j}") for j in range(10)) for i in sections}
+        previous = {
+            url_key(server.url(f"/p{i}")): PreviousVisit(
+                i,
+                "hash",
+                "",
+                "",
+                PageSnapshot(server.url(f"/p{i}"), server.url(f"/p{i}"), 1, ScanStatus.OK),
+                confirmed_at=datetime.now(UTC) - timedelta(hours=1),
+                links_read=False,
+            )
+            for i in sections
+        }
+
+        def read_links(ids: Sequence[int]) -> dict[int, tuple[Link, ...]]:
+            calls.append(sorted(ids))
+            return {i: stored[i] for i in ids}
+
+        async def go() -> list[PageSnapshot]:
+            guard = AddressGuard(allowed_hosts=site.scope_hosts, allow_private=True)
+            async with Fetcher(guard) as fetcher:
+                settings = CrawlSettings(concurrency=1, per_host=1, render=RenderMode.NEVER)
+                crawler = Crawler(
+                    site,
+                    fetcher,
+                    RobotsCache(fetcher),
+                    None,
+                    (),
+                    settings,
+                    previous=previous,
+                    previous_links=read_links,
+                )
+                return [p.snapshot async for p in crawler.crawl()]
+
+        pages = asyncio.run(asyncio.wait_for(go(), 60))
+        return pages, calls, dict(server.hits)
+
+
+def test_stored_links_of_carried_pages_feed_discovery_while_the_budget_lasts() -> None:
+    pages, calls, hits = recrawl_with_stored_links(max_pages=40)
+    # The home page's 30 links leave room for 9 pages: the carried pages' links are read, in one
+    # call, and the first carried page's children fill the budget.
+    assert calls == [list(range(30))]
+    assert len(pages) == 40 and not any(f"/p{i}" in hits for i in range(30))
+    paths = {p.requested_url.split("/", 3)[3] for p in pages}
+    assert {f"p0-c{j}" for j in range(9)} <= paths and sum("-c" in p for p in paths) == 9
+    assert sum(p.status is ScanStatus.NOT_MODIFIED and p.status_code is None for p in pages) == 30
+
+
+def test_no_stored_links_are_read_once_the_budget_is_spent() -> None:
+    pages, calls, _ = recrawl_with_stored_links(max_pages=31)
+    assert len(pages) == 31 and calls == []

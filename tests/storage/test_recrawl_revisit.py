@@ -9,11 +9,14 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import null, update
+
 from crawler.incremental import CONDITIONAL_ONLY, RevisitPolicy
 from crawler.site import SiteConfig
+from crawler.urls import url_key
 from govaudit.pipeline import RunOutcome, crawl_site
 from govaudit.settings import Settings
-from storage import Store
+from storage import Store, models
 from tests.localserver import LocalServer, Response, page
 
 OLD = "2020-01-01"  # before any crawl of the test: the sitemap says "unchanged since"
@@ -153,3 +156,38 @@ def test_revisit_after_skips_recent_pages_without_a_sitemap(store: Store) -> Non
         hits = dict(server.hits)
     assert set(hits) <= {"/robots.txt", "/sitemap.xml", "/"} and hits["/"] == 1
     assert second["/b"][0] == "not_modified" and "within --revisit-after 1:00:00" in second["/b"][2]
+
+
+def test_previous_links_read_later_are_the_links_read_at_once(store: Store) -> None:
+    """`previous_visits(links=False)` leaves each page's links in its digest; `visit_links` reads the
+    same links afterwards, for carried visits too (the links of the visit they carry)."""
+    site = Site()
+    with LocalServer(site.routes()) as server:  # type: ignore[arg-type]
+        crawl(store, server)
+        crawl(store, server)  # every page carried but / and /d (conditional GET, 304) and /c (changed)
+    site_id = store.ensure_site(SiteConfig(name="revisit", start_urls=(server.url("/"),)))
+    eager, lazy = store.previous_visits(site_id), store.previous_visits(site_id, links=False)
+    assert sorted(eager) == sorted(lazy) and len(eager) == len(PAGES)
+    assert all(v.links_read and not lazy[k].links_read and lazy[k].snapshot.links == () for k, v in eager.items())
+    read = store.visit_links([v.visit_id for v in lazy.values()])
+    assert {k: read[v.visit_id] for k, v in lazy.items()} == {k: v.snapshot.links for k, v in eager.items()}
+    home = eager[url_key(server.url("/"))].snapshot.links
+    assert {link.url.removeprefix(server.base_url) for link in home} == {"/a", "/b", "/c", "/d"}
+    assert store.visit_links([]) == {}
+
+
+def test_a_visit_without_a_digest_is_not_carried_forward(store: Store) -> None:
+    """A visit recorded before digests were (SQL NULL) has nothing to carry: left out of the previous
+    visits, read with or without their links, so the page is fetched as if new."""
+    site = Site()
+    with LocalServer(site.routes()) as server:  # type: ignore[arg-type]
+        crawl(store, server)
+    run_id = store.latest_run_id("revisit")
+    visit = next(v for v in store.load_run(run_id).visits if v.url == server.url("/b"))  # type: ignore[arg-type]
+    with store.transaction() as session:
+        session.execute(update(models.PageVisit).where(models.PageVisit.id == visit.id).values(digest=null()))
+    site_id = store.ensure_site(SiteConfig(name="revisit", start_urls=(server.url("/"),)))
+    for links in (True, False):
+        previous = store.previous_visits(site_id, links=links)
+        assert len(previous) == len(PAGES) - 1 and not any(k.endswith("/b") for k in previous), links
+    assert visit.id not in store.visit_links([visit.id])
