@@ -218,7 +218,10 @@ class Crawler:
         return entry.depth < self.site.max_depth and self.site.max_pages - self.frontier.known() > 0
 
     def _discover(self, snapshot: PageSnapshot, entry: FrontierEntry) -> None:
-        """Collect the page's links to follow; `_flush_found` writes them to the frontier."""
+        """Collect the page's links to follow; `_flush_found` writes them to the frontier, at the
+        latest before the page is handed on, and at once when they may fill the page budget: the
+        pages settled after it in the same claimed batch then know it is spent, and discover
+        nothing (on a recrawl, a batch would otherwise scan a few hundred carried pages' links)."""
         if not snapshot.links or not self._discovers(entry):
             return
         for link in snapshot.fetchable_links:
@@ -231,6 +234,8 @@ class Crawler:
                     self._found.append(FrontierEntry(url, entry.depth + 1, snapshot.final_url, "trap", hops))
                 continue
             self._found.append(FrontierEntry(url, entry.depth + 1, snapshot.final_url, "link", hops))
+        if len(self._found) >= self.site.max_pages - self.frontier.known():
+            self._flush_found()
 
     def _read_previous_links(self, entries: Sequence[FrontierEntry]) -> None:
         """The stored links of the claimed pages' previous visits, in one read, for the pages whose

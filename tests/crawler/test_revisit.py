@@ -15,6 +15,7 @@ import pytest
 from crawler.addresses import AddressGuard
 from crawler.crawl import Crawler, CrawlSettings, RenderMode
 from crawler.fetch import Fetcher
+from crawler.frontier import FrontierEntry, MemoryFrontier
 from crawler.incremental import PreviousVisit, RevisitPolicy, Revisits, lastmod_bound, parse_duration
 from crawler.robots import RobotsCache
 from crawler.site import SiteConfig
@@ -180,7 +181,19 @@ def test_cli_refuses_a_bad_revisit_after(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "not a duration" in proc.stdout + proc.stderr
 
 
-def recrawl_with_stored_links(max_pages: int) -> tuple[list[PageSnapshot], list[list[int]], dict[str, int]]:
+class CountingFrontier(MemoryFrontier):
+    """Counts the entries offered to it (new or not)."""
+
+    offered = 0
+
+    def add(self, entries: Sequence[FrontierEntry], limit: int | None = None) -> int:
+        self.offered += len(entries)
+        return super().add(entries, limit)
+
+
+def recrawl_with_stored_links(
+    max_pages: int, frontier: MemoryFrontier | None = None
+) -> tuple[list[PageSnapshot], list[list[int]], dict[str, int]]:
     """/ links to /p0 … /p29, each /pN to its ten children. The last run saw every /pN, which the
     sitemap vouches for, with its links left in the store: the crawl reads them through its
     `LinksReader`. Returns the pages, the reader's calls and the server's hits."""
@@ -225,6 +238,7 @@ def recrawl_with_stored_links(max_pages: int) -> tuple[list[PageSnapshot], list[
                     None,
                     (),
                     settings,
+                    frontier=frontier,
                     previous=previous,
                     previous_links=read_links,
                 )
@@ -248,3 +262,11 @@ def test_stored_links_of_carried_pages_feed_discovery_while_the_budget_lasts() -
 def test_no_stored_links_are_read_once_the_budget_is_spent() -> None:
     pages, calls, _ = recrawl_with_stored_links(max_pages=31)
     assert len(pages) == 31 and calls == []
+
+
+def test_discovery_stops_in_a_claimed_batch_once_the_budget_is_spent() -> None:
+    """The 30 carried pages are settled in one claimed batch: the first one's links fill the
+    budget, and the 29 after it offer the frontier nothing (not 290 links it would refuse)."""
+    frontier = CountingFrontier()
+    pages, _, _ = recrawl_with_stored_links(max_pages=40, frontier=frontier)
+    assert len(pages) == 40 and frontier.offered == 1 + 30 + 10  # start URL, home's links, /p0's links
