@@ -22,50 +22,57 @@ SPACING_CSS = """
 p { margin-bottom: 2em !important; }
 """
 
-# Boxes that hold text and whose overflow is hidden/clipped: the ones that can lose content.
-# `overflowing` is keyed by element so the same boxes are compared before and after.
+# Boxes that hold text and whose overflow is hidden/clipped: the ones that can lose content, each
+# with how far its content overflows it.
 _MEASURE = """
+const clips = (v) => v === 'hidden' || v === 'clip';
+const overflow = (el) => {
+  const cs = getComputedStyle(el);
+  return {dx: clips(cs.overflowX) ? el.scrollWidth - el.clientWidth : 0,
+          dy: clips(cs.overflowY) ? el.scrollHeight - el.clientHeight : 0};
+};
 const hasText = (el) => [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) ||
   (el.innerText || '').trim().length > 0;
-const out = [];
-for (const el of document.body ? document.body.querySelectorAll('*') : []) {
-  const cs = getComputedStyle(el);
-  const clips = (v) => v === 'hidden' || v === 'clip';
-  if (!(clips(cs.overflowX) || clips(cs.overflowY))) continue;
-  if (cs.display === 'none' || cs.visibility === 'hidden' || el.clientWidth === 0 || el.clientHeight === 0) continue;
-  if (!hasText(el)) continue;
-  const dx = clips(cs.overflowX) ? el.scrollWidth - el.clientWidth : 0;
-  const dy = clips(cs.overflowY) ? el.scrollHeight - el.clientHeight : 0;
-  out.push({el, dx, dy});
-}
-return out;
+const measure = () => {
+  const out = [];
+  for (const el of document.body ? document.body.querySelectorAll('*') : []) {
+    const cs = getComputedStyle(el);
+    if (!(clips(cs.overflowX) || clips(cs.overflowY))) continue;
+    if (cs.display === 'none' || cs.visibility === 'hidden' || el.clientWidth === 0 || el.clientHeight === 0) continue;
+    if (!hasText(el)) continue;
+    out.push({el, ...overflow(el)});
+  }
+  return out;
+};
 """
 
 _RUN = (
-    """async (css) => {
-  const measure = () => {"""
+    """async (css) => {"""
     + _MEASURE
-    + """};
-  const before = new Map(measure().map(m => [m.el, m]));
+    + """
+  const before = measure();
   const style = document.createElement('style');
   style.setAttribute('data-govaudit', 'text-spacing');
   style.textContent = css;
   document.head.appendChild(style);
-  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-  const after = measure();
+  // A page script may answer the new spacing (an observer resizing a box): give it a frame. Without
+  // scripts nothing can answer, and reading the boxes lays the page out at once.
+  if (document.scripts.length) await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  // The override changes spacing, not the overflow property: the boxes that can clip are the same.
+  const after = before.map(b => overflow(b.el));
   style.remove();
 """
     + CSS_PATH_JS
     + """
   const clipped = [];
-  for (const m of after) {
-    const b = before.get(m.el) || {dx: 0, dy: 0};
+  for (const [i, b] of before.entries()) {
+    const m = after[i];
     // Only boxes that showed all their text before and clip it after count: a box that already
     // truncated (a teaser with "show more") is not made worse by spacing in a way this criterion
     // judges. A tolerance of 2 px absorbs rounding.
     const grewX = m.dx > 2 && b.dx <= 2, grewY = m.dy > 2 && b.dy <= 2;
     if (grewX || grewY) {
-      clipped.push({selector: cssPath(m.el), html: snippet(m.el),
+      clipped.push({selector: cssPath(b.el), html: snippet(b.el),
         message: `text clipped by ${Math.max(grewX ? m.dx : 0, grewY ? m.dy : 0)} px once spacing is increased`});
     }
   }

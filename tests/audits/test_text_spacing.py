@@ -50,3 +50,15 @@ def test_fixed_boxes_that_clip_fail_with_their_nodes(results: dict) -> None:
 
 def test_page_without_text_is_inapplicable(results: dict) -> None:
     assert only(results["/empty"], "text-spacing").outcome is Outcome.INAPPLICABLE
+
+
+def test_a_page_script_that_answers_the_spacing_is_given_the_chance(chromium: str) -> None:
+    # The script frees the fixed-height box once a style sheet is added to the head (as ours is):
+    # measured at once, before the script ran, the box would read as clipped.
+    fixes = (
+        "<div id='box' style='height:1.2em;line-height:1.2;overflow:hidden;width:300px'>Fixed height</div>"
+        "<script>new MutationObserver(() => { document.getElementById('box').style.height = 'auto'; })"
+        ".observe(document.head, {childList: true});</script>"
+    )
+    results = inspect_pages(chromium, {"/fixes": page("Fixes", fixes)}, [TextSpacingCheck()])
+    assert only(results["/fixes"], "text-spacing").outcome is Outcome.PASSED
