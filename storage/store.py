@@ -216,13 +216,14 @@ class Store:
                     index_elements=["site_id", "url_hash"], set_={"url": stmt.excluded.url}
                 ).returning(pages.c.id, pages.c.url_hash)
                 page_ids.update((digest, page_id) for page_id, digest in connection.execute(stmt, new))
+            now = models.utcnow()  # the batch's pages were all fetched (or carried) by now
             rows = [
                 {
                     # A carried page keeps no digest of its own: none is built for it.
                     **rec.visit_values(snap, snapshot_digest(snap) if snap.carried_from is None else {}),
                     "run_id": run_id,
                     "page_id": page_ids[hashes[snap.requested_url]],
-                    "fetched_at": models.utcnow(),
+                    "fetched_at": now,
                 }
                 for snap in snaps
             ]
@@ -232,9 +233,9 @@ class Store:
                 if _is_duplicate_visit(exc):
                     raise DuplicateVisit(run_id, snaps[0].requested_url) from exc
                 raise
-            frontier = models.FrontierEntry
-            session.execute(
-                update(frontier)
+            frontier = models.FrontierEntry.__table__.c
+            connection.execute(
+                update(models.FrontierEntry.__table__)
                 .where(
                     frontier.run_id == run_id,
                     frontier.url_hash.in_([_url_hash(url_key(s.requested_url)) for s in snaps]),
