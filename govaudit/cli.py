@@ -65,8 +65,12 @@ def _fail(message: str, code: int) -> typer.Exit:
 
 
 @contextmanager
-def _progress(name: str, disabled: bool) -> Iterator[Callable[[int, int], None]]:
-    """A Rich progress bar fed by the crawler: pages done of pages known so far."""
+def _progress(name: str, disabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar fed by the crawler: pages done of pages known so far; no callback at all
+    when disabled (a hidden bar still took a lock and recomputed its task per page)."""
+    if disabled:
+        yield None
+        return
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -74,7 +78,6 @@ def _progress(name: str, disabled: bool) -> Iterator[Callable[[int, int], None]]
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
         console=console,
-        disable=disabled,
         transient=True,
     ) as progress:
         task = progress.add_task(name, total=None, rate="")
