@@ -25,11 +25,20 @@ def check_start_url(url: str) -> str:
     return urldefrag(url.strip())[0]
 
 
+# An absolute http(s) URL that urljoin, urldefrag and urlsplit give back as it is: a lower-case
+# scheme, an ASCII authority without brackets, and nothing they split off or clean up (no ? # ;,
+# no whitespace or control characters). Most sitemap entries and many links are such URLs, and
+# resolving one costs five parses.
+_PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.\-_~%!$&'()*+,=:@]+(?:/[A-Za-z0-9.\-_~%!$&'()*+,=:@/]*)?")
+
+
 def absolutize(href: str, base_url: str) -> str | None:
     """Resolve a link; None for links the crawler never follows (mailto:, javascript:, …)."""
     href = href.strip()
     if not href or href.startswith("#"):
         return None
+    if _PLAIN_ABSOLUTE.fullmatch(href):
+        return href
     url = urldefrag(urljoin(base_url, href))[0]
     return url if urlsplit(url).scheme in FETCHABLE_SCHEMES else None
 
@@ -59,9 +68,20 @@ def host_of(url: str) -> str:
     return _host_of_authority(match.group())
 
 
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
+@lru_cache(maxsize=1024)
+def _origin_of_authority(authority: str) -> str:
+    parts = urlsplit(authority)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def origin_of(url: str) -> str:
+    """scheme://netloc, as urlsplit reads them: looked up once per authority (robots.txt is asked
+    for every URL), like `host_of`."""
+    match = _AUTHORITY.match(url)
+    if match is None:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}"
+    return _origin_of_authority(match.group())
 
 
 def in_scope(url: str, hosts: frozenset[str]) -> bool:
