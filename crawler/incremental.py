@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from crawler.snapshot import Link, PageSnapshot
 
@@ -87,6 +88,7 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
 
 
+@lru_cache(maxsize=1024)  # a sitemap's pages share a few dates (a CMS writes many at once): parsed once each
 def lastmod_bound(text: str) -> datetime | None:
     """The latest instant a sitemap `<lastmod>` can mean, in UTC; None when it says too little.
 
@@ -129,7 +131,7 @@ class Revisits:
         if confirmed is None:
             return Decision("", False)
         age = (now or datetime.now(UTC)) - confirmed
-        when = f"{confirmed:%Y-%m-%d %H:%M} UTC"
+        when = confirmed.isoformat(" ", "minutes")[:16] + " UTC"  # as %Y-%m-%d %H:%M, at half strftime's cost
         if self.policy.revisit_after is not None and age < self.policy.revisit_after:
             self.counts["revisit_after"] += 1
             return Decision(
