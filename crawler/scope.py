@@ -75,8 +75,13 @@ def shape(url: str) -> str:
 
 
 def repeats_segments(url: str) -> bool:
-    segments = [s for s in urlsplit(url).path.split("/") if s]
-    return any(n >= MAX_SEGMENT_REPEATS for n in Counter(segments).values())
+    return _repeats_segments(urlsplit(url).path)
+
+
+def _repeats_segments(path: str) -> bool:
+    segments = [s for s in path.split("/") if s]
+    # A short path cannot repeat a segment often enough (most paths): nothing to count.
+    return len(segments) >= MAX_SEGMENT_REPEATS and any(n >= MAX_SEGMENT_REPEATS for n in Counter(segments).values())
 
 
 @dataclass
@@ -99,9 +104,9 @@ class Scope:
 
     def trap_reason(self, url: str) -> str:
         """Why `url` looks like a crawler trap, or "" when it does not."""
-        if repeats_segments(url):
+        parts = urlsplit(url)  # once: this runs for every link of every page
+        if _repeats_segments(parts.path):
             return "repeating path segments"
-        parts = urlsplit(url)
         if _DATE_LIKE.search(parts.path + "?" + parts.query):
             limit = MAX_DATED_PER_SHAPE
         elif _DIGITS.search(parts.query):
