@@ -420,7 +420,7 @@ class Store:
             # A site's navigation is the same links on every page: one Link object each, shared.
             shared: dict[tuple[str, ...], Link] = {}
             for row in rows:
-                if row[17] is None if links else not row[17]:  # no digest to carry forward: fetched as if new
+                if (row[17] is None) if links else (not row[17]):  # no digest to carry forward: fetched as if new
                     continue
                 snapshot = PageSnapshot(
                     requested_url=row.url,
