@@ -11,6 +11,8 @@ Three runs, one after the other, against one local site (bench/sites.py) served 
    at a time, the same Chromium binary. Its wall time gives pa11y-ci's pages/s.
 3. govaudit again in-process, with `AxeInspector.inspect` wrapped by a timer (here, not in production code),
    for Σ axe.run time / (wall × cores): how much of the machine axe itself gets.
+4. govaudit in-process with axe as its only inspector (`--only axe-only`, not in the default set): what the
+   crawl, the render and axe cost without our own checks, as a reference for the ratio's ceiling.
 
 Same WCAG rule set on both sides: pa11y's axe runner runs tags wcag2a/21a/2aa/21aa + best-practice for
 WCAG2AA; the config disables the best-practice-only rules (`ignore`) and enables target-size (our wcag22aa
@@ -104,12 +106,22 @@ def count_pages(report: dict[str, Any]) -> int:
     return -1
 
 
-def run_govaudit_timed(url: str, pages: int, out: Path) -> dict[str, Any]:
+def run_govaudit_timed(url: str, pages: int, out: Path, *, axe_only: bool = False) -> dict[str, Any]:
     """In-process, with every inspector timed (axe and each own check): the wrappers replace the classes'
-    `inspect` for this process only. axe's time is its `page.evaluate(axe.run)` plus the JSON conversion."""
+    `inspect` for this process only. axe's time is its `page.evaluate(axe.run)` plus the JSON conversion.
+    `axe_only` leaves axe the only inspector of the suite the pipeline builds."""
+    import dataclasses
+
+    import govaudit.pipeline
     from audits.axe import AxeInspector
     from audits.inspectors import build_suite
     from govaudit.cli import app
+
+    if axe_only:
+        full = build_suite()
+        govaudit.pipeline.build_suite = lambda settings=None: dataclasses.replace(
+            build_suite(settings), inspectors=full.inspectors[:1]
+        )
 
     samples: dict[str, list[float]] = {}
     classes = {type(i) for i in build_suite().inspectors} | {AxeInspector}
@@ -141,6 +153,7 @@ def run_govaudit_timed(url: str, pages: int, out: Path) -> dict[str, Any]:
         os.chdir(cwd)
         for cls, original in originals.items():
             cls.inspect = original
+        govaudit.pipeline.build_suite = build_suite
     axe = sorted(samples.get("AxeInspector", []))
     return {
         "wall_s": wall,
@@ -225,7 +238,10 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4, help="pages in the browser at once, on both sides")
     parser.add_argument(
-        "--only", action="append", choices=("cli", "pa11y", "timed"), help="run only these (default: all three)"
+        "--only",
+        action="append",
+        choices=("cli", "pa11y", "timed", "axe-only"),
+        help="run only these (default: cli, pa11y, timed)",
     )
     args = parser.parse_args()
     if not PA11Y_CI.exists():
@@ -241,7 +257,7 @@ def main() -> int:
             start = urls[0]
             print(f"{len(urls)} generated pages at {base}; {info['chromium']}; {cores} cores, {info['cpu']}")
             runs = set(args.only or ("cli", "pa11y", "timed"))
-            ours = theirs = timed = None
+            ours = theirs = timed = axe_only = None
             if "cli" in runs:
                 ours = run_govaudit_cli(start, args.pages, work / "govaudit" / "out", args.concurrency)
                 print(f"govaudit audit: {ours['pages']} pages in {ours['wall_s']:.1f} s (exit {ours['exit']})")
@@ -252,6 +268,9 @@ def main() -> int:
             if "timed" in runs:
                 os.environ["GOVAUDIT_RENDER_CONCURRENCY"] = str(args.concurrency)  # read by Settings.from_env
                 timed = run_govaudit_timed(start, args.pages, work / "timed" / "out")
+            if "axe-only" in runs:
+                os.environ["GOVAUDIT_RENDER_CONCURRENCY"] = str(args.concurrency)
+                axe_only = run_govaudit_timed(start, args.pages, work / "axe-only" / "out", axe_only=True)
     print()
     print(f"axe-core: govaudit {package_version(REPO / 'node_modules' / 'axe-core')}, "
           f"pa11y-ci {package_version(BENCH / 'node_modules' / 'axe-core')} "
@@ -281,7 +300,12 @@ def main() -> int:
         print(f"Σ time per inspector (s): {timed['inspectors_sum_s']}")
         if timed["error"]:
             print(f"(the in-process run ended with {timed['error'][:200]})")
-    print(json.dumps({"machine": info, "govaudit": ours, "pa11y_ci": theirs, "timed": timed}, indent=1))
+    if axe_only:
+        rate = args.pages / axe_only["wall_s"]
+        print(f"govaudit, axe as the only inspector (in-process): {rate:.2f} pages/s ({axe_only['wall_s']:.1f} s wall)"
+              + (f", {rate / (theirs['pages_ok'] / theirs['wall_s']):.2f}× pa11y-ci" if theirs else ""))  # fmt: skip
+    print(json.dumps({"machine": info, "govaudit": ours, "pa11y_ci": theirs, "timed": timed, "axe_only": axe_only},
+                     indent=1))  # fmt: skip
     return 0
 
 
