@@ -1,7 +1,9 @@
 import asyncio
+import os
 import shutil
 import ssl
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -162,3 +164,28 @@ def test_https_verifies_certificates_with_one_shared_context(
         assert (made.misses, made.hits) == (1, 1)
     finally:
         fetch_module.tls_context.cache_clear()  # not this test's roots for the tests after it
+
+
+def test_httpcore_is_imported_without_trio_and_trio_still_imports(tmp_path: Path) -> None:
+    """A fresh process fetches without importing trio (httpcore would, for nothing: ~40 ms), and
+    whoever imports trio afterwards (selenium) still gets it."""
+    script = tmp_path / "check.py"
+    script.write_text(
+        "import asyncio, sys\n"
+        "from crawler.addresses import AddressGuard\n"
+        "from crawler.fetch import Fetcher\n"
+        "from tests.localserver import LocalServer, Response\n"
+        "async def go():\n"
+        "    async with Fetcher(AddressGuard(allowed_hosts=frozenset({'127.0.0.1'}))) as fetcher:\n"
+        "        with LocalServer({'/': Response('ok')}) as server:\n"
+        "            return await fetcher.fetch(server.url('/'))\n"
+        "result = asyncio.run(go())\n"
+        "print(result.status, result.text, 'trio' in sys.modules)\n"
+        "import trio\n"
+        "print(trio.Lock.__name__)\n"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=repo, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["ok", "ok", "False", "Lock"]
