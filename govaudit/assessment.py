@@ -8,9 +8,11 @@ reads the accessibility statement and, in sample mode, renders and audits the ch
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import random
 import tempfile
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -140,20 +142,30 @@ class Assessment:
     ) -> Sample:
         """Choose the sample, then render and audit the chosen pages the crawl did not render,
         from the HTML it already fetched (each page is still fetched once)."""
-        self.sample = self.draw_sample(pages, options)
+        sample = self.sample = self.draw_sample(pages, options)
         rendered = {p.final_url for p in pages if p.rendered}
-        for url in self.sample.urls:
-            if url in rendered or url not in self.html:
-                continue
-            served = ServedDocument(200, {"content-type": "text/html; charset=utf-8"}, self.html[url].encode())
-            outcome = await renderer.render(url, inspectors, served)
-            if outcome.dom is None:
-                continue
-            results = [r for batch in outcome.inspections.values() for r in batch]
-            results += [_inspector_error(url, name, why) for name, why in outcome.inspection_errors.items()]
-            reason = f"audit sample: {self.sample.reasons[url]}"
-            self.add_rendered(url, outcome.render_ms, reason, results, outcome.measurements)
-        return self.sample
+        waiting = deque(url for url in sample.urls if url not in rendered and url in self.html)
+
+        async def audit_waiting() -> None:
+            while waiting:
+                url = waiting.popleft()
+                await self._audit_chosen(url, f"audit sample: {sample.reasons[url]}", renderer, inspectors)
+
+        # As many pages in the browser at once as during the crawl (one at a time, a 2,000-page
+        # site's sample of 247 pages took 70 % of the sampled run).
+        await asyncio.gather(*(audit_waiting() for _ in range(renderer.concurrency)))
+        return sample
+
+    async def _audit_chosen(
+        self, url: str, reason: str, renderer: Renderer, inspectors: Sequence[PageInspector]
+    ) -> None:
+        served = ServedDocument(200, {"content-type": "text/html; charset=utf-8"}, self.html[url].encode())
+        outcome = await renderer.render(url, inspectors, served)
+        if outcome.dom is None:
+            return
+        results = [r for batch in outcome.inspections.values() for r in batch]
+        results += [_inspector_error(url, name, why) for name, why in outcome.inspection_errors.items()]
+        self.add_rendered(url, outcome.render_ms, reason, results, outcome.measurements)
 
     def draw_sample(self, pages: Sequence[PageSnapshot], options: SampleOptions) -> Sample:
         """The WCAG-EM sample of `pages`, read with the HTML they were served (kept on disk)."""
