@@ -151,8 +151,8 @@ class Assessment:
                 url = waiting.popleft()
                 await self._audit_chosen(url, f"audit sample: {sample.reasons[url]}", renderer, inspectors)
 
-        # As many pages in the browser at once as during the crawl (one at a time, a 2,000-page
-        # site's sample of 247 pages took 70 % of the sampled run).
+        # As many pages in the browser at once as during the crawl: the sample's renders come after
+        # the crawl, and one at a time they left the browser's other slots idle.
         await asyncio.gather(*(audit_waiting() for _ in range(renderer.concurrency)))
         return sample
 
