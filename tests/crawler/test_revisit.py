@@ -62,6 +62,14 @@ def visit(confirmed: datetime | None, visit_id: int = 7) -> PreviousVisit:
     return PreviousVisit(visit_id, "hash", '"e"', "", snapshot, confirmed_at=confirmed)
 
 
+def seen_before(
+    url: str, visit_id: int, content_hash: str, confirmed: datetime, *, links_read: bool = True
+) -> PreviousVisit:
+    """The last run's visit of a depth-1 page at `url`, without validators."""
+    snapshot = PageSnapshot(url, url, 1, ScanStatus.OK)
+    return PreviousVisit(visit_id, content_hash, "", "", snapshot, confirmed_at=confirmed, links_read=links_read)
+
+
 def test_sitemap_lastmod_before_the_last_request_skips_it() -> None:
     revisits = Revisits(RevisitPolicy())
     revisits.lastmod["k"] = "2026-11-01"
@@ -144,14 +152,7 @@ def test_a_changed_page_the_sitemap_vouched_for_withdraws_the_trust() -> None:
         recent = datetime.now(UTC) - timedelta(hours=2)
         confirmed = {1: recent - timedelta(days=30), 2: recent, 3: recent}
         previous = {
-            url_key(server.url(f"/p{i}")): PreviousVisit(
-                i,
-                "old hash",
-                "",
-                "",
-                PageSnapshot(server.url(f"/p{i}"), server.url(f"/p{i}"), 1, ScanStatus.OK),
-                confirmed_at=confirmed[i],
-            )
+            url_key(server.url(f"/p{i}")): seen_before(server.url(f"/p{i}"), i, "old hash", confirmed[i])
             for i in (1, 2, 3)
         }
 
@@ -211,14 +212,8 @@ def recrawl_with_stored_links(
         site = SiteConfig(name="t", start_urls=(server.url("/"),), max_pages=max_pages, allow_private=True)
         stored = {i: tuple(Link(server.url(f"/p{i}-c{j}"), f"c{j}") for j in range(10)) for i in sections}
         previous = {
-            url_key(server.url(f"/p{i}")): PreviousVisit(
-                i,
-                "hash",
-                "",
-                "",
-                PageSnapshot(server.url(f"/p{i}"), server.url(f"/p{i}"), 1, ScanStatus.OK),
-                confirmed_at=datetime.now(UTC) - timedelta(hours=1),
-                links_read=False,
+            url_key(server.url(f"/p{i}")): seen_before(
+                server.url(f"/p{i}"), i, "hash", datetime.now(UTC) - timedelta(hours=1), links_read=False
             )
             for i in sections
         }
