@@ -1,0 +1,270 @@
+"""Real government sites for measuring the survey detectors: rebuild, serve and assess them.
+
+    .venv/bin/python bench/govsites.py build [NAME...]        # rebuild copies into bench/out/govsites/<name>/
+    .venv/bin/python bench/govsites.py build --publish /work/govsites   # and copy them there
+    .venv/bin/python bench/govsites.py serve NAME              # serve one copy on 127.0.0.1 until Ctrl-C
+    .venv/bin/python bench/govsites.py measure [NAME...]       # govaudit assess + eval, both instruments
+    .venv/bin/python bench/govsites.py list                    # the sites, their page counts and labels
+
+The sites are listed in tests/eval/govsites.yaml (repository, commit, folder, licence, language, kind,
+entry page, build step); their labels are tests/eval/labels/<name>.yaml. A copy is rebuilt from a
+snapshot of its repository at the recorded commit: the snapshot the search tool's `fetch` leaves under
+/work/.mirror/<owner>+<name>/ (or `--mirrors DIR`), else a `git clone` of the GitHub repository. Files
+the snapshot lacks (its largest blobs, mostly images) are skipped and counted. Sites published as
+sources are built with their generator (Jekyll from Debian's `jekyll` package).
+
+`measure` serves each copy, runs `govaudit assess URL --kind national_portal` (OSI 2024) and
+`--kind city_portal` (LOSI 2024) into bench/out/govsites-runs/<name>/<kind>/, then scores each
+report.json against the labels and prints precision and recall per instrument, per language and per
+code (govaudit/evaluation.py). Results go to bench/RESULTS.md by hand, with the date and `uptime`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIFEST = ROOT / "tests" / "eval" / "govsites.yaml"
+LABELS = ROOT / "tests" / "eval" / "labels"
+OUT = ROOT / "bench" / "out" / "govsites"
+RUNS = ROOT / "bench" / "out" / "govsites-runs"
+MIRRORS = Path("/work/.mirror")
+KINDS = {"national_portal": "OSI-2024", "city_portal": "LOSI-2024"}
+
+
+@dataclass(frozen=True, slots=True)
+class GovSite:
+    name: str
+    repo: str
+    commit: str
+    folder: str  # the folder of the repository (at that commit) that holds the site, "" = root
+    licence: str
+    language: str
+    kind: str
+    entry: str
+    build: str = "none"  # none | jekyll
+    mount: str = ""  # where the folder is served (a site built for a sub-path keeps its absolute links)
+
+    @classmethod
+    def from_dict(cls, item: dict[str, Any]) -> GovSite:
+        fields = cls.__dataclass_fields__  # type: ignore[attr-defined]
+        return cls(**{k: str(v) for k, v in item.items() if k in fields})
+
+
+def load_sites(names: list[str] | None = None) -> list[GovSite]:
+    sites = [GovSite.from_dict(s) for s in yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["sites"]]
+    if names:
+        unknown = set(names) - {s.name for s in sites}
+        if unknown:
+            sys.exit(f"unknown site(s): {', '.join(sorted(unknown))}; see {MANIFEST}")
+        sites = [s for s in sites if s.name in names]
+    return sites
+
+
+# --- rebuild ---------------------------------------------------------------------------------------
+
+
+def git_dir(site: GovSite, mirrors: Path) -> Path:
+    """The snapshot's git directory, cloning the repository when no snapshot is at hand."""
+    base = mirrors / site.repo.replace("/", "+") / "repo"
+    for candidate in (base / ".git", base):
+        if (candidate / "HEAD").is_file():
+            return candidate
+    target = OUT.parent / "govsites-git" / site.repo.replace("/", "+")
+    if not (target / "HEAD").is_file():
+        subprocess.run(["git", "clone", "--bare", f"https://github.com/{site.repo}", str(target)], check=True)
+    return target
+
+
+def extract(gitdir: Path, commit: str, folder: str, dest: Path) -> tuple[int, int]:
+    """Write the files under `folder` at `commit` into `dest`; returns (written, missing blobs)."""
+    prefix = folder.strip("/") + "/" if folder.strip("/") else ""
+    listing = subprocess.run(
+        ["git", "--git-dir", str(gitdir), "ls-tree", "-r", "-z", commit, "--", prefix or "."],
+        check=True, capture_output=True,
+    ).stdout.decode("utf-8", "surrogateescape")
+    entries = []
+    for line in filter(None, listing.split("\0")):
+        meta, path = line.split("\t", 1)
+        _mode, kind, sha = meta.split()
+        if kind == "blob":
+            entries.append((sha, path[len(prefix):]))
+    batch = subprocess.Popen(
+        ["git", "--git-dir", str(gitdir), "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert batch.stdin and batch.stdout
+    written = missing = 0
+    for sha, rel in entries:
+        batch.stdin.write(sha.encode() + b"\n")
+        batch.stdin.flush()
+        header = batch.stdout.readline().split()
+        if header[-1] == b"missing":
+            missing += 1
+            continue
+        data = batch.stdout.read(int(header[2]))
+        batch.stdout.read(1)
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written += 1
+    batch.stdin.close()
+    batch.wait()
+    return written, missing
+
+
+def build_site(site: GovSite, mirrors: Path) -> Path:
+    dest = OUT / site.name
+    if dest.exists():
+        shutil.rmtree(dest)
+    gitdir = git_dir(site, mirrors)
+    if site.build == "none":
+        written, missing = extract(gitdir, site.commit, site.folder, dest / site.mount.strip("/"))
+    elif site.build == "jekyll":
+        with tempfile.TemporaryDirectory() as tmp:
+            written, missing = extract(gitdir, site.commit, site.folder, Path(tmp))
+            for name in ("Gemfile", "Gemfile.lock"):  # Debian's jekyll, not the gems they pin
+                (Path(tmp) / name).unlink(missing_ok=True)
+            subprocess.run(["jekyll", "build", "--safe", "-s", tmp, "-d", str(dest)], check=True)
+    else:
+        raise SystemExit(f"{site.name}: unknown build step {site.build!r}")
+    pages = sum(1 for _ in dest.rglob("*.htm*"))
+    print(f"{site.name}: {written} files from {site.repo}@{site.commit[:10]} ({missing} missing blobs), {pages} pages")
+    return dest
+
+
+# --- serve and measure ------------------------------------------------------------------------------
+
+
+def serve(folder: Path):  # noqa: ANN201 - the context manager of tests/eval/harness.py
+    sys.path.insert(0, str(ROOT))
+    from tests.eval.harness import serve_folder
+
+    return serve_folder(folder)
+
+
+def assess(site: GovSite, base: str, kind: str) -> Path:
+    out = RUNS / site.name / kind
+    out.mkdir(parents=True, exist_ok=True)
+    env_db = f"sqlite:///{out / 'govaudit.db'}"
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "govaudit"), "assess", base + site.entry, "--kind", kind,
+         "--max-pages", "200", "--out", str(out), "--quiet"],
+        check=True, env={**_environ(), "GOVAUDIT_DATABASE_URL": env_db}, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return out / "report.json"
+
+
+def _environ() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+def measure(sites: list[GovSite], *, reuse: bool) -> None:
+    sys.path.insert(0, str(ROOT))
+    from rich.console import Console
+
+    from govaudit.evaluation import Evaluation, combine, evaluate, format_table
+
+    console = Console()
+    per_instrument: dict[str, list[Evaluation]] = defaultdict(list)
+    per_language: dict[tuple[str, str], list[Evaluation]] = defaultdict(list)
+    rows = []
+    for site in sites:
+        folder = OUT / site.name
+        if not folder.is_dir():
+            sys.exit(f"{site.name}: no copy in {folder}; run `build` first")
+        labels = yaml.safe_load((LABELS / f"{site.name}.yaml").read_text(encoding="utf-8"))
+        with serve(folder) as base:
+            for kind, instrument in KINDS.items():
+                report_path = RUNS / site.name / kind / "report.json"
+                if not (reuse and report_path.is_file()):
+                    report_path = assess(site, base, kind)
+                report = json.loads(report_path.read_text(encoding="utf-8"))
+                truth = labels["instruments"].get(instrument, {})
+                evaluation = evaluate(report, truth, instrument=instrument)
+                per_instrument[instrument].append(evaluation)
+                per_language[(instrument, site.language)].append(evaluation)
+                rows.append((site.name, site.language, instrument, evaluation, len(report.get("pages", []))))
+    console.print("site · language · instrument · pages · precision · recall · TP FP FN TN · not covered")
+    for name, language, instrument, ev, pages in rows:
+        console.print(
+            f"{name} · {language} · {instrument} · {pages} · {_fmt(ev.precision)} · {_fmt(ev.recall)} · "
+            f"{ev.tp} {ev.fp} {ev.fn} {ev.tn} · {len(ev.not_covered)}"
+        )
+    console.print("\nper language")
+    for (instrument, language), evs in sorted(per_language.items()):
+        merged = combine(evs)
+        console.print(f"{instrument} {language}: precision {_fmt(merged.precision)}, recall {_fmt(merged.recall)}")
+    for instrument, evs in per_instrument.items():
+        merged = combine(evs)
+        console.print(format_table(merged, errors_only=True))
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def list_sites(sites: list[GovSite]) -> None:
+    for site in sites:
+        folder = OUT / site.name
+        pages = sum(1 for _ in folder.rglob("*.htm*")) if folder.is_dir() else 0
+        counts: dict[str, int] = defaultdict(int)
+        label_file = LABELS / f"{site.name}.yaml"
+        if label_file.is_file():
+            data = yaml.safe_load(label_file.read_text(encoding="utf-8"))
+            for codes in data["instruments"].values():
+                for item in codes.values():
+                    counts[item["value"] if isinstance(item, dict) else str(item)] += 1
+            counts["unknown"] = sum(len(c) for c in (data.get("unknown") or {}).values())
+        print(f"{site.name:32} {site.language:3} {site.kind:16} {pages:4} pages  {dict(counts)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="rebuild copies from their repositories")
+    b.add_argument("names", nargs="*")
+    b.add_argument("--mirrors", type=Path, default=MIRRORS)
+    b.add_argument("--publish", type=Path, help="also copy every rebuilt site into this folder")
+    s = sub.add_parser("serve", help="serve one copy on 127.0.0.1")
+    s.add_argument("name")
+    m = sub.add_parser("measure", help="assess every copy as national and city portal, score against labels")
+    m.add_argument("names", nargs="*")
+    m.add_argument("--reuse", action="store_true", help="score the reports of an earlier run again")
+    sub.add_parser("list", help="sites, page counts, label counts")
+    args = parser.parse_args()
+    if args.command == "build":
+        for site in load_sites(args.names):
+            dest = build_site(site, args.mirrors)
+            if args.publish:
+                shutil.copytree(dest, args.publish / site.name, dirs_exist_ok=True)
+    elif args.command == "serve":
+        site = load_sites([args.name])[0]
+        with serve(OUT / site.name) as base:
+            print(f"{site.name}: {base}{site.entry}  (Ctrl-C to stop)", flush=True)
+            try:
+                import threading
+
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                pass
+    elif args.command == "measure":
+        measure(load_sites(args.names), reuse=args.reuse)
+    else:
+        list_sites(load_sites())
+
+
+if __name__ == "__main__":
+    main()

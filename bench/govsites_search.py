@@ -1,0 +1,126 @@
+"""The labeller's search over a rebuilt copy: where each code's terms occur, to read before labelling.
+
+    .venv/bin/python bench/govsites_search.py NAME [CODE...] [--context 80] > /tmp/NAME.hits
+
+Terms are tests/eval/labels/search_terms.yaml (the labeller's own, per code). For every code it prints
+how many pages match and, for the first pages, the matching text with its surroundings; a code with no
+hit is what an "absent" label's note means by "searched". `quote PATH TEXT` checks that a quote occurs
+in a page's visible text, the way tests/eval/test_govsite_labels.py checks every label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from functools import cache
+from pathlib import Path
+
+import yaml
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+ROOT = Path(__file__).resolve().parents[1]
+TERMS = ROOT / "tests" / "eval" / "labels" / "search_terms.yaml"
+OUT = ROOT / "bench" / "out" / "govsites"
+RAW_CODES = {"071", "195", "196", "074", "204", "208", "209"}  # searched in the markup, not the text
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def page_text(html: str) -> str:
+    """Visible text plus the words a reader meets in attributes (title, alt, aria-label, link targets)."""
+    tree = HTMLParser(html)
+    for node in tree.css("script, style, noscript, template"):
+        node.decompose()
+    extra = []
+    for node in tree.css("[title], [alt], [aria-label], a[href], [placeholder]"):
+        for attr in ("title", "alt", "aria-label", "href", "placeholder"):
+            value = node.attributes.get(attr)
+            if value:
+                extra.append(value)
+    body = tree.body.text(separator=" ") if tree.body else ""
+    title = tree.css_first("title")
+    return normalise(" ".join([title.text() if title else "", body, " ".join(extra)]))
+
+
+@cache
+def load_terms() -> dict[str, list[str]]:
+    raw = yaml.safe_load(TERMS.read_text(encoding="utf-8"))["terms"]
+    out = {}
+    for code, value in raw.items():
+        while isinstance(value, str) and value.startswith("same_as:"):
+            value = raw[value.split(":", 1)[1]]
+        out[str(code)] = value
+    return out
+
+
+def terms_for(code: str) -> list[str]:
+    terms = load_terms()
+    if code in terms:
+        return terms[code]
+    for prefix in (code[:3],):  # 095a/095b → 095a table entry or the series head
+        if prefix in terms:
+            return terms[prefix]
+    for n in range(len(code), 0, -1):
+        if code[:n] in terms:
+            return terms[code[:n]]
+    return []
+
+
+def pages(folder: Path) -> dict[str, tuple[str, str]]:
+    """{path: (raw html, visible text)} for every HTML page of a copy."""
+    found = {}
+    for file in sorted(folder.rglob("*.htm*")):
+        html = file.read_text(encoding="utf-8", errors="replace")
+        found["/" + file.relative_to(folder).as_posix()] = (html, page_text(html))
+    return found
+
+
+def search(folder: Path, codes: list[str], context: int, shown: int) -> None:
+    site = pages(folder)
+    print(f"# {folder.name}: {len(site)} pages")
+    for code in codes:
+        terms = terms_for(code)
+        if not terms:
+            print(f"\n## {code}: no terms")
+            continue
+        pattern = re.compile("|".join(f"(?:{t})" for t in terms), re.IGNORECASE)
+        hits = []
+        for path, (html, text) in site.items():
+            haystack = html if code in RAW_CODES else text
+            match = pattern.search(haystack)
+            if match:
+                hits.append((path, haystack, match))
+        print(f"\n## {code}: {len(hits)} of {len(site)} pages")
+        for path, haystack, match in hits[:shown]:
+            start, end = max(0, match.start() - context), match.end() + context
+            print(f"  {path}: …{normalise(haystack[start:end])}…")
+
+
+def quote_found(folder: Path, path: str, quote: str) -> bool:
+    file = folder / path.lstrip("/")
+    if file.is_dir():
+        file = file / "index.html"
+    html = file.read_text(encoding="utf-8", errors="replace")
+    return normalise(quote) in page_text(html) or normalise(quote) in normalise(html)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("name")
+    parser.add_argument("codes", nargs="*")
+    parser.add_argument("--context", type=int, default=70)
+    parser.add_argument("--shown", type=int, default=4)
+    parser.add_argument("--root", type=Path, default=OUT)
+    args = parser.parse_args()
+    folder = args.root / args.name
+    if not folder.is_dir():
+        sys.exit(f"no copy at {folder}: run bench/govsites.py build {args.name}")
+    codes = args.codes or list(load_terms())
+    search(folder, codes, args.context, args.shown)
+
+
+if __name__ == "__main__":
+    main()
