@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +27,8 @@ RAW_CODES = {"071", "195", "196", "074", "204", "208", "209"}  # searched in the
 
 
 def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """Whitespace collapsed and Unicode composed (NFC): pages mix "à" and "a" + combining grave."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
 def page_text(html: str) -> str:
