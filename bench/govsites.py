@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections import defaultdict
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,14 +94,15 @@ def extract(gitdir: Path, commit: str, folder: str, dest: Path) -> tuple[int, in
     prefix = folder.strip("/") + "/" if folder.strip("/") else ""
     listing = subprocess.run(
         ["git", "--git-dir", str(gitdir), "ls-tree", "-r", "-z", commit, "--", prefix or "."],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     ).stdout.decode("utf-8", "surrogateescape")
     entries = []
     for line in filter(None, listing.split("\0")):
         meta, path = line.split("\t", 1)
         _mode, kind, sha = meta.split()
         if kind == "blob":
-            entries.append((sha, path[len(prefix):]))
+            entries.append((sha, path[len(prefix) :]))
     batch = subprocess.Popen(
         ["git", "--git-dir", str(gitdir), "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
@@ -146,7 +149,8 @@ def build_site(site: GovSite, mirrors: Path) -> Path:
 # --- serve and measure ------------------------------------------------------------------------------
 
 
-def serve(folder: Path):  # noqa: ANN201 - the context manager of tests/eval/harness.py
+def serve(folder: Path) -> AbstractContextManager[str]:
+    """Serve a copy on 127.0.0.1 (tests/eval/harness.py's server: no Last-Modified); yields the base URL."""
     sys.path.insert(0, str(ROOT))
     from tests.eval.harness import serve_folder
 
@@ -160,15 +164,9 @@ def assess(site: GovSite, base: str, kind: str) -> Path:
     subprocess.run(
         [str(ROOT / ".venv" / "bin" / "govaudit"), "assess", base + site.entry, "--kind", kind,
          "--max-pages", "200", "--out", str(out), "--quiet"],
-        check=True, env={**_environ(), "GOVAUDIT_DATABASE_URL": env_db}, stdout=subprocess.DEVNULL,
+        check=True, env={**os.environ, "GOVAUDIT_DATABASE_URL": env_db}, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     return out / "report.json"
-
-
-def _environ() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
 
 
 def measure(sites: list[GovSite], *, reuse: bool) -> None:
@@ -183,6 +181,9 @@ def measure(sites: list[GovSite], *, reuse: bool) -> None:
     rows = []
     for site in sites:
         folder = OUT / site.name
+        if not (LABELS / f"{site.name}.yaml").is_file():
+            console.print(f"{site.name}: not labelled yet, skipped")
+            continue
         if not folder.is_dir():
             sys.exit(f"{site.name}: no copy in {folder}; run `build` first")
         labels = yaml.safe_load((LABELS / f"{site.name}.yaml").read_text(encoding="utf-8"))
@@ -207,8 +208,13 @@ def measure(sites: list[GovSite], *, reuse: bool) -> None:
     for (instrument, language), evs in sorted(per_language.items()):
         merged = combine(evs)
         console.print(f"{instrument} {language}: precision {_fmt(merged.precision)}, recall {_fmt(merged.recall)}")
+    console.print("\nper instrument")
     for instrument, evs in per_instrument.items():
         merged = combine(evs)
+        console.print(
+            f"{instrument}: precision {_fmt(merged.precision)}, recall {_fmt(merged.recall)} "
+            f"(TP {merged.tp}, FP {merged.fp}, FN {merged.fn}, TN {merged.tn}; {len(merged.not_covered)} not covered)"
+        )
         console.print(format_table(merged, errors_only=True))
 
 
@@ -231,6 +237,46 @@ def list_sites(sites: list[GovSite]) -> None:
         print(f"{site.name:32} {site.language:3} {site.kind:16} {pages:4} pages  {dict(counts)}")
 
 
+FIXTURES = ROOT / "tests" / "fixtures" / "govsites"
+COMMITTABLE = ("MIT", "CC-BY-4.0")  # licences that let a few pages be committed with attribution
+
+
+def label_pages(labels: dict[str, Any]) -> set[str]:
+    """The entry page and every page a "present" label cites."""
+    found = {labels["entry"]}
+    for codes in labels["instruments"].values():
+        for item in codes.values():
+            if isinstance(item, dict) and item.get("value") != "absent":
+                found.update(str(e) for e in item.get("evidence") or ())
+    return found
+
+
+def write_subset(site: GovSite) -> None:
+    """Copy the pages the labels cite into tests/fixtures/govsites/<name>/, with their source."""
+    if not site.licence.startswith(COMMITTABLE):
+        print(f"{site.name}: licence {site.licence!r}, not committed")
+        return
+    labels = yaml.safe_load((LABELS / f"{site.name}.yaml").read_text(encoding="utf-8"))
+    dest = FIXTURES / site.name
+    if dest.exists():
+        shutil.rmtree(dest)
+    for path in sorted(label_pages(labels)):
+        source = OUT / site.name / path.lstrip("/")
+        if source.is_dir():
+            source, path = source / "index.html", path.rstrip("/") + "/index.html"
+        target = dest / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    (dest / "SOURCE.md").write_text(
+        f"# {site.name}\n\nPages of https://github.com/{site.repo} at commit {site.commit}"
+        f" (folder `{site.folder or '/'}`), licence {site.licence}, copied unchanged by"
+        f" `bench/govsites.py subset`: the entry page and the pages that tests/eval/labels/{site.name}.yaml"
+        f" cites as evidence. Served under `{site.mount or '/'}`.\n",
+        encoding="utf-8",
+    )
+    print(f"{site.name}: {sum(1 for _ in dest.rglob('*.html'))} pages in {dest.relative_to(ROOT)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -244,6 +290,8 @@ def main() -> None:
     m.add_argument("names", nargs="*")
     m.add_argument("--reuse", action="store_true", help="score the reports of an earlier run again")
     sub.add_parser("list", help="sites, page counts, label counts")
+    c = sub.add_parser("subset", help="commit the labelled pages of permissively licensed sites for CI")
+    c.add_argument("names", nargs="*")
     args = parser.parse_args()
     if args.command == "build":
         for site in load_sites(args.names):
@@ -260,6 +308,10 @@ def main() -> None:
                 threading.Event().wait()
             except KeyboardInterrupt:
                 pass
+    elif args.command == "subset":
+        for site in load_sites(args.names):
+            if (LABELS / f"{site.name}.yaml").is_file():
+                write_subset(site)
     elif args.command == "measure":
         measure(load_sites(args.names), reuse=args.reuse)
     else:
