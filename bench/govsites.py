@@ -37,6 +37,7 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # bench/ is a folder of scripts: reach the project's packages and tests/
 MANIFEST = ROOT / "tests" / "eval" / "govsites.yaml"
 LABELS = ROOT / "tests" / "eval" / "labels"
 OUT = ROOT / "bench" / "out" / "govsites"
@@ -151,7 +152,6 @@ def build_site(site: GovSite, mirrors: Path) -> Path:
 
 def serve(folder: Path) -> AbstractContextManager[str]:
     """Serve a copy on 127.0.0.1 (tests/eval/harness.py's server: no Last-Modified); yields the base URL."""
-    sys.path.insert(0, str(ROOT))
     from tests.eval.harness import serve_folder
 
     return serve_folder(folder)
@@ -169,13 +169,25 @@ def assess(site: GovSite, base: str, kind: str) -> Path:
     return out / "report.json"
 
 
-def measure(sites: list[GovSite], *, reuse: bool) -> None:
-    sys.path.insert(0, str(ROOT))
+def assess_without_browser(site: GovSite, base: str, kind: str) -> dict[str, Any]:
+    """The crawl and the rules without Chromium (tests/eval/harness.py): fast, but what needs a
+    browser (reflow at 375 px, axe) stays not_tested."""
+    from crawler.site import SiteConfig, SiteKind
+    from tests.eval.harness import assess as harness_assess
+
+    config = SiteConfig(
+        name=site.name, start_urls=(base + site.entry,), kind=SiteKind(kind), languages=(site.language,),
+        max_pages=200, allow_private=True,
+    )  # fmt: skip
+    return harness_assess(config)
+
+
+def measure(sites: list[GovSite], *, reuse: bool, browser: bool = True) -> None:
     from rich.console import Console
 
     from govaudit.evaluation import Evaluation, combine, evaluate, format_table
 
-    console = Console()
+    console = Console(width=160)
     per_instrument: dict[str, list[Evaluation]] = defaultdict(list)
     per_language: dict[tuple[str, str], list[Evaluation]] = defaultdict(list)
     rows = []
@@ -190,9 +202,12 @@ def measure(sites: list[GovSite], *, reuse: bool) -> None:
         with serve(folder) as base:
             for kind, instrument in KINDS.items():
                 report_path = RUNS / site.name / kind / "report.json"
-                if not (reuse and report_path.is_file()):
-                    report_path = assess(site, base, kind)
-                report = json.loads(report_path.read_text(encoding="utf-8"))
+                if not browser:
+                    report = assess_without_browser(site, base, kind)
+                else:
+                    if not (reuse and report_path.is_file()):
+                        report_path = assess(site, base, kind)
+                    report = json.loads(report_path.read_text(encoding="utf-8"))
                 truth = labels["instruments"].get(instrument, {})
                 evaluation = evaluate(report, truth, instrument=instrument)
                 per_instrument[instrument].append(evaluation)
@@ -289,6 +304,7 @@ def main() -> None:
     m = sub.add_parser("measure", help="assess every copy as national and city portal, score against labels")
     m.add_argument("names", nargs="*")
     m.add_argument("--reuse", action="store_true", help="score the reports of an earlier run again")
+    m.add_argument("--no-browser", action="store_true", help="crawl and rules only (tests/eval/harness.py)")
     sub.add_parser("list", help="sites, page counts, label counts")
     c = sub.add_parser("subset", help="commit the labelled pages of permissively licensed sites for CI")
     c.add_argument("names", nargs="*")
@@ -313,7 +329,7 @@ def main() -> None:
             if (LABELS / f"{site.name}.yaml").is_file():
                 write_subset(site)
     elif args.command == "measure":
-        measure(load_sites(args.names), reuse=args.reuse)
+        measure(load_sites(args.names), reuse=args.reuse, browser=not args.no_browser)
     else:
         list_sites(load_sites())
 
