@@ -5,11 +5,16 @@ alpha-3), kind (national_portal, ministry, open_data_portal, e_participation_por
 other), start_url (or start_urls), languages, and optionally domains and max_pages. CSV: the same
 columns, several values in one cell separated by spaces, commas or semicolons. The registry of Member
 States (rules/registry/member_states.yaml) is accepted too: a site is registered for every portal URL
-it gives (none, until an assessor fills them in).
+it gives, tagged as coming from the registry (`extra.source: registry`, and which public list gave it).
+
+`govaudit sites verify [--country ISO3]` checks each registered site's start URL (see
+govaudit/site_verify.py) and records verified / moved / dead with the date; `nightly` crawls a
+registry site only once its latest check says verified.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import re
 from collections.abc import Iterable, Mapping
@@ -20,6 +25,7 @@ from urllib.parse import urlsplit
 import typer
 import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from crawler.site import SiteConfig, SiteKind
@@ -73,6 +79,7 @@ def site_from_row(row: Mapping[str, Any], where: str) -> SiteConfig:
     if not languages and country and (state := member_state(country)):
         languages = state.languages  # the registry's official languages
     max_pages = int(row.get("max_pages") or 200)
+    extra = row.get("extra")
     return SiteConfig(
         name=name,
         start_urls=starts,
@@ -81,6 +88,7 @@ def site_from_row(row: Mapping[str, Any], where: str) -> SiteConfig:
         domains=_values(row.get("domains")),
         languages=tuple(lang.lower() for lang in languages),
         max_pages=max_pages,
+        extra={str(k): str(v) for k, v in extra.items()} if isinstance(extra, Mapping) else {},
     )
 
 
@@ -96,6 +104,7 @@ def _from_registry(states: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
                         "kind": KIND_BY_FIELD[field].value,
                         "start_url": url,
                         "languages": state.get("languages"),
+                        "extra": {"source": "registry", "list": str((state.get("sources") or {}).get(field, ""))},
                     }
                 )
     return rows
@@ -156,6 +165,55 @@ def list_command(
     Console(width=160).print(table)
     if not records:
         Console().print("No site registered" + (f" for {country.upper()}." if country else "."))
+
+
+@sites_app.command("verify")
+def verify_command(
+    country: Annotated[str | None, typer.Option(help="Only this country's sites (ISO 3166 alpha-3).")] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Reach loopback/private addresses (checking local test servers).")
+    ] = False,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Sites checked at a time.")] = 8,
+) -> None:
+    """Check each registered site: does it answer, where does it redirect, is its host official, its
+    language and title; record verified / moved / dead with the date."""
+    from govaudit.site_verify import verify_sites
+    from storage.site_checks import SiteCheckStore
+
+    with Store(Settings.from_env().database_url) as store:
+        store.upgrade()
+        records = store.sites(country=country)
+        if not records:
+            Console(stderr=True).print("No site registered" + (f" for {country.upper()}." if country else "."))
+            raise typer.Exit(0)
+        Console(stderr=True).print(f"Checking {len(records)} site(s)…")
+        results = asyncio.run(
+            verify_sites([(r.id, r.config) for r in records], allow_private=allow_private, concurrency=concurrency)
+        )
+        checks = SiteCheckStore(store)
+        for site_id, result in results:
+            checks.record(site_id, result)
+    _print_checks(records, dict(results))
+
+
+def _print_checks(records: list[Any], results: dict[int, Any]) -> None:
+    table = Table(title="Site checks")
+    for column in ("site", "status", "final URL", "official", "lang", "title / reason"):
+        table.add_column(column)
+    for record in records:
+        r = results[record.id]
+        note = r.reason if r.status != "verified" else r.title
+        table.add_row(
+            escape(record.name),
+            r.status,
+            escape(r.final_url or r.url),
+            "yes" if r.official_domain else "no",
+            r.language,
+            escape(note[:60]),
+        )
+    Console(width=160).print(table)
+    counts = {s: sum(1 for r in results.values() if r.status == s) for s in ("verified", "moved", "dead")}
+    Console().print(", ".join(f"{n} {s}" for s, n in counts.items()))
 
 
 def register(app: typer.Typer) -> None:

@@ -63,6 +63,16 @@ def worker(
     celery_app.worker_main(argv)
 
 
+def _print_held(store: Store, held: dict[int, str]) -> None:
+    """The registry sites left out of the batch, and why (`govaudit sites verify` puts them back)."""
+    if not held:
+        return
+    names = {s.id: s.name for s in store.sites()}
+    console.print(f"{len(held)} registry site(s) not crawled until `govaudit sites verify` says verified:")
+    for site_id, why in sorted(held.items()):
+        console.print(f"  {names.get(site_id, site_id)}: {why}", markup=False, highlight=False)
+
+
 def nightly(
     mode: Annotated[str, typer.Option(help="assess (crawl, audit, detect) or crawl (crawl only).")] = "assess",
     sample: Annotated[bool, typer.Option("--sample", help="assess: audit a WCAG-EM sample, not every page.")] = False,
@@ -94,9 +104,10 @@ def nightly(
 
             from govaudit.worker.enqueue import celery_send, enqueue_batch
 
+            held: dict[int, str] = {}
             try:
                 batch_id, sites = enqueue_batch(
-                    store, celery_send, mode=mode, sample=sample, country=country, site_id=site_id
+                    store, celery_send, mode=mode, sample=sample, country=country, site_id=site_id, held=held
                 )
             except ValueError as exc:
                 console.print(f"[bold red]error:[/] {exc}")
@@ -106,6 +117,7 @@ def nightly(
                 console.print(f"[bold red]error:[/] broker unreachable at {_config().broker_url}: {exc}")
                 raise typer.Exit(EXIT_BROKER) from None
             console.print(f"Batch {batch_id}: {sites} site(s) enqueued ({mode}).")
+            _print_held(store, held)
             if not wait:
                 out.print(
                     f"govaudit nightly --status {batch_id}" if not as_json else json.dumps({"batch_id": batch_id})

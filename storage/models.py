@@ -386,3 +386,32 @@ class NightlyItem(Base):
     attempts: Mapped[int] = mapped_column(default=0)  # deliveries that got the host lock and ran
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+
+
+SITE_CHECK_STATUSES = ("verified", "moved", "dead")
+
+
+class SiteCheck(Base):
+    """One `govaudit sites verify` of a registered site: did its start URL answer, where did it end
+    up, does the host look official, in which language, under which title. Append-only: the latest
+    check of a site is its state; earlier ones show when it moved or died."""
+
+    __tablename__ = "site_checks"
+    __table_args__ = (
+        CheckConstraint(_in("status", SITE_CHECK_STATUSES), name="status"),
+        Index("ix_site_checks_site_checked", "site_id", "checked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str] = mapped_column(Text, default="")
+    http_status: Mapped[int | None]
+    redirects: Mapped[list[Any]]
+    official_domain: Mapped[bool] = mapped_column(Boolean, default=False)
+    parked: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")

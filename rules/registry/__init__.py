@@ -19,12 +19,23 @@ class MemberState:
     subregion: str
     languages: tuple[str, ...]
     portals: dict[str, str]  # field → URL ("" when not known)
-    urls: str = "unverified"  # "verified" only when every URL set was checked against a source
+    sources: dict[str, str]  # field → id of the public list that gave its URL (see `registry_sources()`)
+    urls: str = "unverified"  # the file never says more: `govaudit sites verify` records checks in the database
+
+
+@cache
+def _raw() -> dict:
+    return yaml.safe_load(resources.files("rules.registry").joinpath("member_states.yaml").read_text(encoding="utf-8"))
+
+
+def registry_sources() -> dict[str, dict[str, str]]:
+    """Source id → {title, url, as_of}: the public lists the portal URLs were read in."""
+    return {k: {f: str(v) for f, v in d.items()} for k, d in (_raw().get("sources") or {}).items()}
 
 
 @cache
 def load_member_states() -> tuple[MemberState, ...]:
-    raw = yaml.safe_load(resources.files("rules.registry").joinpath("member_states.yaml").read_text(encoding="utf-8"))
+    raw = _raw()
     return tuple(
         MemberState(
             iso3=str(row["iso3"]),
@@ -33,6 +44,7 @@ def load_member_states() -> tuple[MemberState, ...]:
             subregion=str(row["subregion"]),
             languages=tuple(str(lang) for lang in row.get("languages") or ()),
             portals={f: str(row.get(f) or "") for f in PORTAL_FIELDS},
+            sources={str(k): str(v) for k, v in (row.get("sources") or {}).items()},
             urls=str(row.get("urls", "unverified")),
         )
         for row in raw["member_states"]

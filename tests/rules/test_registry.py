@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from typer.testing import CliRunner
 
 from govaudit.cli import app
-from rules.registry import PORTAL_FIELDS, load_member_states
+from rules.registry import PORTAL_FIELDS, load_member_states, registry_sources
 
 REGISTRY = Path(__file__).resolve().parents[2] / "rules" / "registry" / "member_states.yaml"
 
@@ -23,11 +24,28 @@ def test_193_member_states_with_m49_regions_and_languages() -> None:
     assert all(s.languages and s.subregion for s in states)
 
 
-def test_no_portal_url_without_a_source() -> None:
-    """URLs could not be verified offline: none is set, and every entry says so."""
+def test_every_portal_url_names_the_public_list_it_was_read_in() -> None:
+    sources = registry_sources()
+    assert all(
+        meta.get("title") and urlsplit(meta.get("url", "")).scheme in ("http", "https") for meta in sources.values()
+    )
     for state in load_member_states():
         assert state.urls == "unverified"
-        assert all(state.portals[f] == "" for f in PORTAL_FIELDS), state.iso3
+        for field in PORTAL_FIELDS:
+            url = state.portals[field]
+            if url:
+                assert urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname, (state.iso3, url)
+                assert state.sources.get(field) in sources, (state.iso3, field)
+            else:
+                assert field not in state.sources, (state.iso3, field)
+
+
+def test_at_least_150_national_portals_and_no_url_twice() -> None:
+    states = load_member_states()
+    national = [s.portals["national_portal"] for s in states if s.portals["national_portal"]]
+    assert len(national) >= 150
+    every_url = [s.portals[f] for s in states for f in PORTAL_FIELDS if s.portals[f]]
+    assert len(every_url) == len(set(every_url))
 
 
 @pytest.fixture
@@ -68,6 +86,13 @@ def test_sites_import_refuses_a_bad_row(runner: CliRunner, tmp_path: Path) -> No
     assert result.exit_code == 2 and "alpha-3" in result.output
 
 
-def test_registry_file_imports_no_site_until_urls_are_filled(runner: CliRunner) -> None:
+def test_registry_file_imports_every_portal_url_tagged_with_its_list(runner: CliRunner, tmp_path: Path) -> None:
+    expected = sum(1 for s in load_member_states() for f in PORTAL_FIELDS if s.portals[f])
     result = runner.invoke(app, ["sites", "import", str(REGISTRY)])
-    assert result.exit_code == 0 and "0 site(s) imported" in result.output
+    assert result.exit_code == 0 and f"{expected} site(s) imported" in result.output
+    from storage.store import Store
+
+    with Store(f"sqlite:///{tmp_path / 'sites.db'}") as store:
+        botswana = store.sites(country="BWA")
+    assert [s.config.home_url for s in botswana] == ["https://www.gov.bw"]
+    assert all(s.config.extra == {"source": "registry", "list": "worldlaws"} for s in botswana)

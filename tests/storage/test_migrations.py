@@ -11,6 +11,7 @@ from storage import Base, create_engine_for
 
 TABLES = {
     "sites",
+    "site_checks",
     "crawl_runs",
     "pages",
     "page_visits",
@@ -71,4 +72,4 @@ def test_single_head() -> None:
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(storage.alembic_config()).get_heads()
-    assert heads == ["0006_confirmed_at"]
+    assert heads == ["0007_site_checks"]
