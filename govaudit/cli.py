@@ -26,6 +26,7 @@ from crawler.render import BrowserNotFound
 from crawler.site import SiteConfig, SiteKind
 from crawler.urls import BadURL, check_start_url
 from govaudit.assessment import SampleOptions
+from govaudit.cli_sites import SiteFileError, site_for_url
 from govaudit.pipeline import REACHED, CannotResume, RunOutcome, SiteUnreachable, assess_site, crawl_site
 from govaudit.selenium_audit import OWN_CHECKS_NOT_RUN, BadGridURL, Driver, selenium_settings
 from govaudit.settings import Settings
@@ -371,7 +372,9 @@ def crawl(
 @app.command()
 def assess(
     url: Annotated[str | None, typer.Argument(help="A start URL to assess (registered if new).")] = None,
-    country: Annotated[str | None, typer.Option(help="Assess every registered site of this ISO3 country.")] = None,
+    country: Annotated[
+        str | None, typer.Option(help="ISO3: with a URL, the site's country; alone, every registered site of it.")
+    ] = None,
     site_id: Annotated[int | None, typer.Option("--site", help="Assess one registered site by its id.")] = None,
     kind: Annotated[SiteKind, typer.Option(help="Kind of site, for a URL.")] = SiteKind.NATIONAL_PORTAL,
     max_pages: Annotated[int, typer.Option(min=1, help="Page budget, for a URL.")] = 200,
@@ -381,8 +384,8 @@ def assess(
     selenium_url: Annotated[str | None, typer.Option(metavar="URL", help=SELENIUM_URL_HELP)] = None,
 ) -> None:
     """Crawl, audit and detect, then print the suggested survey answers with their evidence."""
-    if sum(x is not None for x in (url, country, site_id)) != 1:
-        raise _fail("give exactly one of: a URL, --country ISO3, --site ID", EXIT_BAD_INPUT)
+    if sum(x is not None for x in (url, site_id)) + (url is None and country is not None) != 1:
+        raise _fail("give exactly one of: a URL (with or without --country), --country ISO3, --site ID", EXIT_BAD_INPUT)
     settings = Settings.from_env()
     selenium = _driver(driver, selenium_url, settings)
     if url is not None:
@@ -390,7 +393,10 @@ def assess(
             start = check_start_url(url)
         except BadURL as exc:
             raise _fail(str(exc), EXIT_BAD_INPUT) from None
-        sites = [SiteConfig(name=start, start_urls=(start,), kind=kind, max_pages=max_pages)]
+        try:
+            sites = [site_for_url(start, country, kind, max_pages)]
+        except SiteFileError as exc:
+            raise _fail(str(exc), EXIT_BAD_INPUT) from None
     else:
         with Store(settings.database_url) as store:
             store.upgrade()

@@ -92,6 +92,13 @@ def site_from_row(row: Mapping[str, Any], where: str) -> SiteConfig:
     )
 
 
+def site_for_url(start: str, country: str | None, kind: SiteKind, max_pages: int) -> SiteConfig:
+    """The site `govaudit assess URL [--country ISO3] [--kind …]` registers: named by its URL, with the
+    registry's official languages for its country; raises SiteFileError on a malformed country."""
+    row = {"name": start, "start_url": start, "country": country or "", "kind": str(kind), "max_pages": max_pages}
+    return site_from_row(row, "--country")
+
+
 def _from_registry(states: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for state in states:

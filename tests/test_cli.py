@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from storage import Store
 from tests.localserver import LocalServer, Response
 
 
@@ -111,11 +112,18 @@ def test_assess_prints_every_question_with_value_or_reason(tmp_path: Path, chrom
         )
     }
     with LocalServer(routes) as server:
-        result = govaudit("assess", server.url("/"), "--out", str(tmp_path / "out"), "--quiet", tmp_path=tmp_path)
+        args = ("--country", "fra", "--kind", "city_portal", "--out", str(tmp_path / "out"), "--quiet")
+        result = govaudit("assess", server.url("/"), *args, tmp_path=tmp_path)
         assert result.returncode == 0, result.stderr
         assert json.loads((tmp_path / "out" / "report.json").read_text())["answers"]
-    both = govaudit("assess", "https://gov.example/", "--country", "VLD", tmp_path=tmp_path)
+    # Registered with its country, kind and the registry's languages: the web app lists it under FRA.
+    with Store(f"sqlite:///{tmp_path}/cli.db") as store:
+        [site] = store.sites(country="FRA")
+    assert (site.config.home_url, site.config.kind, site.config.languages) == (server.url("/"), "city_portal", ("fr",))
+    both = govaudit("assess", "https://gov.example/", "--site", "1", tmp_path=tmp_path)
     assert both.returncode == 2 and "exactly one" in both.stderr
+    malformed = govaudit("assess", "https://gov.example/", "--country", "FR", tmp_path=tmp_path)
+    assert malformed.returncode == 2 and "alpha-3" in malformed.stderr
     unknown = govaudit("assess", "--country", "ZZZ", tmp_path=tmp_path)
     assert unknown.returncode == 2 and "no registered site" in unknown.stderr
 
