@@ -7,7 +7,7 @@ GOVAUDIT_CHROMIUM ?= /usr/lib/chromium/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= out/demo
 
-.PHONY: setup demo test lint clean browser
+.PHONY: setup demo test lint clean browser messages
 
 setup: browser node_modules/.installed $(VENV)/.installed
 
@@ -37,6 +37,12 @@ lint: $(VENV)/.installed
 
 test: setup lint
 	$(BIN)/python -m pytest -q
+
+# UI strings: re-extract govaudit/web/locale/messages.pot and merge it into every catalogue (docs/web.md).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F govaudit/web/babel.cfg -k N_ --no-location --sort-output --project govaudit \
+		--copyright-holder "govaudit authors" -o govaudit/web/locale/messages.pot .
+	$(BIN)/pybabel update -i govaudit/web/locale/messages.pot -d govaudit/web/locale --no-fuzzy-matching --width 120
 
 clean:
 	rm -rf $(VENV) node_modules out .pytest_cache govaudit.db*

@@ -207,10 +207,15 @@ def finish(scores: Sequence[CountryScore]) -> list[CountryScore]:
     return list(scores)
 
 
-def compute(store: Store, weights: Mapping[str, Mapping[str, float]] | None = None) -> list[CountryScore]:
-    """Scores of every country with suggested answers, from approved answers only.
+def compute(
+    store: Store, weights: Mapping[str, Mapping[str, float]] | None = None, *, projected: bool = False
+) -> list[CountryScore]:
+    """Scores of every country with suggested answers, from approved answers only, or, `projected`,
+    as the suggestions stand (the approved value where there is one, else the latest suggestion's).
     `weights` maps an instrument key ("OSI-2024") to its subindex weights."""
-    from govaudit.web.review import country_states, final_values, instrument
+    from govaudit.web.review import country_states, final_values, instrument, projected_values
+
+    values_of = projected_values if projected else final_values
 
     weights = weights or {}
     indicators = {i.country: i for i in store.indicators()}
@@ -219,14 +224,14 @@ def compute(store: Store, weights: Mapping[str, Mapping[str, float]] | None = No
         score = by_country.setdefault(country, CountryScore(country))
         inst = instrument(key)
         if inst.id == "OSI":
-            values = final_values(country_states(store, country, key))
+            values = values_of(country_states(store, country, key))
             score.osi = index_score(inst, values, weights.get(key))
             score.epi_raw, score.epi_levels = epi_raw(inst, values)
         elif inst.id == "LOSI":
             answers = store.country_answers(country, key)
             sites = {a.site_id: a.site_name for a in answers if a.site_kind == "city_portal"}
             for site_id, name in sorted(sites.items(), key=lambda kv: kv[1]):
-                values = final_values(country_states(store, country, key, site_id))
+                values = values_of(country_states(store, country, key, site_id))
                 score.cities.append(CityScore(name, index_score(inst, values, weights.get(key))))
     for country, score in by_country.items():
         if country in indicators:

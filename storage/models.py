@@ -415,3 +415,15 @@ class SiteCheck(Base):
     language: Mapped[str] = mapped_column(Text, default="")
     title: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class UserSetting(Base):
+    """What a person chose in the assessor app: the interface language ("" = their browser's) and
+    whether single-key shortcuts are on (WCAG 2.1.4: character shortcuts can be turned off)."""
+
+    __tablename__ = "user_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), default="")
+    shortcuts: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from govaudit.web import auth_routes, review_routes, score_routes
+from govaudit.web import auth_routes, queue_routes, review_routes, score_routes, settings_routes
 from govaudit.web.context import LoginRequired, Web
 from govaudit.web.security import SECURITY_HEADERS, Signer
 from storage import Store
@@ -53,7 +53,9 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(auth_routes.router)
+    app.include_router(queue_routes.router)
     app.include_router(review_routes.router)
+    app.include_router(settings_routes.router)
     app.include_router(score_routes.router)
 
     @app.exception_handler(LoginRequired)

@@ -38,9 +38,10 @@ def login_form(request: Request, next: str = "/") -> Response:
 def _login_page(request: Request, web: Web, next_path: str, error: str, status_code: int = 200) -> Response:
     sid, cookie = web.signer.pre_session_cookie()
     # The token is rendered for the new pre-session, whose cookie is set on this same response.
-    body = web.env.get_template("login.html").render(
+    language = web.language(request, web.settings(None))
+    body = web.env(language).get_template("login.html").render(
         title="Sign in", user=None, csrf_token=web.signer.csrf_token(sid), next=local_path(next_path),
-        error=error, request_path="/login",
+        error=error, request_path="/login", lang=language,
     )
     response = HTMLResponse(body, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"

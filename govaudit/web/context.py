@@ -12,9 +12,11 @@ from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from govaudit.web.i18n import SOURCE_LANGUAGE, language_name, languages, pick, translations
 from govaudit.web.security import PRE_SESSION_COOKIE, SESSION_COOKIE, Signer, hash_fingerprint
 from storage import Store
 from storage.records import UserRecord
+from storage.user_settings import UserSettings, UserSettingsStore
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -26,14 +28,18 @@ class LoginRequired(Exception):
         self.next_path = next_path
 
 
-def _templates() -> Environment:
+def _templates(language: str = SOURCE_LANGUAGE) -> Environment:
     # Autoescaping on for every template: evidence text comes from crawled sites and must never be markup.
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # newstyle: `_()` escapes its result and takes %(name)s arguments, so a translation cannot inject markup.
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["language_name"] = language_name
     env.filters["safe_href"] = safe_href
     env.filters["pct"] = lambda v: "n/a" if v is None else f"{100 * v:.1f} %"
     env.filters["num"] = lambda v: "n/a" if v is None else f"{v:.3f}"
@@ -56,7 +62,7 @@ class Web:
     signer: Signer
     secure_cookies: bool = True
     weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-    env: Environment = field(default_factory=_templates)
+    envs: dict[str, Environment] = field(default_factory=dict)
 
     # --- who is asking -------------------------------------------------------------------------
 
@@ -89,6 +95,22 @@ class Web:
         if not self.signer.check_csrf(self.sid(request), token):
             raise HTTPException(403, "The form has expired or did not come from this site. Reload it and try again.")
 
+    # --- language and settings -----------------------------------------------------------------
+
+    def settings(self, user: UserRecord | None) -> UserSettings:
+        return UserSettingsStore(self.store).get(user.id) if user is not None else UserSettings()
+
+    def language(self, request: Request, settings: UserSettings) -> str:
+        """The person's chosen language, else the best match for their browser's."""
+        if settings.language in languages():
+            return settings.language
+        return pick(request.headers.get("accept-language"))
+
+    def env(self, language: str) -> Environment:
+        if language not in self.envs:
+            self.envs[language] = _templates(language)
+        return self.envs[language]
+
     # --- rendering -----------------------------------------------------------------------------
 
     def render(
@@ -96,9 +118,15 @@ class Web:
     ) -> HTMLResponse:
         sid = self.sid(request)
         user = context.setdefault("user", None)
-        body = self.env.get_template(template).render(
+        settings = self.settings(user)
+        language = self.language(request, settings)
+        body = self.env(language).get_template(template).render(
             request_path=request.url.path,
+            request_query=request.url.query,
             csrf_token=self.signer.csrf_token(sid) if sid else "",
+            lang=language,
+            languages=languages(),
+            shortcuts=settings.shortcuts,
             **context,
         )
         response = HTMLResponse(body, status_code=status_code)

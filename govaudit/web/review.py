@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from govaudit.web.i18n import N_
 from rules.instruments import Instrument, Question, load_instrument
 from storage import Store
 from storage.records import AnswerRecord, CountryAnswer, ReviewRecord
@@ -29,11 +30,11 @@ UNREVIEWED, ONE_ASSESSOR, DISCREPANCY, AGREED, RESOLVED = (
     "resolved",
 )
 STATUS_LABELS = {
-    UNREVIEWED: "Not reviewed",
-    ONE_ASSESSOR: "One assessor",
-    DISCREPANCY: "Assessors disagree",
-    AGREED: "Assessors agree",
-    RESOLVED: "Resolved by reviewer",
+    UNREVIEWED: N_("Not reviewed"),
+    ONE_ASSESSOR: N_("One assessor"),
+    DISCREPANCY: N_("Assessors disagree"),
+    AGREED: N_("Assessors agree"),
+    RESOLVED: N_("Resolved by reviewer"),
 }
 FINAL_STATUSES = (AGREED, RESOLVED)
 
@@ -232,3 +233,13 @@ def country_states(store: Store, country: str, key: str, site_id: int | None = N
 def final_values(states: Iterable[QuestionState]) -> dict[str, str | None]:
     """Approved values by question code: a reviewer's resolution, or two assessors who agree."""
     return {s.question.code: s.final_value for s in states if s.status in FINAL_STATUSES}
+
+
+def projected_values(states: Iterable[QuestionState]) -> dict[str, str | None]:
+    """Values as the suggestions stand: the approved value where there is one, else the latest
+    suggestion's (what the score would be if every open suggestion were accepted)."""
+    return {
+        s.question.code: s.final_value if s.status in FINAL_STATUSES else s.current.record.answer.value
+        for s in states
+        if s.current is not None or s.status in FINAL_STATUSES
+    }

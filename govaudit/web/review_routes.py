@@ -7,13 +7,18 @@ reviewer's pages show every assessor's.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from govaudit.exports import FORMATS, MEDIA_TYPES, export
 from govaudit.web.context import Web, can_see
+from govaudit.web.i18n import N_
+from govaudit.web.queue import OUTCOMES, QueueFilter
+from govaudit.web.queue import apply as apply_filter
 from govaudit.web.review import (
     DISCREPANCY,
     ONE_ASSESSOR,
@@ -31,28 +36,44 @@ from govaudit.web.review import (
 from storage.records import UserRecord
 
 router = APIRouter()
-FILTERS = {"all": "All questions", "todo": "Still to decide", "flagged": "Evidence changed", "review": "Needs review"}
+QUESTION_KEYS = (
+    ("a", N_("Accept the suggestion")),
+    ("r", N_("Reject it (the other value of a yes/no question)")),
+    ("o", N_("Override: choose another value")),
+    ("n", N_("Next question of the list")),
+    ("p", N_("Previous question of the list")),
+    ("?", N_("Open this help")),
+)
+# What "yes" means, and where a question is assessed (translated where shown).
+YES_RULES = {
+    "binary": N_("Present and findable in reasonable time (a few clicks from the home page); otherwise no."),
+    "graded": N_("The highest level the service reaches online; absent when it is not found at all."),
+}
+SCOPES = {
+    "OSI": N_("Assessed on the national portal and the government sites reached from it."),
+    "LOSI": N_("Assessed on the portal of the country's most populous city."),
+}
 
 
 def _web(request: Request) -> Web:
     return request.app.state.web
 
 
-def _country(user: UserRecord, country: str) -> str:
+def country_of(user: UserRecord, country: str) -> str:
     country = country.upper()
     if len(country) != 3 or not country.isalpha() or not can_see(user, country):
         # The same answer for "not yours" and "does not exist": no probing of other countries.
-        raise HTTPException(404, "No such country among yours.")
+        raise HTTPException(404, N_("No such country among yours."))
     return country
 
 
-def _instruments(web: Web, country: str) -> list[str]:
+def instruments_of(web: Web, country: str) -> list[str]:
     return [key for c, key in web.store.answered_countries() if c == country]
 
 
-def _instrument(web: Web, country: str, key: str) -> str:
-    if key not in _instruments(web, country):
-        raise HTTPException(404, "No answers for this instrument in this country.")
+def instrument_of(web: Web, country: str, key: str) -> str:
+    if key not in instruments_of(web, country):
+        raise HTTPException(404, N_("No answers for this instrument in this country."))
     return key
 
 
@@ -80,9 +101,9 @@ def home(request: Request) -> Response:
 def country_page(request: Request, country: str) -> Response:
     web = _web(request)
     user = web.require_user(request)
-    country = _country(user, country)
+    country = country_of(user, country)
     summaries = []
-    for key in _instruments(web, country):
+    for key in instruments_of(web, country):
         states = country_states(web.store, country, key)
         counts = Counter(s.status for s in states if s.current is not None)
         mine = sum(1 for s in states if s.decision_of(user.id) is not None)
@@ -105,93 +126,89 @@ def country_page(request: Request, country: str) -> Response:
     )
 
 
-@router.get("/c/{country}/{key}", response_class=HTMLResponse)
-def queue(request: Request, country: str, key: str, show: str = "all") -> Response:
-    web = _web(request)
-    user = web.require_user(request)
-    country = _country(user, country)
-    key = _instrument(web, country, key)
-    show = show if show in FILTERS else "all"
-    states = [s for s in country_states(web.store, country, key) if s.current is not None]
-    if show == "todo":
-        states = [s for s in states if _todo(s, user)]
-    elif show == "flagged":
-        states = [s for s in states if _flagged(s, user)]
-    elif show == "review":
-        states = [s for s in states if str(s.current.record.answer.outcome) == "needs_review"]  # type: ignore[union-attr]
-    rows = [_row(s, user) for s in states]
-    return web.render(
-        request, "queue.html",
-        {"title": f"{country} {key} review queue", "user": user, "country": country, "key": key, "rows": rows,
-         "show": show, "filters": FILTERS, "reviewer": is_reviewer(user)},
-    )
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A question within the queue's filtered list: what Previous / Next and "n of N" need."""
+
+    state: QuestionState
+    f: QueueFilter
+    previous: str | None
+    next: str | None
+    position: int | None  # 1-based in the filtered list; None when the filter no longer keeps it
+    listed: int
 
 
-def _flagged(state: QuestionState, user: UserRecord) -> bool:
-    if is_reviewer(user):
-        return state.evidence_changed
-    own = state.decision_of(user.id)
-    return own is not None and own.changed is not None
-
-
-def _row(state: QuestionState, user: UserRecord) -> dict[str, Any]:
-    answer = state.current.record.answer  # type: ignore[union-attr]
-    own = state.decision_of(user.id)
-    return {
-        "code": state.question.code,
-        "title": state.question.title,
-        "subindex": state.question.subindex,
-        "value": answer.value,
-        "outcome": str(answer.outcome),
-        "confidence": answer.confidence,
-        "own": own,
-        "status": STATUS_LABELS[state.status] if is_reviewer(user) else None,
-        "final_value": state.final_value if is_reviewer(user) else None,
-        "flagged": _flagged(state, user),
-    }
-
-
-def _find(web: Web, country: str, key: str, code: str) -> tuple[list[QuestionState], int]:
-    states = [s for s in country_states(web.store, country, key) if s.current is not None]
-    for i, state in enumerate(states):
-        if state.question.code == code:
-            return states, i
-    raise HTTPException(404, "No such question in this queue.")
+def _place(web: Web, request: Request, user: UserRecord, country: str, key: str, code: str) -> Place:
+    everything = [s for s in country_states(web.store, country, key) if s.current is not None]
+    order = {s.question.code: i for i, s in enumerate(everything)}
+    if code not in order:
+        raise HTTPException(404, N_("No such question in this queue."))
+    state = everything[order[code]]
+    f = QueueFilter.from_params(request.query_params, tuple(instrument(key).subindices), is_reviewer(user))
+    kept = [s.question.code for s in apply_filter(everything, f, user, is_reviewer(user))]
+    if code in kept:
+        i = kept.index(code)
+        previous, following = kept[i - 1] if i > 0 else None, kept[i + 1] if i + 1 < len(kept) else None
+        return Place(state, f, previous, following, i + 1, len(kept))
+    # The filter no longer keeps it (just decided under "still to decide"): its neighbours in Survey order.
+    before = [c for c in kept if order[c] < order[code]]
+    after = [c for c in kept if order[c] > order[code]]
+    return Place(state, f, before[-1] if before else None, after[0] if after else None, None, len(kept))
 
 
 @router.get("/c/{country}/{key}/q/{code}", response_class=HTMLResponse)
 def question_page(request: Request, country: str, key: str, code: str, saved: str = "") -> Response:
     web = _web(request)
     user = web.require_user(request)
-    country = _country(user, country)
-    key = _instrument(web, country, key)
-    states, i = _find(web, country, key, code)
-    return _question(web, request, user, country, key, states, i, saved=saved)
+    country = country_of(user, country)
+    key = instrument_of(web, country, key)
+    place = _place(web, request, user, country, key, code)
+    return _question(web, request, user, country, key, place, saved=saved)
 
 
 def _question(
-    web: Web, request: Request, user: UserRecord, country: str, key: str, states: list[QuestionState], i: int,
+    web: Web, request: Request, user: UserRecord, country: str, key: str, place: Place,
     *, saved: str = "", error: str = "", status_code: int = 200,
 ) -> Response:
-    state = states[i]
+    state = place.state
     reviewer = is_reviewer(user)
-    own = state.decision_of(user.id)
+    inst = instrument(key)
+    answer = state.current.record.answer  # type: ignore[union-attr]
     # Blind: an assessor's trail is their own reviews only.
     trail = state.trail if reviewer else tuple(r for r in state.trail if r.user_id == user.id)
     return web.render(
         request, "question.html",
         {
-            "title": f"{country} {key} #{state.question.code} {state.question.title}",
-            "user": user, "country": country, "key": key, "state": state,
-            "answer": state.current.record.answer,  # type: ignore[union-attr]
-            "current": state.current, "own": own, "reviewer": reviewer, "trail": trail,
-            "values": allowed_values(state.question),
-            "previous": states[i - 1].question.code if i > 0 else None,
-            "next": states[i + 1].question.code if i + 1 < len(states) else None,
+            "user": user, "country": country, "key": key, "state": state, "inst": inst, "f": place.f,
+            "answer": answer, "current": state.current, "own": state.decision_of(user.id), "reviewer": reviewer,
+            "trail": trail, "values": allowed_values(state.question),
+            "reject_value": rejected_value(state.question, answer.value),
+            "previous": place.previous, "next": place.next, "position": place.position, "listed": place.listed,
             "status_label": STATUS_LABELS[state.status], "saved": saved, "error": error,
+            "yes_rule": inst.answer_rules.get(state.question.answer, ""),
+            "yes_fallback": YES_RULES[state.question.answer],
+            "scope": SCOPES.get(inst.id, ""), "outcomes": OUTCOMES, "shortcut_keys": QUESTION_KEYS,
         },
         status_code=status_code,
     )
+
+
+def _final_value(state: QuestionState, seen_value: str | None, decision: str, value: str) -> tuple[str | None, str]:
+    """(the value a decision records, "" or the error message saying why it records none)."""
+    if decision == "accept":
+        if seen_value is None:
+            return None, N_("There is no suggested value to accept: choose Override and a value.")
+        return seen_value, ""
+    if decision == "reject":
+        final = rejected_value(state.question, seen_value)
+        if final is None:
+            return None, N_("Rejecting does not say which value is right here: choose Override and a value.")
+        return final, ""
+    if decision == "override":
+        if value not in allowed_values(state.question):
+            return None, N_("Choose the value to record for Override.")
+        return value, ""
+    return None, N_("Choose Accept, Reject or Override.")
 
 
 @router.post("/c/{country}/{key}/q/{code}")
@@ -209,38 +226,23 @@ def decide(
     web = _web(request)
     user = web.require_user(request)
     web.check_csrf(request, csrf_token)
-    country = _country(user, country)
-    key = _instrument(web, country, key)
-    states, i = _find(web, country, key, code)
-    state = states[i]
+    country = country_of(user, country)
+    key = instrument_of(web, country, key)
+    place = _place(web, request, user, country, key, code)
+    state = place.state
     # The decision must be on a suggestion of this very question (not any id a form can carry).
     if answer_id not in {h.record.id for h in state.history} or web.store.answer_place(answer_id) != (
         country, key, code,
     ):
-        raise HTTPException(400, "That suggestion does not belong to this question.")
+        raise HTTPException(400, N_("That suggestion does not belong to this question."))
     seen = next(h.record.answer for h in state.history if h.record.id == answer_id)
-    final: str | None
-    if decision == "accept":
-        final = seen.value
-    elif decision == "reject":
-        final = rejected_value(state.question, seen.value)
-        if final is None:
-            return _question(web, request, user, country, key, states, i, status_code=400,
-                             error="Rejecting does not say which value is right here: choose Override and a value.")
-    elif decision == "override":
-        if value not in allowed_values(state.question):
-            return _question(web, request, user, country, key, states, i, status_code=400,
-                             error="Choose the value to record for Override.")
-        final = value
-    else:
-        return _question(web, request, user, country, key, states, i, status_code=400,
-                         error="Choose Accept, Reject or Override.")
-    if final is None and decision == "accept":
-        return _question(web, request, user, country, key, states, i, status_code=400,
-                         error="There is no suggested value to accept: choose Override and a value.")
+    final, error = _final_value(state, seen.value, decision, value)
+    if error:
+        return _question(web, request, user, country, key, place, status_code=400, error=error)
     web.store.add_review(answer_id, user.id, user.role, decision, final, comment.strip()[:4000])
-    target = states[i + 1].question.code if i + 1 < len(states) else state.question.code
-    return RedirectResponse(f"/c/{country}/{key}/q/{target}?saved={state.question.code}", status_code=303)
+    target = place.next or code
+    query = urlencode({**place.f.params(), "saved": code})
+    return RedirectResponse(f"/c/{country}/{key}/q/{target}?{query}", status_code=303)
 
 
 @router.get("/c/{country}/{key}/reconcile", response_class=HTMLResponse)
@@ -248,9 +250,9 @@ def reconcile(request: Request, country: str, key: str) -> Response:
     web = _web(request)
     user = web.require_user(request)
     if not is_reviewer(user):
-        raise HTTPException(403, "Only reviewers reconcile assessors' answers.")
-    country = _country(user, country)
-    key = _instrument(web, country, key)
+        raise HTTPException(403, N_("Only reviewers reconcile assessors' answers."))
+    country = country_of(user, country)
+    key = instrument_of(web, country, key)
     states = [s for s in country_states(web.store, country, key) if s.current is not None]
     open_states = [s for s in states if s.status in (DISCREPANCY, ONE_ASSESSOR) or s.evidence_changed]
     differ, both = discrepancy_rate(states)
@@ -268,12 +270,12 @@ def cycles(request: Request, country: str, key: str) -> Response:
     run's suggestions against the run before."""
     web = _web(request)
     user = web.require_user(request)
-    country = _country(user, country)
-    key = _instrument(web, country, key)
+    country = country_of(user, country)
+    key = instrument_of(web, country, key)
     inst = instrument(key)
     reviewer = is_reviewer(user)
     states = country_states(web.store, country, key)
-    editions = sorted(k for k in _instruments(web, country) if instrument(k).id == inst.id and k < key)
+    editions = sorted(k for k in instruments_of(web, country) if instrument(k).id == inst.id and k < key)
     edition_rows: list[dict[str, Any]] = []
     previous_key = editions[-1] if editions else None
     if previous_key and reviewer:  # final values are the reviewers' to see (blind assessment)
@@ -305,11 +307,11 @@ def download(request: Request, country: str, fmt: str) -> Response:
     web = _web(request)
     user = web.require_user(request)
     if not is_reviewer(user):
-        raise HTTPException(403, "Exports show every final value: reviewers and admins only.")
-    country = _country(user, country)
+        raise HTTPException(403, N_("Exports show every final value: reviewers and admins only."))
+    country = country_of(user, country)
     if fmt not in FORMATS:
-        raise HTTPException(404, "Unknown format.")
-    body = export(web.store, country, _instruments(web, country), fmt)
+        raise HTTPException(404, N_("Unknown format."))
+    body = export(web.store, country, instruments_of(web, country), fmt)
     return Response(
         body,
         media_type=MEDIA_TYPES[fmt],

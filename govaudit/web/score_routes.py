@@ -9,9 +9,10 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from govaudit.scores import EPI_LEVEL_NAMES, compute, effective_weights, index_subindices
+from govaudit.scores import EPI_LEVEL_NAMES, CountryScore, compute, effective_weights, index_subindices
 from govaudit.web.charts import bar_chart
 from govaudit.web.context import Web, can_see
+from govaudit.web.i18n import N_
 from govaudit.web.review import REVIEWER_ROLES, instrument
 from storage.records import UserRecord
 
@@ -26,8 +27,12 @@ def _web(request: Request) -> Web:
 def _reviewer(web: Web, request: Request) -> UserRecord:
     user = web.require_user(request)
     if user.role not in REVIEWER_ROLES:
-        raise HTTPException(403, "Scores are built from final values: reviewers and admins only.")
+        raise HTTPException(403, N_("Scores are built from final values: reviewers and admins only."))
     return user
+
+
+def _by_country(scores: list[CountryScore]) -> dict[str, CountryScore]:
+    return {s.country: s for s in scores}
 
 
 @router.get("/scores", response_class=HTMLResponse)
@@ -36,17 +41,22 @@ def scores(request: Request) -> Response:
     user = _reviewer(web, request)
     # Normalised across every assessed country, shown for the countries this user may see.
     everyone = compute(web.store, web.weights)
+    projected = _by_country(compute(web.store, web.weights, projected=True))
     rows = [s for s in everyone if can_see(user, s.country)]
     osi = instrument(OSI_KEY)
     subs = index_subindices(osi)
     charts = [
-        bar_chart("chart-osi", "OSI raw score by country", [(s.country, s.osi.raw if s.osi else None) for s in rows]),
-        bar_chart("chart-egdi", "EGDI by country", [(s.country, s.egdi) for s in rows]),
+        bar_chart(
+            "chart-osi", N_("OSI raw score by country (confirmed / projected)"),
+            [(s.country, s.osi.raw if s.osi else None) for s in rows],
+            projected=[projected[s.country].osi.raw if projected[s.country].osi else None for s in rows],
+        ),
+        bar_chart("chart-egdi", N_("EGDI by country (confirmed)"), [(s.country, s.egdi) for s in rows]),
     ]
     return web.render(
         request, "scores.html",
-        {"title": "Scores", "user": user, "rows": rows, "subs": subs, "charts": charts, "assessed": len(everyone),
-         "weights": effective_weights(osi, web.weights.get(OSI_KEY))},
+        {"title": "Scores", "user": user, "rows": rows, "projected": projected, "subs": subs, "charts": charts,
+         "assessed": len(everyone), "weights": effective_weights(osi, web.weights.get(OSI_KEY))},
     )
 
 
@@ -55,21 +65,26 @@ def country_scores(request: Request, country: str) -> Response:
     web = _web(request)
     user = _reviewer(web, request)
     country = country.upper()
-    score = next((s for s in compute(web.store, web.weights) if s.country == country), None)
+    score = _by_country(compute(web.store, web.weights)).get(country)
     if score is None or not can_see(user, country):
-        raise HTTPException(404, "No scores for this country among yours.")
+        raise HTTPException(404, N_("No scores for this country among yours."))
+    projected = _by_country(compute(web.store, web.weights, projected=True))[country]
     osi = instrument(OSI_KEY)
     charts = []
-    if score.osi:
+    if score.osi and projected.osi:
+        codes = list(score.osi.subindices)
         charts.append(bar_chart(
-            "chart-subindices", f"{country} OSI subindices (raw ratio)",
-            [(f"{code} {osi.subindices[code].name}", v) for code, v in score.osi.subindices.items()],
+            "chart-subindices", N_("OSI subindices, ratio of features found (confirmed / projected)"),
+            [(f"{code} {osi.subindices[code].name}", score.osi.subindices[code]) for code in codes],
+            projected=[projected.osi.subindices[code] for code in codes],
         ))
         charts.append(bar_chart(
-            "chart-epi", f"{country} E-Participation levels", [(n, score.epi_levels.get(n)) for n in EPI_LEVEL_NAMES]
+            "chart-epi", N_("E-Participation levels (confirmed / projected)"),
+            [(n, score.epi_levels.get(n)) for n in EPI_LEVEL_NAMES],
+            projected=[projected.epi_levels.get(n) for n in EPI_LEVEL_NAMES],
         ))
     return web.render(
         request, "country_scores.html",
-        {"title": f"{country} scores", "user": user, "country": country, "score": score, "charts": charts,
-         "osi": osi, "weights": effective_weights(osi, web.weights.get(OSI_KEY))},
+        {"title": f"{country} scores", "user": user, "country": country, "score": score, "projected": projected,
+         "charts": charts, "osi": osi, "weights": effective_weights(osi, web.weights.get(OSI_KEY))},
     )

@@ -32,7 +32,7 @@ from rules.instruments.schema import (
 INSTRUMENTS_DIR = Path(__file__).resolve().parent
 
 HEADER_REQUIRED = ("instrument", "edition", "title", "source", "subindices", "weights", "questions")
-HEADER_OPTIONAL = ("notes", "sectors", "groups", "loci")
+HEADER_OPTIONAL = ("notes", "sectors", "groups", "loci", "answer_rules")
 QUESTION_REQUIRED = ("code", "title", "subindex", "answer", "crawlable")
 QUESTION_OPTIONAL = (
     "levels",
@@ -172,6 +172,7 @@ def _parse(path: Path, data: Any) -> Instrument:
     groups = _names(path, data.get("groups", []), "groups")
     loci = _loci(path, data.get("loci", {}))
     notes = _notes(path, data.get("notes", []))
+    answer_rules = _answer_rules(path, data.get("answer_rules", {}))
 
     raw_questions = data["questions"]
     if not isinstance(raw_questions, list) or not raw_questions:
@@ -202,6 +203,7 @@ def _parse(path: Path, data: Any) -> Instrument:
         groups=groups,
         loci=MappingProxyType(loci),
         notes=notes,
+        answer_rules=MappingProxyType(answer_rules),
         path=path,
     )
 
@@ -301,6 +303,13 @@ def _loci(path: Path, raw: Any) -> dict[str, str]:
     ):
         raise InstrumentError(path, "must be a mapping of locus code to description", field="loci")
     return dict(raw)
+
+
+def _answer_rules(path: Path, raw: Any) -> dict[str, str]:
+    """What counts as each kind of answer (binary, graded): shown to assessors beside each question."""
+    if not isinstance(raw, Mapping) or not all(k in (BINARY, GRADED) and isinstance(v, str) for k, v in raw.items()):
+        raise InstrumentError(path, f"must map {BINARY} and/or {GRADED} to a description", field="answer_rules")
+    return {k: " ".join(v.split()) for k, v in raw.items()}
 
 
 def _notes(path: Path, raw: Any) -> tuple[str, ...]:

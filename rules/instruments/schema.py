@@ -88,6 +88,8 @@ class Instrument:
     groups: tuple[str, ...] = ()
     loci: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     notes: tuple[str, ...] = ()
+    # What counts as an answer of each kind ("binary": what "present" means …), as the Survey's method says.
+    answer_rules: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     path: Path | None = None
     _by_code: Mapping[str, Question] = field(init=False, repr=False, compare=False)
 

@@ -12,6 +12,7 @@ from storage import Base, create_engine_for
 TABLES = {
     "sites",
     "site_checks",
+    "user_settings",
     "crawl_runs",
     "pages",
     "page_visits",
@@ -72,4 +73,4 @@ def test_single_head() -> None:
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(storage.alembic_config()).get_heads()
-    assert heads == ["0007_site_checks"]
+    assert heads == ["0008_user_settings"]
