@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import io
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from openpyxl import load_workbook
 from playwright.async_api import BrowserContext, Page, async_playwright
 
@@ -22,16 +18,10 @@ from audits.axe import AxeInspector, find_axe_script
 from audits.outcome import Outcome
 from govaudit.web import create_app
 from storage import Store
-from tests.web.conftest import PASSWORDS, SECRET, XSS_QUOTE, XSS_URL, add_run, add_users, copy_db, suggestion
+from tests.web.conftest import PASSWORDS, SECRET, XSS_QUOTE, XSS_URL, add_run, add_users, copy_db, serve, suggestion
 
 pytestmark = pytest.mark.browser
 Q = "/c/VLD/OSI-2024/q"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -46,20 +36,8 @@ def base_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             suggestion("010", "present", evidence=(Evidence(url=XSS_URL, quote=XSS_QUOTE, selector="<i>x</i>"),)),
         ])
         # Secure cookies stay on: Chromium treats http://127.0.0.1 as a secure context.
-        app = create_app(store=store, secret_key=SECRET)
-        port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.started, "uvicorn did not start"
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+        with serve(create_app(store=store, secret_key=SECRET)) as base:
+            yield base
 
 
 async def _with_browser(chromium: str, body: Any) -> Any:
@@ -71,8 +49,10 @@ async def _with_browser(chromium: str, body: Any) -> Any:
             await browser.close()
 
 
-async def _signed_in(browser: Any, base: str, name: str, axe: bool = False) -> tuple[BrowserContext, Page]:
-    context = await browser.new_context(accept_downloads=True)
+async def _signed_in(
+    browser: Any, base: str, name: str, axe: bool = False, locale: str = "en-US"
+) -> tuple[BrowserContext, Page]:
+    context = await browser.new_context(accept_downloads=True, locale=locale)
     if axe:
         await context.add_init_script(path=str(find_axe_script()))
     page = await context.new_page()
@@ -112,37 +92,56 @@ def test_crawled_script_never_runs(base_url: str, chromium: str) -> None:
     asyncio.run(_with_browser(chromium, body))
 
 
-def test_every_page_has_no_axe_violations(base_url: str, chromium: str) -> None:
-    pages = [
-        "/", "/c/VLD", "/c/VLD/OSI-2024", "/c/VLD/OSI-2024?show=todo", "/c/VLD/LOSI-2024", f"{Q}/010", f"{Q}/049",
-        "/c/VLD/OSI-2024/reconcile", "/c/VLD/OSI-2024/cycles", "/scores", "/scores/VLD", "/c/XSS/OSI-2024/q/010",
-        "/c/NOPE",
-    ]
+PAGES = [
+    "/", "/c/VLD", "/c/VLD/OSI-2024", "/c/VLD/OSI-2024?show=todo", "/c/VLD/LOSI-2024", f"{Q}/010", f"{Q}/049",
+    "/c/VLD/OSI-2024?subindex=IF&band=high&sort=confidence_desc&q=agency", f"{Q}/012?subindex=IF",
+    "/c/VLD/OSI-2024/reconcile", "/c/VLD/OSI-2024/cycles", "/scores", "/scores/VLD", "/c/XSS/OSI-2024/q/010",
+    "/c/NOPE",
+]
+# The French interface on the pages with the most text of their own.
+PAGES_FR = ["/c/VLD", "/c/VLD/OSI-2024", f"{Q}/010", f"{Q}/049", "/scores/VLD"]
+WIDTHS = (1280, 320)
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+async def _audit(inspector: AxeInspector, page: Page, url: str) -> list[str]:
+    results = await inspector.inspect(page, url)
+    failed = [r for r in results if r.outcome in (Outcome.FAILED, Outcome.ERROR)]
+    return [f"{r.rule_id}: {[n.selector for n in r.nodes]}" for r in failed]
+
+
+def test_every_page_has_no_axe_violations_and_no_horizontal_scroll_at_1280_and_320(
+    base_url: str, chromium: str
+) -> None:
+    """Every app page, in English (and the main ones in French), at 1280 and at 320 CSS px wide:
+    0 axe violations, and at 320 px nothing wider than the window (WCAG 1.4.10 Reflow)."""
     inspector = AxeInspector(find_axe_script())
 
-    async def body(browser: Any) -> dict[str, list[str]]:
+    async def body(browser: Any) -> tuple[dict[str, list[str]], dict[str, int]]:
         found: dict[str, list[str]] = {}
+        overflow: dict[str, int] = {}
         anonymous = await browser.new_context()
         await anonymous.add_init_script(path=str(find_axe_script()))
         login = await anonymous.new_page()
-        await login.goto(base_url + "/login")
-        audited = [("/login", login)]
-        context, page = await _signed_in(browser, base_url, "rita", axe=True)
-        for path in pages:
-            await page.goto(base_url + path)
-            audited.append((path, page))
-            results = await inspector.inspect(page, base_url + path)
-            found[path] = [f"{r.rule_id}: {[n.selector for n in r.nodes]}" for r in results
-                           if r.outcome in (Outcome.FAILED, Outcome.ERROR)]
-        results = await inspector.inspect(login, base_url + "/login")
-        found["/login"] = [r.rule_id for r in results if r.outcome in (Outcome.FAILED, Outcome.ERROR)]
-        await context.close()
+        for locale, paths in (("en-US", PAGES), ("fr-FR", PAGES_FR)):
+            context, page = await _signed_in(browser, base_url, "rita", axe=True, locale=locale)
+            for width in WIDTHS:
+                await page.set_viewport_size({"width": width, "height": 900})
+                await login.set_viewport_size({"width": width, "height": 900})
+                for path in [*paths, "/login"]:
+                    tab = login if path == "/login" else page
+                    await tab.goto(base_url + path)
+                    where = f"{locale} {width}px {path}"
+                    found[where] = await _audit(inspector, tab, base_url + path)
+                    overflow[where] = await tab.evaluate(OVERFLOW)
+            await context.close()
         await anonymous.close()
-        return found
+        return found, overflow
 
-    found = asyncio.run(_with_browser(chromium, body))
-    assert len(found) == len(pages) + 1
-    assert {path: v for path, v in found.items() if v} == {}
+    found, overflow = asyncio.run(_with_browser(chromium, body))
+    assert len(found) == (len(PAGES) + len(PAGES_FR) + 2) * len(WIDTHS)
+    assert {where: v for where, v in found.items() if v} == {}
+    assert {where: px for where, px in overflow.items() if px > 0} == {}
 
 
 def test_keyboard_only_review(base_url: str, chromium: str) -> None:
@@ -150,11 +149,12 @@ def test_keyboard_only_review(base_url: str, chromium: str) -> None:
         context, page = await _signed_in(browser, base_url, "bob")
         # A LOSI question, so the OSI reconciliation of the end-to-end test is not affected.
         await page.goto(f"{base_url}/c/VLD/LOSI-2024/q/281")
-        for _ in range(80):  # Tab from the top of the page to the decision radios
+        radio = "document.activeElement.name === 'decision' && document.activeElement.type === 'radio'"
+        for _ in range(80):  # Tab from the top of the page, past the quick buttons, to the decision radios
             await page.keyboard.press("Tab")
-            if await page.evaluate("document.activeElement.name") == "decision":
+            if await page.evaluate(radio):
                 break
-        assert await page.evaluate("document.activeElement.name") == "decision"
+        assert await page.evaluate(radio)
         # Arrow keys move within the radio group; pick Override, then the value, comment and submit.
         while await page.evaluate("document.activeElement.id") != "d-override":
             await page.keyboard.press("ArrowDown")
