@@ -160,15 +160,22 @@ def list_command(
     country: Annotated[str | None, typer.Option(help="Only this country's sites (ISO 3166 alpha-3).")] = None,
 ) -> None:
     """The registered sites."""
+    from storage.site_checks import SiteCheckStore
+
     with Store(Settings.from_env().database_url) as store:
         store.upgrade()
         records = store.sites(country=country)
+        checks = SiteCheckStore(store).latest([r.id for r in records])
     table = Table(title="Registered sites" + (f" ({country.upper()})" if country else ""))
-    for column in ("id", "name", "country", "kind", "start URL", "languages"):
+    for column in ("id", "name", "country", "kind", "start URL", "languages", "last check"):
         table.add_column(column)
     for record in records:
         cfg = record.config
-        table.add_row(str(record.id), cfg.name, cfg.country, str(cfg.kind), cfg.home_url, " ".join(cfg.languages))
+        check = checks.get(record.id)
+        checked = f"{check.status} {check.checked_at:%Y-%m-%d}" if check else "never"
+        table.add_row(
+            str(record.id), cfg.name, cfg.country, str(cfg.kind), cfg.home_url, " ".join(cfg.languages), checked
+        )
     Console(width=160).print(table)
     if not records:
         Console().print("No site registered" + (f" for {country.upper()}." if country else "."))

@@ -148,6 +148,9 @@ def test_cli_records_each_check_with_its_date_and_nightly_crawls_only_verified(
         assert count == 1 and len(sent) == 1
         assert sorted(why.split(" on ")[0] for why in held.values()) == ["dead", "moved"]
 
+    listed = runner.invoke(app, ["sites", "list", "--country", "NOR"]).output
+    assert listed.count("verified 20") == 1 and listed.count("moved 20") == 1 and listed.count("dead 20") == 1
+
     # A second check appends; the history keeps both.
     assert runner.invoke(app, ["sites", "verify", "--allow-private"]).exit_code == 0
     with Store(db) as store:
