@@ -88,6 +88,8 @@ async def verify_sites(
         guard = AddressGuard(allow_private=allow_private or site.allow_private)
         async with gate, Fetcher(guard, settings) as fetcher:
             fetched = await fetcher.fetch(site.home_url)
-        return site_id, classify(site.home_url, site.country, fetched)
+        # Parsing and language detection (the first one loads py3langid's model) run off the event
+        # loop, so that they never stall the other checks' requests past their deadlines.
+        return site_id, await asyncio.to_thread(classify, site.home_url, site.country, fetched)
 
     return list(await asyncio.gather(*(one(site_id, site) for site_id, site in sites)))
