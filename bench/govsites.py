@@ -22,8 +22,10 @@ code (govaudit/evaluation.py). Results go to bench/RESULTS.md by hand, with the 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +35,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -58,6 +61,7 @@ class GovSite:
     entry: str
     build: str = "none"  # none | jekyll
     mount: str = ""  # where the folder is served (a site built for a sub-path keeps its absolute links)
+    fold_case: str = ""  # "yes": the copy was made on a case-insensitive disk, its links differ in case
 
     @classmethod
     def from_dict(cls, item: dict[str, Any]) -> GovSite:
@@ -142,9 +146,35 @@ def build_site(site: GovSite, mirrors: Path) -> Path:
             subprocess.run(["jekyll", "build", "--safe", "-s", tmp, "-d", str(dest)], check=True)
     else:
         raise SystemExit(f"{site.name}: unknown build step {site.build!r}")
-    pages = sum(1 for _ in dest.rglob("*.htm*"))
+    if site.fold_case == "yes":
+        print(f"{site.name}: {fold_case(dest)} links whose case differs from the file's, linked")
+    pages = sum(1 for f in dest.rglob("*.htm*") if not f.is_symlink())
     print(f"{site.name}: {written} files from {site.repo}@{site.commit[:10]} ({missing} missing blobs), {pages} pages")
     return dest
+
+
+HREF = re.compile(r'href="([^"#?]+)', re.IGNORECASE)
+
+
+def fold_case(dest: Path) -> int:
+    """Make every relative link that misses only by case reach its file (a relative symlink), the way
+    the site's own case-insensitive server answered it. Returns the number of links made."""
+    files = {f.relative_to(dest).as_posix().lower(): f for f in dest.rglob("*") if f.is_file()}
+    made = 0
+    for page in list(dest.rglob("*.htm*")):
+        for href in HREF.findall(page.read_text(encoding="utf-8", errors="replace")):
+            href = unquote(html.unescape(href))
+            if "://" in href or href.startswith(("mailto:", "javascript:", "/")):
+                continue
+            target = Path(os.path.normpath(page.parent / href))
+            if not target.is_relative_to(dest) or target.exists():
+                continue
+            existing = files.get(target.relative_to(dest).as_posix().lower())
+            if existing:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.symlink_to(os.path.relpath(existing, target.parent))
+                made += 1
+    return made
 
 
 # --- serve and measure ------------------------------------------------------------------------------
@@ -240,7 +270,7 @@ def _fmt(value: float | None) -> str:
 def list_sites(sites: list[GovSite]) -> None:
     for site in sites:
         folder = OUT / site.name
-        pages = sum(1 for _ in folder.rglob("*.htm*")) if folder.is_dir() else 0
+        pages = sum(1 for f in folder.rglob("*.htm*") if not f.is_symlink()) if folder.is_dir() else 0
         counts: dict[str, int] = defaultdict(int)
         label_file = LABELS / f"{site.name}.yaml"
         if label_file.is_file():

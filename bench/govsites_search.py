@@ -1,11 +1,12 @@
 """The labeller's search over a rebuilt copy: where each code's terms occur, to read before labelling.
 
     .venv/bin/python bench/govsites_search.py NAME [CODE...] [--context 80] > /tmp/NAME.hits
+    .venv/bin/python bench/govsites_search.py NAME --skeleton zfl-legistik-de > labels/NAME.yaml  # to fill in
 
 Terms are tests/eval/labels/search_terms.yaml (the labeller's own, per code). For every code it prints
 how many pages match and, for the first pages, the matching text with its surroundings; a code with no
-hit is what an "absent" label's note means by "searched". `quote PATH TEXT` checks that a quote occurs
-in a page's visible text, the way tests/eval/test_govsite_labels.py checks every label.
+hit is what an "absent" label's note means by "searched". `quote_found` checks that a quote occurs
+in a page's visible text, the way tests/eval/test_govsites.py checks every label.
 """
 
 from __future__ import annotations
@@ -74,9 +75,24 @@ def terms_for(code: str) -> list[str]:
 def pages(folder: Path) -> dict[str, tuple[str, str]]:
     """{path: (raw html, visible text)} for every HTML page of a copy."""
     found = {}
-    for file in sorted(folder.rglob("*.htm*")):
+    for file in sorted(f for f in folder.rglob("*.htm*") if not f.is_symlink()):
         html = file.read_text(encoding="utf-8", errors="replace")
         found["/" + file.relative_to(folder).as_posix()] = (html, page_text(html))
+    return found
+
+
+def hits_for(site: dict[str, tuple[str, str]], code: str) -> list[tuple[str, str, re.Match[str]]]:
+    """The pages where a code's terms occur: (path, searched text, first match)."""
+    terms = terms_for(code)
+    if not terms:
+        return []
+    pattern = re.compile("|".join(f"(?:{t})" for t in terms), re.IGNORECASE)
+    found = []
+    for path, (html, text) in site.items():
+        haystack = html if code in RAW_CODES else text
+        match = pattern.search(haystack)
+        if match:
+            found.append((path, haystack, match))
     return found
 
 
@@ -84,21 +100,36 @@ def search(folder: Path, codes: list[str], context: int, shown: int) -> None:
     site = pages(folder)
     print(f"# {folder.name}: {len(site)} pages")
     for code in codes:
-        terms = terms_for(code)
-        if not terms:
+        if not terms_for(code):
             print(f"\n## {code}: no terms")
             continue
-        pattern = re.compile("|".join(f"(?:{t})" for t in terms), re.IGNORECASE)
-        hits = []
-        for path, (html, text) in site.items():
-            haystack = html if code in RAW_CODES else text
-            match = pattern.search(haystack)
-            if match:
-                hits.append((path, haystack, match))
+        hits = hits_for(site, code)
         print(f"\n## {code}: {len(hits)} of {len(site)} pages")
         for path, haystack, match in hits[:shown]:
             start, end = max(0, match.start() - context), match.end() + context
             print(f"  {path}: …{normalise(haystack[start:end])}…")
+
+
+def skeleton(folder: Path, like: Path) -> None:
+    """A labels file to fill in: every code `like` labels, "absent" where no page matches its terms
+    (the note says how it was searched), "todo" with the number of matching pages elsewhere."""
+    site = pages(folder)
+    reference = yaml.safe_load(like.read_text(encoding="utf-8"))
+    print(f"site: {folder.name}\ninstruments:")
+    for instrument, codes in reference["instruments"].items():
+        print(f"  {instrument}:")
+        listed = set(codes) | set((reference.get("unknown") or {}).get(instrument) or {})
+        for code in sorted(listed, key=_code_order):
+            count = len(hits_for(site, code))
+            if count:
+                print(f'    "{code}": {{value: todo, note: "searched {len(site)} pages ({count} match its terms)"}}')
+            else:
+                print(f'    "{code}": {{value: absent, note: "searched {len(site)} pages: no match for its terms"}}')
+
+
+def _code_order(code: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in code if ch.isdigit())
+    return int(digits or 0), code
 
 
 def quote_found(folder: Path, path: str, quote: str) -> bool:
@@ -116,10 +147,16 @@ def main() -> None:
     parser.add_argument("--context", type=int, default=70)
     parser.add_argument("--shown", type=int, default=4)
     parser.add_argument("--root", type=Path, default=OUT)
+    parser.add_argument(
+        "--skeleton", metavar="LIKE", help="print a labels file to fill in, with the codes of labels/LIKE.yaml"
+    )
     args = parser.parse_args()
     folder = args.root / args.name
     if not folder.is_dir():
         sys.exit(f"no copy at {folder}: run bench/govsites.py build {args.name}")
+    if args.skeleton:
+        skeleton(folder, TERMS.parent / f"{args.skeleton}.yaml")
+        return
     codes = args.codes or list(load_terms())
     search(folder, codes, args.context, args.shown)
 
