@@ -41,6 +41,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # bench/ is a folder of scripts: reach the project's packages and tests/
+sys.path.insert(0, str(ROOT / "bench"))
+from govsites_search import html_pages  # noqa: E402
+
 MANIFEST = ROOT / "tests" / "eval" / "govsites.yaml"
 LABELS = ROOT / "tests" / "eval" / "labels"
 OUT = ROOT / "bench" / "out" / "govsites"
@@ -148,7 +151,7 @@ def build_site(site: GovSite, mirrors: Path) -> Path:
         raise SystemExit(f"{site.name}: unknown build step {site.build!r}")
     if site.fold_case == "yes":
         print(f"{site.name}: {fold_case(dest)} links whose case differs from the file's, linked")
-    pages = sum(1 for f in dest.rglob("*.htm*") if not f.is_symlink())
+    pages = len(html_pages(dest))
     print(f"{site.name}: {written} files from {site.repo}@{site.commit[:10]} ({missing} missing blobs), {pages} pages")
     return dest
 
@@ -161,7 +164,7 @@ def fold_case(dest: Path) -> int:
     the site's own case-insensitive server answered it. Returns the number of links made."""
     files = {f.relative_to(dest).as_posix().lower(): f for f in dest.rglob("*") if f.is_file()}
     made = 0
-    for page in list(dest.rglob("*.htm*")):
+    for page in html_pages(dest):
         for href in HREF.findall(page.read_text(encoding="utf-8", errors="replace")):
             href = unquote(html.unescape(href))
             if "://" in href or href.startswith(("mailto:", "javascript:", "/")):
@@ -270,7 +273,7 @@ def _fmt(value: float | None) -> str:
 def list_sites(sites: list[GovSite]) -> None:
     for site in sites:
         folder = OUT / site.name
-        pages = sum(1 for f in folder.rglob("*.htm*") if not f.is_symlink()) if folder.is_dir() else 0
+        pages = len(html_pages(folder)) if folder.is_dir() else 0
         counts: dict[str, int] = defaultdict(int)
         label_file = LABELS / f"{site.name}.yaml"
         if label_file.is_file():

@@ -72,10 +72,15 @@ def terms_for(code: str) -> list[str]:
     return []
 
 
+def html_pages(folder: Path) -> list[Path]:
+    """The HTML files of a copy: not wget's backups (index.html.orig), not the links fold_case made."""
+    return sorted(f for f in folder.rglob("*.htm*") if f.suffix in (".html", ".htm") and not f.is_symlink())
+
+
 def pages(folder: Path) -> dict[str, tuple[str, str]]:
     """{path: (raw html, visible text)} for every HTML page of a copy."""
     found = {}
-    for file in sorted(f for f in folder.rglob("*.htm*") if not f.is_symlink()):
+    for file in html_pages(folder):
         html = file.read_text(encoding="utf-8", errors="replace")
         found["/" + file.relative_to(folder).as_posix()] = (html, page_text(html))
     return found
