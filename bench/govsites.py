@@ -4,6 +4,7 @@
     .venv/bin/python bench/govsites.py build --publish /work/govsites   # and copy them there
     .venv/bin/python bench/govsites.py serve NAME              # serve one copy on 127.0.0.1 until Ctrl-C
     .venv/bin/python bench/govsites.py measure [NAME...]       # govaudit assess + eval, both instruments
+    .venv/bin/python bench/govsites.py measure --no-browser    # crawl + rules only (fast); --reuse rescoring
     .venv/bin/python bench/govsites.py list                    # the sites, their page counts and labels
 
 The sites are listed in tests/eval/govsites.yaml (repository, commit, folder, licence, language, kind,
@@ -15,8 +16,10 @@ sources are built with their generator (Jekyll from Debian's `jekyll` package).
 
 `measure` serves each copy, runs `govaudit assess URL --kind national_portal` (OSI 2024) and
 `--kind city_portal` (LOSI 2024) into bench/out/govsites-runs/<name>/<kind>/, then scores each
-report.json against the labels and prints precision and recall per instrument, per language and per
-code (govaudit/evaluation.py). Results go to bench/RESULTS.md by hand, with the date and `uptime`.
+report.json against the labels and prints precision and recall per site, per instrument and language,
+and per code with the sites each wrong answer came from (govaudit/evaluation.py). `--reuse` scores the
+reports of the last run again (labels changed, detectors not). Results go to bench/RESULTS.md by hand,
+with the date and `uptime`.
 """
 
 from __future__ import annotations
@@ -215,55 +218,88 @@ def assess_without_browser(site: GovSite, base: str, kind: str) -> dict[str, Any
     return harness_assess(config)
 
 
+@dataclass(frozen=True, slots=True)
+class SiteResult:
+    site: GovSite
+    instrument: str
+    evaluation: Any  # govaudit.evaluation.Evaluation
+    pages: int
+
+
 def measure(sites: list[GovSite], *, reuse: bool, browser: bool = True) -> None:
     from rich.console import Console
 
-    from govaudit.evaluation import Evaluation, combine, evaluate, format_table
-
     console = Console(width=160)
-    per_instrument: dict[str, list[Evaluation]] = defaultdict(list)
-    per_language: dict[tuple[str, str], list[Evaluation]] = defaultdict(list)
-    rows = []
-    for site in sites:
-        folder = OUT / site.name
-        if not (LABELS / f"{site.name}.yaml").is_file():
-            console.print(f"{site.name}: not labelled yet, skipped")
-            continue
-        if not folder.is_dir():
-            sys.exit(f"{site.name}: no copy in {folder}; run `build` first")
-        labels = yaml.safe_load((LABELS / f"{site.name}.yaml").read_text(encoding="utf-8"))
-        with serve(folder) as base:
-            for kind, instrument in KINDS.items():
-                report_path = RUNS / site.name / kind / "report.json"
-                if not browser:
-                    report = assess_without_browser(site, base, kind)
+    results = [r for site in sites for r in _measure_site(site, reuse=reuse, browser=browser, console=console)]
+    _print_results(results, console)
+
+
+def _measure_site(site: GovSite, *, reuse: bool, browser: bool, console: Any) -> list[SiteResult]:
+    """Assess one copy as both kinds and score each report; a run's report.json is kept under RUNS
+    (report-nobrowser.json without the browser) so that --reuse can score it again."""
+    from govaudit.evaluation import evaluate
+
+    folder = OUT / site.name
+    if not (LABELS / f"{site.name}.yaml").is_file():
+        console.print(f"{site.name}: not labelled yet, skipped")
+        return []
+    if not folder.is_dir():
+        sys.exit(f"{site.name}: no copy in {folder}; run `build` first")
+    labels = yaml.safe_load((LABELS / f"{site.name}.yaml").read_text(encoding="utf-8"))
+    results = []
+    with serve(folder) as base:
+        for kind, instrument in KINDS.items():
+            report_path = RUNS / site.name / kind / ("report.json" if browser else "report-nobrowser.json")
+            if not (reuse and report_path.is_file()):
+                if browser:
+                    report_path = assess(site, base, kind)
                 else:
-                    if not (reuse and report_path.is_file()):
-                        report_path = assess(site, base, kind)
-                    report = json.loads(report_path.read_text(encoding="utf-8"))
-                truth = labels["instruments"].get(instrument, {})
-                evaluation = evaluate(report, truth, instrument=instrument)
-                per_instrument[instrument].append(evaluation)
-                per_language[(instrument, site.language)].append(evaluation)
-                rows.append((site.name, site.language, instrument, evaluation, len(report.get("pages", []))))
+                    report_path.parent.mkdir(parents=True, exist_ok=True)
+                    report_path.write_text(json.dumps(assess_without_browser(site, base, kind)), encoding="utf-8")
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+            evaluation = evaluate(report, labels["instruments"].get(instrument, {}), instrument=instrument)
+            results.append(SiteResult(site, instrument, evaluation, len(report.get("pages", []))))
+    return results
+
+
+def _print_results(results: list[SiteResult], console: Any) -> None:
+    from govaudit.evaluation import combine
+
     console.print("site · language · instrument · pages · precision · recall · TP FP FN TN · not covered")
-    for name, language, instrument, ev, pages in rows:
+    for r in results:
+        ev = r.evaluation
         console.print(
-            f"{name} · {language} · {instrument} · {pages} · {_fmt(ev.precision)} · {_fmt(ev.recall)} · "
-            f"{ev.tp} {ev.fp} {ev.fn} {ev.tn} · {len(ev.not_covered)}"
+            f"{r.site.name} · {r.site.language} · {r.instrument} · {r.pages} · {_fmt(ev.precision)} · "
+            f"{_fmt(ev.recall)} · {ev.tp} {ev.fp} {ev.fn} {ev.tn} · {len(ev.not_covered)}"
         )
-    console.print("\nper language")
-    for (instrument, language), evs in sorted(per_language.items()):
-        merged = combine(evs)
-        console.print(f"{instrument} {language}: precision {_fmt(merged.precision)}, recall {_fmt(merged.recall)}")
-    console.print("\nper instrument")
-    for instrument, evs in per_instrument.items():
-        merged = combine(evs)
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for r in results:
+        groups[(r.instrument, r.site.language)].append(r.evaluation)
+        groups[(r.instrument, "all")].append(r.evaluation)
+    console.print("\nper instrument and language: precision · recall · TP FP FN TN · not covered")
+    for (instrument, language), evs in sorted(groups.items()):
+        m = combine(evs)
         console.print(
-            f"{instrument}: precision {_fmt(merged.precision)}, recall {_fmt(merged.recall)} "
-            f"(TP {merged.tp}, FP {merged.fp}, FN {merged.fn}, TN {merged.tn}; {len(merged.not_covered)} not covered)"
+            f"{instrument} {language}: {_fmt(m.precision)} · {_fmt(m.recall)} · {m.tp} {m.fp} {m.fn} {m.tn} · "
+            f"{len(m.not_covered)}"
         )
-        console.print(format_table(merged, errors_only=True))
+    for instrument in sorted({r.instrument for r in results}):
+        _print_per_code(instrument, [r for r in results if r.instrument == instrument], console)
+
+
+def _print_per_code(instrument: str, results: list[SiteResult], console: Any) -> None:
+    """Per code, summed over the sites (codes with a positive label or suggestion), then which site
+    each wrong answer came from."""
+    from govaudit.evaluation import combine
+
+    console.print(f"\n{instrument} per code (codes with TP, FP or FN): code TP FP FN TN · wrong on")
+    wrong: dict[str, list[str]] = defaultdict(list)
+    for r in results:
+        for q in r.evaluation.errors:
+            wrong[q.question].append(f"{r.site.name} {q.verdict}")
+    for q in combine(r.evaluation for r in results).scored:
+        if q.tp or q.fp or q.fn:
+            console.print(f"#{q.question} {q.tp} {q.fp} {q.fn} {q.tn} · {', '.join(wrong.get(q.question, []))}")
 
 
 def _fmt(value: float | None) -> str:
