@@ -26,8 +26,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
 
+from audits.act_cases import TestCase
 from audits.outcome import Outcome
 from audits.result import AuditResult
 
@@ -57,11 +57,6 @@ OWN_CHECKS: dict[str, tuple[str, ...]] = {
     "eac66b": ("video-captions",),  # Video element auditory content has captions
     "f51b46": ("video-captions",),  # Video element auditory content has captions (1.2.1 side)
 }
-
-# What the ACT run adds to the production axe tags: axe rules mapped to ACT rules that are AAA,
-# best-practice or experimental. Adding tags only adds rules (axe rules are independent), so the A/AA
-# rules give exactly the production outcomes. The table marks the rules outside production.
-ACT_EXTRA_TAGS = ("wcag2aaa", "experimental", "best-practice")
 
 _TO_ACT = {
     Outcome.FAILED: "failed",
@@ -96,33 +91,6 @@ class Level(IntEnum):
         minimal procedure set as "partial" (checked: the manifest's axe figures match this scoring on every
         rule but afw4f7, whose published "complete" ignores two reported false positives)."""
         return {Level.UNTESTED: 0, Level.INCONSISTENT: 0, Level.MINIMAL: 2}.get(self, int(self))
-
-
-@dataclass(frozen=True, slots=True)
-class TestCase:
-    rule_id: str
-    rule_name: str
-    testcase_id: str
-    expected: str  # passed / failed / inapplicable
-    url_path: str
-    media_type: str
-    axe_rule_ids: tuple[str, ...]
-    axe_consistency: str | None
-    axe_outcomes: tuple[str, ...]  # what axe-core 4.10.2 reported (W3C report), () if not at all
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> TestCase:
-        return cls(
-            rule_id=row["rule_id"],
-            rule_name=row["rule_name"],
-            testcase_id=row["testcase_id"],
-            expected=row["expected"],
-            url_path=row["url_path"],
-            media_type=row["media_type"],
-            axe_rule_ids=tuple(row.get("axe_rule_ids") or ()),
-            axe_consistency=row.get("axe_consistency"),
-            axe_outcomes=tuple(row.get("axe_reported_outcomes") or ()),
-        )
 
 
 def load_manifest(corpus: Path = DEFAULT_CORPUS, *, superseded: bool = False) -> list[TestCase]:

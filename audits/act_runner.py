@@ -17,7 +17,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from audits.act import ACT_EXTRA_TAGS, TestCase
+from audits.act_cases import ACT_EXTRA_TAGS, TestCase
 from audits.axe import AxeInspector
 from audits.inspectors import build_suite
 from audits.outcome import Outcome

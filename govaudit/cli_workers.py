@@ -102,7 +102,8 @@ def nightly(
             _config()
             from kombu.exceptions import OperationalError as BrokerError
 
-            from govaudit.worker.enqueue import celery_send, enqueue_batch
+            from govaudit.worker.enqueue import enqueue_batch
+            from govaudit.worker.tasks import celery_send
 
             held: dict[int, str] = {}
             try:

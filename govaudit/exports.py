@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from govaudit.web.review import STATUS_LABELS, QuestionState, country_states
+from govaudit.review import STATUS_LABELS, QuestionState, country_states
 from storage import Store
 
 FORMATS = ("csv", "xlsx", "json")

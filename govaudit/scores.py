@@ -213,7 +213,7 @@ def compute(
     """Scores of every country with suggested answers, from approved answers only, or, `projected`,
     as the suggestions stand (the approved value where there is one, else the latest suggestion's).
     `weights` maps an instrument key ("OSI-2024") to its subindex weights."""
-    from govaudit.web.review import country_states, final_values, instrument, projected_values
+    from govaudit.review import country_states, final_values, instrument, projected_values
 
     values_of = projected_values if projected else final_values
 

@@ -6,7 +6,7 @@ clean clone needs no build step and no compiled `.mo` sits in the repository (`m
 re-extracts `messages.pot` and merges it into each catalogue; see docs/web.md).
 
 Python code marks strings it hands to templates with `N_()` (extracted, not translated there); the
-templates translate them with `_()`.
+templates translate them with `_()`. `N_` lives in `govaudit/marks.py` so domain modules can mark strings too.
 """
 
 from __future__ import annotations
@@ -20,13 +20,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from govaudit.marks import N_
+
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 SOURCE_LANGUAGE = "en"
-
-
-def N_(message: str) -> str:
-    """Mark a string for extraction; it is translated where it is shown."""
-    return message
 
 
 @cache

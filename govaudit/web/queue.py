@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from urllib.parse import urlencode
 
-from govaudit.web.i18n import N_
-from govaudit.web.review import DISCREPANCY, QuestionState
+from govaudit.marks import N_
+from govaudit.review import DISCREPANCY, QuestionState
 from storage.records import UserRecord
 
 SHOW = {

@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from govaudit.marks import N_
+from govaudit.review import STATUS_LABELS, QuestionState, country_states, instrument
 from govaudit.web import queue as q
 from govaudit.web.context import Web
-from govaudit.web.i18n import N_
-from govaudit.web.review import STATUS_LABELS, QuestionState, country_states, instrument
 from govaudit.web.review_routes import country_of, instrument_of, instruments_of, is_reviewer
 from storage.records import UserRecord
 

@@ -15,11 +15,8 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from govaudit.exports import FORMATS, MEDIA_TYPES, export
-from govaudit.web.context import Web, can_see
-from govaudit.web.i18n import N_
-from govaudit.web.queue import OUTCOMES, QueueFilter
-from govaudit.web.queue import apply as apply_filter
-from govaudit.web.review import (
+from govaudit.marks import N_
+from govaudit.review import (
     DISCREPANCY,
     ONE_ASSESSOR,
     REVIEWER_ROLES,
@@ -33,6 +30,9 @@ from govaudit.web.review import (
     instrument,
     rejected_value,
 )
+from govaudit.web.context import Web, can_see
+from govaudit.web.queue import OUTCOMES, QueueFilter
+from govaudit.web.queue import apply as apply_filter
 from storage.records import UserRecord
 
 router = APIRouter()

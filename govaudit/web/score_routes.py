@@ -9,11 +9,11 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from govaudit.marks import N_
+from govaudit.review import REVIEWER_ROLES, instrument
 from govaudit.scores import EPI_LEVEL_NAMES, CountryScore, compute, effective_weights, index_subindices
 from govaudit.web.charts import bar_chart
 from govaudit.web.context import Web, can_see
-from govaudit.web.i18n import N_
-from govaudit.web.review import REVIEWER_ROLES, instrument
 from storage.records import UserRecord
 
 router = APIRouter()

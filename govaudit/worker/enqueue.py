@@ -98,8 +98,3 @@ def enqueue_batch(
         send(Job(run_id, run_mode, batch_id, sample))
     return batch_id, len(sites)
 
-
-def celery_send(job: Job) -> None:
-    from govaudit.worker.tasks import run_site
-
-    run_site.apply_async(kwargs=job.kwargs())

@@ -32,7 +32,7 @@ from govaudit.settings import Settings
 from govaudit.worker.app import app
 from govaudit.worker.config import WorkerConfig
 from govaudit.worker.db import process_store
-from govaudit.worker.enqueue import Job, celery_send, enqueue_batch
+from govaudit.worker.enqueue import Job, enqueue_batch
 from govaudit.worker.lock import HostLock, host_keys
 from govaudit.worker.schedule import NIGHTLY_TASK
 from storage import Store
@@ -216,6 +216,11 @@ def _best_effort_fail(settings: Settings, job: Job, reason: str) -> None:
         BatchStore(store).mark_finished(job.batch_id, site_id, job.run_id, "failed", reason)
     except Exception as exc:  # the database is what failed: the log line is all there is
         log.error("run %s: could not record the failure: %s", job.run_id, exc)
+
+
+def celery_send(job: Job) -> None:
+    """How `enqueue_batch` hands a job to the workers: one `run_site` task through the broker."""
+    run_site.apply_async(kwargs=job.kwargs())
 
 
 @app.task(name=NIGHTLY_TASK, acks_late=True)

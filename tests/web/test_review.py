@@ -16,7 +16,7 @@ from audits.outcome import Outcome
 from govaudit import scores
 from govaudit.cli_web import register
 from govaudit.exports import export
-from govaudit.web.review import AGREED, DISCREPANCY, ONE_ASSESSOR, RESOLVED, country_states, discrepancy_rate
+from govaudit.review import AGREED, DISCREPANCY, ONE_ASSESSOR, RESOLVED, country_states, discrepancy_rate
 from rules.findings import Evidence
 from rules.instruments import load_instrument
 from storage import Store

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from govaudit.web.i18n import N_
+from govaudit.marks import N_
 from rules.instruments import Instrument, Question, load_instrument
 from storage import Store
 from storage.records import AnswerRecord, CountryAnswer, ReviewRecord
