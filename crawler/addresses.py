@@ -48,3 +48,8 @@ class AddressGuard:
         blocked = [a for a in addresses if not is_public(a)]
         if blocked:
             raise BlockedAddress(f"{host} resolves to non-public address {blocked[0]}")
+
+    def resolved(self, host: str) -> list[str] | None:
+        """The addresses `check` resolved `host` to and found public (None if it did not resolve it):
+        whoever connects after the check connects to these, not to a second, possibly different, answer."""
+        return self._cache.get(host)

@@ -432,6 +432,8 @@ class Crawler:
         )
         if outcome.dom is None:
             status = ScanStatus.TIMEOUT if outcome.timed_out else ScanStatus.ERROR
+            if outcome.blocked:  # the page navigated to an address the guard refuses: nothing of it is kept
+                status = ScanStatus.BLOCKED_ADDRESS
             return replace(snapshot, status=status, reason=outcome.error), parsed, {}, {}
         parsed = parse_html(outcome.dom, outcome.final_url)
         return replace(snapshot, dom=outcome.dom), parsed, outcome.inspections, outcome.inspection_errors

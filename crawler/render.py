@@ -18,9 +18,49 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost
+from crawler.egress import EgressProxy
 
 DEFAULT_CHROMIUM = "/usr/lib/chromium/chromium"
-CHROMIUM_ARGS = ("--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking")
+# Playwright passes its own `--disable-features` list and Chromium keeps only the last one given: ours
+# repeats Playwright's (1.65) and adds what keeps the browser from connecting on its own. Every flag's
+# reason is in docs/operations.md ("The browser's network"). In short: nothing speculative (prefetch,
+# prerender, preconnect, DNS prefetch), no local DNS and no UDP: every connection the page causes goes
+# through the egress proxy (`crawler.egress`), which holds it to the address guard.
+_PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+)
+_SPECULATION_FEATURES = (
+    "Prerender2",
+    "NoStatePrefetch",
+    "SpeculationRulesPrefetchFuture",
+    "SpeculationRulesPrefetchProxy",
+    "PreloadingHeuristics",
+)
+CHROMIUM_ARGS = (
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-features=" + ",".join(_PLAYWRIGHT_DISABLED_FEATURES + _SPECULATION_FEATURES),
+    "--dns-prefetch-disable",
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--disable-quic",
+)
+# What Chromium says when the proxy refused a connection, or our route handler aborted a request.
+_REFUSED_ERRORS = ("net::ERR_SOCKS_CONNECTION_FAILED", "net::ERR_BLOCKED_BY_CLIENT")
+_ERROR_PAGE = "chrome-error://"
 DESKTOP = {"width": 1280, "height": 800}
 BLOCKED_TYPES_OFF_ORIGIN = frozenset({"font", "media"})
 
@@ -83,6 +123,9 @@ class _Tab:
     page: Page
     served: tuple[str, ServedDocument] | None = None
     crashed: bool = False
+    # Main-frame navigations that failed during this render: (URL, Chromium's error text).
+    failed_navigations: list[tuple[str, str]] = field(default_factory=list)
+    navigation_failed: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def replay(self, route: Route) -> None:
         pending = self.served
@@ -138,6 +181,9 @@ class RenderOutcome:
     inspection_errors: dict[str, str] = field(default_factory=dict)  # inspector name → why it failed
     error: str = ""
     timed_out: bool = False
+    # Set when the page's navigation ended on an address the guard refuses: the reason. `dom` is None then,
+    # and nothing of the page (DOM, text, inspections) is kept.
+    blocked: str = ""
 
 
 class Renderer:
@@ -161,6 +207,7 @@ class Renderer:
         self._contexts: asyncio.Queue[tuple[BrowserContext, int, _Tab | None]] = asyncio.Queue()
         self._blocked_hosts = blocked_hosts()
         self._own_pages: set[Page] = set()
+        self._egress: EgressProxy | None = None
 
     async def __aenter__(self) -> Renderer:
         if not Path(self.settings.executable).is_file():
@@ -169,13 +216,17 @@ class Renderer:
                 "`sudo apt-get install chromium chromium-driver` (or run `make setup`), or point "
                 "GOVAUDIT_CHROMIUM at a Chromium or Chrome binary."
             )
+        self._egress = EgressProxy(self.guard).start()
         self._playwright = await async_playwright().start()
         try:
             self._browser = await self._playwright.chromium.launch(
-                executable_path=self.settings.executable, args=list(CHROMIUM_ARGS), headless=True
+                executable_path=self.settings.executable,
+                args=[*CHROMIUM_ARGS, *self._egress.chromium_args()],
+                headless=True,
             )
         except PlaywrightError as exc:
             await self._playwright.stop()
+            self._egress.stop()
             raise BrowserNotFound(f"Chromium at {self.settings.executable} did not start: {exc}") from exc
         for _ in range(self.concurrency):
             self._contexts.put_nowait((await self._new_context(), 0, None))
@@ -190,6 +241,8 @@ class Renderer:
             await self._browser.close()
         if self._playwright is not None:
             await self._playwright.stop()
+        if self._egress is not None:
+            self._egress.stop()
 
     @property
     def browser_version(self) -> str:
@@ -197,8 +250,10 @@ class Renderer:
 
     async def _new_context(self) -> BrowserContext:
         assert self._browser is not None
+        # No service workers: one registered by a page would serve (and rewrite) every later page of the
+        # context, and its fetches are invisible to request interception.
         context = await self._browser.new_context(
-            viewport=DESKTOP, user_agent=self.user_agent or None, accept_downloads=False
+            viewport=DESKTOP, user_agent=self.user_agent or None, accept_downloads=False, service_workers="block"
         )
         await context.add_init_script(script=_QUIET_BROWSER_APIS)
         for script in self.settings.init_scripts:
@@ -277,6 +332,7 @@ class Renderer:
         # Pop-ups opened by a page are closed at once: they are never part of the crawl.
         page.on("popup", lambda popup: asyncio.ensure_future(_close_popup(popup)))
         page.on("crash", lambda _: setattr(tab, "crashed", True))
+        page.on("requestfailed", lambda request: _note_failed_navigation(tab, request))
         return tab
 
     async def _render_in(
@@ -287,12 +343,16 @@ class Renderer:
         page = tab.page
         tab.served = (url, served) if served is not None else None
         outcome = RenderOutcome(final_url=url, dom=None, render_ms=0.0)
+        tab.failed_navigations.clear()
+        tab.navigation_failed.clear()
         healthy = False
         try:
             # One deadline for every step: page.evaluate and page.content() have no timeout of their
             # own and never return from a page stuck in a script loop.
             async with asyncio.timeout(self.settings.timeout_s):
-                await self._load(tab, url, outcome)
+                await self._load_unless_failed(tab, url, outcome)
+                if await self._left_for_nowhere(tab, outcome):
+                    return outcome, False
                 outcome.final_url = page.url
                 outcome.dom = await page.content()
                 outcome.render_ms = (time.perf_counter() - started) * 1000
@@ -321,11 +381,57 @@ class Renderer:
             limit = self.settings.inspect_timeout_s if outcome.dom is not None else self.settings.timeout_s
             outcome.error = f"page did not finish {step} within {limit:g} s"
         except PlaywrightError as exc:
-            outcome.error = _render_error(exc, crashed=tab.crashed)
+            if not await self._left_for_nowhere(tab, outcome):
+                outcome.error = _render_error(exc, crashed=tab.crashed)
         finally:
             outcome.render_ms = outcome.render_ms or (time.perf_counter() - started) * 1000
             tab.served = None
         return outcome, healthy and not tab.crashed and not page.is_closed()
+
+    async def _load_unless_failed(self, tab: _Tab, url: str, outcome: RenderOutcome) -> None:
+        """`_load`, cut short when a navigation of the page fails: waiting for the load event and a quiet
+        DOM of Chromium's error page would only cost time."""
+        load = asyncio.ensure_future(self._load(tab, url, outcome))
+        failed = asyncio.ensure_future(tab.navigation_failed.wait())
+        try:
+            await asyncio.wait({load, failed}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            failed.cancel()
+            if not load.done():
+                load.cancel()
+                with contextlib.suppress(asyncio.CancelledError, PlaywrightError):
+                    await load
+        if not tab.failed_navigations:
+            load.result()
+
+    async def _left_for_nowhere(self, tab: _Tab, outcome: RenderOutcome) -> bool:
+        """True when the page's own navigation (meta refresh, script, form, a redirect hop) was refused
+        by the guard or ended on Chromium's error page: the outcome then says so, and keeps nothing of
+        the page. A refused navigation counts even if the old document stayed: the page tried to leave."""
+        for failed_url, failure in tab.failed_navigations:
+            parts = urlsplit(failed_url)
+            host = (parts.hostname or "").lower()
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            refusal = self._egress.refusal(host, port) if self._egress is not None else None
+            why = refusal.reason if refusal is not None else ""
+            if not why and failure in _REFUSED_ERRORS and parts.scheme in ("http", "https"):
+                try:
+                    await self.guard.check(host, port)
+                except (BlockedAddress, UnresolvableHost) as exc:
+                    why = str(exc)
+            if why:
+                outcome.blocked = f"navigation to {failed_url} blocked: {why}"
+                break
+        page_url = "" if tab.page.is_closed() else tab.page.url
+        if not outcome.blocked and not page_url.startswith(_ERROR_PAGE):
+            return False
+        if not outcome.blocked:
+            attempted = tab.failed_navigations[-1] if tab.failed_navigations else (outcome.final_url, "")
+            outcome.error = f"navigation to {attempted[0]} ended on the browser's error page {attempted[1]}".strip()
+        else:
+            outcome.error = outcome.blocked
+        outcome.dom, outcome.measurements, outcome.inspections = None, {}, {}
+        return True
 
     async def _load(self, tab: _Tab, url: str, outcome: RenderOutcome) -> None:
         """Go to the page and wait until its DOM is quiet. Waits for `load`, but a page whose load
@@ -365,6 +471,18 @@ class Renderer:
         if self.settings.measure_widths:
             await page.set_viewport_size(DESKTOP)
         return measurements
+
+
+def _note_failed_navigation(tab: _Tab, request: Any) -> None:
+    try:
+        if not request.is_navigation_request() or request.frame != tab.page.main_frame:
+            return
+    except PlaywrightError:
+        return
+    failure = request.failure or ""
+    if failure != "net::ERR_ABORTED":  # a navigation replaced by the next one is not a failure
+        tab.failed_navigations.append((request.url, failure))
+        tab.navigation_failed.set()
 
 
 def _render_error(exc: PlaywrightError, *, crashed: bool) -> str:

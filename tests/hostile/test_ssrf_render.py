@@ -1,0 +1,135 @@
+"""The rendering browser never reaches a private address (issue 14; issue 15 items 6 and 7).
+
+An attacker's portal on 127.0.0.1 (the start host, allowed as tests allow it) aims every vector we know
+at secret listeners on 127.0.0.2 and [::1] — TCP and UDP — directly, through redirects, and through a
+name a test resolver maps to 127.0.0.2. `crawl --render always`, `audit` and `assess` (and `audit
+--driver selenium`) each render every page once; the listeners must see no connection at all, not a bare
+preconnect, not a STUN datagram. The secret's content must be in no stored row and no report, a page
+whose navigation was refused must be recorded `blocked_address` with the reason, and a service worker
+must not answer later pages in place of the server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.ssrf_site import AFTER_SW, AttackerSite, SecretListeners
+
+REPO = Path(__file__).resolve().parents[2]
+# Pages whose own navigation (script, meta refresh, Refresh header, form answered 307, a name resolving
+# to a private address) ends on the secret listener: each must be recorded as blocked, with the reason.
+BLOCKED_NAVIGATIONS = ("/v/location", "/v/meta-refresh", "/v/refresh-header", "/v/form-307", "/v/private-name")
+
+
+@pytest.fixture(scope="module")
+def secret() -> Iterator[SecretListeners]:
+    listeners = SecretListeners().start()
+    yield listeners
+    listeners.stop()
+
+
+@pytest.fixture(scope="module")
+def site(secret: SecretListeners) -> Iterator[AttackerSite]:
+    attacker = AttackerSite(secret).start()
+    yield attacker
+    attacker.stop()
+
+
+def govaudit(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess, with the test resolver (names under .ssrf.test → 127.0.0.2)."""
+    env = {
+        **os.environ,
+        "GOVAUDIT_DATABASE_URL": f"sqlite:///{tmp_path}/ssrf.db",
+        "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "tests.hostile.resolve_run", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
+    )
+
+
+def _everything_written(tmp_path: Path, result: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    """Every file the run wrote (database, reports) and what it printed, as text."""
+    written = {"stdout": result.stdout, "stderr": result.stderr}
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            written[str(path.relative_to(tmp_path))] = path.read_bytes().decode("utf-8", "replace")
+    return written
+
+
+def _check_run(
+    name: str, result: subprocess.CompletedProcess[str], tmp_path: Path, secret: SecretListeners, site: AttackerSite
+) -> None:
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert result.returncode in (0, 1), f"{name}: exit {result.returncode}\n{result.stderr[-3000:]}"
+    assert not secret.tcp and not secret.udp, f"{name} reached the secret listeners: {secret.summary()}"
+    assert not any(secret.token in d for d in site.exfiltrated), f"{name}: a page read the secret and sent it out"
+    for where, text in _everything_written(tmp_path, result).items():
+        assert secret.token not in text, f"{name}: the secret's content is in {where}"
+        assert "HIJACKED BY SW" not in text, f"{name}: a service worker answered a page, seen in {where}"
+
+
+def _assert_blocked(name: str, pages: list[dict[str, object]], site: AttackerSite) -> None:
+    by_path = {str(p.get("url") or p.get("requested_url") or "").removeprefix(site.url("")): p for p in pages}
+    for path in BLOCKED_NAVIGATIONS:
+        page = by_path.get(path)
+        assert page is not None, f"{name}: {path} not in the report ({sorted(by_path)})"
+        assert page["status"] == "blocked_address", f"{name}: {path} recorded as {page['status']}: {page.get('reason')}"
+        reason = str(page.get("reason"))
+        assert "blocked" in reason and ("127.0.0.2" in reason or "ssrf.test" in reason), f"{name}: {path}: {reason}"
+    for path in AFTER_SW:
+        assert by_path[path]["status"] == "ok", f"{name}: {path} is {by_path[path]}"
+
+
+def _report_pages(out: Path) -> list[dict[str, object]]:
+    report = json.loads((out / "report.json").read_text())
+    return list(report["pages"])
+
+
+@pytest.fixture(autouse=True)
+def _quiet_listeners(secret: SecretListeners, site: AttackerSite) -> None:
+    secret.reset()
+    site.exfiltrated.clear()
+
+
+def test_crawl_render_always_reaches_no_private_address(
+    site: AttackerSite, secret: SecretListeners, tmp_path: Path, chromium: str
+) -> None:
+    result = govaudit("crawl", site.url("/"), "--render", "always", "--json", "--quiet", tmp_path=tmp_path)
+    _check_run("crawl --render always", result, tmp_path, secret, site)
+    summary = json.loads(result.stdout)
+    _assert_blocked("crawl", summary["pages"], site)
+    assert len(summary["pages"]) >= len(site.vectors()) + len(AFTER_SW)
+
+
+def test_audit_reaches_no_private_address(
+    site: AttackerSite, secret: SecretListeners, tmp_path: Path, chromium: str
+) -> None:
+    out = tmp_path / "out"
+    result = govaudit("audit", site.url("/"), "--out", str(out), "--quiet", tmp_path=tmp_path)
+    _check_run("audit", result, tmp_path, secret, site)
+    _assert_blocked("audit", _report_pages(out), site)
+    html = (out / "report.html").read_text()
+    assert "blocked_address" in html or "blocked" in html
+
+
+def test_assess_reaches_no_private_address(
+    site: AttackerSite, secret: SecretListeners, tmp_path: Path, chromium: str
+) -> None:
+    out = tmp_path / "out"
+    result = govaudit("assess", site.url("/"), "--country", "FRA", "--out", str(out), "--quiet", tmp_path=tmp_path)
+    _check_run("assess", result, tmp_path, secret, site)
+    reports = list(out.rglob("report.json"))
+    assert reports, f"assess wrote no report.json: {sorted(p.name for p in out.rglob('*'))}"
+    _assert_blocked("assess", _report_pages(reports[0].parent), site)
