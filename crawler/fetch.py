@@ -129,6 +129,25 @@ def _import_httpcore() -> None:
         del sys.modules["trio"]  # anyone else's `import trio` works as before
 
 
+UNFOLLOWABLE = "x-govaudit-unfollowable-location"
+
+
+def _hide_unfollowable_location(request: httpx.Request, response: httpx.Response) -> None:
+    """A Location no HTTP request can follow (mailto:, javascript:, data:, "http:x") moves to a header
+    of our own: httpx builds the next request from Location even when it does not follow redirects,
+    and raises InvalidURL out of the request it already has an answer to."""
+    location = response.headers.get("location")
+    if location is None or response.status_code not in REDIRECT_CODES:
+        return
+    try:
+        problem = _unfetchable(str(request.url.join(location)))
+    except httpx.InvalidURL as exc:
+        problem = f"invalid URL ({exc})"
+    if problem:
+        del response.headers["location"]
+        response.headers[UNFOLLOWABLE] = f"{problem}|{location}"
+
+
 class _Transport(httpx.AsyncBaseTransport):
     """http:// and https:// in a connection pool each; the https one, with `tls_context()`, is made
     by the first https request."""
@@ -142,10 +161,13 @@ class _Transport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.url.scheme != "https":
-            return await self._plain.handle_async_request(request)
-        if self._tls is None:
-            self._tls = httpx.AsyncHTTPTransport(verify=tls_context())
-        return await self._tls.handle_async_request(request)
+            response = await self._plain.handle_async_request(request)
+        else:
+            if self._tls is None:
+                self._tls = httpx.AsyncHTTPTransport(verify=tls_context())
+            response = await self._tls.handle_async_request(request)
+        _hide_unfollowable_location(request, response)
+        return response
 
     async def aclose(self) -> None:
         await self._plain.aclose()
@@ -196,6 +218,9 @@ class Fetcher:
         self, url: str, method: str, headers: dict[str, str] | None, started: float, chain: list[str]
     ) -> FetchResult:
         current = url
+        if problem := _unfetchable(url):
+            why = f"cannot request {url[:200]!r}: {problem}"
+            return self._result(url, url, ScanStatus.ERROR, started, chain, None, why)
         try:
             for _ in range(self.settings.max_redirects + 1):
                 parts = urlsplit(current)
@@ -205,9 +230,18 @@ class Fetcher:
                     result = self._result(url, current, status, started, chain, code, reason)
                     result.headers = response_headers
                     return result
+                if code in REDIRECT_CODES and UNFOLLOWABLE in response_headers:
+                    problem, _, location = response_headers.pop(UNFOLLOWABLE).partition("|")
+                    why = f"HTTP {code} redirect to {location[:200]!r}: {problem}"
+                    return self._result(url, current, ScanStatus.ERROR, started, chain, code, why)
                 if code in REDIRECT_CODES and "location" in response_headers:
                     chain.append(current)
-                    current = urljoin(current, response_headers["location"])
+                    location = response_headers["location"]
+                    target = urljoin(current, location)
+                    if problem := _unfetchable(target):
+                        why = f"HTTP {code} redirect to {location[:200]!r}: {problem}"
+                        return self._result(url, current, ScanStatus.ERROR, started, chain, code, why)
+                    current = target
                     if current in chain:
                         return self._result(
                             url,
@@ -219,7 +253,7 @@ class Fetcher:
                             f"redirect loop at {current}",
                         )
                     continue
-                status, why = (ScanStatus.OK, "") if code < 400 else (ScanStatus.HTTP_ERROR, "")
+                status, why = (ScanStatus.OK, "") if code < 400 else (ScanStatus.HTTP_ERROR, f"HTTP {code}")
                 if code in (401, 403):
                     status = ScanStatus.BLOCKED
                 elif code in REDIRECT_CODES:  # a redirect that says nowhere: nothing to show
@@ -240,6 +274,10 @@ class Fetcher:
             return self._result(url, current, ScanStatus.BLOCKED_ADDRESS, started, chain, None, str(exc))
         except UnresolvableHost as exc:
             return self._result(url, current, ScanStatus.ERROR, started, chain, None, str(exc))
+        except (httpx.InvalidURL, ValueError) as exc:
+            # httpx reads a redirect's Location even when it does not follow it ("http:x" fails there).
+            why = f"invalid URL in the request or its redirect: {exc}"
+            return self._result(url, current, ScanStatus.ERROR, started, chain, None, why)
         except httpx.TimeoutException:
             return self._result(
                 url,
@@ -333,6 +371,21 @@ class Fetcher:
             redirect_chain=tuple(chain),
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
+
+
+def _unfetchable(url: str) -> str:
+    """Why a URL cannot be requested over HTTP (a redirect to mailto:, javascript:, data:, tel:,
+    about:, ftp:, or one with no host or a bad port), or "" when it can."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as exc:
+        return f"invalid URL ({exc})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"not an http(s) URL ({parts.scheme or 'no scheme'})"
+    if not parts.hostname:
+        return "no host in the URL"
+    return ""
 
 
 def _utf8_or_1252(body: bytes) -> str:
