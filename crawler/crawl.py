@@ -21,7 +21,8 @@ from crawler.fetch import Fetcher, FetchResult
 from crawler.frontier import Frontier, FrontierEntry, MemoryFrontier
 from crawler.incremental import Decision, LinksReader, PreviousVisit, RevisitPolicy, Revisits
 from crawler.language import detect_language
-from crawler.parse import ParsedPage, parse_html
+from crawler.parse import MAX_LINKS, ParsedPage, parse_html
+from crawler.parse_pool import ParsePool
 from crawler.politeness import (
     ATTEMPTS,
     BACK_OFF_CODES,
@@ -112,7 +113,7 @@ def _is_json(content_type: str) -> bool:
 def merge_links(rendered: Sequence[Link], served: Sequence[Link]) -> tuple[Link, ...]:
     """The rendered DOM's links, then the served HTML's links the DOM does not have (by URL)."""
     seen = {link.url for link in rendered}
-    return (*rendered, *(link for link in served if link.url not in seen))
+    return (*rendered, *(link for link in served if link.url not in seen))[:MAX_LINKS]
 
 
 def needs_javascript(html: str, parsed: ParsedPage) -> str:
@@ -139,6 +140,7 @@ class Crawler:
         previous_links: LinksReader | None = None,
         choose_render: RenderChoice | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        budget: TimeBudget | None = None,
     ) -> None:
         self.site = site
         self.fetcher = fetcher
@@ -155,9 +157,12 @@ class Crawler:
         self.scope = Scope(site.scope_hosts, site.country, self.settings.official_hops)
         self.limits = HostLimits(self.settings.per_host)
         self.caps = Caps(self.settings.max_crawl_delay_s, self.settings.max_retry_after_s)
-        self.budget = TimeBudget(self.settings.time_budget_s)
+        # A run's budget started before the crawl (the browser's start counts), else the crawl's own.
+        self._given_budget = budget
+        self.budget = budget or TimeBudget(self.settings.time_budget_s)
         self._retries: RetryQueue[tuple[FrontierEntry, _Again]] = RetryQueue()
         self._abandoned = 0  # fetches cancelled when the budget ran out: left for a resume
+        self.parser = ParsePool()
         self.sitemap_entries: list[SitemapEntry] = []
         self._sitemaps_read = False
         self.revisits = Revisits(self.settings.revisit)
@@ -176,7 +181,7 @@ class Crawler:
         (carried forward by the revisit policy, a trap, robots.txt): on a recrawl most pages end
         there, and a task, a wait and a frontier write each would cost more than the page. The
         others wait in `_ready` for one of `concurrency` fetches in flight."""
-        self.budget = TimeBudget(self.settings.time_budget_s)
+        self.budget = self._given_budget or TimeBudget(self.settings.time_budget_s)
         if self.frontier.known() == 0:
             self.frontier.add([FrontierEntry(url, 0, via="start") for url in self.site.start_urls])
         else:
@@ -250,6 +255,7 @@ class Crawler:
             for task in in_flight:
                 task.cancel()
             await asyncio.gather(*in_flight, return_exceptions=True)
+            self.parser.close()
 
     def _wait_s(self) -> float | None:
         """How long the loop may wait for a fetch: until the next retry falls due or the budget ends."""
@@ -408,7 +414,7 @@ class Crawler:
         if snapshot.ok and fetched.content_type in DOCUMENT_TYPES:
             return CrawledPage(snapshot, document=fetched.body)
         if snapshot.ok and snapshot.is_html:
-            parsed = parse_html(snapshot.html, snapshot.final_url)
+            parsed = await self.parser.parse(snapshot.html, snapshot.final_url)
             reason = self._render_reason(snapshot, parsed)
             if reason and self.renderer is not None:
                 served = ServedDocument(fetched.status_code or 200, fetched.headers, fetched.body)
@@ -491,7 +497,10 @@ class Crawler:
         fetched = await self.fetcher.fetch(url)
         snapshot = self._from_fetch(base, fetched)
         if snapshot.ok and snapshot.is_html:
-            snapshot = self._with_parsed(snapshot, parse_html(snapshot.html, snapshot.final_url))
+            # In a thread: a probe runs after the crawl, when the parsing worker is gone.
+            snapshot = self._with_parsed(
+                snapshot, await asyncio.to_thread(parse_html, snapshot.html, snapshot.final_url)
+            )
         elif snapshot.ok and _is_json(fetched.content_type):
             # A catalogue API's answer: the detector that asked reads the JSON as text.
             snapshot = replace(snapshot, text=fetched.text)
@@ -508,7 +517,7 @@ class Crawler:
         if outcome.dom is None:
             status = ScanStatus.TIMEOUT if outcome.timed_out else ScanStatus.ERROR
             return replace(snapshot, status=status, reason=outcome.error), parsed, {}, {}
-        rendered = parse_html(outcome.dom, outcome.final_url)
+        rendered = await self.parser.parse(outcome.dom, outcome.final_url)
         # The served HTML's links too: a client router may show another view than the one served
         # (a Vue app's 404 view for /index.html has no links) and its links must not be lost.
         parsed = replace(rendered, links=merge_links(rendered.links, parsed.links))
@@ -550,6 +559,8 @@ class Crawler:
         has_password = any("password" in form.field_types for form in parsed.forms)
         if status is ScanStatus.OK and has_password and snapshot.redirect_chain:
             status, reason = ScanStatus.LOGIN_WALL, "redirected to a sign-in form"
+        elif status is ScanStatus.OK and parsed.cut:  # read in part: the page says what was left out
+            reason = parsed.cut
         return replace(
             snapshot,
             status=status,
