@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,19 +16,30 @@ from enum import StrEnum
 from importlib import resources
 from typing import Any
 
+from crawler.budget import RetryQueue, TimeBudget
 from crawler.fetch import Fetcher, FetchResult
 from crawler.frontier import Frontier, FrontierEntry, MemoryFrontier
 from crawler.incremental import Decision, LinksReader, PreviousVisit, RevisitPolicy, Revisits
 from crawler.language import detect_language
-from crawler.parse import ParsedPage, parse_html
-from crawler.politeness import HostLimits, fetch_with_backoff
+from crawler.parse import MAX_LINKS, ParsedPage, parse_html
+from crawler.parse_pool import ParsePool
+from crawler.politeness import (
+    ATTEMPTS,
+    BACK_OFF_CODES,
+    MAX_CRAWL_DELAY_S,
+    MAX_RETRY_AFTER_S,
+    Caps,
+    HostLimits,
+    fetch_politely,
+    retry_after_seconds,
+)
 from crawler.render import PageInspector, Renderer, ServedDocument
 from crawler.robots import RobotsCache
 from crawler.scope import Scope, strip_session
 from crawler.site import SiteConfig
 from crawler.sitemaps import SitemapEntry, read_sitemaps
 from crawler.snapshot import Link, PageSnapshot, ScanStatus
-from crawler.urls import absolutize, origin_of, url_key
+from crawler.urls import absolutize, host_of, origin_of, url_key
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 DOCUMENT_TYPES = ("application/pdf",)  # documents whose bytes are handed on to be audited
@@ -56,6 +66,8 @@ class CrawlSettings:
     respect_robots: bool = True
     min_host_delay_s: float = 0.0
     time_budget_s: float | None = None
+    max_crawl_delay_s: float = MAX_CRAWL_DELAY_S
+    max_retry_after_s: float = MAX_RETRY_AFTER_S
     use_sitemaps: bool = True
     official_hops: int = 0
     revisit: RevisitPolicy = field(default_factory=RevisitPolicy)
@@ -77,6 +89,16 @@ class _Fetch:
     delay: float
     previous: PreviousVisit | None
     decision: Decision
+    attempt: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Again:
+    """A page that answered 429/503: asked again after `wait_s`, or `refused` if the run ends first."""
+
+    job: _Fetch
+    wait_s: float
+    refused: CrawledPage
 
 
 def _challenge_markers() -> tuple[str, ...]:
@@ -86,6 +108,12 @@ def _challenge_markers() -> tuple[str, ...]:
 
 def _is_json(content_type: str) -> bool:
     return content_type in ("application/json", "text/json") or content_type.endswith("+json")
+
+
+def merge_links(rendered: Sequence[Link], served: Sequence[Link]) -> tuple[Link, ...]:
+    """The rendered DOM's links, then the served HTML's links the DOM does not have (by URL)."""
+    seen = {link.url for link in rendered}
+    return (*rendered, *(link for link in served if link.url not in seen))[:MAX_LINKS]
 
 
 def needs_javascript(html: str, parsed: ParsedPage) -> str:
@@ -112,6 +140,7 @@ class Crawler:
         previous_links: LinksReader | None = None,
         choose_render: RenderChoice | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        budget: TimeBudget | None = None,
     ) -> None:
         self.site = site
         self.fetcher = fetcher
@@ -127,6 +156,13 @@ class Crawler:
         self.on_progress = on_progress
         self.scope = Scope(site.scope_hosts, site.country, self.settings.official_hops)
         self.limits = HostLimits(self.settings.per_host)
+        self.caps = Caps(self.settings.max_crawl_delay_s, self.settings.max_retry_after_s)
+        # A run's budget started before the crawl (the browser's start counts), else the crawl's own.
+        self._given_budget = budget
+        self.budget = budget or TimeBudget(self.settings.time_budget_s)
+        self._retries: RetryQueue[tuple[FrontierEntry, _Again]] = RetryQueue()
+        self._abandoned = 0  # fetches cancelled when the budget ran out: left for a resume
+        self.parser = ParsePool()
         self.sitemap_entries: list[SitemapEntry] = []
         self._sitemaps_read = False
         self.revisits = Revisits(self.settings.revisit)
@@ -145,7 +181,7 @@ class Crawler:
         (carried forward by the revisit policy, a trap, robots.txt): on a recrawl most pages end
         there, and a task, a wait and a frontier write each would cost more than the page. The
         others wait in `_ready` for one of `concurrency` fetches in flight."""
-        started = time.monotonic()
+        self.budget = self._given_budget or TimeBudget(self.settings.time_budget_s)
         if self.frontier.known() == 0:
             self.frontier.add([FrontierEntry(url, 0, via="start") for url in self.site.start_urls])
         else:
@@ -155,12 +191,12 @@ class Crawler:
             await self._read_sitemaps()
         sitemaps_added = not self.settings.use_sitemaps
         concurrency = self.settings.concurrency
-        in_flight: dict[asyncio.Task[CrawledPage], FrontierEntry] = {}
+        in_flight: dict[asyncio.Task[CrawledPage | _Again], FrontierEntry] = {}
         try:
             while True:
-                budget_left = self.settings.time_budget_s is None or (
-                    time.monotonic() - started < self.settings.time_budget_s
-                )
+                budget_left = not self.budget.spent
+                for entry, again in self._retries.due():  # their wait is over: next in line
+                    self._ready.appendleft((entry, replace(again.job, attempt=again.job.attempt + 1)))
                 claimed: list[FrontierEntry] = []
                 if budget_left and not self._ready and len(in_flight) < concurrency:
                     claimed = self.frontier.claim(CLAIM_BATCH)
@@ -179,10 +215,25 @@ class Crawler:
                 while budget_left and self._ready and len(in_flight) < concurrency:
                     entry, job = self._ready.popleft()
                     in_flight[asyncio.create_task(self._fetch(entry, job))] = entry
+                if not budget_left:
+                    # Spent: nothing new starts, every wait is cancelled (what was in flight stays
+                    # claimed, for a resume), and a page waiting to be asked again ends refused.
+                    for entry, again in self._retries.drain():
+                        yield again.refused
+                        self._completed(entry)
+                    self._abandoned += len(in_flight)
+                    for task in in_flight:
+                        task.cancel()
+                    await asyncio.gather(*in_flight, return_exceptions=True)
+                    in_flight.clear()
+                    return
                 if not in_flight:
                     if claimed:
                         continue
-                    if not sitemaps_added and budget_left:
+                    if self._retries:
+                        await asyncio.sleep(self._wait_s())
+                        continue
+                    if not sitemaps_added:
                         sitemaps_added = True
                         await self._add_sitemap_entries()
                         continue
@@ -190,22 +241,31 @@ class Crawler:
                 if claimed and not self._ready and len(in_flight) < concurrency:
                     await asyncio.sleep(0)  # the fetches in flight get their turn; then claim more
                     continue
-                done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait(in_flight, timeout=self._wait_s(), return_when=asyncio.FIRST_COMPLETED)
                 self._flush_found()
                 for task in done:
                     entry = in_flight.pop(task)
-                    page = task.result()  # a bug in a component surfaces here, not as a hang
-                    yield page
+                    result = task.result()  # a bug in a component surfaces here, not as a hang
+                    if isinstance(result, _Again):
+                        self._retries.push((entry, result), result.wait_s)
+                        continue
+                    yield result
                     self._completed(entry)
         finally:
             for task in in_flight:
                 task.cancel()
             await asyncio.gather(*in_flight, return_exceptions=True)
+            self.parser.close()
+
+    def _wait_s(self) -> float | None:
+        """How long the loop may wait for a fetch: until the next retry falls due or the budget ends."""
+        waits = [w for w in (self._retries.next_in(), self.budget.left()) if w is not None]
+        return min(waits) if waits else None
 
     def left(self) -> int:
         """Entries not crawled: pending in the frontier, or claimed and waiting for a fetch slot
         when the time budget ran out (a resume releases those)."""
-        return self.frontier.pending() + len(self._ready)
+        return self.frontier.pending() + len(self._ready) + self._abandoned
 
     def _completed(self, entry: FrontierEntry) -> None:
         self.frontier.complete(entry)
@@ -323,7 +383,8 @@ class Crawler:
             if previous is not None:  # its stored links, if read, are not needed
                 self._links_read.pop(previous.visit_id, None)
             return CrawledPage(refused)
-        delay = max(self.settings.min_host_delay_s, rules.crawl_delay(self.robots.user_agent_token) or 0.0)
+        asked = rules.crawl_delay(self.robots.user_agent_token)
+        delay = max(self.settings.min_host_delay_s, self.caps.crawl_delay(host_of(entry.url), asked))
         decision = Decision("", False)
         if previous is not None and entry.via != "start":  # a start URL is always asked: is the site alive?
             decision = self.revisits.decide(entry.key, previous)
@@ -333,11 +394,13 @@ class Crawler:
                 return CrawledPage(carried)
         return _Fetch(base, delay, previous, decision)
 
-    async def _fetch(self, entry: FrontierEntry, job: _Fetch) -> CrawledPage:
+    async def _fetch(self, entry: FrontierEntry, job: _Fetch) -> CrawledPage | _Again:
         base, previous, decision = job.base, job.previous, job.decision
         headers = previous.conditional_headers() if previous else {}
-        fetched = await fetch_with_backoff(self.fetcher, self.limits, entry.url, headers, job.delay)
+        fetched = await fetch_politely(self.fetcher, self.limits, entry.url, headers, job.delay)
         snapshot = self._from_fetch(base, fetched)
+        if fetched.status_code in BACK_OFF_CODES:
+            return self._back_off(job, fetched, snapshot)
         if previous is not None and self._unchanged(fetched, snapshot, previous):
             carried = self._carry(snapshot, previous)
             self._discover(carried, entry)
@@ -351,7 +414,7 @@ class Crawler:
         if snapshot.ok and fetched.content_type in DOCUMENT_TYPES:
             return CrawledPage(snapshot, document=fetched.body)
         if snapshot.ok and snapshot.is_html:
-            parsed = parse_html(snapshot.html, snapshot.final_url)
+            parsed = await self.parser.parse(snapshot.html, snapshot.final_url)
             reason = self._render_reason(snapshot, parsed)
             if reason and self.renderer is not None:
                 served = ServedDocument(fetched.status_code or 200, fetched.headers, fetched.body)
@@ -362,6 +425,24 @@ class Crawler:
             if self.scope.hops_for(snapshot.final_url, entry.hops) is not None:
                 self._discover(snapshot, entry)
         return CrawledPage(snapshot, inspections, inspection_errors=errors)
+
+    def _back_off(self, job: _Fetch, fetched: FetchResult, snapshot: PageSnapshot) -> CrawledPage | _Again:
+        """A 429/503: this URL (only) is asked again after Retry-After (capped) or an exponential
+        wait, up to ATTEMPTS times and within the time budget; else it ends with why."""
+        header = fetched.headers.get("retry-after")
+        asked = retry_after_seconds(header)
+        wait_s = self.caps.retry_after(asked, job.attempt)
+        said = f"Retry-After {header.strip()[:40]}" if header else "no Retry-After"
+        code = f"HTTP {fetched.status_code} ({said})"
+        capped = f", capped at {self.caps.retry_after_s:g} s" if asked is not None and asked > wait_s else ""
+        if job.attempt >= ATTEMPTS:
+            why = f"{code}: refused {job.attempt} times, waiting up to {wait_s:g} s{capped} between attempts"
+            return CrawledPage(replace(snapshot, reason=why))
+        if not self.budget.allows(wait_s):
+            why = f"{code}: not asked again, the {wait_s:g} s wait{capped} ends past the time budget"
+            return CrawledPage(replace(snapshot, reason=why))
+        why = f"{code}: the time budget ran out while waiting {wait_s:g} s{capped} to ask again"
+        return _Again(job, wait_s, CrawledPage(replace(snapshot, reason=why)))
 
     def _render_reason(self, snapshot: PageSnapshot, parsed: ParsedPage) -> str:
         if self.settings.render is RenderMode.NEVER:
@@ -416,7 +497,10 @@ class Crawler:
         fetched = await self.fetcher.fetch(url)
         snapshot = self._from_fetch(base, fetched)
         if snapshot.ok and snapshot.is_html:
-            snapshot = self._with_parsed(snapshot, parse_html(snapshot.html, snapshot.final_url))
+            # In a thread: a probe runs after the crawl, when the parsing worker is gone.
+            snapshot = self._with_parsed(
+                snapshot, await asyncio.to_thread(parse_html, snapshot.html, snapshot.final_url)
+            )
         elif snapshot.ok and _is_json(fetched.content_type):
             # A catalogue API's answer: the detector that asked reads the JSON as text.
             snapshot = replace(snapshot, text=fetched.text)
@@ -435,7 +519,10 @@ class Crawler:
             if outcome.blocked:  # the page navigated to an address the guard refuses: nothing of it is kept
                 status = ScanStatus.BLOCKED_ADDRESS
             return replace(snapshot, status=status, reason=outcome.error), parsed, {}, {}
-        parsed = parse_html(outcome.dom, outcome.final_url)
+        rendered = await self.parser.parse(outcome.dom, outcome.final_url)
+        # The served HTML's links too: a client router may show another view than the one served
+        # (a Vue app's 404 view for /index.html has no links) and its links must not be lost.
+        parsed = replace(rendered, links=merge_links(rendered.links, parsed.links))
         return replace(snapshot, dom=outcome.dom), parsed, outcome.inspections, outcome.inspection_errors
 
     def _from_fetch(self, base: PageSnapshot, fetched: FetchResult) -> PageSnapshot:
@@ -474,6 +561,8 @@ class Crawler:
         has_password = any("password" in form.field_types for form in parsed.forms)
         if status is ScanStatus.OK and has_password and snapshot.redirect_chain:
             status, reason = ScanStatus.LOGIN_WALL, "redirected to a sign-in form"
+        elif status is ScanStatus.OK and parsed.cut:  # read in part: the page says what was left out
+            reason = parsed.cut
         return replace(
             snapshot,
             status=status,

@@ -27,6 +27,9 @@ ACCEPT_ENCODING = "gzip, deflate"
 _INFLATE_STEP = 256 * 1024
 
 
+_KEPT_FIRST = "body read in part"  # an internal marker between _one_request and _fetch
+
+
 class _TooLarge(Exception):
     """The (decoded) body passed max_bytes."""
 
@@ -79,6 +82,7 @@ class FetchResult:
     body: bytes = b""
     redirect_chain: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
+    truncated: bool = False  # only the first bytes asked for were read (Fetcher.fetch keep_first)
 
     @property
     def content_type(self) -> str:
@@ -129,6 +133,25 @@ def _import_httpcore() -> None:
         del sys.modules["trio"]  # anyone else's `import trio` works as before
 
 
+UNFOLLOWABLE = "x-govaudit-unfollowable-location"
+
+
+def _hide_unfollowable_location(request: httpx.Request, response: httpx.Response) -> None:
+    """A Location no HTTP request can follow (mailto:, javascript:, data:, "http:x") moves to a header
+    of our own: httpx builds the next request from Location even when it does not follow redirects,
+    and raises InvalidURL out of the request it already has an answer to."""
+    location = response.headers.get("location")
+    if location is None or response.status_code not in REDIRECT_CODES:
+        return
+    try:
+        problem = _unfetchable(str(request.url.join(location)))
+    except httpx.InvalidURL as exc:
+        problem = f"invalid URL ({exc})"
+    if problem:
+        del response.headers["location"]
+        response.headers[UNFOLLOWABLE] = f"{problem}|{location}"
+
+
 class _Transport(httpx.AsyncBaseTransport):
     """http:// and https:// in a connection pool each; the https one, with `tls_context()`, is made
     by the first https request."""
@@ -142,10 +165,13 @@ class _Transport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.url.scheme != "https":
-            return await self._plain.handle_async_request(request)
-        if self._tls is None:
-            self._tls = httpx.AsyncHTTPTransport(verify=tls_context())
-        return await self._tls.handle_async_request(request)
+            response = await self._plain.handle_async_request(request)
+        else:
+            if self._tls is None:
+                self._tls = httpx.AsyncHTTPTransport(verify=tls_context())
+            response = await self._tls.handle_async_request(request)
+        _hide_unfollowable_location(request, response)
+        return response
 
     async def aclose(self) -> None:
         await self._plain.aclose()
@@ -175,12 +201,23 @@ class Fetcher:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    async def fetch(self, url: str, *, method: str = "GET", headers: dict[str, str] | None = None) -> FetchResult:
+    async def fetch(
+        self,
+        url: str,
+        *,
+        method: str = "GET",
+        headers: dict[str, str] | None = None,
+        keep_first: int | None = None,
+    ) -> FetchResult:
+        """The answer to `url`, redirects followed. `keep_first`: read only that many (decoded) bytes
+        of the body and keep them (`truncated` says so) instead of refusing a larger body (robots.txt
+        is read as Google reads it: its first 500 KiB)."""
         started = time.perf_counter()
         chain: list[str] = []
         try:
             async with asyncio.timeout(self.settings.deadline_s):
-                return await self._fetch(url, method, headers, started, chain)
+                result = await self._fetch(url, method, headers, started, chain, keep_first)
+                return result
         except TimeoutError:
             return self._result(
                 url,
@@ -193,21 +230,41 @@ class Fetcher:
             )
 
     async def _fetch(
-        self, url: str, method: str, headers: dict[str, str] | None, started: float, chain: list[str]
+        self,
+        url: str,
+        method: str,
+        headers: dict[str, str] | None,
+        started: float,
+        chain: list[str],
+        keep_first: int | None = None,
     ) -> FetchResult:
         current = url
+        if problem := _unfetchable(url):
+            why = f"cannot request {url[:200]!r}: {problem}"
+            return self._result(url, url, ScanStatus.ERROR, started, chain, None, why)
         try:
             for _ in range(self.settings.max_redirects + 1):
                 parts = urlsplit(current)
                 await self.guard.check(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
-                response_headers, code, body, reason, status = await self._one_request(method, current, headers)
+                response_headers, code, body, reason, status = await self._one_request(
+                    method, current, headers, keep_first
+                )
                 if status is not None:  # too large, or an encoding we cannot read
                     result = self._result(url, current, status, started, chain, code, reason)
                     result.headers = response_headers
                     return result
+                if code in REDIRECT_CODES and UNFOLLOWABLE in response_headers:
+                    problem, _, location = response_headers.pop(UNFOLLOWABLE).partition("|")
+                    why = f"HTTP {code} redirect to {location[:200]!r}: {problem}"
+                    return self._result(url, current, ScanStatus.ERROR, started, chain, code, why)
                 if code in REDIRECT_CODES and "location" in response_headers:
                     chain.append(current)
-                    current = urljoin(current, response_headers["location"])
+                    location = response_headers["location"]
+                    target = urljoin(current, location)
+                    if problem := _unfetchable(target):
+                        why = f"HTTP {code} redirect to {location[:200]!r}: {problem}"
+                        return self._result(url, current, ScanStatus.ERROR, started, chain, code, why)
+                    current = target
                     if current in chain:
                         return self._result(
                             url,
@@ -219,13 +276,14 @@ class Fetcher:
                             f"redirect loop at {current}",
                         )
                     continue
-                status, why = (ScanStatus.OK, "") if code < 400 else (ScanStatus.HTTP_ERROR, "")
+                status, why = (ScanStatus.OK, "") if code < 400 else (ScanStatus.HTTP_ERROR, f"HTTP {code}")
                 if code in (401, 403):
                     status = ScanStatus.BLOCKED
                 elif code in REDIRECT_CODES:  # a redirect that says nowhere: nothing to show
                     status, why = ScanStatus.HTTP_ERROR, f"HTTP {code} without a Location header"
                 result = self._result(url, current, status, started, chain, code, why)
                 result.headers, result.body = response_headers, body
+                result.truncated = keep_first is not None and reason == _KEPT_FIRST
                 return result
             return self._result(
                 url,
@@ -240,6 +298,10 @@ class Fetcher:
             return self._result(url, current, ScanStatus.BLOCKED_ADDRESS, started, chain, None, str(exc))
         except UnresolvableHost as exc:
             return self._result(url, current, ScanStatus.ERROR, started, chain, None, str(exc))
+        except (httpx.InvalidURL, ValueError) as exc:
+            # httpx reads a redirect's Location even when it does not follow it ("http:x" fails there).
+            why = f"invalid URL in the request or its redirect: {exc}"
+            return self._result(url, current, ScanStatus.ERROR, started, chain, None, why)
         except httpx.TimeoutException:
             return self._result(
                 url,
@@ -262,7 +324,7 @@ class Fetcher:
             )
 
     async def _one_request(
-        self, method: str, url: str, headers: dict[str, str] | None
+        self, method: str, url: str, headers: dict[str, str] | None, keep_first: int | None = None
     ) -> tuple[dict[str, str], int, bytes, str, ScanStatus | None]:
         """One request, retried on connection failures only (never on an HTTP answer). Returns
         headers, code, body, and a reason with a status when the body could not be taken whole."""
@@ -277,6 +339,9 @@ class Fetcher:
                 async with self._client.stream(method, url, headers=headers) as response:
                     response_headers = {k.lower(): v for k, v in response.headers.items()}
                     try:
+                        if keep_first is not None:
+                            body, cut = await self._read_first(response, keep_first)
+                            return response_headers, response.status_code, body, _KEPT_FIRST if cut else "", None
                         body = await self._read_capped(response)
                     except _TooLarge as exc:
                         return response_headers, response.status_code, b"", str(exc), ScanStatus.TOO_LARGE
@@ -284,6 +349,30 @@ class Fetcher:
                         return response_headers, response.status_code, b"", str(exc), ScanStatus.ERROR
                     return response_headers, response.status_code, body, "", None
         raise AssertionError("unreachable: tenacity reraises")
+
+    async def _read_first(self, response: httpx.Response, limit: int) -> tuple[bytes, bool]:
+        """The first `limit` decoded bytes of the body, and whether there was more (then the rest is
+        never read: the connection is closed)."""
+        codings = [c.strip().lower() for c in response.headers.get("content-encoding", "").split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if any(c not in ("gzip", "x-gzip", "deflate") for c in codings):
+            raise _BadEncoding(f"Content-Encoding {', '.join(codings)} was not asked for ({ACCEPT_ENCODING})")
+        decoders = [_BoundedDecoder(c, limit + _INFLATE_STEP) for c in reversed(codings)]
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for raw in response.aiter_raw():
+                pieces = [raw]
+                for decoder in decoders:
+                    pieces = [out for piece in pieces for out in decoder.feed(piece)]
+                for piece in pieces:
+                    chunks.append(piece[: limit - size])
+                    size += len(piece)
+                    if size > limit:
+                        return b"".join(chunks), True
+        except _TooLarge:  # a decoder passed limit + one step: there was more
+            return b"".join(chunks)[:limit], True
+        return b"".join(chunks), False
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
         """The decoded body, or _TooLarge as soon as it (announced, on the wire or decoded) passes
@@ -333,6 +422,21 @@ class Fetcher:
             redirect_chain=tuple(chain),
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
+
+
+def _unfetchable(url: str) -> str:
+    """Why a URL cannot be requested over HTTP (a redirect to mailto:, javascript:, data:, tel:,
+    about:, ftp:, or one with no host or a bad port), or "" when it can."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as exc:
+        return f"invalid URL ({exc})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"not an http(s) URL ({parts.scheme or 'no scheme'})"
+    if not parts.hostname:
+        return "no host in the URL"
+    return ""
 
 
 def _utf8_or_1252(body: bytes) -> str:

@@ -12,6 +12,11 @@ from crawler.urls import absolutize
 
 _SPACE = re.compile(r"\s+")
 _NON_TEXT = "script, style, noscript, template, svg"
+# A hostile page may hold 400,000 links: each kept link is a Python object, a frontier candidate and
+# a stored row. A real site map page has a few thousand.
+MAX_LINKS = 10_000
+# The markup parsed at most (characters): lexbor's tree takes ~20 bytes per byte of dense markup.
+MAX_HTML_CHARS = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +27,7 @@ class ParsedPage:
     links: tuple[Link, ...]
     forms: tuple[FormSnapshot, ...]
     meta: dict[str, str]
+    cut: str = ""  # what a cap left out (markup past MAX_HTML_CHARS, links past MAX_LINKS), or ""
 
 
 def squash(text: str) -> str:
@@ -29,6 +35,10 @@ def squash(text: str) -> str:
 
 
 def parse_html(html: str, base_url: str) -> ParsedPage:
+    cuts = []
+    if len(html) > MAX_HTML_CHARS:
+        cuts.append(f"markup cut at {MAX_HTML_CHARS:,} of {len(html):,} characters")
+        html = html[:MAX_HTML_CHARS]
     tree = LexborHTMLParser(html)
     base = tree.css_first("base[href]")
     if base is not None:
@@ -40,7 +50,9 @@ def parse_html(html: str, base_url: str) -> ParsedPage:
         (node.attributes.get("name") or "").lower(): node.attributes.get("content") or ""
         for node in tree.css("meta[name]")
     }
-    links = tuple(_links(tree, base_url))
+    links, found = _links(tree, base_url)
+    if found > len(links):
+        cuts.append(f"{found:,} links, the first {len(links):,} kept")
     forms = tuple(_form(node, base_url, tree) for node in tree.css("form"))
     for node in tree.css(_NON_TEXT):
         node.decompose()
@@ -53,12 +65,17 @@ def parse_html(html: str, base_url: str) -> ParsedPage:
         links=links,
         forms=forms,
         meta=meta,
+        cut="; ".join(cuts),
     )
 
 
-def _links(tree: LexborHTMLParser, base_url: str) -> list[Link]:
-    links = []
-    for node in tree.css("a[href], area[href], link[rel=alternate][href]"):
+def _links(tree: LexborHTMLParser, base_url: str) -> tuple[tuple[Link, ...], int]:
+    """The first MAX_LINKS links, and how many the page has."""
+    links: list[Link] = []
+    nodes = tree.css("a[href], area[href], link[rel=alternate][href]")
+    for node in nodes:
+        if len(links) >= MAX_LINKS:
+            break
         href = (node.attributes.get("href") or "").strip()
         # mailto: and tel: are kept (contact details are evidence) but never fetched.
         url = href if href.lower().startswith(("mailto:", "tel:")) else absolutize(href, base_url)
@@ -73,7 +90,7 @@ def _links(tree: LexborHTMLParser, base_url: str) -> list[Link]:
                 hreflang=node.attributes.get("hreflang") or "",
             )
         )
-    return links
+    return tuple(links), len(nodes)
 
 
 def _img_alt(node: LexborNode) -> str:

@@ -14,7 +14,7 @@ allow/disallow cases of Google's test suite:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from protego import Protego
@@ -47,6 +47,9 @@ _PERCENT = "\ue000"
 _RAW = "\ue001"
 _UNMATCHABLE_AGENT = "govaudit-no-such-agent"
 _MAX_LINE_BYTES = 2083 * 8 - 1  # Google's kMaxLineLen, less its terminating NUL
+# Google reads the first 500 KiB of a robots.txt and ignores the rest; so do we (a 10 MB file read
+# whole and parsed took 689 MB).
+MAX_ROBOTS_BYTES = 500 * 1024
 
 
 def _literal(text: str) -> str:
@@ -86,6 +89,7 @@ class RobotsRules:
     disallow_all: bool = False
     unavailable: str = ""  # why robots.txt could not be read, when that disallows everything
     unavailable_status: ScanStatus = ScanStatus.ERROR
+    note: str = ""  # what was left unread, when the file was cut
 
     @classmethod
     def parse(cls, text: str) -> RobotsRules:
@@ -117,6 +121,10 @@ class RobotsCache:
         self.user_agent_token = user_agent_token
         self._rules: dict[str, RobotsRules] = {}
 
+    def notes(self) -> dict[str, str]:
+        """Origin → what was left unread of its robots.txt (for the run's stats)."""
+        return {origin: rules.note for origin, rules in self._rules.items() if rules.note}
+
     async def rules_for(self, url: str) -> RobotsRules:
         origin = origin_of(url)
         if origin not in self._rules:
@@ -127,7 +135,12 @@ class RobotsCache:
         return (await self.rules_for(url)).allowed(url, self.user_agent_token)
 
     async def _load(self, origin: str) -> RobotsRules:
-        result = await self._fetcher.fetch(origin + "/robots.txt")
+        result = await self._fetcher.fetch(origin + "/robots.txt", keep_first=MAX_ROBOTS_BYTES)
+        if result.status is ScanStatus.OK and result.truncated:
+            # The last line read may be cut in the middle: only whole lines count.
+            text = result.text.rsplit("\n", 1)[0]
+            note = f"larger than {MAX_ROBOTS_BYTES // 1024} KiB: only its first {MAX_ROBOTS_BYTES:,} bytes were read"
+            return replace(RobotsRules.parse(text), note=note)
         if result.status is ScanStatus.OK:
             return RobotsRules.parse(result.text)
         if result.status_code is not None and 400 <= result.status_code < 500:

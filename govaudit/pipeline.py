@@ -203,6 +203,7 @@ async def open_crawler(
         finally:
             if crawler is not None:  # how many pages went without a request, and why
                 run.extra_stats["revisit"] = crawler.revisits.stats()
+                run.extra_stats["politeness"] = crawler.caps.stats()
             if renderer is not None:
                 await renderer.__aexit__(None, None, None)
 

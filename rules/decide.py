@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from audits.outcome import Outcome
-from rules.findings import ABSENT, Evidence, Finding, SuggestedAnswer
+from rules.findings import ABSENT, ERROR, Evidence, Finding, SuggestedAnswer
 from rules.instruments import Instrument, Question
 
 DECIDED_AT = 0.7  # below this confidence the answer goes to review
@@ -27,6 +27,17 @@ def decide_question(
     instrument: Instrument, question: Question, findings: Sequence[Finding], covered: bool
 ) -> SuggestedAnswer:
     base = {"instrument": instrument.key, "edition": instrument.edition, "question": question.code}
+    failures = [f for f in findings if f.value == ERROR]
+    findings = [f for f in findings if f.value != ERROR]
+    if failures and not findings:  # a module failed and no other one answered: say so, with why
+        return SuggestedAnswer(
+            **base,
+            value=None,
+            outcome=Outcome.ERROR,
+            confidence=0.0,
+            rationale="; ".join(dict.fromkeys(f.note for f in failures)),
+            findings=tuple(failures),
+        )
     if not findings:
         if not question.crawlable:
             reason = f"Not visible to a crawler: {question.not_crawlable_reason}"

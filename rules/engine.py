@@ -9,7 +9,7 @@ from importlib import metadata, resources
 import yaml
 
 from crawler.site import SiteKind
-from rules.findings import Finding
+from rules.findings import ERROR, Evidence, Finding
 from rules.lexicon import Lexicons
 from rules.module import Observation, PageView, RuleModule, SiteView
 
@@ -64,21 +64,48 @@ def fan_out(
     return findings
 
 
+def failure_findings(module: RuleModule, instruments: Sequence[str], reason: str, url: str = "") -> list[Finding]:
+    """A module that failed: one `error` finding per question it informs, with why. The deciders
+    answer such a question `error` unless another module answered it."""
+    evidence = (Evidence(url=url),) if url else ()
+    return [
+        Finding(module.id, module.version, instrument, question, ERROR, 0.0, evidence, reason)
+        for instrument in instruments
+        for question in module.informs.get(instrument, ())
+    ]
+
+
+def _why(module: RuleModule, exc: BaseException, where: str) -> str:
+    detail = str(exc)[:300]
+    return f"rule module {module.id} failed on {where}: {type(exc).__name__}" + (f": {detail}" if detail else "")
+
+
 class RuleEngine:
+    """Runs every module; a module that raises becomes that module's `error` findings (with the
+    exception named), never the run's failure: one detector's bug or one hostile answer (a
+    RecursionError from nested JSON) must not cost the other detectors' answers."""
+
     def __init__(self, modules: Sequence[RuleModule], instruments: Sequence[str]) -> None:
         self.modules = [m for m in modules if any(i in m.informs for i in instruments)]
         self.instruments = tuple(instruments)
 
     def check_page(self, page: PageView, lexicons: Lexicons) -> list[Finding]:
         findings = []
+        url = page.snapshot.final_url
         for module in self.modules:
-            findings += fan_out(module, module.check_page(page, lexicons), self.instruments)
+            try:
+                findings += fan_out(module, module.check_page(page, lexicons), self.instruments)
+            except Exception as exc:  # any module bug, recorded as its error
+                findings += failure_findings(module, self.instruments, _why(module, exc, url), url)
         return findings
 
     async def check_site(self, site: SiteView) -> list[Finding]:
         findings = []
         for module in self.modules:
-            findings += fan_out(module, await module.check_site(site), self.instruments)
+            try:
+                findings += fan_out(module, await module.check_site(site), self.instruments)
+            except Exception as exc:  # as in check_page
+                findings += failure_findings(module, self.instruments, _why(module, exc, "the site"))
         return findings
 
     def covered(self) -> set[tuple[str, str]]:

@@ -8,6 +8,7 @@ from audits.outcome import Outcome
 
 PRESENT = "present"
 ABSENT = "absent"
+ERROR = "error"  # the rule module failed on this run: the note says why; it answers nothing
 
 
 @dataclass(frozen=True, slots=True)

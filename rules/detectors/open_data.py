@@ -13,13 +13,13 @@ returns no body (a fetcher that keeps only HTML) leaves the answer to the data-f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from crawler.snapshot import Link, PageSnapshot
+from rules.bounded_json import JSONTooDeep, loads_bounded
 from rules.detectors.common import matched_terms, signals
 from rules.detectors.concepts import slug_text
 from rules.findings import ABSENT, PRESENT, Evidence
@@ -265,7 +265,9 @@ async def read_catalogue(site: SiteView, platform: str, url: str) -> Catalogue |
     if not body:
         return f"{url}: the fetch kept no body ({snap.content_type or 'unknown type'})"
     try:
-        payload = json.loads(body)
+        payload = loads_bounded(body)
+    except JSONTooDeep as exc:
+        return f"{url}: {exc}"
     except ValueError:
         return f"{url}: not JSON ({snap.content_type})"
     try:

@@ -1,0 +1,53 @@
+"""HTML parsing off the event loop: a large page is parsed in a worker process, one at a time.
+
+Parsing a 10 MB page with 400,000 links took seconds of CPU and hundreds of MB; done on the event
+loop it stalled every fetch in flight (a server that answered at once was recorded as `timeout`).
+Small pages (nearly all) are parsed in place: a round trip to the worker would cost more than the
+parse. One worker bounds the memory of parsing to one large page at a time, whatever the concurrency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from crawler.parse import ParsedPage, parse_html
+
+INLINE_MAX_CHARS = 256 * 1024  # parsed in place below this: a few ms at most
+
+
+class ParsePool:
+    """`await pool.parse(html, base_url)`; the worker starts with the first large page."""
+
+    def __init__(self, inline_max_chars: int = INLINE_MAX_CHARS) -> None:
+        self.inline_max_chars = inline_max_chars
+        self._executor: Executor | None = None
+        self._lock = asyncio.Lock()  # one large page in the worker at a time: its memory is the bound
+
+    async def parse(self, html: str, base_url: str) -> ParsedPage:
+        if len(html) <= self.inline_max_chars:
+            return parse_html(html, base_url)
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            try:
+                return await loop.run_in_executor(self._worker(), parse_html, html, base_url)
+            except BrokenProcessPool:  # the worker died (killed, out of memory): a thread does this one
+                self.close()
+                return await asyncio.to_thread(parse_html, html, base_url)
+
+    def _worker(self) -> Executor:
+        if self._executor is None:
+            if multiprocessing.current_process().daemon:
+                # A daemonic process (a Celery prefork worker) may not start children: a thread then.
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse")
+            else:
+                # spawn: a fork would copy this process's threads' state (the browser driver, servers).
+                self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
