@@ -20,6 +20,7 @@ from rich.table import Table
 
 from audits.axe import AxeNotFound
 from audits.selenium_driver import SeleniumSettings
+from audits.standards import DEFAULT_STANDARD, UnknownStandard, get_standard
 from crawler.crawl import RenderMode
 from crawler.incremental import RevisitPolicy, parse_duration
 from crawler.render import BrowserNotFound
@@ -216,6 +217,13 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary (and gate) as JSON on stdout.")] = False,
     driver: Annotated[Driver | None, typer.Option(help=DRIVER_HELP, show_default="playwright")] = None,
     selenium_url: Annotated[str | None, typer.Option(metavar="URL", help=SELENIUM_URL_HELP)] = None,
+    standard: Annotated[
+        str,
+        typer.Option(
+            help="The standard to audit against: wcag22 (4.1.1 Parsing is obsolete there), wcag21, wcag20 "
+            "or en301549 (EN 301 549 v3.2.1: WCAG 2.1 AA). Selects the criteria that count and axe-core's tags."
+        ),
+    ] = DEFAULT_STANDARD,
 ) -> None:
     """Crawl and audit one site: accessibility reports, a draft accessibility statement, suggested
     survey answers. Exit codes: 0 done (gate passed), 1 gate failed, 2 bad input, 3 start page
@@ -224,7 +232,8 @@ def audit(
     try:
         start = check_start_url(url)
         chosen = parse_formats(formats)
-    except (BadURL, UnknownFormat) as exc:
+        chosen_standard = get_standard(standard)
+    except (BadURL, UnknownFormat, UnknownStandard) as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
     threshold = fail_on.strip().lower() or ("minor" if baseline else "none")
     if threshold not in FAIL_ON_CHOICES:
@@ -233,7 +242,7 @@ def audit(
         known = load_baseline(baseline) if baseline else None
     except BadBaseline as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
-    settings = Settings.from_env()
+    settings = replace(Settings.from_env(), standard=chosen_standard.key)
     selenium = _driver(driver, selenium_url, settings)
     site = SiteConfig(
         name=start,

@@ -271,7 +271,7 @@ async def assess_site(
     with _Run(store, site, run_settings, resume) as run:
         if live is not None:  # in the stats too: report.json says the own checks did not run
             run.extra_stats["driver"] = live.describe()
-        assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons)
+        assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons, standard=suite.standard)
         try:
             async with open_crawler(
                 site, settings, run, render, suite.inspectors, suite.init_scripts, on_progress
@@ -340,7 +340,9 @@ def _summary(snapshot: PageSnapshot) -> PageSummary:
 def _suite(settings: Settings) -> AuditSuite:
     return build_suite(
         AuditSettings(
-            axe_script=Path(settings.axe_script) if settings.axe_script else None, axe_timeout_s=settings.axe_timeout_s
+            axe_script=Path(settings.axe_script) if settings.axe_script else None,
+            axe_timeout_s=settings.axe_timeout_s,
+            standard=settings.standard,
         )
     )
 

@@ -170,3 +170,8 @@ def test_sample_audits_fewer_pages_and_is_reproducible(tmp_path: Path, chromium:
     assert any(i["rule_id"] == "image-alt" for i in first["accessibility"]["issues"])
     # The second run finds the site unchanged, but the sample drawn with the same seed is the same.
     assert reports[1]["run"]["stats"]["sample"]["reasons"] == sample["reasons"]
+
+
+def test_unknown_standard_exits_2(tmp_path: Path) -> None:
+    result = govaudit("audit", "http://127.0.0.1:9/", "--standard", "wcag3", tmp_path=tmp_path)
+    assert result.returncode == 2 and "--standard must be one of" in result.stderr
