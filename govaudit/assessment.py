@@ -124,7 +124,9 @@ class Assessment:
                 results += check_pdf(crawled.document, snapshot.final_url)
             results = self.standard.select(results)
             visit_id = self._record(snapshot, results)
-            findings = self.engine.check_page(PageView(snapshot, results), self.lexicons)
+            # Survey features are read from pages and documents, never from an image or a stylesheet.
+            readable = snapshot.is_html or crawled.document is not None
+            findings = self.engine.check_page(PageView(snapshot, results), self.lexicons) if readable else []
             if snapshot.html and snapshot.is_html:
                 self.html.put(snapshot.final_url, snapshot.html)
         if findings:

@@ -28,7 +28,15 @@ from crawler.site import SiteConfig, SiteKind
 from crawler.urls import BadURL, check_start_url
 from govaudit.assessment import SampleOptions
 from govaudit.cli_sites import SiteFileError, site_for_url
-from govaudit.pipeline import REACHED, CannotResume, RunOutcome, SiteUnreachable, assess_site, crawl_site
+from govaudit.pipeline import (
+    REACHED,
+    CannotResume,
+    NothingAudited,
+    RunOutcome,
+    SiteUnreachable,
+    assess_site,
+    crawl_site,
+)
 from govaudit.selenium_audit import OWN_CHECKS_NOT_RUN, BadGridURL, Driver, selenium_settings
 from govaudit.settings import Settings
 from reports import build_report, write_reports
@@ -121,6 +129,8 @@ def _run(
                 raise _fail(str(exc), EXIT_BAD_INPUT) from None
             except SiteUnreachable as exc:
                 raise _fail(f"could not fetch the start page: {exc}", EXIT_UNREACHABLE) from None
+            except NothingAudited as exc:
+                raise _fail(str(exc), EXIT_UNREACHABLE) from None
         run = store.load_run(outcome.run_id)
         # The trend chart: the same site's earlier completed runs, summarised from the store.
         report = build_report(run, earlier_runs(store, run))
@@ -227,7 +237,8 @@ def audit(
 ) -> None:
     """Crawl and audit one site: accessibility reports, a draft accessibility statement, suggested
     survey answers. Exit codes: 0 done (gate passed), 1 gate failed, 2 bad input, 3 start page
-    unreachable, 4 browser, chromedriver or axe-core missing."""
+    unreachable or no page could be audited (a start URL that is not HTML), 4 browser, chromedriver
+    or axe-core missing."""
     # Everything the user typed is checked before the crawl: a typo must not cost a whole audit.
     try:
         start = check_start_url(url)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from audits.inspectors import AuditSettings, AuditSuite, build_suite
+from audits.outcome import Outcome
 from audits.selenium_driver import SeleniumSettings
 from crawler.addresses import AddressGuard
 from crawler.crawl import CrawledPage, Crawler, CrawlSettings, RenderMode
@@ -46,6 +47,11 @@ REACHED = (ScanStatus.OK, ScanStatus.LOGIN_WALL, ScanStatus.NOT_MODIFIED)
 
 class SiteUnreachable(RuntimeError):
     """The start page could not be fetched: nothing else was crawled."""
+
+
+class NothingAudited(RuntimeError):
+    """The crawl reached pages but none could be audited (the start URL is an image, say): a run
+    with no audited page proves nothing, so it must not pass a gate or answer survey questions."""
 
 
 class CannotResume(RuntimeError):
@@ -294,6 +300,7 @@ async def assess_site(
                 if problem:
                     run.extra_stats["markup_validation"] = problem
                 assessment.check_statement(pages)
+                _check_audited(assessment, pages)
                 view = SiteView(site, pages, lexicons, fetch=crawler.probe, audits_by_url=assessment.audits_by_url)
                 site_findings = await engine.check_site(view)
         finally:
@@ -304,6 +311,23 @@ async def assess_site(
         store.record_answers(run.run_id, run.site_id, answers)
         run.extra_stats["findings"] = len(findings)
         return run.outcome
+
+
+def _check_audited(assessment: Assessment, pages: Sequence[PageSnapshot]) -> None:
+    """NothingAudited unless at least one page has a result that is not an error."""
+    if any(any(r.outcome is not Outcome.ERROR for r in results) for results in assessment.audits_by_url.values()):
+        return
+    seen = [
+        f"{p.final_url} ({p.status}"
+        + (f", {p.content_type or 'no content type'}" if p.readable else f": {p.reason or p.status_code}")
+        + ")"
+        for p in pages[:3]
+    ]
+    more = f" and {len(pages) - 3} more" if len(pages) > 3 else ""
+    raise NothingAudited(
+        f"no page could be audited: {len(pages)} fetched, none an HTML page or document that the checks "
+        f"could read: {', '.join(seen)}{more}"
+    )
 
 
 async def _off_the_loop(record: Callable[[CrawledPage], None], crawled: CrawledPage) -> None:

@@ -175,3 +175,24 @@ def test_sample_audits_fewer_pages_and_is_reproducible(tmp_path: Path, chromium:
 def test_unknown_standard_exits_2(tmp_path: Path) -> None:
     result = govaudit("audit", "http://127.0.0.1:9/", "--standard", "wcag3", tmp_path=tmp_path)
     assert result.returncode == 2 and "--standard must be one of" in result.stderr
+
+
+def test_a_start_url_that_is_not_html_audits_nothing_and_exits_3(tmp_path: Path, chromium: str) -> None:
+    icon = Response(b"\x00\x00\x01\x00" + bytes(60), headers={"Content-Type": "image/vnd.microsoft.icon"})
+    with LocalServer({"/favicon.ico": icon}) as server:
+        result = govaudit(
+            "audit",
+            server.url("/favicon.ico"),
+            "--fail-on",
+            "serious",
+            "--out",
+            str(tmp_path / "out"),
+            tmp_path=tmp_path,
+        )
+    assert result.returncode == 3, (result.stdout, result.stderr)
+    assert "no page could be audited" in result.stderr and "image/vnd.microsoft.icon" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out" / "report.json").exists()
+    with Store(f"sqlite:///{tmp_path}/cli.db") as store:
+        run = store.load_run(1)
+    assert run.status == "failed" and "no page could be audited" in (run.error or "")
+    assert not run.answers
