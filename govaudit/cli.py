@@ -110,6 +110,7 @@ def _run(
     formats: tuple[str, ...] = FORMATS,
     summary: bool = True,
     selenium: SeleniumSettings | None = None,
+    fresh: bool = False,
 ) -> tuple[dict, dict[str, Path]]:
     """Assess one site with a progress bar, write its reports, return the report structure and the
     files written. `quiet` silences the progress bar; `summary` prints the table after the run.
@@ -121,7 +122,9 @@ def _run(
         with _progress(f"{site.name}: crawl + audit", quiet) as on_progress:
             try:
                 outcome: RunOutcome = asyncio.run(
-                    assess_site(site, store, settings, sample=sample, on_progress=on_progress, selenium=selenium)
+                    assess_site(
+                        site, store, settings, sample=sample, on_progress=on_progress, selenium=selenium, fresh=fresh
+                    )
                 )
             except (BrowserNotFound, AxeNotFound) as exc:
                 raise _fail(str(exc), EXIT_NO_BROWSER) from None
@@ -234,6 +237,14 @@ def audit(
             "or en301549 (EN 301 549 v3.2.1: WCAG 2.1 AA). Selects the criteria that count and axe-core's tags."
         ),
     ] = DEFAULT_STANDARD,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh",
+            help="Audit every page again. Without it a page unchanged since the last run (same document, "
+            "stylesheets, scripts and engine versions) keeps its results.",
+        ),
+    ] = False,
 ) -> None:
     """Crawl and audit one site: accessibility reports, a draft accessibility statement, suggested
     survey answers. Exit codes: 0 done (gate passed), 1 gate failed, 2 bad input, 3 start page
@@ -265,7 +276,15 @@ def audit(
     )
     options = SampleOptions(seed=seed, ratio=sample_ratio) if sample else None
     report, paths = _run(
-        site, settings, out_dir, quiet or as_json, sample=options, formats=chosen, summary=False, selenium=selenium
+        site,
+        settings,
+        out_dir,
+        quiet or as_json,
+        sample=options,
+        formats=chosen,
+        summary=False,
+        selenium=selenium,
+        fresh=fresh,
     )
     gate = evaluate(report, threshold, known, str(baseline) if baseline else None)
     if as_json:

@@ -107,6 +107,10 @@ class _Run:
         self._started = time.perf_counter()
         self._cpu_started = time.process_time()
         self.extra_stats: dict[str, Any] = {}
+        # What a page carried forward must have been audited with (None: a crawl, nothing to match);
+        # `fresh` carries nothing forward.
+        self.engines: dict[str, str] | None = None
+        self.fresh = False
 
     def record(self, snapshot: PageSnapshot) -> int:
         visit_id = self.store.record_visit(self.run_id, self.site_id, snapshot)
@@ -117,8 +121,21 @@ class _Run:
         return StoreFrontier(self.store, self.run_id)
 
     def previous(self) -> dict[str, PreviousVisit]:
-        # Without their links: the crawler reads those (`Store.visit_links`) only for the pages whose
-        # links can still add to the frontier.
+        """The last run's pages that may be carried forward: none with `fresh`, and none when the
+        last run audited with other engines (axe-core, our checks, the standard) than this one.
+        Without their links: the crawler reads those (`Store.visit_links`) only for the pages whose
+        links can still add to the frontier."""
+        if self.fresh:
+            self.extra_stats["carried_forward"] = "no: --fresh"
+            return {}
+        if self.engines is not None:
+            last = self.store.last_completed_settings(self.site_id, before_run=self.run_id)
+            if last is not None and last.get("engines") != self.engines:
+                self.extra_stats["carried_forward"] = (
+                    f"no: the last run audited with {last.get('engines') or 'no audit engines'}, this one with "
+                    f"{self.engines}"
+                )
+                return {}
         return self.store.previous_visits(self.site_id, before_run=self.run_id, links=False)
 
     def stats(self) -> dict[str, Any]:
@@ -209,6 +226,8 @@ async def open_crawler(
         finally:
             if crawler is not None:  # how many pages went without a request, and why
                 run.extra_stats["revisit"] = crawler.revisits.stats()
+                if crawler.assets_changed:
+                    run.extra_stats["assets_changed"] = crawler.assets_changed
             if renderer is not None:
                 await renderer.__aexit__(None, None, None)
 
@@ -258,9 +277,12 @@ async def assess_site(
     resume: int | None = None,
     on_progress: Progress | None = None,
     selenium: SeleniumSettings | None = None,
+    fresh: bool = False,
 ) -> RunOutcome:
     """The whole job: crawl, audit (every page, or a sample), detect survey features, suggest answers.
-    With `selenium`, axe runs through Selenium once the crawl is over, and our own checks do not run."""
+    With `selenium`, axe runs through Selenium once the crawl is over, and our own checks do not run.
+    A page is carried forward from the last run only when its document, its own stylesheets and
+    scripts, and the engines (axe-core, our checks, the standard) are unchanged; `fresh`: never."""
     suite = _suite(settings)
     instruments = instruments_for(site.kind)
     engine = RuleEngine(load_modules(), instruments)
@@ -275,6 +297,7 @@ async def assess_site(
         render = RenderMode.NEVER
         run_settings["driver"] = live.describe()
     with _Run(store, site, run_settings, resume) as run:
+        run.engines, run.fresh = suite.engine_versions, fresh
         if live is not None:  # in the stats too: report.json says the own checks did not run
             run.extra_stats["driver"] = live.describe()
         assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons, standard=suite.standard)

@@ -265,6 +265,7 @@ def visit_values(snap: PageSnapshot, digest: dict[str, Any]) -> dict[str, Any]:
         "digest": None if snap.carried_from is not None else digest,
         "carried_from_id": snap.carried_from,
         "confirmed_at": snap.confirmed_at,
+        "assets": dict(snap.assets) if snap.assets is not None else None,
     }
 
 
