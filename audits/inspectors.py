@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from audits.axe import AxeInspector, find_axe_script
@@ -14,6 +17,7 @@ from audits.checks.media import VideoCaptionsCheck
 from audits.checks.reflow import ReflowCheck
 from audits.checks.text_spacing import TextSpacingCheck
 from audits.checks.title import PageTitleCheck
+from audits.standards import DEFAULT_STANDARD, Standard, get_standard
 from crawler.render import PageInspector
 
 
@@ -24,6 +28,7 @@ class AuditSettings:
     axe_timeout_s: float = 60.0
     own_checks: bool = True  # our checks beyond axe; off leaves axe and reflow only
     keyboard_max_tabs: int = 30  # Tab presses per page for focus-visible / keyboard-trap (0: skip them)
+    standard: str = DEFAULT_STANDARD  # a key of audits/data/standards.yaml: criteria and axe tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +36,22 @@ class AuditSuite:
     inspectors: tuple[PageInspector, ...]
     init_scripts: tuple[Path, ...]
     engine_versions: dict[str, str]
+    standard: Standard = field(default_factory=get_standard)
+
+
+@cache
+def checks_version() -> str:
+    """The version of our checks as the code that makes them: a digest of the audits package's
+    sources and data. Any change to a check changes it, so a page audited by older checks is
+    audited again rather than carried forward (the version string alone would not move)."""
+    digest = hashlib.sha256()
+    root = resources.files("audits")
+    folders = [root, root.joinpath("checks"), root.joinpath("data")]
+    for folder in folders:
+        for item in sorted(folder.iterdir(), key=lambda i: i.name):
+            if item.is_file() and item.name.endswith((".py", ".yaml", ".txt")):
+                digest.update(item.name.encode() + b"\0" + item.read_bytes())
+    return "0.1+" + digest.hexdigest()[:12]
 
 
 def own_checks(settings: AuditSettings) -> tuple[PageInspector, ...]:
@@ -51,8 +72,10 @@ def own_checks(settings: AuditSettings) -> tuple[PageInspector, ...]:
 
 def build_suite(settings: AuditSettings | None = None) -> AuditSuite:
     settings = settings or AuditSettings()
+    standard = get_standard(settings.standard)
     axe = AxeInspector(
         script=settings.axe_script or find_axe_script(),
+        tags=standard.axe_tags,
         include_best_practice=settings.include_best_practice,
         timeout_s=settings.axe_timeout_s,
     )
@@ -60,5 +83,6 @@ def build_suite(settings: AuditSettings | None = None) -> AuditSuite:
     return AuditSuite(
         inspectors=(axe, ReflowCheck(), *extra),
         init_scripts=(axe.script,),
-        engine_versions={"axe-core": axe.version, "govaudit": "0.1"},
+        engine_versions={"axe-core": axe.version, "govaudit": checks_version(), "standard": standard.key},
+        standard=standard,
     )

@@ -16,6 +16,7 @@ class AuditNode:
     selector: str
     html: str
     message: str = ""
+    images: tuple[str, ...] = ()  # data: URIs a reviewer compares (a focus check's crops before and after)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,10 @@
 run by the system Java). Pages are checked in batches, one JVM per batch: starting Java costs
 about a second, checking a page tens of milliseconds.
 
-Two results per page: `html-validity` (every error; not a WCAG criterion) and `html-parsing`
-(the errors WCAG 2.0/2.1 success criterion 4.1.1 Parsing is about: duplicate ids and attributes,
-elements not closed or nested properly). 4.1.1 is obsolete in WCAG 2.2 but EN 301 549 and the laws
-that cite it still use WCAG 2.1."""
+Each error is reported once. Under a standard with 4.1.1 Parsing (WCAG 2.0/2.1, EN 301 549) the
+errors that criterion is about (duplicate ids and attributes, elements not closed or nested
+properly) go to `html-parsing`, a WCAG result, and the others to `html-validity` (not a WCAG
+criterion). 4.1.1 is obsolete in WCAG 2.2: there every error goes to `html-validity`."""
 
 from __future__ import annotations
 
@@ -128,28 +128,33 @@ def _message(item: dict[str, Any]) -> Message:
     )
 
 
-def validate_html(pages: Mapping[str, str | bytes], *, timeout_s: float = 300.0) -> dict[str, list[AuditResult]]:
-    """`{url: [html-validity, html-parsing]}`. Without Java or the jar every page gets an `error`
-    result saying why (never a silent pass)."""
+def validate_html(
+    pages: Mapping[str, str | bytes], *, parsing: bool = False, timeout_s: float = 300.0
+) -> dict[str, list[AuditResult]]:
+    """`{url: [html-validity, html-parsing]}` when `parsing` (4.1.1 applies), else `{url:
+    [html-validity]}`. Without Java or the jar every page gets an `error` result saying why (never
+    a silent pass)."""
+    rules = (VALIDITY_RULE, PARSING_RULE) if parsing else (VALIDITY_RULE,)
     try:
         messages = run_validator(pages, timeout_s=timeout_s)
     except (ValidatorUnavailable, subprocess.TimeoutExpired, OSError) as exc:
         reason = f"HTML validator unavailable: {exc}"
-        return {
-            url: [
-                _result(url, VALIDITY_RULE, Outcome.ERROR, reason=reason),
-                _result(url, PARSING_RULE, Outcome.ERROR, reason=reason),
-            ]
-            for url in pages
-        }
-    return {url: _results(url, found) for url, found in messages.items()}
+        return {url: [_result(url, rule, Outcome.ERROR, reason=reason) for rule in rules] for url in pages}
+    return {url: _results(url, found, parsing=parsing) for url, found in messages.items()}
 
 
-def _results(url: str, messages: list[Message]) -> list[AuditResult]:
-    errors = [m for m in messages if m.type in ("error", "non-document-error")]
-    parsing = [m for m in errors if _PARSING.search(m.message)]
+def _results(url: str, messages: list[Message], *, parsing: bool) -> list[AuditResult]:
+    errors: list[Message] = []
+    seen: set[tuple[str, int, int]] = set()
+    for m in messages:  # one finding per message: the checker can repeat one at the same place
+        if m.type in ("error", "non-document-error") and (key := (m.message, m.line, m.column)) not in seen:
+            seen.add(key)
+            errors.append(m)
+    parse_errors = [m for m in errors if parsing and _PARSING.search(m.message)]
+    other = [m for m in errors if m not in parse_errors]
+    groups = ((VALIDITY_RULE, other), (PARSING_RULE, parse_errors)) if parsing else ((VALIDITY_RULE, other),)
     out = []
-    for rule, found in ((VALIDITY_RULE, errors), (PARSING_RULE, parsing)):
+    for rule, found in groups:
         if not found:
             out.append(_result(url, rule, Outcome.PASSED))
             continue
@@ -178,7 +183,7 @@ def _result(
         impact=("minor" if parsing else None) if outcome is Outcome.FAILED else None,
         description="Markup parses without errors that change the structure (WCAG 2.0/2.1 4.1.1)"
         if parsing
-        else "The HTML is valid according to the W3C Nu Html Checker",
+        else "The HTML is valid according to the W3C Nu Html Checker (errors not already reported as 4.1.1 Parsing)",
         nodes=nodes,
         reason=reason,
     )

@@ -170,6 +170,9 @@ class Crawler:
         self._done = 0
         self._ready: deque[tuple[FrontierEntry, _Fetch]] = deque()  # claimed, settled, waiting for a fetch slot
         self._found: list[FrontierEntry] = []  # links found since the last write to the frontier
+        # Stylesheets and scripts: each fetched once per run, URL → its hash (see `_asset_hash`).
+        self._assets: dict[str, asyncio.Future[str]] = {}
+        self.assets_changed = 0  # pages not carried forward because a stylesheet or script changed
 
     # --- the loop ------------------------------------------------------------------------------
 
@@ -373,6 +376,11 @@ class Crawler:
             return CrawledPage(replace(base, status=ScanStatus.TRAP, reason=f"{reason}: not fetched"))
         rules = await self.robots.rules_for(entry.url)
         previous = self.previous.get(entry.key)
+        if previous is not None and previous.snapshot.assets and not await self._assets_unchanged(previous):
+            # Same document, new stylesheet or script: what the audits find may differ. Fetched as new.
+            self.assets_changed += 1
+            self._links_read.pop(previous.visit_id, None)
+            previous = None
         refused = None
         if self.settings.respect_robots and rules.unavailable:
             # Unreachable robots.txt means "do not crawl" (RFC 9309); say why, not just "denied".
@@ -488,6 +496,31 @@ class Crawler:
             confirmed_at=None if requested else previous.confirmed_at,
         )
 
+    async def _assets_unchanged(self, previous: PreviousVisit) -> bool:
+        stored = previous.snapshot.assets or {}
+        now = await asyncio.gather(*(self._asset_hash(url) for url in stored))
+        return all(a == b for a, b in zip(stored.values(), now, strict=True))
+
+    async def _asset_hash(self, url: str) -> str:
+        """sha256 of a stylesheet or script as served now (once per run, shared by every page that
+        loads it); "http N" or "" when it cannot be read, so that a change either way is seen."""
+        future = self._assets.get(url)
+        if future is None:
+            future = self._assets[url] = asyncio.ensure_future(self._read_asset(url))
+        return await asyncio.shield(future)
+
+    async def _read_asset(self, url: str) -> str:
+        fetched = await self.fetcher.fetch(url)
+        if fetched.status_code != 200:
+            return f"http {fetched.status_code}" if fetched.status_code else ""
+        return hashlib.sha256(fetched.body).hexdigest()
+
+    async def _hash_assets(self, urls: Sequence[str]) -> dict[str, str]:
+        """The page's own site's stylesheets and scripts with their hashes (others are the
+        analytics and fonts of third parties, out of the crawl's reach)."""
+        own = [url for url in urls if self.scope.hops_for(url, 0) == 0]
+        return dict(zip(own, await asyncio.gather(*(self._asset_hash(url) for url in own)), strict=True))
+
     async def probe(self, url: str, depth: int = 0) -> PageSnapshot:
         """Fetch and parse one URL outside the frontier, never rendered: a detector's probe
         (running a search) goes through the same fetcher, robots and address guard."""
@@ -512,7 +545,11 @@ class Crawler:
         assert self.renderer is not None
         outcome = await self.renderer.render(snapshot.final_url, self.inspectors, served)
         snapshot = replace(
-            snapshot, render_ms=outcome.render_ms, render_reason=reason, measurements=outcome.measurements
+            snapshot,
+            render_ms=outcome.render_ms,
+            render_reason=reason,
+            measurements=outcome.measurements,
+            assets=await self._hash_assets(outcome.assets) if outcome.dom is not None else None,
         )
         if outcome.dom is None:
             status = ScanStatus.TIMEOUT if outcome.timed_out else ScanStatus.ERROR

@@ -105,6 +105,18 @@ CLOSE_TIMEOUT_S = 5.0
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding", "connection"})
 
 
+# The stylesheets and scripts a page loaded, as the page sees them (linked, imported by a stylesheet,
+# inserted by a script): what besides the document changes what the audits find.
+_ASSETS = """() => {
+  const found = new Set();
+  for (const sheet of document.styleSheets) if (sheet.href) found.add(sheet.href);
+  for (const script of document.scripts) if (script.src) found.add(script.src);
+  for (const entry of performance.getEntriesByType('resource'))
+    if (entry.initiatorType === 'css' && /\\.css([?#]|$)/.test(entry.name)) found.add(entry.name);
+  return [...found].filter(u => /^https?:/.test(u)).sort().slice(0, 100);
+}"""
+
+
 @dataclass(frozen=True, slots=True)
 class ServedDocument:
     """The response the crawler fetched, replayed to the browser for the main document."""
@@ -184,6 +196,7 @@ class RenderOutcome:
     # Set when the page's navigation ended on an address the guard refuses: the reason. `dom` is None then,
     # and nothing of the page (DOM, text, inspections) is kept.
     blocked: str = ""
+    assets: tuple[str, ...] = ()  # the stylesheets and scripts the page loaded (http(s) URLs)
 
 
 class Renderer:
@@ -356,6 +369,7 @@ class Renderer:
                 outcome.final_url = page.url
                 outcome.dom = await page.content()
                 outcome.render_ms = (time.perf_counter() - started) * 1000
+                outcome.assets = tuple(await page.evaluate(_ASSETS))
                 outcome.measurements = await self._measure(page)
             for inspector in inspectors:
                 # Each inspector on its own: one that fails (a check's script throwing on an SVG

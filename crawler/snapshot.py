@@ -92,6 +92,9 @@ class PageSnapshot:
     # When a request last showed this content, for a page carried forward without one (the revisit
     # policy trusted the sitemap); None when this visit made its own request.
     confirmed_at: datetime | None = None
+    # The stylesheets and scripts the rendered page loaded: URL → sha256 of what the crawler fetched
+    # from it ("" when it could not). None when the page was not rendered (not known).
+    assets: dict[str, str] | None = None
 
     @property
     def ok(self) -> bool:

@@ -23,6 +23,7 @@ from audits.outcome import Outcome
 from audits.prescan import prescan
 from audits.result import AuditResult
 from audits.sampling import Sample, choose_sample, structural_pages
+from audits.standards import Standard, get_standard
 from audits.statement import check_statement
 from audits.validity import ValidatorUnavailable, validate_html
 from crawler.crawl import CrawledPage
@@ -83,8 +84,18 @@ class _HtmlOnDisk(Mapping[str, str]):
 
 
 class Assessment:
-    def __init__(self, store: Store, run_id: int, site_id: int, engine: RuleEngine, lexicons: Lexicons) -> None:
+    def __init__(
+        self,
+        store: Store,
+        run_id: int,
+        site_id: int,
+        engine: RuleEngine,
+        lexicons: Lexicons,
+        *,
+        standard: Standard | None = None,
+    ) -> None:
         self.store, self.run_id, self.site_id = store, run_id, site_id
+        self.standard = standard or get_standard()  # results for criteria outside it are not kept
         self.engine, self.lexicons = engine, lexicons
         self.visits: dict[str, int] = {}  # final URL → visit id
         self.audits_by_url: dict[str, list[AuditResult]] = {}
@@ -111,8 +122,11 @@ class Assessment:
             ]
             if crawled.document:
                 results += check_pdf(crawled.document, snapshot.final_url)
+            results = self.standard.select(results)
             visit_id = self._record(snapshot, results)
-            findings = self.engine.check_page(PageView(snapshot, results), self.lexicons)
+            # Survey features are read from pages and documents, never from an image or a stylesheet.
+            readable = snapshot.is_html or crawled.document is not None
+            findings = self.engine.check_page(PageView(snapshot, results), self.lexicons) if readable else []
             if snapshot.html and snapshot.is_html:
                 self.html.put(snapshot.final_url, snapshot.html)
         if findings:
@@ -127,6 +141,7 @@ class Assessment:
         return visit_id
 
     def _add_results(self, url: str, results: Sequence[AuditResult]) -> None:
+        results = self.standard.select(results)
         if results and url in self.visits:
             self.store.record_audit_results(self.visits[url], results)
             self.audits_by_url.setdefault(url, []).extend(results)
@@ -197,7 +212,7 @@ class Assessment:
         if not urls:
             return ""
         try:
-            results = validate_html({url: self.html[url] for url in urls})
+            results = validate_html({url: self.html[url] for url in urls}, parsing=self.standard.parsing)
         except ValidatorUnavailable as exc:
             return str(exc)
         for url, found in results.items():

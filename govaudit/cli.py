@@ -20,6 +20,7 @@ from rich.table import Table
 
 from audits.axe import AxeNotFound
 from audits.selenium_driver import SeleniumSettings
+from audits.standards import DEFAULT_STANDARD, UnknownStandard, get_standard
 from crawler.crawl import RenderMode
 from crawler.incremental import RevisitPolicy, parse_duration
 from crawler.render import BrowserNotFound
@@ -27,7 +28,15 @@ from crawler.site import SiteConfig, SiteKind
 from crawler.urls import BadURL, check_start_url
 from govaudit.assessment import SampleOptions
 from govaudit.cli_sites import SiteFileError, site_for_url
-from govaudit.pipeline import REACHED, CannotResume, RunOutcome, SiteUnreachable, assess_site, crawl_site
+from govaudit.pipeline import (
+    REACHED,
+    CannotResume,
+    NothingAudited,
+    RunOutcome,
+    SiteUnreachable,
+    assess_site,
+    crawl_site,
+)
 from govaudit.selenium_audit import OWN_CHECKS_NOT_RUN, BadGridURL, Driver, selenium_settings
 from govaudit.settings import Settings
 from reports import build_report, write_reports
@@ -101,6 +110,7 @@ def _run(
     formats: tuple[str, ...] = FORMATS,
     summary: bool = True,
     selenium: SeleniumSettings | None = None,
+    fresh: bool = False,
 ) -> tuple[dict, dict[str, Path]]:
     """Assess one site with a progress bar, write its reports, return the report structure and the
     files written. `quiet` silences the progress bar; `summary` prints the table after the run.
@@ -112,7 +122,9 @@ def _run(
         with _progress(f"{site.name}: crawl + audit", quiet) as on_progress:
             try:
                 outcome: RunOutcome = asyncio.run(
-                    assess_site(site, store, settings, sample=sample, on_progress=on_progress, selenium=selenium)
+                    assess_site(
+                        site, store, settings, sample=sample, on_progress=on_progress, selenium=selenium, fresh=fresh
+                    )
                 )
             except (BrowserNotFound, AxeNotFound) as exc:
                 raise _fail(str(exc), EXIT_NO_BROWSER) from None
@@ -120,6 +132,8 @@ def _run(
                 raise _fail(str(exc), EXIT_BAD_INPUT) from None
             except SiteUnreachable as exc:
                 raise _fail(f"could not fetch the start page: {exc}", EXIT_UNREACHABLE) from None
+            except NothingAudited as exc:
+                raise _fail(str(exc), EXIT_UNREACHABLE) from None
         run = store.load_run(outcome.run_id)
         # The trend chart: the same site's earlier completed runs, summarised from the store.
         report = build_report(run, earlier_runs(store, run))
@@ -216,15 +230,32 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary (and gate) as JSON on stdout.")] = False,
     driver: Annotated[Driver | None, typer.Option(help=DRIVER_HELP, show_default="playwright")] = None,
     selenium_url: Annotated[str | None, typer.Option(metavar="URL", help=SELENIUM_URL_HELP)] = None,
+    standard: Annotated[
+        str,
+        typer.Option(
+            help="The standard to audit against: wcag22 (4.1.1 Parsing is obsolete there), wcag21, wcag20 "
+            "or en301549 (EN 301 549 v3.2.1: WCAG 2.1 AA). Selects the criteria that count and axe-core's tags."
+        ),
+    ] = DEFAULT_STANDARD,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh",
+            help="Audit every page again. Without it a page unchanged since the last run (same document, "
+            "stylesheets, scripts and engine versions) keeps its results.",
+        ),
+    ] = False,
 ) -> None:
     """Crawl and audit one site: accessibility reports, a draft accessibility statement, suggested
     survey answers. Exit codes: 0 done (gate passed), 1 gate failed, 2 bad input, 3 start page
-    unreachable, 4 browser, chromedriver or axe-core missing."""
+    unreachable or no page could be audited (a start URL that is not HTML), 4 browser, chromedriver
+    or axe-core missing."""
     # Everything the user typed is checked before the crawl: a typo must not cost a whole audit.
     try:
         start = check_start_url(url)
         chosen = parse_formats(formats)
-    except (BadURL, UnknownFormat) as exc:
+        chosen_standard = get_standard(standard)
+    except (BadURL, UnknownFormat, UnknownStandard) as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
     threshold = fail_on.strip().lower() or ("minor" if baseline else "none")
     if threshold not in FAIL_ON_CHOICES:
@@ -233,7 +264,7 @@ def audit(
         known = load_baseline(baseline) if baseline else None
     except BadBaseline as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
-    settings = Settings.from_env()
+    settings = replace(Settings.from_env(), standard=chosen_standard.key)
     selenium = _driver(driver, selenium_url, settings)
     site = SiteConfig(
         name=start,
@@ -245,7 +276,15 @@ def audit(
     )
     options = SampleOptions(seed=seed, ratio=sample_ratio) if sample else None
     report, paths = _run(
-        site, settings, out_dir, quiet or as_json, sample=options, formats=chosen, summary=False, selenium=selenium
+        site,
+        settings,
+        out_dir,
+        quiet or as_json,
+        sample=options,
+        formats=chosen,
+        summary=False,
+        selenium=selenium,
+        fresh=fresh,
     )
     gate = evaluate(report, threshold, known, str(baseline) if baseline else None)
     if as_json:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from audits.inspectors import AuditSettings, AuditSuite, build_suite
+from audits.outcome import Outcome
 from audits.selenium_driver import SeleniumSettings
 from crawler.addresses import AddressGuard
 from crawler.crawl import CrawledPage, Crawler, CrawlSettings, RenderMode
@@ -46,6 +47,11 @@ REACHED = (ScanStatus.OK, ScanStatus.LOGIN_WALL, ScanStatus.NOT_MODIFIED)
 
 class SiteUnreachable(RuntimeError):
     """The start page could not be fetched: nothing else was crawled."""
+
+
+class NothingAudited(RuntimeError):
+    """The crawl reached pages but none could be audited (the start URL is an image, say): a run
+    with no audited page proves nothing, so it must not pass a gate or answer survey questions."""
 
 
 class CannotResume(RuntimeError):
@@ -101,6 +107,10 @@ class _Run:
         self._started = time.perf_counter()
         self._cpu_started = time.process_time()
         self.extra_stats: dict[str, Any] = {}
+        # What a page carried forward must have been audited with (None: a crawl, nothing to match);
+        # `fresh` carries nothing forward.
+        self.engines: dict[str, str] | None = None
+        self.fresh = False
 
     def record(self, snapshot: PageSnapshot) -> int:
         visit_id = self.store.record_visit(self.run_id, self.site_id, snapshot)
@@ -111,8 +121,21 @@ class _Run:
         return StoreFrontier(self.store, self.run_id)
 
     def previous(self) -> dict[str, PreviousVisit]:
-        # Without their links: the crawler reads those (`Store.visit_links`) only for the pages whose
-        # links can still add to the frontier.
+        """The last run's pages that may be carried forward: none with `fresh`, and none when the
+        last run audited with other engines (axe-core, our checks, the standard) than this one.
+        Without their links: the crawler reads those (`Store.visit_links`) only for the pages whose
+        links can still add to the frontier."""
+        if self.fresh:
+            self.extra_stats["carried_forward"] = "no: --fresh"
+            return {}
+        if self.engines is not None:
+            last = self.store.last_completed_settings(self.site_id, before_run=self.run_id)
+            if last is not None and last.get("engines") != self.engines:
+                self.extra_stats["carried_forward"] = (
+                    f"no: the last run audited with {last.get('engines') or 'no audit engines'}, this one with "
+                    f"{self.engines}"
+                )
+                return {}
         return self.store.previous_visits(self.site_id, before_run=self.run_id, links=False)
 
     def stats(self) -> dict[str, Any]:
@@ -204,6 +227,8 @@ async def open_crawler(
             if crawler is not None:  # how many pages went without a request, and why
                 run.extra_stats["revisit"] = crawler.revisits.stats()
                 run.extra_stats["politeness"] = crawler.caps.stats()
+                if crawler.assets_changed:
+                    run.extra_stats["assets_changed"] = crawler.assets_changed
             if renderer is not None:
                 await renderer.__aexit__(None, None, None)
 
@@ -253,9 +278,12 @@ async def assess_site(
     resume: int | None = None,
     on_progress: Progress | None = None,
     selenium: SeleniumSettings | None = None,
+    fresh: bool = False,
 ) -> RunOutcome:
     """The whole job: crawl, audit (every page, or a sample), detect survey features, suggest answers.
-    With `selenium`, axe runs through Selenium once the crawl is over, and our own checks do not run."""
+    With `selenium`, axe runs through Selenium once the crawl is over, and our own checks do not run.
+    A page is carried forward from the last run only when its document, its own stylesheets and
+    scripts, and the engines (axe-core, our checks, the standard) are unchanged; `fresh`: never."""
     suite = _suite(settings)
     instruments = instruments_for(site.kind)
     engine = RuleEngine(load_modules(), instruments)
@@ -270,9 +298,10 @@ async def assess_site(
         render = RenderMode.NEVER
         run_settings["driver"] = live.describe()
     with _Run(store, site, run_settings, resume) as run:
+        run.engines, run.fresh = suite.engine_versions, fresh
         if live is not None:  # in the stats too: report.json says the own checks did not run
             run.extra_stats["driver"] = live.describe()
-        assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons)
+        assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons, standard=suite.standard)
         try:
             async with open_crawler(
                 site, settings, run, render, suite.inspectors, suite.init_scripts, on_progress
@@ -295,6 +324,7 @@ async def assess_site(
                 if problem:
                     run.extra_stats["markup_validation"] = problem
                 assessment.check_statement(pages)
+                _check_audited(assessment, pages)
                 view = SiteView(site, pages, lexicons, fetch=crawler.probe, audits_by_url=assessment.audits_by_url)
                 site_findings = await engine.check_site(view)
         finally:
@@ -305,6 +335,23 @@ async def assess_site(
         store.record_answers(run.run_id, run.site_id, answers)
         run.extra_stats["findings"] = len(findings)
         return run.outcome
+
+
+def _check_audited(assessment: Assessment, pages: Sequence[PageSnapshot]) -> None:
+    """NothingAudited unless at least one page has a result that is not an error."""
+    if any(any(r.outcome is not Outcome.ERROR for r in results) for results in assessment.audits_by_url.values()):
+        return
+    seen = [
+        f"{p.final_url} ({p.status}"
+        + (f", {p.content_type or 'no content type'}" if p.readable else f": {p.reason or p.status_code}")
+        + ")"
+        for p in pages[:3]
+    ]
+    more = f" and {len(pages) - 3} more" if len(pages) > 3 else ""
+    raise NothingAudited(
+        f"no page could be audited: {len(pages)} fetched, none an HTML page or document that the checks "
+        f"could read: {', '.join(seen)}{more}"
+    )
 
 
 async def _off_the_loop(record: Callable[[CrawledPage], None], crawled: CrawledPage) -> None:
@@ -341,7 +388,9 @@ def _summary(snapshot: PageSnapshot) -> PageSummary:
 def _suite(settings: Settings) -> AuditSuite:
     return build_suite(
         AuditSettings(
-            axe_script=Path(settings.axe_script) if settings.axe_script else None, axe_timeout_s=settings.axe_timeout_s
+            axe_script=Path(settings.axe_script) if settings.axe_script else None,
+            axe_timeout_s=settings.axe_timeout_s,
+            standard=settings.standard,
         )
     )
 

@@ -26,6 +26,7 @@ class Settings:
     official_hops: int = 0  # clicks to follow onto other official government domains
     block_third_party: bool = True  # off-origin fonts, media and analytics in the browser
     axe_timeout_s: float = 60.0
+    standard: str = "wcag22"  # audits/data/standards.yaml: which criteria count, which axe tags run
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod

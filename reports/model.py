@@ -11,7 +11,7 @@ from audits.dedup import group_issues
 from audits.outcome import Outcome
 from reports.knowledge import criterion, help_for, principle_of, principles, weight
 from rules.instruments import InstrumentError, load_instrument
-from storage.records import RunRecord, VisitRecord
+from storage.records import RunRecord, VisitRecord, nodes_to_json
 
 # 2: score, issues_by_principle / _by_criterion, issue help and priority, documents, sample, language,
 # history. Every key of version 1 is still there with the same meaning.
@@ -107,7 +107,7 @@ def _issues(visits: tuple[VisitRecord, ...], outcome: Outcome) -> list[dict[str,
             "help": help_for(issue.engine, issue.rule, issue.description, issue.wcag),
             "occurrences": issue.occurrences,
             "selector": issue.selector,
-            "nodes": [{"selector": n.selector, "html": n.html, "message": n.message} for n in issue.sample_nodes],
+            "nodes": nodes_to_json(issue.sample_nodes),
             "pages": sorted(issue.pages),
         }
         for issue in group_issues(results, outcomes=(outcome,))

@@ -171,6 +171,9 @@ class PageVisit(Base):
     # A page carried forward without a request keeps the time of the last request that showed its
     # content; null when this visit made its own request (then `fetched_at` is that time).
     confirmed_at: Mapped[datetime | None]
+    # The stylesheets and scripts the rendered page loaded, URL → sha256 of the body ("" when it
+    # could not be fetched); null when not rendered. Carried visits copy the values they carry.
+    assets: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
 
     page: Mapped[Page] = relationship(lazy="joined", innerjoin=True)
 

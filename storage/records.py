@@ -150,8 +150,15 @@ def evidence_to_json(evidence: Iterable[Evidence]) -> list[dict[str, Any]]:
     ]
 
 
-def nodes_to_json(nodes: Iterable[AuditNode]) -> list[dict[str, str]]:
-    return [{"selector": n.selector, "html": n.html, "message": n.message} for n in nodes]
+def nodes_to_json(nodes: Iterable[AuditNode]) -> list[dict[str, Any]]:
+    """A node's images (review crops) are written only when it has some."""
+    out: list[dict[str, Any]] = []
+    for n in nodes:
+        node: dict[str, Any] = {"selector": n.selector, "html": n.html, "message": n.message}
+        if n.images:
+            node["images"] = list(n.images)
+        out.append(node)
+    return out
 
 
 def site_values(cfg: SiteConfig) -> dict[str, Any]:
@@ -227,7 +234,9 @@ def audit_result(row: models.AuditResult) -> AuditResult:
         impact=row.impact,
         description=row.description,
         help_url=row.help_url,
-        nodes=tuple(AuditNode(n["selector"], n["html"], n.get("message", "")) for n in row.nodes),
+        nodes=tuple(
+            AuditNode(n["selector"], n["html"], n.get("message", ""), tuple(n.get("images", ()))) for n in row.nodes
+        ),
         reason=row.reason,
     )
 
@@ -256,6 +265,7 @@ def visit_values(snap: PageSnapshot, digest: dict[str, Any]) -> dict[str, Any]:
         "digest": None if snap.carried_from is not None else digest,
         "carried_from_id": snap.carried_from,
         "confirmed_at": snap.confirmed_at,
+        "assets": dict(snap.assets) if snap.assets is not None else None,
     }
 
 

@@ -353,6 +353,16 @@ class Store:
             )
             return [rec.audit_result(r) for r in rows]
 
+    def last_completed_settings(self, site_id: int, before_run: int | None = None) -> dict[str, Any] | None:
+        """The settings of the site's latest completed run (the one `previous_visits` reads), or None."""
+        run = models.CrawlRun
+        with self.transaction(readonly=True) as session:
+            stmt = select(run.settings).where(run.site_id == site_id, run.status == "completed")
+            if before_run is not None:
+                stmt = stmt.where(run.id < before_run)
+            found = session.scalars(stmt.order_by(run.started_at.desc(), run.id.desc()).limit(1)).first()
+            return dict(found) if found is not None else None
+
     def previous_visits(
         self, site_id: int, before_run: int | None = None, *, links: bool = True
     ) -> dict[str, PreviousVisit]:
@@ -410,6 +420,7 @@ class Store:
                     visit.fetched_at,
                     visit.confirmed_at,
                     stored,
+                    visit.assets,
                 )
                 .select_from(
                     visits.join(pages, page.id == visit.page_id).outerjoin(roots, root.id == visit.carried_from_id)
@@ -438,6 +449,7 @@ class Store:
                     links=_links(row[17], shared) if links else (),
                     via=row.via,
                     carried_from=row.carried_from_id,
+                    assets=row.assets,
                 )
                 previous[url_key(row.url)] = PreviousVisit(
                     visit_id=row.carried_from_id or row.id,

@@ -170,3 +170,65 @@ def test_sample_audits_fewer_pages_and_is_reproducible(tmp_path: Path, chromium:
     assert any(i["rule_id"] == "image-alt" for i in first["accessibility"]["issues"])
     # The second run finds the site unchanged, but the sample drawn with the same seed is the same.
     assert reports[1]["run"]["stats"]["sample"]["reasons"] == sample["reasons"]
+
+
+def test_unknown_standard_exits_2(tmp_path: Path) -> None:
+    result = govaudit("audit", "http://127.0.0.1:9/", "--standard", "wcag3", tmp_path=tmp_path)
+    assert result.returncode == 2 and "--standard must be one of" in result.stderr
+
+
+def test_a_start_url_that_is_not_html_audits_nothing_and_exits_3(tmp_path: Path, chromium: str) -> None:
+    icon = Response(b"\x00\x00\x01\x00" + bytes(60), headers={"Content-Type": "image/vnd.microsoft.icon"})
+    with LocalServer({"/favicon.ico": icon}) as server:
+        result = govaudit(
+            "audit",
+            server.url("/favicon.ico"),
+            "--fail-on",
+            "serious",
+            "--out",
+            str(tmp_path / "out"),
+            tmp_path=tmp_path,
+        )
+    assert result.returncode == 3, (result.stdout, result.stderr)
+    assert "no page could be audited" in result.stderr and "image/vnd.microsoft.icon" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out" / "report.json").exists()
+    with Store(f"sqlite:///{tmp_path}/cli.db") as store:
+        run = store.load_run(1)
+    assert run.status == "failed" and "no page could be audited" in (run.error or "")
+    assert not run.answers
+
+
+def test_a_changed_stylesheet_or_engine_means_the_page_is_audited_again(tmp_path: Path, chromium: str) -> None:
+    """Fresh results: a page whose HTML is unchanged is carried forward only while its stylesheet
+    and the engines are too; --fresh audits everything again."""
+    html = (
+        '<!doctype html><html lang="en"><head><title>Fees</title><link rel="stylesheet" href="/site.css"></head>'
+        "<body><main><h1>Fees</h1><p>Passport renewal costs 80 euros and takes three weeks.</p></main></body></html>"
+    )
+    css = {"Content-Type": "text/css"}
+    routes = {"/": Response(html), "/site.css": Response("body { color: #000; background: #fff }", headers=css)}
+
+    def audit(server: LocalServer, n: int, *extra: str) -> dict:
+        out = tmp_path / f"out{n}"
+        result = govaudit("audit", server.url("/"), "--out", str(out), "--quiet", *extra, tmp_path=tmp_path)
+        assert result.returncode == 0, result.stderr
+        return json.loads((out / "report.json").read_text())
+
+    def contrast(report: dict) -> bool:
+        return any(i["rule_id"] == "color-contrast" for i in report["accessibility"]["issues"])
+
+    def statuses(report: dict) -> set[str]:
+        return {p["status"] for p in report["pages"]}
+
+    with LocalServer(routes) as server:
+        first = audit(server, 0)
+        routes["/site.css"] = Response("body { color: #ccc; background: #fff }", headers=css)
+        second = audit(server, 1)
+        third = audit(server, 2)
+        fresh = audit(server, 3, "--fresh")
+        other_standard = audit(server, 4, "--standard", "wcag21")
+    assert not contrast(first) and statuses(first) == {"ok"}
+    assert contrast(second) and statuses(second) == {"ok"}  # same HTML, new stylesheet: audited again
+    assert contrast(third) and statuses(third) == {"not_modified"}  # nothing changed: carried forward
+    assert contrast(fresh) and statuses(fresh) == {"ok"}
+    assert statuses(other_standard) == {"ok"}  # another standard is another engine: audited again

@@ -1,21 +1,29 @@
 """WCAG 2.4.7 Focus Visible and 2.1.2 No Keyboard Trap, from one walk with the Tab key.
 
 One walk serves both criteria: pressing Tab is the slow part, and a trap also ends the walk that
-looks for focus indicators. We compare each focused element's look (outline, box-shadow,
-borders, background, colour, text decoration, transform, its ::before/::after and its parent for
-:focus-within) with the look it had before any focus; no difference is a missing indicator."""
+looks for focus indicators. We first compare each focused element's computed look (outline,
+box-shadow, borders, background, colour, its ::before/::after and its parent for :focus-within)
+with the look it had before any focus: a change there is an indicator. An element whose look did
+not change, or that is not visible itself, is decided by pixels: designs draw focus on a sibling
+label (`input:focus + label::before`), a child span or an ancestor, so we screenshot the element's
+neighbourhood (its box and its labels' boxes plus a margin) unfocused and focused. No pixel changed:
+failed. A change too small to be sure of: needs review, with both crops."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from PIL import Image, ImageChops
 from playwright.async_api import CDPSession, Page
+from playwright.async_api import Error as PlaywrightError
 
 from audits.checks.common import CSS_PATH_JS, nodes_from, result
 from audits.outcome import Outcome
-from audits.result import AuditResult
+from audits.result import AuditNode, AuditResult
 
 FOCUS_RULE, FOCUS_WCAG = "focus-visible", ("2.4.7",)
 FOCUS_DESCRIPTION = "Keyboard focus is visible on every element reached with Tab"
@@ -78,6 +86,7 @@ _SETUP = (
   const SEGMENTS = {date: 3, time: 4, 'datetime-local': 6, month: 2, week: 2, video: 8, audio: 6,
     iframe: 10000, object: 10000, embed: 10000};
   const records = new Map();  // element → what its first focus looked like
+  const elements = new Map();  // record id → element, for the look at pixels after the walk
   let next = 1;
   // Where focus is after one Tab, and whether it looked any different from before when it arrived.
   const step = () => {
@@ -95,6 +104,7 @@ _SETUP = (
     // Focus inside an iframe stays on the iframe element for this document: its indicator and its
     // Tab presses belong to the framed page, which is audited on its own.
     const framed = el.tagName === 'IFRAME' || el.tagName === 'OBJECT' || el.tagName === 'EMBED';
+    elements.set(next, el);
     const record = {id: next++, selector: cssPath(el), html: snippet(el), visible,
       changed: before === undefined || framed ? null : before !== signature(el), inDialog: !!dialog,
       segments: (SEGMENTS[el.tagName === 'INPUT' ? (el.type || '') : el.tagName.toLowerCase()] || 0)};
@@ -106,7 +116,36 @@ _SETUP = (
   const log = [];
   const onKeyup = (event) => { if (event.key === 'Tab') log.push(step()); };
   window.addEventListener('keyup', onKeyup, true);
-  window.__govauditFocus = {step, take: () => log.splice(0),
+  // The neighbourhood to screenshot for one element, in viewport px, unfocused: its box and its
+  // labels' boxes (a label's ::before lies inside the label's box), plus a margin for rings drawn
+  // outside them. Null when there is nothing on screen to look at.
+  const area = (id, margin) => {
+    const el = elements.get(id);
+    if (!el || !el.isConnected) return null;
+    if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+    el.scrollIntoView({block: 'center', inline: 'center'});
+    const boxes = [el.getBoundingClientRect(), ...[...(el.labels || [])].map(l => l.getBoundingClientRect())]
+      .filter(r => r.width * r.height >= 1);
+    if (!boxes.length) return null;
+    const left = Math.max(0, Math.min(...boxes.map(r => r.left)) - margin);
+    const top = Math.max(0, Math.min(...boxes.map(r => r.top)) - margin);
+    const right = Math.min(innerWidth, Math.max(...boxes.map(r => r.right)) + margin);
+    const bottom = Math.min(innerHeight, Math.max(...boxes.map(r => r.bottom)) + margin);
+    if (right - left < 1 || bottom - top < 1) return null;
+    const own = el.getBoundingClientRect();
+    const clip = {x: Math.floor(left), y: Math.floor(top),
+                  width: Math.ceil(right - left), height: Math.ceil(bottom - top)};
+    return {clip,
+            perimeter: 2 * (Math.max(own.width, 1) + Math.max(own.height, 1))};
+  };
+  // Focus as the keyboard would: the walk's Tab presses make this programmatic focus :focus-visible.
+  const focus = (id) => {
+    const el = elements.get(id);
+    if (!el) return false;
+    el.focus({preventScroll: true});
+    return document.activeElement === el || el.contains(document.activeElement);
+  };
+  window.__govauditFocus = {step, take: () => log.splice(0), area, focus,
     stop: () => window.removeEventListener('keyup', onKeyup, true)};
   if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
   window.scrollTo(0, 0);
@@ -121,6 +160,10 @@ _TAB_DOWN = {"type": "rawKeyDown", "key": "Tab", "code": "Tab", "windowsVirtualK
 _TAB_UP = {"type": "keyUp", "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9}
 
 _STEP = "() => window.__govauditFocus.step()"
+_AREA = "([id, margin]) => window.__govauditFocus.area(id, margin)"
+_FOCUS = "(id) => window.__govauditFocus.focus(id)"
+# A channel moving by less than this is antialiasing or colour rounding, not an indicator.
+_PIXEL_TOLERANCE = 24
 _TAKE = "() => window.__govauditFocus.take()"
 # Back to the start of the tab order, for the walk press by press.
 _RESTART = """() => {
@@ -136,6 +179,40 @@ _RESET = """() => {
   for (const el of document.querySelectorAll('style[data-govaudit=keyboard]')) el.remove();
   window.scrollTo(0, 0);
 }"""
+
+
+@dataclass(frozen=True, slots=True)
+class PixelVerdict:
+    """What focusing one element did to the pixels of its neighbourhood."""
+
+    changed: int  # pixels that differ between the unfocused and the focused crop
+    needed: int  # changed pixels that count as an indicator for sure: half the element's perimeter
+    before: bytes = b""  # the crops, PNG, kept for a reviewer when the change is too small to be sure
+    after: bytes = b""
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.changed == 0:
+            return Outcome.FAILED
+        return Outcome.PASSED if self.changed >= self.needed else Outcome.NEEDS_REVIEW
+
+
+def changed_pixels(before: bytes, after: bytes) -> int:
+    """Pixels whose colour moved by more than the tolerance in any channel between two PNGs."""
+    with Image.open(io.BytesIO(before)) as a, Image.open(io.BytesIO(after)) as b:
+        first, second = a.convert("RGB"), b.convert("RGB")
+    if first.size != second.size:
+        return first.width * first.height
+    diff = ImageChops.difference(first, second)
+    channels = diff.split()
+    moved = channels[0].point(lambda v: 255 if v > _PIXEL_TOLERANCE else 0)
+    for channel in channels[1:]:
+        moved = ImageChops.lighter(moved, channel.point(lambda v: 255 if v > _PIXEL_TOLERANCE else 0))
+    return moved.histogram()[255]
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 @dataclass(slots=True)
@@ -191,6 +268,7 @@ class KeyboardCheck:
     max_tabs: int = 30
     stuck_presses: int = 3
     batch: int = 10  # presses between two reads of the page's log: a short walk overshoots little
+    margin: int = 12  # CSS px around the element and its labels: rings and shadows drawn outside the box
     name: str = "keyboard"
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
@@ -204,10 +282,39 @@ class KeyboardCheck:
         session = await page.context.new_cdp_session(page)
         try:
             walk = await self._walk(page, session, count)
+            pixels = await self._look_at_pixels(page, walk)
         finally:
             await page.evaluate(_RESET)
             await session.detach()
-        return [self._focus_result(url, walk), self._trap_result(url, walk, count)]
+        return [self._focus_result(url, walk, pixels), self._trap_result(url, walk, count)]
+
+    async def _look_at_pixels(self, page: Page, walk: _Walk) -> dict[int, PixelVerdict | None]:
+        """For each element the computed look could not vouch for (unchanged, or itself invisible):
+        its neighbourhood's pixels unfocused and focused. None: nothing on screen to look at."""
+        verdicts: dict[int, PixelVerdict | None] = {}
+        for step in walk.steps:
+            if step["id"] in verdicts or (step["visible"] and step["changed"] is not False):
+                continue
+            verdicts[step["id"]] = await self._pixels(page, step["id"])
+        return verdicts
+
+    async def _pixels(self, page: Page, element: int) -> PixelVerdict | None:
+        area = await page.evaluate(_AREA, [element, self.margin])
+        if area is None:
+            return None
+        clip = area["clip"]
+        try:
+            before = await page.screenshot(clip=clip, animations="disabled", caret="hide")
+            if not await page.evaluate(_FOCUS, element):
+                return None
+            after = await page.screenshot(clip=clip, animations="disabled", caret="hide")
+        except PlaywrightError:  # a clip the page no longer has (it scrolled or shrank meanwhile)
+            return None
+        changed = changed_pixels(before, after)
+        verdict = PixelVerdict(changed=changed, needed=max(1, int(area["perimeter"] / 2)))
+        if verdict.outcome is Outcome.NEEDS_REVIEW:
+            return PixelVerdict(changed, verdict.needed, before, after)
+        return verdict
 
     async def _walk(self, page: Page, session: CDPSession, count: int) -> _Walk:
         """Tab presses in runs of `batch`, read back from the page's keyup log. A page that keeps a
@@ -237,17 +344,10 @@ class KeyboardCheck:
                 break
         return walker.walk
 
-    def _focus_result(self, url: str, walk: _Walk) -> AuditResult:
+    def _focus_result(self, url: str, walk: _Walk, pixels: dict[int, PixelVerdict | None]) -> AuditResult:
         firsts: dict[int, dict[str, Any]] = {}
         for step in walk.steps:  # one entry per element, in tab order
             firsts.setdefault(step["id"], step)
-        bad = [
-            {**s, "message": "focused element is not visible"}
-            if not s["visible"]
-            else {**s, "message": "no visible change when the element receives focus"}
-            for s in firsts.values()
-            if not s["visible"] or s["changed"] is False
-        ]
         if not walk.steps:
             return result(
                 url,
@@ -257,6 +357,27 @@ class KeyboardCheck:
                 FOCUS_DESCRIPTION,
                 reason="Tab never moved focus to an element of the page",
             )
+        bad: list[dict[str, Any]] = []
+        unsure: list[AuditNode] = []
+        for step in firsts.values():
+            if step["id"] not in pixels:
+                continue  # its computed look changed on focus: an indicator
+            verdict = pixels[step["id"]]
+            if verdict is None:
+                message = "focused element is not visible" if not step["visible"] else "no visible focus indicator"
+                bad.append({**step, "message": message + " (nothing of it on screen to compare)"})
+            elif verdict.outcome is Outcome.FAILED:
+                bad.append({**step, "message": "no pixel of the element or its labels changed when it received focus"})
+            elif verdict.outcome is Outcome.NEEDS_REVIEW:
+                unsure.append(
+                    AuditNode(
+                        selector=step["selector"],
+                        html=step["html"],
+                        message=f"only {verdict.changed} pixel(s) around the element changed on focus "
+                        f"(at least {verdict.needed} would be a sure indicator): is the change a visible indicator?",
+                        images=(_data_uri(verdict.before), _data_uri(verdict.after)),
+                    )
+                )
         if bad:
             return result(
                 url,
@@ -267,6 +388,17 @@ class KeyboardCheck:
                 nodes=nodes_from(bad),
                 reason=f"{len(bad)} of {len(firsts)} focused element(s) show no visible focus indicator",
                 impact="serious",
+            )
+        if unsure:
+            return result(
+                url,
+                FOCUS_RULE,
+                Outcome.NEEDS_REVIEW,
+                FOCUS_WCAG,
+                FOCUS_DESCRIPTION,
+                nodes=unsure[:20],
+                reason=f"{len(unsure)} of {len(firsts)} focused element(s) change only slightly on focus: "
+                "compare the crops before and after focus",
             )
         return result(url, FOCUS_RULE, Outcome.PASSED, FOCUS_WCAG, FOCUS_DESCRIPTION)
 

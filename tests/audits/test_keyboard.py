@@ -26,6 +26,30 @@ CYCLE = (
     " if (e.key === 'Tab' && !e.shiftKey) { e.preventDefault(); document.querySelector('#w a').focus(); } });</script>"
 )
 
+# GOV.UK Frontend's pattern: the real input is transparent and focus is drawn on the label's ::before.
+CHECKBOX_CSS = (
+    ".c{position:relative;padding-left:54px;min-height:44px;margin:8px 0}"
+    ".c input{opacity:0;position:absolute;left:0;top:0;width:44px;height:44px;margin:0}"
+    ".c label::before{content:'';position:absolute;left:0;top:0;width:40px;height:40px;border:2px solid #000}"
+)
+CHECKBOXES = "".join(
+    f'<div class="c"><input id="o{i}" type="checkbox"><label for="o{i}">Option {i}</label></div>' for i in range(3)
+)
+LABEL_RING = (
+    "<style>" + CHECKBOX_CSS + ".c input:focus + label::before{border-width:4px;box-shadow:0 0 0 3px #fd0}</style>"
+)
+NO_RING = "<style>" + CHECKBOX_CSS + "</style>"
+# GOV.UK's accordion: the button's own look stays, a child span gets the yellow background.
+CHILD_SPAN = (
+    "<style>button{all:unset;cursor:pointer} button:focus span{background:#fd0;box-shadow:0 -2px #fd0,0 4px #0b0c0c}"
+    "</style>" + "".join(f"<button><span>Section {i}</span></button> " for i in range(3))
+)
+# A 2 px dot appears beside the label on focus: something changed, too little to be sure it is seen.
+TINY_MARK = (
+    "<style>" + CHECKBOX_CSS + ".c input:focus + label::after{content:'';position:absolute;left:46px;top:20px;"
+    "width:2px;height:2px;background:#000}</style>"
+)
+
 
 @pytest.fixture(scope="module")
 def results(chromium: str) -> dict:
@@ -65,6 +89,10 @@ def results(chromium: str) -> dict:
                 "Menu", '<a href="/a">A</a><div hidden><a href="/h1">H1</a><a href="/h2">H2</a></div><a href="/b">B</a>'
             ),
             "/text": page("Text only", "<p>Nothing to focus.</p>"),
+            "/label-ring": page("Label ring", CHECKBOXES, head=LABEL_RING),
+            "/no-ring": page("No ring", CHECKBOXES, head=NO_RING),
+            "/child-span": page("Child span", CHILD_SPAN),
+            "/tiny-mark": page("Tiny mark", CHECKBOXES, head=TINY_MARK),
         },
         [KeyboardCheck()],
     )
@@ -111,3 +139,46 @@ def test_framed_pages_and_hidden_menus_are_not_traps(results: dict) -> None:
 
 def test_page_without_focusable_elements_is_inapplicable(results: dict) -> None:
     assert {r.outcome for r in results["/text"]} == {Outcome.INAPPLICABLE}
+
+
+def test_focus_drawn_on_a_sibling_label_or_a_child_passes(results: dict) -> None:
+    for path in ("/label-ring", "/child-span"):
+        r = only(results[path], "focus-visible")
+        assert r.outcome is Outcome.PASSED, (path, r.reason, r.nodes)
+
+
+def test_transparent_inputs_whose_labels_do_not_change_fail(results: dict) -> None:
+    r = only(results["/no-ring"], "focus-visible")
+    assert r.outcome is Outcome.FAILED and r.impact == "serious"
+    assert [n.selector for n in r.nodes] == ["#o0", "#o1", "#o2"]
+    assert all("no pixel" in n.message for n in r.nodes)
+
+
+def test_a_change_too_small_to_be_sure_of_needs_review_with_both_crops(results: dict) -> None:
+    r = only(results["/tiny-mark"], "focus-visible")
+    assert r.outcome is Outcome.NEEDS_REVIEW, (r.reason, r.nodes)
+    assert [n.selector for n in r.nodes] == ["#o0", "#o1", "#o2"]
+    for node in r.nodes:
+        before, after = node.images
+        assert before.startswith("data:image/png;base64,") and after.startswith("data:image/png;base64,")
+        assert before != after
+
+
+def test_changed_pixels_counts_only_real_changes() -> None:
+    import io
+
+    from PIL import Image
+
+    from audits.checks.keyboard import changed_pixels
+
+    def png(marks: int, shade: int = 0) -> bytes:
+        image = Image.new("RGB", (20, 10), (255 - shade, 255, 255))
+        for x in range(marks):
+            image.putpixel((x, 5), (0, 0, 0))
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        return buffer.getvalue()
+
+    assert changed_pixels(png(0), png(0)) == 0
+    assert changed_pixels(png(0), png(0, shade=10)) == 0  # rounding, not an indicator
+    assert changed_pixels(png(0), png(7)) == 7

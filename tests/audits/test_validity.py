@@ -42,7 +42,7 @@ def checked() -> tuple[dict[str, list[AuditResult]], int]:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(validity.subprocess, "run", counting_run)
-        return validate_html(PAGES), calls
+        return validate_html(PAGES, parsing=True), calls
 
 
 def by_rule(results: list[AuditResult]) -> dict[str, AuditResult]:
@@ -52,8 +52,10 @@ def by_rule(results: list[AuditResult]) -> dict[str, AuditResult]:
 def test_all_pages_are_checked_in_one_jvm(checked: tuple[dict, int]) -> None:
     results, calls = checked
     assert set(results) == set(PAGES) and calls == 1
-    failed = [url for url, rs in results.items() if by_rule(rs)["html-validity"].outcome is Outcome.FAILED]
-    assert len(failed) == 2 + 1 + 10  # bad, value, latin1 and the ten odd generated pages
+    invalid = [
+        url for url, rs in results.items() if any(r.outcome is Outcome.FAILED for r in by_rule(rs).values())
+    ]
+    assert len(invalid) == 3 + 10  # bad, value, latin1 and the ten odd generated pages
 
 
 def test_valid_page_passes_both_rules(checked: tuple[dict, int]) -> None:
@@ -61,9 +63,10 @@ def test_valid_page_passes_both_rules(checked: tuple[dict, int]) -> None:
     assert {k: r.outcome for k, r in ok.items()} == {"html-validity": Outcome.PASSED, "html-parsing": Outcome.PASSED}
 
 
-def test_misnested_markup_and_duplicate_ids_fail_parsing(checked: tuple[dict, int]) -> None:
+def test_misnested_markup_and_duplicate_ids_fail_parsing_once(checked: tuple[dict, int]) -> None:
     bad = by_rule(checked[0]["https://a.example/bad"])
-    assert bad["html-validity"].outcome is Outcome.FAILED and bad["html-parsing"].outcome is Outcome.FAILED
+    # Every message is reported once: the parsing errors are not repeated as html-validity.
+    assert bad["html-validity"].outcome is Outcome.PASSED and bad["html-parsing"].outcome is Outcome.FAILED
     assert bad["html-parsing"].wcag == ("4.1.1",) and bad["html-parsing"].is_wcag
     messages = " ".join(n.message for n in bad["html-parsing"].nodes)
     assert "Duplicate ID" in messages and "Unclosed element" in messages
@@ -86,3 +89,14 @@ def test_missing_java_is_an_error_not_a_pass(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(validity.shutil, "which", lambda name: None)
     results = validate_html({"https://a.example/": VALID})["https://a.example/"]
     assert {r.outcome for r in results} == {Outcome.ERROR} and "java" in results[0].reason
+
+
+def test_without_4_1_1_every_message_is_one_validity_finding() -> None:
+    """WCAG 2.2 (the default): no html-parsing result, each validator message once in html-validity."""
+    results = validate_html({"https://a.example/bad": MISNESTED})["https://a.example/bad"]
+    assert [r.rule_id for r in results] == ["html-validity"]
+    (validity_result,) = results
+    assert validity_result.outcome is Outcome.FAILED and not validity_result.is_wcag and not validity_result.wcag
+    messages = [(n.selector, n.message) for n in validity_result.nodes]
+    assert len(messages) == len(set(messages))
+    assert any("Duplicate ID" in m for _, m in messages) and any("Unclosed element" in m for _, m in messages)
