@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from audits.checks.reflow import ReflowCheck
 from audits.outcome import Outcome
+from audits.result import AuditResult
+from crawler.addresses import AddressGuard
+from crawler.render import Renderer, RenderSettings
 from tests.audits.helpers import inspect_pages, only
 from tests.localserver import page
 
@@ -60,3 +65,30 @@ def test_a_fixed_width_box_is_named_not_its_ancestors(results: dict) -> None:
 def test_fixed_menus_and_boxes_that_scroll_themselves_pass(results: dict, path: str) -> None:
     r = only(results[path], "reflow-320")
     assert r.outcome is Outcome.PASSED and not r.nodes, r.nodes
+
+
+def test_the_ca_state_template_names_the_strong_that_ends_past_320_px(chromium: str) -> None:
+    """The CA State Web Template (../shared/corpora): accessibility.html scrolls because a heading's
+    <strong> ends past the edge; its off-canvas fixed navigation, which every page has, is not named."""
+    from tests.eval.harness import CORPORA, serve_folder
+
+    folder = CORPORA / "ca-state-web-template-html"
+    if not folder.is_dir():
+        pytest.skip(f"corpus not found: {folder}")
+
+    async def go(base: str) -> dict[str, AuditResult]:
+        out = {}
+        async with Renderer(AddressGuard(allow_private=True), RenderSettings(executable=chromium)) as renderer:
+            for path in ("/accessibility.html", "/index.html"):
+                outcome = await renderer.render(base + path, [ReflowCheck()])
+                assert not outcome.inspection_errors, outcome.inspection_errors
+                out[path] = only(outcome.inspections["reflow"], "reflow-320")
+        return out
+
+    with serve_folder(folder) as base:
+        results = asyncio.run(asyncio.wait_for(go(base), 300))
+    statement = results["/accessibility.html"]
+    assert statement.outcome is Outcome.FAILED
+    assert [n.html for n in statement.nodes] == ["<strong>3. Understandable:</strong>"]
+    assert "to 360 px" in statement.nodes[0].message
+    assert results["/index.html"].outcome is Outcome.PASSED
