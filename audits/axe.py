@@ -66,6 +66,43 @@ def success_criteria(tags: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+# WCAG 1.4.3 and 1.4.6 exempt text that is part of an inactive user interface component. axe
+# exempts a disabled control and its label, but not the hint that describes it (GOV.UK's disabled
+# checkbox item dims its hint too): such nodes are dropped, and a rule left with none has passed.
+_EXEMPT_INACTIVE = """(raw) => {
+  const disabled = (c) => c.disabled || c.getAttribute('aria-disabled') === 'true';
+  const inactive = (el) => {
+    if (el.closest('[aria-disabled=true], fieldset:disabled')) return true;
+    const label = el.closest('label');
+    if (label && label.control && disabled(label.control)) return true;
+    for (let a = el; a && a !== document.body; a = a.parentElement) {
+      if (!a.id) continue;
+      const describes = document.querySelectorAll(`[aria-describedby~="${CSS.escape(a.id)}"]`);
+      if ([...describes].some(disabled)) return true;
+    }
+    return false;
+  };
+  for (const rule of [...raw.violations]) {
+    if (rule.id !== 'color-contrast' && rule.id !== 'color-contrast-enhanced') continue;
+    rule.nodes = rule.nodes.filter(n => {
+      if (n.target.length !== 1 || typeof n.target[0] !== 'string') return true;
+      const el = document.querySelector(n.target[0]);
+      return !el || !inactive(el);
+    });
+    if (!rule.nodes.length) {
+      raw.violations.splice(raw.violations.indexOf(rule), 1);
+      if (!raw.passes.some(p => p.id === rule.id)) raw.passes.push(rule);
+    }
+  }
+  return raw;
+}"""
+_RUN = (
+    "options => { const exempt = "
+    + _EXEMPT_INACTIVE
+    + "; return axe.run(document, options).then(raw => JSON.stringify(exempt(raw))); }"
+)
+
+
 @dataclass(slots=True)
 class AxeInspector:
     """Runs axe.run on a rendered page. The script must already be in the page: the renderer
@@ -93,7 +130,7 @@ class AxeInspector:
             # As one JSON string: Playwright's driver would otherwise serialise, and its Python client
             # validate, axe's nested result value by value (~45 ms of Python per page, measured).
             text = await asyncio.wait_for(
-                page.evaluate("options => axe.run(document, options).then(JSON.stringify)", self.options),
+                page.evaluate(_RUN, self.options),
                 self.timeout_s,
             )
             raw = json.loads(text)
