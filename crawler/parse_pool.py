@@ -13,7 +13,7 @@ import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from crawler.parse import ParsedPage, parse_html
+from crawler.parse import MAX_HTML_CHARS, ParsedPage, parse_html
 
 INLINE_MAX_CHARS = 256 * 1024  # parsed in place below this: a few ms at most
 
@@ -31,11 +31,13 @@ class ParsePool:
             return parse_html(html, base_url)
         async with self._lock:
             loop = asyncio.get_running_loop()
+            # Only what is parsed crosses to the worker.
+            markup, total = html[:MAX_HTML_CHARS], len(html)
             try:
-                return await loop.run_in_executor(self._worker(), parse_html, html, base_url)
+                return await loop.run_in_executor(self._worker(), parse_html, markup, base_url, total)
             except BrokenProcessPool:  # the worker died (killed, out of memory): a thread does this one
                 self.close()
-                return await asyncio.to_thread(parse_html, html, base_url)
+                return await asyncio.to_thread(parse_html, markup, base_url, total)
 
     def _worker(self) -> Executor:
         if self._executor is None:
