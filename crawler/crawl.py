@@ -21,7 +21,7 @@ from crawler.fetch import Fetcher, FetchResult
 from crawler.frontier import Frontier, FrontierEntry, MemoryFrontier
 from crawler.incremental import Decision, LinksReader, PreviousVisit, RevisitPolicy, Revisits
 from crawler.language import detect_language
-from crawler.parse import MAX_LINKS, ParsedPage, parse_html
+from crawler.parse import MAX_HTML_CHARS, MAX_LINKS, ParsedPage, parse_html
 from crawler.parse_pool import ParsePool
 from crawler.politeness import (
     ATTEMPTS,
@@ -407,6 +407,8 @@ class Crawler:
         headers = previous.conditional_headers() if previous else {}
         fetched = await fetch_politely(self.fetcher, self.limits, entry.url, headers, job.delay)
         snapshot = self._from_fetch(base, fetched)
+        if self.renderer is None and snapshot.html:
+            fetched.body = b""  # the page's text is in the snapshot; no browser will replay the bytes
         if fetched.status_code in BACK_OFF_CODES:
             return self._back_off(job, fetched, snapshot)
         if previous is not None and self._unchanged(fetched, snapshot, previous):
@@ -572,8 +574,8 @@ class Crawler:
             redirect_chain=fetched.redirect_chain,
             headers=fetched.headers,
             content_type=fetched.content_type,
-            content_length=len(fetched.body),
-            content_hash=hashlib.sha256(fetched.body).hexdigest() if fetched.body else "",
+            content_length=fetched.full_size or len(fetched.body),
+            content_hash=fetched.full_sha256 or (hashlib.sha256(fetched.body).hexdigest() if fetched.body else ""),
             fetch_ms=fetched.elapsed_ms,
         )
         if fetched.status_code == 451:
@@ -582,7 +584,14 @@ class Crawler:
             text = fetched.text
             if self._is_challenge(text, fetched):
                 return replace(snapshot, status=ScanStatus.CAPTCHA, reason="a CAPTCHA or bot challenge was served")
-            if snapshot.status is ScanStatus.OK:
+            if snapshot.status is ScanStatus.OK and fetched.full_size:
+                cut = f"markup cut at {len(fetched.body):,} of {fetched.full_size:,} bytes"
+                snapshot = replace(snapshot, html=text[:MAX_HTML_CHARS], reason=cut)
+            elif snapshot.status is ScanStatus.OK and len(text) > MAX_HTML_CHARS:
+                # Only what is parsed is kept: eight 10 MB pages in flight held 10 MB of text each.
+                cut = f"markup cut at {MAX_HTML_CHARS:,} of {len(text):,} characters"
+                snapshot = replace(snapshot, html=text[:MAX_HTML_CHARS], reason=cut)
+            elif snapshot.status is ScanStatus.OK:
                 snapshot = replace(snapshot, html=text)
         return snapshot
 
@@ -599,7 +608,7 @@ class Crawler:
         if status is ScanStatus.OK and has_password and snapshot.redirect_chain:
             status, reason = ScanStatus.LOGIN_WALL, "redirected to a sign-in form"
         elif status is ScanStatus.OK and parsed.cut:  # read in part: the page says what was left out
-            reason = parsed.cut
+            reason = "; ".join(part for part in (reason, parsed.cut) if part)
         return replace(
             snapshot,
             status=status,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ssl
 import sys
 import time
@@ -83,6 +84,9 @@ class FetchResult:
     redirect_chain: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
     truncated: bool = False  # only the first bytes asked for were read (Fetcher.fetch keep_first)
+    # The whole decoded body's size and SHA-256, when only its first max_html_bytes were kept.
+    full_size: int = 0
+    full_sha256: str = ""
 
     @property
     def content_type(self) -> str:
@@ -105,6 +109,9 @@ class FetchSettings:
     # every few seconds never trips a per-read timeout.
     deadline_s: float = 60.0
     max_bytes: int = 10_000_000  # decoded bytes: a gzip bomb is cut here, not at its wire size
+    # Of an HTML body, only this much is kept (the rest is read, hashed and counted against
+    # max_bytes): eight 10 MB pages in flight at once held 20 MB each.
+    max_html_bytes: int = 2_000_000
     max_redirects: int = 10
     retries: int = 2
 
@@ -246,7 +253,7 @@ class Fetcher:
             for _ in range(self.settings.max_redirects + 1):
                 parts = urlsplit(current)
                 await self.guard.check(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
-                response_headers, code, body, reason, status = await self._one_request(
+                response_headers, code, body, reason, status, (full_size, full_sha256) = await self._one_request(
                     method, current, headers, keep_first
                 )
                 if status is not None:  # too large, or an encoding we cannot read
@@ -284,6 +291,8 @@ class Fetcher:
                 result = self._result(url, current, status, started, chain, code, why)
                 result.headers, result.body = response_headers, body
                 result.truncated = keep_first is not None and reason == _KEPT_FIRST
+                if full_size > len(body):
+                    result.full_size, result.full_sha256 = full_size, full_sha256
                 return result
             return self._result(
                 url,
@@ -325,7 +334,7 @@ class Fetcher:
 
     async def _one_request(
         self, method: str, url: str, headers: dict[str, str] | None, keep_first: int | None = None
-    ) -> tuple[dict[str, str], int, bytes, str, ScanStatus | None]:
+    ) -> tuple[dict[str, str], int, bytes, str, ScanStatus | None, tuple[int, str]]:
         """One request, retried on connection failures only (never on an HTTP answer). Returns
         headers, code, body, and a reason with a status when the body could not be taken whole."""
         retrying = AsyncRetrying(
@@ -341,13 +350,14 @@ class Fetcher:
                     try:
                         if keep_first is not None:
                             body, cut = await self._read_first(response, keep_first)
-                            return response_headers, response.status_code, body, _KEPT_FIRST if cut else "", None
-                        body = await self._read_capped(response)
+                            why = _KEPT_FIRST if cut else ""
+                            return response_headers, response.status_code, body, why, None, (0, "")
+                        body, full = await self._read_capped(response)
                     except _TooLarge as exc:
-                        return response_headers, response.status_code, b"", str(exc), ScanStatus.TOO_LARGE
+                        return response_headers, response.status_code, b"", str(exc), ScanStatus.TOO_LARGE, (0, "")
                     except _BadEncoding as exc:
-                        return response_headers, response.status_code, b"", str(exc), ScanStatus.ERROR
-                    return response_headers, response.status_code, body, "", None
+                        return response_headers, response.status_code, b"", str(exc), ScanStatus.ERROR, (0, "")
+                    return response_headers, response.status_code, body, "", None, full
         raise AssertionError("unreachable: tenacity reraises")
 
     async def _read_first(self, response: httpx.Response, limit: int) -> tuple[bytes, bool]:
@@ -374,9 +384,10 @@ class Fetcher:
             return b"".join(chunks)[:limit], True
         return b"".join(chunks), False
 
-    async def _read_capped(self, response: httpx.Response) -> bytes:
-        """The decoded body, or _TooLarge as soon as it (announced, on the wire or decoded) passes
-        max_bytes. Raw bytes are read and decoded here, step by bounded step."""
+    async def _read_capped(self, response: httpx.Response) -> tuple[bytes, tuple[int, str]]:
+        """The decoded body (of HTML, its first max_html_bytes) with the whole body's size and
+        SHA-256, or _TooLarge as soon as it (announced, on the wire or decoded) passes max_bytes.
+        Raw bytes are read and decoded here, step by bounded step."""
         limit = self.settings.max_bytes
         announced = response.headers.get("content-length", "")
         if announced.isdigit() and int(announced) > limit:
@@ -387,8 +398,11 @@ class Fetcher:
             raise _BadEncoding(f"Content-Encoding {', '.join(codings)} was not asked for ({ACCEPT_ENCODING})")
         # Content-Encoding lists codings in the order applied: undo them last to first.
         decoders = [_BoundedDecoder(c, limit) for c in reversed(codings)]
+        kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        keep = self.settings.max_html_bytes if kind in ("text/html", "application/xhtml+xml") else limit
+        digest = hashlib.sha256()
         chunks: list[bytes] = []
-        wire = size = 0
+        wire = size = kept = 0
         async for raw in response.aiter_raw():
             wire += len(raw)
             if wire > limit:
@@ -400,8 +414,11 @@ class Fetcher:
                 size += len(piece)
                 if size > limit:
                     raise _TooLarge(f"body larger than {limit} bytes")
-                chunks.append(piece)
-        return b"".join(chunks)
+                digest.update(piece)
+                if kept < keep:
+                    chunks.append(piece[: keep - kept])
+                    kept += len(chunks[-1])
+        return b"".join(chunks), (size, digest.hexdigest())
 
     @staticmethod
     def _result(

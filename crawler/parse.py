@@ -34,10 +34,12 @@ def squash(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def parse_html(html: str, base_url: str) -> ParsedPage:
+def parse_html(html: str, base_url: str, total_chars: int = 0) -> ParsedPage:
+    """`total_chars`: the length of the markup when `html` is already its first MAX_HTML_CHARS."""
     cuts = []
-    if len(html) > MAX_HTML_CHARS:
-        cuts.append(f"markup cut at {MAX_HTML_CHARS:,} of {len(html):,} characters")
+    total = max(len(html), total_chars)
+    if total > MAX_HTML_CHARS:
+        cuts.append(f"markup cut at {MAX_HTML_CHARS:,} of {total:,} characters")
         html = html[:MAX_HTML_CHARS]
     tree = LexborHTMLParser(html)
     base = tree.css_first("base[href]")

@@ -9,11 +9,13 @@ parse. One worker bounds the memory of parsing to one large page at a time, what
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import resource_tracker
 
-from crawler.parse import ParsedPage, parse_html
+from crawler.parse import MAX_HTML_CHARS, ParsedPage, parse_html
 
 INLINE_MAX_CHARS = 256 * 1024  # parsed in place below this: a few ms at most
 
@@ -31,11 +33,13 @@ class ParsePool:
             return parse_html(html, base_url)
         async with self._lock:
             loop = asyncio.get_running_loop()
+            # Only what is parsed crosses to the worker.
+            markup, total = html[:MAX_HTML_CHARS], len(html)
             try:
-                return await loop.run_in_executor(self._worker(), parse_html, html, base_url)
+                return await loop.run_in_executor(self._worker(), parse_html, markup, base_url, total)
             except BrokenProcessPool:  # the worker died (killed, out of memory): a thread does this one
                 self.close()
-                return await asyncio.to_thread(parse_html, html, base_url)
+                return await asyncio.to_thread(parse_html, markup, base_url, total)
 
     def _worker(self) -> Executor:
         if self._executor is None:
@@ -48,6 +52,23 @@ class ParsePool:
         return self._executor
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+        """Ends the worker (idle by then: this only waits for it to exit), and the resource tracker
+        multiprocessing started for it, so the crawl leaves no process behind; both start again
+        with the next large page."""
+        if self._executor is None:
+            return
+        spawned = isinstance(self._executor, ProcessPoolExecutor)
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._executor = None
+        if spawned:
+            _stop_resource_tracker()
+
+
+def _stop_resource_tracker() -> None:
+    # The tracker outlives every worker until this process exits; it restarts on demand. Its stop
+    # is private API (CPython 3.8+): if it ever goes, a tracker left running is all that is lost.
+    tracker = getattr(resource_tracker, "_resource_tracker", None)
+    stop = getattr(tracker, "_stop", None)
+    if callable(stop):
+        with contextlib.suppress(Exception):
+            stop()

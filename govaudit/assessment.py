@@ -206,13 +206,15 @@ class Assessment:
         """Results for a page already recorded that no browser rendered (one that failed to load, say)."""
         self._add_results(url, results)
 
-    def validate_markup(self, only: Sequence[str] | None = None) -> str:
+    def validate_markup(self, only: Sequence[str] | None = None, timeout_s: float | None = None) -> str:
         """Markup validity (W3C Nu checker) of the pages fetched, or of `only` (the sample)."""
         urls = [u for u in (only if only is not None else list(self.html)) if u in self.html][:MAX_VALIDATED]
         if not urls:
             return ""
         try:
-            results = validate_html({url: self.html[url] for url in urls}, parsing=self.standard.parsing)
+            pages = {url: self.html[url] for url in urls}
+            timeout = {} if timeout_s is None else {"timeout_s": timeout_s}
+            results = validate_html(pages, parsing=self.standard.parsing, **timeout)
         except ValidatorUnavailable as exc:
             return str(exc)
         for url, found in results.items():

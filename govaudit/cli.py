@@ -245,6 +245,9 @@ def audit(
             "stylesheets, scripts and engine versions) keeps its results.",
         ),
     ] = False,
+    time_budget: Annotated[
+        float | None, typer.Option(min=1, help="Seconds for the whole run; the crawl stops at 60 % of them.")
+    ] = None,
 ) -> None:
     """Crawl and audit one site: accessibility reports, a draft accessibility statement, suggested
     survey answers. Exit codes: 0 done (gate passed), 1 gate failed, 2 bad input, 3 start page
@@ -264,7 +267,7 @@ def audit(
         known = load_baseline(baseline) if baseline else None
     except BadBaseline as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
-    settings = replace(Settings.from_env(), standard=chosen_standard.key)
+    settings = replace(Settings.from_env(), standard=chosen_standard.key, time_budget_s=time_budget)
     selenium = _driver(driver, selenium_url, settings)
     site = SiteConfig(
         name=start,
@@ -421,11 +424,14 @@ def assess(
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
     driver: Annotated[Driver | None, typer.Option(help=DRIVER_HELP, show_default="playwright")] = None,
     selenium_url: Annotated[str | None, typer.Option(metavar="URL", help=SELENIUM_URL_HELP)] = None,
+    time_budget: Annotated[
+        float | None, typer.Option(min=1, help="Seconds for the whole run; the crawl stops at 60 % of them.")
+    ] = None,
 ) -> None:
     """Crawl, audit and detect, then print the suggested survey answers with their evidence."""
     if sum(x is not None for x in (url, site_id)) + (url is None and country is not None) != 1:
         raise _fail("give exactly one of: a URL (with or without --country), --country ISO3, --site ID", EXIT_BAD_INPUT)
-    settings = Settings.from_env()
+    settings = replace(Settings.from_env(), time_budget_s=time_budget)
     selenium = _driver(driver, selenium_url, settings)
     if url is not None:
         try:

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from audits.inspectors import AuditSettings, AuditSuite, build_suite
 from audits.outcome import Outcome
 from audits.selenium_driver import SeleniumSettings
 from crawler.addresses import AddressGuard
+from crawler.budget import TimeBudget
 from crawler.crawl import CrawledPage, Crawler, CrawlSettings, RenderMode
 from crawler.fetch import Fetcher, FetchSettings
 from crawler.incremental import PreviousVisit, RevisitPolicy
@@ -39,10 +40,16 @@ from rules.module import SiteView
 from storage import Store
 from storage.frontier import StoreFrontier
 
+T = TypeVar("T")
 Progress = Callable[[int, int], None]
 BATCH = 50  # pages fetched per transaction in a crawl-only run: a crash makes the resume fetch these again
 CARRIED_BATCH = 500  # pages carried forward without a request per transaction: redoing them costs no request
 REACHED = (ScanStatus.OK, ScanStatus.LOGIN_WALL, ScanStatus.NOT_MODIFIED)
+# With a time budget, the crawl of `assess`/`audit` stops at this share of it; the audits of a
+# sample, markup validation and the site-wide detectors (their probes) stop at WORK_SHARE; the rest
+# is for what cannot be cut: closing the browser, deciding and recording the answers.
+CRAWL_SHARE = 0.6
+WORK_SHARE = 0.8
 
 
 class SiteUnreachable(RuntimeError):
@@ -159,10 +166,12 @@ class _Run:
             self.store.finish_run(self.run_id, "failed", self.stats(), error=str(exc) or type(exc).__name__)
         # Interrupted (Ctrl-C): the run stays "running", so `--resume` can finish it.
 
-    def check_home(self, pages: Sequence[PageSnapshot]) -> None:
+    def check_home(self, pages: Sequence[PageSnapshot], budget: TimeBudget | None = None) -> None:
         home = min(pages, key=lambda p: p.depth, default=None)
         if home is None or home.status not in REACHED:
             why = f"{home.status}: {home.reason or home.status_code}" if home else "nothing fetched"
+            if home is None and budget is not None and budget.spent:
+                why += f" within the time budget ({budget.seconds:g} s)"
             raise SiteUnreachable(f"{home.requested_url if home else self.site.home_url}: {why}")
 
 
@@ -177,6 +186,7 @@ async def open_crawler(
     on_progress: Progress | None = None,
     *,
     revisit: RevisitPolicy | None = None,
+    budget: TimeBudget | None = None,
 ) -> AsyncIterator[Crawler]:
     """A crawler over the run's stored frontier, with a browser unless render is never; `revisit`
     says which pages the last run saw need no request (default: trust the sitemap's lastmod)."""
@@ -221,6 +231,7 @@ async def open_crawler(
                 previous=run.previous(),
                 previous_links=run.store.visit_links,
                 on_progress=on_progress,
+                budget=budget,
             )
             yield crawler
         finally:
@@ -229,6 +240,8 @@ async def open_crawler(
                 run.extra_stats["politeness"] = crawler.caps.stats()
                 if crawler.assets_changed:
                     run.extra_stats["assets_changed"] = crawler.assets_changed
+                if notes := crawler.robots.notes():
+                    run.extra_stats["robots"] = notes
             if renderer is not None:
                 await renderer.__aexit__(None, None, None)
 
@@ -247,7 +260,10 @@ async def crawl_site(
     with _Run(store, site, _run_settings(site, settings, {}, mode="crawl"), resume) as run:
         batch: list[PageSnapshot] = []
         fetched = 0
-        async with open_crawler(site, settings, run, render, on_progress=on_progress, revisit=revisit) as crawler:
+        budget = TimeBudget(settings.time_budget_s)  # from the run's start: a browser's launch counts
+        async with open_crawler(
+            site, settings, run, render, on_progress=on_progress, revisit=revisit, budget=budget
+        ) as crawler:
             async for crawled in crawler.crawl():
                 # Batched: one transaction per BATCH pages fetched (or CARRIED_BATCH pages in all).
                 # A crash loses at most the batch, and the frontier (completed in the same
@@ -297,6 +313,8 @@ async def assess_site(
         await live.check()  # before the run is recorded: a bad Grid URL or no chromedriver costs no crawl
         render = RenderMode.NEVER
         run_settings["driver"] = live.describe()
+    budget = TimeBudget(settings.time_budget_s)
+    work = budget.part(WORK_SHARE)
     with _Run(store, site, run_settings, resume) as run:
         run.engines, run.fresh = suite.engine_versions, fresh
         if live is not None:  # in the stats too: report.json says the own checks did not run
@@ -304,29 +322,49 @@ async def assess_site(
         assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons, standard=suite.standard)
         try:
             async with open_crawler(
-                site, settings, run, render, suite.inspectors, suite.init_scripts, on_progress
+                site,
+                settings,
+                run,
+                render,
+                suite.inspectors,
+                suite.init_scripts,
+                on_progress,
+                budget=budget.part(CRAWL_SHARE),
             ) as crawler:
                 async for crawled in crawler.crawl():
                     await _off_the_loop(assessment.add, crawled)
                     run.outcome.pages.append(_summary(crawled.snapshot))
+                if left := crawler.left():
+                    run.extra_stats["left_in_frontier"] = left
                 # Read back from the store: a resumed run sees the pages of its earlier part too.
                 pages = store.run_snapshots(run.run_id)
-                run.check_home(pages)
+                run.check_home(pages, budget.part(CRAWL_SHARE))
                 chosen = None
+                cut: list[str] = []  # steps the time budget cut short
                 if live is not None:  # axe through Selenium: every page fetched, or the sample
-                    chosen = await live.audit(assessment, pages, sample)
+                    chosen = await _within(work, live.audit(assessment, pages, sample), "selenium audit", cut)
                 elif sample is not None and crawler.renderer is not None:
-                    chosen = await assessment.audit_sample(pages, sample, crawler.renderer, suite.inspectors)
+                    chosen = await _within(
+                        work,
+                        assessment.audit_sample(pages, sample, crawler.renderer, suite.inspectors),
+                        "sample audit",
+                        cut,
+                    )
                 if live is not None or chosen is not None:  # pages rendered since: read them again
                     run.extra_stats.update(assessment.sample_stats())
                     pages = store.run_snapshots(run.run_id)
-                problem = assessment.validate_markup(only=chosen.urls if chosen is not None else None)
-                if problem:
+                if work.spent:
+                    cut.append("markup validation")
+                elif problem := assessment.validate_markup(
+                    only=chosen.urls if chosen is not None else None, timeout_s=work.left()
+                ):
                     run.extra_stats["markup_validation"] = problem
                 assessment.check_statement(pages)
                 _check_audited(assessment, pages)
                 view = SiteView(site, pages, lexicons, fetch=crawler.probe, audits_by_url=assessment.audits_by_url)
-                site_findings = await engine.check_site(view)
+                site_findings = await engine.check_site(view, deadline=work.deadline)
+                if cut or work.spent:
+                    run.extra_stats["time_budget"] = {"seconds": budget.seconds, "cut_short": cut}
         finally:
             assessment.close()
         store.record_findings(run.run_id, site_findings)
@@ -352,6 +390,18 @@ def _check_audited(assessment: Assessment, pages: Sequence[PageSnapshot]) -> Non
         f"no page could be audited: {len(pages)} fetched, none an HTML page or document that the checks "
         f"could read: {', '.join(seen)}{more}"
     )
+
+
+async def _within(budget: TimeBudget, step: Awaitable[T], what: str, cut: list[str]) -> T | None:
+    """The step's result, or None (its name added to `cut`) when the time budget ends first."""
+    try:
+        async with asyncio.timeout_at(budget.deadline):
+            return await step
+    except TimeoutError:
+        if budget.deadline is None or not budget.spent:
+            raise
+        cut.append(what)
+        return None
 
 
 async def _off_the_loop(record: Callable[[CrawledPage], None], crawled: CrawledPage) -> None:

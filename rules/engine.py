@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import metadata, resources
@@ -41,9 +42,7 @@ def instruments_for(kind: SiteKind) -> tuple[str, ...]:
     return tuple(data.get(str(kind), ()))
 
 
-def fan_out(
-    module: RuleModule, observations: Iterable[Observation], instruments: Sequence[str]
-) -> list[Finding]:
+def fan_out(module: RuleModule, observations: Iterable[Observation], instruments: Sequence[str]) -> list[Finding]:
     findings = []
     for obs in observations:
         for instrument in instruments:
@@ -99,11 +98,21 @@ class RuleEngine:
                 findings += failure_findings(module, self.instruments, _why(module, exc, url), url)
         return findings
 
-    async def check_site(self, site: SiteView) -> list[Finding]:
+    async def check_site(self, site: SiteView, deadline: float | None = None) -> list[Finding]:
+        """Every module in turn; with a `deadline` (the event loop's clock: a run's time budget), a
+        module still running then (waiting on a slow probe) ends as its `error`, and so does every
+        module after it, unrun."""
         findings = []
         for module in self.modules:
+            timeout = asyncio.timeout_at(deadline)
             try:
-                findings += fan_out(module, await module.check_site(site), self.instruments)
+                async with timeout:
+                    findings += fan_out(module, await module.check_site(site), self.instruments)
+            except TimeoutError as exc:
+                budget = f"rule module {module.id} did not finish within the run's time budget"
+                findings += failure_findings(
+                    module, self.instruments, budget if timeout.expired() else _why(module, exc, "the site")
+                )
             except Exception as exc:  # as in check_page
                 findings += failure_findings(module, self.instruments, _why(module, exc, "the site"))
         return findings
