@@ -71,9 +71,25 @@ def _links(tree: LexborHTMLParser, base_url: str) -> list[Link]:
                 text=text,
                 rel=node.attributes.get("rel") or "",
                 hreflang=node.attributes.get("hreflang") or "",
+                region=_region(node),
             )
         )
     return links
+
+
+_REGIONS = {"nav": "nav", "header": "nav", "footer": "footer", "article": "article", "aside": "article"}
+_ROLES = {"navigation": "nav", "banner": "nav", "menubar": "nav", "contentinfo": "footer", "article": "article"}
+
+
+def _region(node: LexborNode) -> str:
+    """The nearest landmark around a link (see `Link.region`)."""
+    ancestor = node.parent
+    while ancestor is not None:
+        region = _ROLES.get(ancestor.attributes.get("role") or "") or _REGIONS.get(ancestor.tag or "")
+        if region:
+            return region
+        ancestor = ancestor.parent
+    return ""
 
 
 def _img_alt(node: LexborNode) -> str:

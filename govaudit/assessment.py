@@ -15,6 +15,7 @@ import tempfile
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -83,8 +84,17 @@ class _HtmlOnDisk(Mapping[str, str]):
 
 
 class Assessment:
-    def __init__(self, store: Store, run_id: int, site_id: int, engine: RuleEngine, lexicons: Lexicons) -> None:
+    def __init__(
+        self,
+        store: Store,
+        run_id: int,
+        site_id: int,
+        engine: RuleEngine,
+        lexicons: Lexicons,
+        as_of: date | None = None,
+    ) -> None:
         self.store, self.run_id, self.site_id = store, run_id, site_id
+        self.as_of = as_of
         self.engine, self.lexicons = engine, lexicons
         self.visits: dict[str, int] = {}  # final URL → visit id
         self.audits_by_url: dict[str, list[AuditResult]] = {}
@@ -112,7 +122,7 @@ class Assessment:
             if crawled.document:
                 results += check_pdf(crawled.document, snapshot.final_url)
             visit_id = self._record(snapshot, results)
-            findings = self.engine.check_page(PageView(snapshot, results), self.lexicons)
+            findings = self.engine.check_page(PageView(snapshot, results, self.as_of), self.lexicons)
             if snapshot.html and snapshot.is_html:
                 self.html.put(snapshot.final_url, snapshot.html)
         if findings:

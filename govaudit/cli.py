@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -91,6 +92,22 @@ def _progress(name: str, disabled: bool) -> Iterator[Callable[[int, int], None] 
         yield on_progress
 
 
+AS_OF_HELP = (
+    "The day time-relative rules judge against (updated in the past month, consultations in the past "
+    "12 months), as YYYY-MM-DD: for a dated copy of a site. Default: the day of the crawl."
+)
+
+
+def _as_of(value: str | None) -> date | None:
+    """--as-of as a date; a malformed one exits 2 before any crawl."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise _fail(f"--as-of must be a date as YYYY-MM-DD, not {value!r}", EXIT_BAD_INPUT) from None
+
+
 def _run(
     site: SiteConfig,
     settings: Settings,
@@ -101,6 +118,7 @@ def _run(
     formats: tuple[str, ...] = FORMATS,
     summary: bool = True,
     selenium: SeleniumSettings | None = None,
+    as_of: date | None = None,
 ) -> tuple[dict, dict[str, Path]]:
     """Assess one site with a progress bar, write its reports, return the report structure and the
     files written. `quiet` silences the progress bar; `summary` prints the table after the run.
@@ -112,7 +130,9 @@ def _run(
         with _progress(f"{site.name}: crawl + audit", quiet) as on_progress:
             try:
                 outcome: RunOutcome = asyncio.run(
-                    assess_site(site, store, settings, sample=sample, on_progress=on_progress, selenium=selenium)
+                    assess_site(
+                        site, store, settings, sample=sample, on_progress=on_progress, selenium=selenium, as_of=as_of
+                    )
                 )
             except (BrowserNotFound, AxeNotFound) as exc:
                 raise _fail(str(exc), EXIT_NO_BROWSER) from None
@@ -216,6 +236,7 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary (and gate) as JSON on stdout.")] = False,
     driver: Annotated[Driver | None, typer.Option(help=DRIVER_HELP, show_default="playwright")] = None,
     selenium_url: Annotated[str | None, typer.Option(metavar="URL", help=SELENIUM_URL_HELP)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
 ) -> None:
     """Crawl and audit one site: accessibility reports, a draft accessibility statement, suggested
     survey answers. Exit codes: 0 done (gate passed), 1 gate failed, 2 bad input, 3 start page
@@ -226,6 +247,7 @@ def audit(
         chosen = parse_formats(formats)
     except (BadURL, UnknownFormat) as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    reference_day = _as_of(as_of)
     threshold = fail_on.strip().lower() or ("minor" if baseline else "none")
     if threshold not in FAIL_ON_CHOICES:
         raise _fail(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}", EXIT_BAD_INPUT)
@@ -245,7 +267,15 @@ def audit(
     )
     options = SampleOptions(seed=seed, ratio=sample_ratio) if sample else None
     report, paths = _run(
-        site, settings, out_dir, quiet or as_json, sample=options, formats=chosen, summary=False, selenium=selenium
+        site,
+        settings,
+        out_dir,
+        quiet or as_json,
+        sample=options,
+        formats=chosen,
+        summary=False,
+        selenium=selenium,
+        as_of=reference_day,
     )
     gate = evaluate(report, threshold, known, str(baseline) if baseline else None)
     if as_json:
@@ -382,8 +412,10 @@ def assess(
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
     driver: Annotated[Driver | None, typer.Option(help=DRIVER_HELP, show_default="playwright")] = None,
     selenium_url: Annotated[str | None, typer.Option(metavar="URL", help=SELENIUM_URL_HELP)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
 ) -> None:
     """Crawl, audit and detect, then print the suggested survey answers with their evidence."""
+    reference_day = _as_of(as_of)
     if sum(x is not None for x in (url, site_id)) + (url is None and country is not None) != 1:
         raise _fail("give exactly one of: a URL (with or without --country), --country ISO3, --site ID", EXIT_BAD_INPUT)
     settings = Settings.from_env()
@@ -405,7 +437,13 @@ def assess(
             raise _fail(f"no registered site for {country or site_id}", EXIT_BAD_INPUT)
     for n, site in enumerate(sites):
         _run(
-            site, settings, out_dir / str(n) if len(sites) > 1 else out_dir, quiet, all_answers=True, selenium=selenium
+            site,
+            settings,
+            out_dir / str(n) if len(sites) > 1 else out_dir,
+            quiet,
+            all_answers=True,
+            selenium=selenium,
+            as_of=reference_day,
         )
 
 

@@ -41,9 +41,7 @@ def instruments_for(kind: SiteKind) -> tuple[str, ...]:
     return tuple(data.get(str(kind), ()))
 
 
-def fan_out(
-    module: RuleModule, observations: Iterable[Observation], instruments: Sequence[str]
-) -> list[Finding]:
+def fan_out(module: RuleModule, observations: Iterable[Observation], instruments: Sequence[str]) -> list[Finding]:
     findings = []
     for obs in observations:
         for instrument in instruments:
@@ -51,7 +49,7 @@ def fan_out(
             for question in codes.get(instrument, ()):
                 findings.append(
                     Finding(
-                        rule_id=module.id,
+                        rule_id=obs.rule_id or module.id,
                         rule_version=module.version,
                         instrument=instrument,
                         question=question,

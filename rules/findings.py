@@ -48,3 +48,5 @@ class SuggestedAnswer:
     rationale: str
     evidence: tuple[Evidence, ...] = ()
     findings: tuple[Finding, ...] = field(default=())
+    # The detector's own confidence, before calibration (None when it was not calibrated).
+    raw_confidence: float | None = None

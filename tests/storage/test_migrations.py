@@ -73,4 +73,4 @@ def test_single_head() -> None:
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(storage.alembic_config()).get_heads()
-    assert heads == ["0008_user_settings"]
+    assert heads == ["0010_run_as_of"]
