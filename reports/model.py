@@ -275,6 +275,10 @@ def build_report(run: RunRecord, history: Sequence[dict[str, Any]] = ()) -> dict
                 "outcome": str(a.outcome),
                 "confidence": round(a.confidence, 2),
                 "raw_confidence": _detector_confidence(a),
+                # For an "absent": how many pages were searched, the most likely ones, the terms tried.
+                "searched": {"pages": a.searched_count, "likely": list(a.searched), "terms": list(a.terms)}
+                if a.searched_count
+                else None,
                 "rationale": a.rationale,
                 "evidence": [
                     {

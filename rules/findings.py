@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from audits.outcome import Outcome
 
 PRESENT = "present"
 ABSENT = "absent"
+# The trail of an "absent" (rules/detectors/concepts.py writes it, the report and the review app read
+# it): evidence quoted with this prefix is a page searched (the most likely ones); the rationale says
+# "Searched N pages … for M terms: “a”, “b” …".
+SEARCHED = "searched: "
+_SEARCHED_COUNT = re.compile(r"Searched (\d+) pages")
+_TERMS = re.compile(r"“([^”]*)”")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +57,19 @@ class SuggestedAnswer:
     findings: tuple[Finding, ...] = field(default=())
     # The detector's own confidence, before calibration (None when it was not calibrated).
     raw_confidence: float | None = None
+
+    @property
+    def searched(self) -> tuple[str, ...]:
+        """For an "absent": the pages most likely to hold it, all searched."""
+        return tuple(e.url for e in self.evidence if e.quote.startswith(SEARCHED))
+
+    @property
+    def searched_count(self) -> int:
+        """For an "absent": how many pages were searched (0 = not recorded)."""
+        found = _SEARCHED_COUNT.search(self.rationale)
+        return int(found.group(1)) if found else 0
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """For an "absent": the terms tried, as the rationale lists them."""
+        return tuple(_TERMS.findall(self.rationale)) if self.searched_count else ()

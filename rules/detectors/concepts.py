@@ -37,7 +37,7 @@ from rules.detectors.common import (
     snippet,
 )
 from rules.detectors.contact import contact_details
-from rules.findings import ABSENT, PRESENT, Evidence
+from rules.findings import ABSENT, PRESENT, SEARCHED, Evidence
 from rules.lexicon import Lexicons, fold
 from rules.module import Observation, PageView, RuleModule, SiteView, evidence_from
 
@@ -419,7 +419,7 @@ class ConceptPackRule(RuleModule):
             conditions.append(f"the page must show {feature.contacts_min} contacts")
         if feature.min_terms > 1:
             conditions.append(f"{feature.min_terms} distinct terms on one page")
-        shown = ", ".join(f"'{t}'" for t in tried[:12]) + (f" and {len(tried) - 12} more" if len(tried) > 12 else "")
+        shown = ", ".join(f"“{t}”" for t in tried[:12]) + (f" and {len(tried) - 12} more" if len(tried) > 12 else "")
         note = (
             f"Searched {len(pages)} pages ({', '.join(cues)}) for {len(tried)} terms: {shown}"
             + (f"; {'; '.join(conditions)}" if conditions else "")
@@ -428,8 +428,8 @@ class ConceptPackRule(RuleModule):
             + "."
         )
         evidence = tuple(
-            Evidence(url=p.final_url, quote=f"searched: {why}", language=p.language, depth=p.depth) for p, why in likely
-        ) or (evidence_from(pages[0], quote="searched: the home page"),)
+            Evidence(url=p.final_url, quote=f"{SEARCHED}{why}", language=p.language, depth=p.depth) for p, why in likely
+        ) or (evidence_from(pages[0], quote=f"{SEARCHED}the home page"),)
         return Observation(ABSENT, feature.absent, evidence, note, questions=feature.informs,
                            rule_id=f"concept-{feature.id}")  # fmt: skip
 
