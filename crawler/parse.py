@@ -42,6 +42,8 @@ def parse_html(html: str, base_url: str) -> ParsedPage:
     }
     links = tuple(_links(tree, base_url))
     forms = tuple(_form(node, base_url, tree) for node in tree.css("form"))
+    if scripted := _scripted_controls(tree, base_url):
+        forms += (scripted,)
     for node in tree.css(_NON_TEXT):
         node.decompose()
     body = tree.body
@@ -109,6 +111,43 @@ def _form(node: LexborNode, base_url: str, tree: LexborHTMLParser) -> FormSnapsh
         fields=tuple(fields),
         role=node.attributes.get("role") or "",
     )
+
+
+SCRIPTED = "script"  # the method of the pseudo-form that holds the controls outside any form
+_MAX_SCRIPTED = 20
+
+
+def _inside(node: LexborNode, tag: str) -> bool:
+    ancestor = node.parent
+    while ancestor is not None:
+        if ancestor.tag == tag:
+            return True
+        ancestor = ancestor.parent
+    return False
+
+
+def _scripted_controls(tree: LexborHTMLParser, base_url: str) -> FormSnapshot | None:
+    """Text inputs and labelled buttons outside any form, as one pseudo-form (method "script"): a
+    search box run by the page's script (client-side search, a search dialog) has no form."""
+    fields = []
+    for node in tree.css("input, button"):
+        if len(fields) >= _MAX_SCRIPTED or _inside(node, "form"):
+            continue
+        if node.tag == "input":
+            kind = (node.attributes.get("type") or "text").lower()
+            if kind not in ("text", "search"):
+                continue
+            label = _label(node, tree) or node.attributes.get("title") or ""
+        else:
+            kind = "button"
+            label = node.attributes.get("aria-label") or squash(node.text()) or node.attributes.get("title") or ""
+            if not label:
+                continue
+        name = node.attributes.get("name") or node.attributes.get("id") or node.attributes.get("class") or ""
+        fields.append(FormField(name=name, type=kind, label=label))
+    if not fields:
+        return None
+    return FormSnapshot(action=base_url, method=SCRIPTED, fields=tuple(fields))
 
 
 def _label(field: LexborNode, tree: LexborHTMLParser) -> str:

@@ -9,7 +9,8 @@ Definitions (per question, then summed):
 - `needs_review` answers count with the value they suggest, and are listed.
 - TP: both positive with the same value · FP: suggested positive, labelled absent · FN: labelled
   positive, suggested absent · TN: both absent · a positive with the wrong level counts as one FP
-  and one FN (the level claimed is wrong, and the true level was missed).
+  and one FN (the level claimed is wrong, and the true level was missed). On a binary question of
+  the instrument, any positive value is "yes": a level there is not a wrong level.
 - precision = TP / (TP + FP), recall = TP / (TP + FN); None when the denominator is 0.
 
 What an assessor is handed is judged apart (issue 17's targets):
@@ -31,6 +32,8 @@ from urllib.parse import urlsplit
 
 import yaml
 from rich.table import Table
+
+from rules.instruments import InstrumentError, load_instrument
 
 ABSENT = "absent"
 NOT_TESTED = "not_tested"
@@ -198,8 +201,16 @@ def _labels(truth: Mapping[str, Any]) -> dict[str, Label]:
     return labels
 
 
+def _binary_codes(instrument: str) -> frozenset[str]:
+    try:
+        return frozenset(q.code for q in load_instrument(instrument).questions if not q.graded)
+    except InstrumentError:  # an instrument this version does not know: every level counts
+        return frozenset()
+
+
 def evaluate(report: Mapping[str, Any], truth: Mapping[str, Any], *, instrument: str) -> Evaluation:
     """Score one report's suggested answers for `instrument` against `truth` ({code: label})."""
+    binary = _binary_codes(instrument)
     answers = {a["question"]: a for a in report.get("answers", []) if a.get("instrument") == instrument}
     labels = _labels(truth)
     evaluation = Evaluation(instrument)
@@ -213,7 +224,7 @@ def evaluate(report: Mapping[str, Any], truth: Mapping[str, Any], *, instrument:
             raw = answer.get("raw_confidence")
             score.raw_confidence = float(raw) if raw is not None else None
             if label.value != NOT_TESTED:
-                _count(score, label.value, score.suggested)
+                _count(score, label.value, score.suggested, binary=code in binary)
                 if label.evidence and _positive(label.value):
                     paths = {_path(e["url"]) for e in answer.get("evidence", [])}
                     score.evidence_match = any(_path(p) in paths for p in label.evidence)
@@ -225,9 +236,9 @@ def evaluate(report: Mapping[str, Any], truth: Mapping[str, Any], *, instrument:
     return evaluation
 
 
-def _count(score: QuestionScore, truth: str, suggested: str) -> None:
+def _count(score: QuestionScore, truth: str, suggested: str, *, binary: bool = False) -> None:
     if _positive(truth) and _positive(suggested):
-        if truth == suggested:
+        if truth == suggested or binary:
             score.tp = 1
         else:
             score.fp = score.fn = 1
