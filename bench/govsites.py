@@ -245,12 +245,15 @@ def measure(sites: list[GovSite], *, reuse: bool, browser: bool = True, loso: bo
         _print_results(_leave_one_site_out(sites, reports), console)
 
 
-def _samples(report: dict[str, Any], truth: dict[str, Any], instrument: str) -> list[tuple[str | None, float, bool]]:
-    """(value, detector confidence, right?) of every scored answer of one report."""
+def _samples(
+    report: dict[str, Any], truth: dict[str, Any], instrument: str
+) -> list[tuple[str | None, float, bool, str]]:
+    """(value, detector confidence, right?, cue) of every scored answer of one report."""
     from govaudit.evaluation import evaluate
 
+    cues = {a["question"]: a.get("cue", "") for a in report.get("answers", []) if a.get("instrument") == instrument}
     return [
-        (q.suggested, q.raw_confidence if q.raw_confidence is not None else q.confidence, q.right)
+        (q.suggested, q.raw_confidence if q.raw_confidence is not None else q.confidence, q.right, cues[q.question])
         for q in evaluate(report, truth, instrument=instrument).scored
     ]
 
@@ -266,7 +269,7 @@ def recalibrated(report: dict[str, Any], calibration: Any) -> dict[str, Any]:
         if answer.get("outcome") == "not_tested" or raw is None:
             answers.append(answer)
             continue
-        confidence = calibration(answer.get("value"), float(raw))
+        confidence = calibration(answer.get("value"), float(raw), answer.get("cue", ""))
         outcome = "failed" if answer.get("value") == "absent" else "passed"
         answers.append(
             {**answer, "confidence": confidence, "outcome": outcome if confidence >= DECIDED_AT else "needs_review"}

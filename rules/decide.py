@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from audits.outcome import Outcome
-from rules.calibration import Calibration, load_calibration
+from rules.calibration import Calibration, cue_of, load_calibration
 from rules.findings import ABSENT, Evidence, Finding, SuggestedAnswer
 from rules.instruments import Instrument, Question
 
@@ -51,7 +51,8 @@ def decide_question(
     # Prefer the surest finding, then the one nearest the home page ("findable in reasonable time").
     best = max(pool, key=lambda f: (f.confidence, -min((e.depth or 0 for e in f.evidence), default=99)))
     outcome = Outcome.PASSED if present else Outcome.FAILED
-    confidence = (calibration or load_calibration())(best.value, best.confidence)
+    cue = cue_of(best.rule_id, best.note)
+    confidence = (calibration or load_calibration())(best.value, best.confidence, cue)
     if confidence < DECIDED_AT:
         outcome = Outcome.NEEDS_REVIEW
     return SuggestedAnswer(
@@ -60,6 +61,7 @@ def decide_question(
         outcome=outcome,
         confidence=confidence,
         raw_confidence=best.confidence,
+        cue=cue,
         rationale=best.note,
         evidence=_nearest_first(e for f in pool for e in f.evidence),
         findings=tuple(findings),

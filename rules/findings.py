@@ -55,8 +55,10 @@ class SuggestedAnswer:
     rationale: str
     evidence: tuple[Evidence, ...] = ()
     findings: tuple[Finding, ...] = field(default=())
-    # The detector's own confidence, before calibration (None when it was not calibrated).
+    # The detector's own confidence, before calibration (None when it was not calibrated), and the
+    # cue it was calibrated as (rules/calibration.py).
     raw_confidence: float | None = None
+    cue: str = ""
 
     @property
     def searched(self) -> tuple[str, ...]:

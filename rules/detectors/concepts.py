@@ -51,6 +51,8 @@ _SLUG_SEPARATORS = re.compile(r"[/_.\-+]+")
 _DOCUMENT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip)$", re.IGNORECASE)
 # A dated path (/2017/12/05/…, /2017-12-…): a news item or post, whose words are its story's, not the site's.
 _DATED_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])(?:[/-]|$)")
+# A date in a link's text (2018年07月18日, 12/05/2019, 5 March 2017): an item of a news or event list.
+_DATE_IN_TEXT = re.compile(r"(19|20)\d\d\s*[年/.-]\s*\d{1,2}|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(19|20)\d\d")
 _HEADLINE_WORDS = 9  # a link text this long is a sentence (a headline, a document's title), not a section name
 _HEADLINE_CHARS = 24  # the same for scripts written without spaces
 _LIKELY_PAGES = 3
@@ -171,6 +173,9 @@ def is_listing(page: PageSnapshot) -> bool:
 
 
 def is_headline(text: str, language: str) -> bool:
+    """A sentence rather than a section's name: a news headline, an article's or a document's title."""
+    if text.rstrip().endswith(("?", "？", "!")):
+        return True
     if language in NO_WORD_BOUNDARIES or not any(c == " " for c in text.strip()):
         return len(text.strip()) > _HEADLINE_CHARS and not text.isascii()
     return len(text.split()) >= _HEADLINE_WORDS
@@ -233,8 +238,10 @@ class ConceptPackRule(RuleModule):
     def terms_in(self, feature: Feature, lexicons: Lexicons, text: str) -> list[str]:
         return [t for concept in feature.concepts for t in self.terms_of(feature, lexicons, concept, text)]
 
-    def terms_tried(self, feature: Feature, lexicons: Lexicons) -> list[str]:
-        tried = [t for c in feature.concepts for t in lexicons.terms(c)]
+    def terms_tried(self, feature: Feature, lexicons: Lexicons, language: str = "") -> list[str]:
+        """Every term looked for, the site's own language first."""
+        ordered = sorted(lexicons.by_language.values(), key=lambda lex: lex.language != language)
+        tried = [t for c in feature.concepts for lex in ordered for t in lex.terms(c)]
         tried += [t for c in feature.concepts for _lang, t in self.pack_terms(feature, c)]
         return list(dict.fromkeys(tried))
 
@@ -316,9 +323,10 @@ class ConceptPackRule(RuleModule):
         negatives = ("listing",) if is_listing(page) else ()
         penalty = self.penalty(feature, negatives)
         if "title" in feature.look_in and self.terms_in(feature, lexicons, page.title):
+            title_negatives = negatives + ("headline",) * is_headline(page.title, page.language)
             return Sighting(
-                "title", self.cue(feature, "title") - penalty, evidence_from(page, quote=page.title),
-                "The page's title names it", negatives,
+                "title", self.cue(feature, "title") - self.penalty(feature, title_negatives),
+                evidence_from(page, quote=page.title), "The page's title names it", title_negatives,
             )  # fmt: skip
         if "text" in feature.look_in:
             terms = self.terms_in(feature, lexicons, f"{page.title} {page.text}")
@@ -355,7 +363,7 @@ class ConceptPackRule(RuleModule):
             negatives.append("headline")
         if link.region == "article":
             negatives.append("article")
-        if is_listing(page):
+        if is_listing(page) or _DATE_IN_TEXT.search(link.text):
             negatives.append("listing")
         return tuple(negatives)
 
@@ -409,7 +417,7 @@ class ConceptPackRule(RuleModule):
     # --- the trail of an "absent"
 
     def _absent(self, feature: Feature, site: SiteView, pages: list[PageSnapshot]) -> Observation:
-        tried = self.terms_tried(feature, site.lexicons)
+        tried = self.terms_tried(feature, site.lexicons, pages[0].language.split("-")[0].lower())
         likely = likely_pages(pages, tried)
         cues = [c for c in feature.look_in] + (["hosts"] if feature.hosts else [])
         conditions = []

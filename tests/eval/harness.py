@@ -69,6 +69,7 @@ def answer_dict(answer: SuggestedAnswer) -> dict[str, Any]:
         "outcome": str(answer.outcome),
         "confidence": answer.confidence,
         "raw_confidence": answer.raw_confidence,
+        "cue": answer.cue,
         "rationale": answer.rationale,
         "evidence": [{"url": e.url, "quote": e.quote, "depth": e.depth} for e in answer.evidence],
     }

@@ -195,14 +195,14 @@ def test_a_dated_news_item_names_a_topic_not_a_section() -> None:
 
 
 def test_absent_says_what_was_searched_and_where() -> None:
-    home = snap("/", doc("Portal", UNRELATED + '<a href="/org-structure">Our structure</a>'), depth=0)
-    near = snap("/org-structure", doc("Structure of the department", UNRELATED))
+    home = snap("/", doc("Portal", UNRELATED + '<a href="/org-offices">Offices</a>'), depth=0)
+    near = snap("/org-offices", doc("Regional offices", UNRELATED))
     other = snap("/hours", doc("Opening hours", UNRELATED))
     obs = observe("org-chart", [home, near, other])
     assert obs.value == ABSENT
     assert "Searched 3 pages" in obs.note and "“organization chart”" in obs.note.lower()
     urls = [e.url for e in obs.evidence]
-    assert urls[0] == BASE + "/" and BASE + "/org-structure" in urls and BASE + "/hours" not in urls
+    assert urls[0] == BASE + "/" and BASE + "/org-offices" in urls and BASE + "/hours" not in urls
     assert all(e.quote.startswith("searched:") for e in obs.evidence)
 
 
@@ -235,10 +235,10 @@ def test_the_absent_answer_carries_its_trail_to_the_report_and_the_review_app() 
     from rules.engine import fan_out
     from rules.instruments import load_instrument
 
-    home = snap("/", doc("Portal", UNRELATED + '<a href="/org-structure">Our structure</a>'), depth=0)
-    near = snap("/org-structure", doc("Structure of the department", UNRELATED))
+    home = snap("/", doc("Portal", UNRELATED + '<a href="/org-offices">Offices</a>'), depth=0)
+    near = snap("/org-offices", doc("Regional offices", UNRELATED))
     findings = fan_out(RULE, asyncio.run(RULE.check_site(site_view([home, near]))), ["OSI-2024"])
     [answer] = [a for a in decide(load_instrument("OSI-2024"), findings, set()) if a.question == "010"]
     assert answer.value == ABSENT and answer.searched_count == 2
-    assert answer.searched == (BASE + "/", BASE + "/org-structure")
+    assert answer.searched == (BASE + "/", BASE + "/org-offices")
     assert "organization chart" in [t.lower() for t in answer.terms]
