@@ -46,7 +46,7 @@ PLACES = ("title", "headings", "link", "text", "slug")
 CUES = (
     "title", "headings", "nav_link", "link", "nav_link_unreached", "link_unreached", "text", "slug", "hosts", "absent",
 )  # fmt: skip
-NEGATIVES = ("document", "headline", "article", "listing")
+NEGATIVES = ("document", "headline", "article", "listing", "partial")
 _SLUG_SEPARATORS = re.compile(r"[/_.\-+]+")
 _DOCUMENT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip)$", re.IGNORECASE)
 # A dated path (/2017/12/05/…, /2017-12-…): a news item or post, whose words are its story's, not the site's.
@@ -172,9 +172,23 @@ def is_listing(page: PageSnapshot) -> bool:
     return bool(_DATED_PATH.search(urlsplit(page.final_url).path))
 
 
+_SEGMENTS = re.compile(r"\s[|–—:·•»/-]\s|[|：:]")
+_MIN_COVERAGE = 0.5
+
+
+def is_partial(text: str, term: str) -> bool:
+    """The term is a small part of the title or link text (of its segment, "FAQ | Ministry" → "FAQ"):
+    the text is about something else that merely contains the word ("Bus Replacement Grant")."""
+    needle = fold(term)
+    for segment in _SEGMENTS.split(fold(text)):
+        if needle in segment:
+            return len(needle) / max(len(segment.strip()), 1) < _MIN_COVERAGE
+    return False
+
+
 def is_headline(text: str, language: str) -> bool:
     """A sentence rather than a section's name: a news headline, an article's or a document's title."""
-    if text.rstrip().endswith(("?", "？", "!")):
+    if text.rstrip().endswith(("?", "？", "!", "！", "。")) or any(mark in text for mark in "，。！？"):
         return True
     if language in NO_WORD_BOUNDARIES or not any(c == " " for c in text.strip()):
         return len(text.strip()) > _HEADLINE_CHARS and not text.isascii()
@@ -279,8 +293,10 @@ class ConceptPackRule(RuleModule):
         found = []
         for feature in wanted:
             for heading in headings:
-                if self.terms_in(feature, lexicons, heading) and self.confirmed(feature, lexicons, snap):
+                terms = self.terms_in(feature, lexicons, heading)
+                if terms and self.confirmed(feature, lexicons, snap):
                     negatives = ("listing",) * listing + ("headline",) * is_headline(heading, snap.language)
+                    negatives += ("partial",) * all(is_partial(heading, t) for t in terms)
                     confidence = self.cue(feature, "headings") - self.penalty(feature, negatives)
                     sighting = Sighting(
                         "headings",
@@ -322,8 +338,9 @@ class ConceptPackRule(RuleModule):
         """Where the page itself names the feature: title, text or URL path."""
         negatives = ("listing",) if is_listing(page) else ()
         penalty = self.penalty(feature, negatives)
-        if "title" in feature.look_in and self.terms_in(feature, lexicons, page.title):
+        if "title" in feature.look_in and (terms := self.terms_in(feature, lexicons, page.title)):
             title_negatives = negatives + ("headline",) * is_headline(page.title, page.language)
+            title_negatives += ("partial",) * all(is_partial(page.title, t) for t in terms)
             return Sighting(
                 "title", self.cue(feature, "title") - self.penalty(feature, title_negatives),
                 evidence_from(page, quote=page.title), "The page's title names it", title_negatives,
@@ -379,10 +396,13 @@ class ConceptPackRule(RuleModule):
             for link in page.links:
                 if not link.text or "alternate" in link.rel.split():
                     continue
-                if not self.terms_in(feature, site.lexicons, link.text):
+                terms = self.terms_in(feature, site.lexicons, link.text)
+                if not terms:
                     continue
                 structural = link.region in ("nav", "footer")
                 negatives = self._link_negatives(link, page)
+                if all(is_partial(link.text, t) for t in terms):
+                    negatives += ("partial",)
                 target = site.page(link.url)
                 if target is not None and target.ok and self.confirmed(feature, site.lexicons, target):
                     cue = "nav_link" if structural else "link"
