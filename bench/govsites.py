@@ -6,8 +6,9 @@
     .venv/bin/python bench/govsites.py measure [NAME...]       # govaudit assess + eval, both instruments
     .venv/bin/python bench/govsites.py measure --no-browser    # crawl + rules only (fast); --reuse rescoring
     .venv/bin/python bench/govsites.py list                    # the sites, their page counts and labels
-    .venv/bin/python bench/govsites.py calibrate               # fit rules/calibration.yaml on the last no-browser run
-    .venv/bin/python bench/govsites.py measure --no-browser --reuse --loso   # leave-one-site-out calibration
+    .venv/bin/python bench/govsites.py calibrate               # fit bench/calibration-devset.yaml (--out FILE)
+    .venv/bin/python bench/govsites.py measure --no-browser --reuse --loso   # scored under rules/calibration.yaml,
+                                                               # and each site calibrated on the other sites only
 
 The sites are listed in tests/eval/govsites.yaml (repository, commit, folder, licence, language, kind,
 entry page, build step); their labels are tests/eval/labels/<name>.yaml. A copy is rebuilt from a
@@ -299,8 +300,8 @@ def _leave_one_site_out(
     return results
 
 
-def calibrate(sites: list[GovSite]) -> None:
-    """Fit rules/calibration.yaml on the last no-browser run of every labelled site."""
+def calibrate(sites: list[GovSite], target: Path) -> None:
+    """Fit a calibration file (rules/calibration.py) on the last no-browser run of every labelled site."""
     from rules.calibration import fit
 
     samples = []
@@ -322,9 +323,8 @@ def calibrate(sites: list[GovSite]) -> None:
         "# (tests/eval/govsites.yaml, no browser) fell in it and the share that was right. Written by\n"
         f"# `bench/govsites.py calibrate` from {len(samples)} answers on {len(sites)} sites; do not edit by hand.\n"
     )
-    target = ROOT / "rules" / "calibration.yaml"
     target.write_text(header + yaml.safe_dump(calibration.to_dict(), sort_keys=False), encoding="utf-8")
-    print(f"{target.relative_to(ROOT)}: {len(calibration.bands)} bands from {len(samples)} answers")
+    print(f"{target}: {len(calibration.bands)} bands from {len(samples)} answers")
 
 
 def _measure_site(
@@ -492,7 +492,13 @@ def main() -> None:
     m.add_argument("--reuse", action="store_true", help="score the reports of an earlier run again")
     m.add_argument("--no-browser", action="store_true", help="crawl and rules only (tests/eval/harness.py)")
     m.add_argument("--loso", action="store_true", help="also score each site calibrated on the other sites only")
-    sub.add_parser("calibrate", help="fit rules/calibration.yaml on the last no-browser run")
+    k = sub.add_parser("calibrate", help="fit a calibration file on the last no-browser run")
+    k.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "bench" / "calibration-devset.yaml",
+        help="where to write it (rules/calibration.yaml makes it the one govaudit applies)",
+    )
     sub.add_parser("list", help="sites, page counts, label counts")
     c = sub.add_parser("subset", help="commit the labelled pages of permissively licensed sites for CI")
     c.add_argument("names", nargs="*")
@@ -519,7 +525,7 @@ def main() -> None:
     elif args.command == "measure":
         measure(load_sites(args.names), reuse=args.reuse, browser=not args.no_browser, loso=args.loso)
     elif args.command == "calibrate":
-        calibrate(load_sites())
+        calibrate(load_sites(), args.out)
     else:
         list_sites(load_sites())
 

@@ -21,7 +21,8 @@ from rules.findings import ABSENT
 
 # Band edges of a detector's confidence (the lower edge is in the band).
 EDGES = (0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
-MIN_ANSWERS = 8  # a band's accuracy is used from this many labelled answers on
+# A band's accuracy is used from this many labelled answers on (below, its 95% interval is wider than ±0.2).
+MIN_ANSWERS = 20
 
 
 @dataclass(frozen=True, slots=True)
