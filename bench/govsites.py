@@ -6,6 +6,9 @@
     .venv/bin/python bench/govsites.py measure [NAME...]       # govaudit assess + eval, both instruments
     .venv/bin/python bench/govsites.py measure --no-browser    # crawl + rules only (fast); --reuse rescoring
     .venv/bin/python bench/govsites.py list                    # the sites, their page counts and labels
+    .venv/bin/python bench/govsites.py calibrate               # fit bench/calibration-devset.yaml (--out FILE)
+    .venv/bin/python bench/govsites.py measure --no-browser --reuse --loso   # scored under rules/calibration.yaml,
+                                                               # and each site calibrated on the other sites only
 
 The sites are listed in tests/eval/govsites.yaml (repository, commit, folder, licence, language, kind,
 entry page, build step); their labels are tests/eval/labels/<name>.yaml. A copy is rebuilt from a
@@ -14,6 +17,7 @@ snapshot of its repository at the recorded commit: the snapshot the search tool'
 the snapshot lacks (its largest blobs, mostly images) are skipped and counted. Sites published as
 sources are built with their generator (Jekyll from Debian's `jekyll` package).
 
+Each copy is assessed as of the day it was made (the labels' `as_of`, given as `--as-of`).
 `measure` serves each copy, runs `govaudit assess URL --kind national_portal` (OSI 2024) and
 `--kind city_portal` (LOSI 2024) into bench/out/govsites-runs/<name>/<kind>/, then scores each
 report.json against the labels and prints precision and recall per site, per instrument and language,
@@ -36,6 +40,7 @@ import tempfile
 from collections import defaultdict
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -193,19 +198,19 @@ def serve(folder: Path) -> AbstractContextManager[str]:
     return serve_folder(folder)
 
 
-def assess(site: GovSite, base: str, kind: str) -> Path:
+def assess(site: GovSite, base: str, kind: str, as_of: str) -> Path:
     out = RUNS / site.name / kind
     out.mkdir(parents=True, exist_ok=True)
     env_db = f"sqlite:///{out / 'govaudit.db'}"
     subprocess.run(
         [str(ROOT / ".venv" / "bin" / "govaudit"), "assess", base + site.entry, "--kind", kind,
-         "--max-pages", "200", "--out", str(out), "--quiet"],
+         "--max-pages", "200", "--out", str(out), "--quiet", "--as-of", as_of],
         check=True, env={**os.environ, "GOVAUDIT_DATABASE_URL": env_db}, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     return out / "report.json"
 
 
-def assess_without_browser(site: GovSite, base: str, kind: str) -> dict[str, Any]:
+def assess_without_browser(site: GovSite, base: str, kind: str, as_of: str) -> dict[str, Any]:
     """The crawl and the rules without Chromium (tests/eval/harness.py): fast, but what needs a
     browser (reflow at 375 px, axe) stays not_tested."""
     from crawler.site import SiteConfig, SiteKind
@@ -215,7 +220,7 @@ def assess_without_browser(site: GovSite, base: str, kind: str) -> dict[str, Any
         name=site.name, start_urls=(base + site.entry,), kind=SiteKind(kind), languages=(site.language,),
         max_pages=200, allow_private=True,
     )  # fmt: skip
-    return harness_assess(config)
+    return harness_assess(config, date.fromisoformat(as_of))
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,15 +231,110 @@ class SiteResult:
     pages: int
 
 
-def measure(sites: list[GovSite], *, reuse: bool, browser: bool = True) -> None:
+def measure(sites: list[GovSite], *, reuse: bool, browser: bool = True, loso: bool = False) -> None:
     from rich.console import Console
 
     console = Console(width=160)
-    results = [r for site in sites for r in _measure_site(site, reuse=reuse, browser=browser, console=console)]
+    reports: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
+    results = [
+        r for site in sites for r in _measure_site(site, reuse=reuse, browser=browser, console=console, keep=reports)
+    ]
+    console.print("[bold]As calibrated by rules/calibration.yaml[/]")
     _print_results(results, console)
+    if loso:
+        console.print("\n[bold]Leave one site out: each site's answers calibrated on the other sites only[/]")
+        _print_results(_leave_one_site_out(sites, reports), console)
 
 
-def _measure_site(site: GovSite, *, reuse: bool, browser: bool, console: Any) -> list[SiteResult]:
+def _samples(
+    report: dict[str, Any], truth: dict[str, Any], instrument: str
+) -> list[tuple[str | None, float, bool, str]]:
+    """(value, detector confidence, right?, cue) of every scored answer of one report."""
+    from govaudit.evaluation import evaluate
+
+    cues = {a["question"]: a.get("cue", "") for a in report.get("answers", []) if a.get("instrument") == instrument}
+    return [
+        (q.suggested, q.raw_confidence if q.raw_confidence is not None else q.confidence, q.right, cues[q.question])
+        for q in evaluate(report, truth, instrument=instrument).scored
+    ]
+
+
+def recalibrated(report: dict[str, Any], calibration: Any) -> dict[str, Any]:
+    """The report's answers with confidence and outcome derived again from the detectors' own
+    confidence under another calibration (as rules/decide.py does)."""
+    from rules.decide import DECIDED_AT
+
+    answers = []
+    for answer in report.get("answers", []):
+        raw = answer.get("raw_confidence")
+        if answer.get("outcome") == "not_tested" or raw is None:
+            answers.append(answer)
+            continue
+        confidence = calibration(answer.get("value"), float(raw), answer.get("cue", ""))
+        outcome = "failed" if answer.get("value") == "absent" else "passed"
+        answers.append(
+            {**answer, "confidence": confidence, "outcome": outcome if confidence >= DECIDED_AT else "needs_review"}
+        )
+    return {**report, "answers": answers}
+
+
+def _leave_one_site_out(
+    sites: list[GovSite], reports: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]]
+) -> list[SiteResult]:
+    from govaudit.evaluation import evaluate
+    from rules.calibration import fit
+
+    results = []
+    for site in sites:
+        others = [
+            sample
+            for (name, instrument), (report, truth) in reports.items()
+            if name != site.name
+            for sample in _samples(report, truth, instrument)
+        ]
+        calibration = fit(others)
+        for (name, instrument), (report, truth) in reports.items():
+            if name == site.name:
+                evaluation = evaluate(recalibrated(report, calibration), truth, instrument=instrument)
+                results.append(SiteResult(site, instrument, evaluation, len(report.get("pages", []))))
+    return results
+
+
+def calibrate(sites: list[GovSite], target: Path) -> None:
+    """Fit a calibration file (rules/calibration.py) on the last no-browser run of every labelled site."""
+    from rules.calibration import fit
+
+    samples = []
+    for site in sites:
+        label_file = LABELS / f"{site.name}.yaml"
+        if not label_file.is_file():
+            continue
+        labels = yaml.safe_load(label_file.read_text(encoding="utf-8"))
+        for kind, instrument in KINDS.items():
+            path = RUNS / site.name / kind / "report-nobrowser.json"
+            if not path.is_file():
+                sys.exit(f"{site.name}: no {path}; run `measure --no-browser` first")
+            report = json.loads(path.read_text(encoding="utf-8"))
+            samples += _samples(report, labels["instruments"].get(instrument, {}), instrument)
+    calibration = fit(samples)
+    header = (
+        "# Calibration of the survey detectors' confidence (rules/calibration.py): per side (present or absent)\n"
+        "# and band of the detectors' own confidence, how many labelled answers of the development set\n"
+        "# (tests/eval/govsites.yaml, no browser) fell in it and the share that was right. Written by\n"
+        f"# `bench/govsites.py calibrate` from {len(samples)} answers on {len(sites)} sites; do not edit by hand.\n"
+    )
+    target.write_text(header + yaml.safe_dump(calibration.to_dict(), sort_keys=False), encoding="utf-8")
+    print(f"{target}: {len(calibration.bands)} bands from {len(samples)} answers")
+
+
+def _measure_site(
+    site: GovSite,
+    *,
+    reuse: bool,
+    browser: bool,
+    console: Any,
+    keep: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] | None = None,
+) -> list[SiteResult]:
     """Assess one copy as both kinds and score each report; a run's report.json is kept under RUNS
     (report-nobrowser.json without the browser) so that --reuse can score it again."""
     from govaudit.evaluation import evaluate
@@ -251,13 +351,22 @@ def _measure_site(site: GovSite, *, reuse: bool, browser: bool, console: Any) ->
         for kind, instrument in KINDS.items():
             report_path = RUNS / site.name / kind / ("report.json" if browser else "report-nobrowser.json")
             if not (reuse and report_path.is_file()):
+                as_of = str(labels["as_of"])
                 if browser:
-                    report_path = assess(site, base, kind)
+                    report_path = assess(site, base, kind, as_of)
                 else:
                     report_path.parent.mkdir(parents=True, exist_ok=True)
-                    report_path.write_text(json.dumps(assess_without_browser(site, base, kind)), encoding="utf-8")
+                    report = assess_without_browser(site, base, kind, as_of)
+                    report_path.write_text(json.dumps(report), encoding="utf-8")
             report = json.loads(report_path.read_text(encoding="utf-8"))
-            evaluation = evaluate(report, labels["instruments"].get(instrument, {}), instrument=instrument)
+            if reuse:  # the detectors' own confidences under today's calibration
+                from rules.calibration import load_calibration
+
+                report = recalibrated(report, load_calibration())
+            truth = labels["instruments"].get(instrument, {})
+            if keep is not None:
+                keep[(site.name, instrument)] = (report, truth)
+            evaluation = evaluate(report, truth, instrument=instrument)
             results.append(SiteResult(site, instrument, evaluation, len(report.get("pages", []))))
     return results
 
@@ -265,23 +374,31 @@ def _measure_site(site: GovSite, *, reuse: bool, browser: bool, console: Any) ->
 def _print_results(results: list[SiteResult], console: Any) -> None:
     from govaudit.evaluation import combine
 
-    console.print("site · language · instrument · pages · precision · recall · TP FP FN TN · not covered")
+    console.print(
+        "site · language · instrument · pages · answered precision · present recall · review · "
+        "precision · recall · TP FP FN TN · not covered"
+    )
     for r in results:
         ev = r.evaluation
         console.print(
-            f"{r.site.name} · {r.site.language} · {r.instrument} · {r.pages} · {_fmt(ev.precision)} · "
+            f"{r.site.name} · {r.site.language} · {r.instrument} · {r.pages} · {_fmt(ev.answered_precision)} · "
+            f"{_fmt(ev.present_recall)} · {len(ev.needs_review)} · {_fmt(ev.precision)} · "
             f"{_fmt(ev.recall)} · {ev.tp} {ev.fp} {ev.fn} {ev.tn} · {len(ev.not_covered)}"
         )
     groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for r in results:
         groups[(r.instrument, r.site.language)].append(r.evaluation)
         groups[(r.instrument, "all")].append(r.evaluation)
-    console.print("\nper instrument and language: precision · recall · TP FP FN TN · not covered")
+    console.print(
+        "\nper instrument and language: answered precision (decided TP/FP) · present recall (TP/labelled "
+        "present) · review · precision · recall · TP FP FN TN · not covered"
+    )
     for (instrument, language), evs in sorted(groups.items()):
         m = combine(evs)
         console.print(
-            f"{instrument} {language}: {_fmt(m.precision)} · {_fmt(m.recall)} · {m.tp} {m.fp} {m.fn} {m.tn} · "
-            f"{len(m.not_covered)}"
+            f"{instrument} {language}: {_fmt(m.answered_precision)} ({m.answered_tp}/{m.answered_fp}) · "
+            f"{_fmt(m.present_recall)} ({m.answered_tp}/{m.labelled_present}) · {len(m.needs_review)} · "
+            f"{_fmt(m.precision)} · {_fmt(m.recall)} · {m.tp} {m.fp} {m.fn} {m.tn} · {len(m.not_covered)}"
         )
     for instrument in sorted({r.instrument for r in results}):
         _print_per_code(instrument, [r for r in results if r.instrument == instrument], console)
@@ -374,6 +491,14 @@ def main() -> None:
     m.add_argument("names", nargs="*")
     m.add_argument("--reuse", action="store_true", help="score the reports of an earlier run again")
     m.add_argument("--no-browser", action="store_true", help="crawl and rules only (tests/eval/harness.py)")
+    m.add_argument("--loso", action="store_true", help="also score each site calibrated on the other sites only")
+    k = sub.add_parser("calibrate", help="fit a calibration file on the last no-browser run")
+    k.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "bench" / "calibration-devset.yaml",
+        help="where to write it (rules/calibration.yaml makes it the one govaudit applies)",
+    )
     sub.add_parser("list", help="sites, page counts, label counts")
     c = sub.add_parser("subset", help="commit the labelled pages of permissively licensed sites for CI")
     c.add_argument("names", nargs="*")
@@ -398,7 +523,9 @@ def main() -> None:
             if (LABELS / f"{site.name}.yaml").is_file():
                 write_subset(site)
     elif args.command == "measure":
-        measure(load_sites(args.names), reuse=args.reuse, browser=not args.no_browser)
+        measure(load_sites(args.names), reuse=args.reuse, browser=not args.no_browser, loso=args.loso)
+    elif args.command == "calibrate":
+        calibrate(load_sites(), args.out)
     else:
         list_sites(load_sites())
 

@@ -56,6 +56,8 @@ def parse_html(html: str, base_url: str, total_chars: int = 0) -> ParsedPage:
     if found > len(links):
         cuts.append(f"{found:,} links, the first {len(links):,} kept")
     forms = tuple(_form(node, base_url, tree) for node in tree.css("form"))
+    if scripted := _scripted_controls(tree, base_url):
+        forms += (scripted,)
     for node in tree.css(_NON_TEXT):
         node.decompose()
     body = tree.body
@@ -90,9 +92,25 @@ def _links(tree: LexborHTMLParser, base_url: str) -> tuple[tuple[Link, ...], int
                 text=text,
                 rel=node.attributes.get("rel") or "",
                 hreflang=node.attributes.get("hreflang") or "",
+                region=_region(node),
             )
         )
     return tuple(links), len(nodes)
+
+
+_REGIONS = {"nav": "nav", "header": "nav", "footer": "footer", "article": "article", "aside": "article"}
+_ROLES = {"navigation": "nav", "banner": "nav", "menubar": "nav", "contentinfo": "footer", "article": "article"}
+
+
+def _region(node: LexborNode) -> str:
+    """The nearest landmark around a link (see `Link.region`)."""
+    ancestor = node.parent
+    while ancestor is not None:
+        region = _ROLES.get(ancestor.attributes.get("role") or "") or _REGIONS.get(ancestor.tag or "")
+        if region:
+            return region
+        ancestor = ancestor.parent
+    return ""
 
 
 def _img_alt(node: LexborNode) -> str:
@@ -112,6 +130,43 @@ def _form(node: LexborNode, base_url: str, tree: LexborHTMLParser) -> FormSnapsh
         fields=tuple(fields),
         role=node.attributes.get("role") or "",
     )
+
+
+SCRIPTED = "script"  # the method of the pseudo-form that holds the controls outside any form
+_MAX_SCRIPTED = 20
+
+
+def _inside(node: LexborNode, tag: str) -> bool:
+    ancestor = node.parent
+    while ancestor is not None:
+        if ancestor.tag == tag:
+            return True
+        ancestor = ancestor.parent
+    return False
+
+
+def _scripted_controls(tree: LexborHTMLParser, base_url: str) -> FormSnapshot | None:
+    """Text inputs and labelled buttons outside any form, as one pseudo-form (method "script"): a
+    search box run by the page's script (client-side search, a search dialog) has no form."""
+    fields = []
+    for node in tree.css("input, button"):
+        if len(fields) >= _MAX_SCRIPTED or _inside(node, "form"):
+            continue
+        if node.tag == "input":
+            kind = (node.attributes.get("type") or "text").lower()
+            if kind not in ("text", "search"):
+                continue
+            label = _label(node, tree) or node.attributes.get("title") or ""
+        else:
+            kind = "button"
+            label = node.attributes.get("aria-label") or squash(node.text()) or node.attributes.get("title") or ""
+            if not label:
+                continue
+        name = node.attributes.get("name") or node.attributes.get("id") or node.attributes.get("class") or ""
+        fields.append(FormField(name=name, type=kind, label=label))
+    if not fields:
+        return None
+    return FormSnapshot(action=base_url, method=SCRIPTED, fields=tuple(fields))
 
 
 def _label(field: LexborNode, tree: LexborHTMLParser) -> str:

@@ -32,6 +32,10 @@ class Link:
     text: str
     rel: str = ""
     hreflang: str = ""
+    # Where the link sits: "nav" (nav, header, banner, navigation), "footer" (footer, contentinfo),
+    # "article" (article, aside: running content), "" elsewhere. Survey detectors weigh a site's
+    # own navigation above a word in running text.
+    region: str = ""
 
 
 @dataclass(frozen=True, slots=True)

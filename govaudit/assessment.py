@@ -15,6 +15,7 @@ import tempfile
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -93,9 +94,11 @@ class Assessment:
         lexicons: Lexicons,
         *,
         standard: Standard | None = None,
+        as_of: date | None = None,
     ) -> None:
         self.store, self.run_id, self.site_id = store, run_id, site_id
         self.standard = standard or get_standard()  # results for criteria outside it are not kept
+        self.as_of = as_of
         self.engine, self.lexicons = engine, lexicons
         self.visits: dict[str, int] = {}  # final URL → visit id
         self.audits_by_url: dict[str, list[AuditResult]] = {}
@@ -126,7 +129,9 @@ class Assessment:
             visit_id = self._record(snapshot, results)
             # Survey features are read from pages and documents, never from an image or a stylesheet.
             readable = snapshot.is_html or crawled.document is not None
-            findings = self.engine.check_page(PageView(snapshot, results), self.lexicons) if readable else []
+            findings = (
+                self.engine.check_page(PageView(snapshot, results, self.as_of), self.lexicons) if readable else []
+            )
             if snapshot.html and snapshot.is_html:
                 self.html.put(snapshot.final_url, snapshot.html)
         if findings:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -100,6 +101,22 @@ def _progress(name: str, disabled: bool) -> Iterator[Callable[[int, int], None] 
         yield on_progress
 
 
+AS_OF_HELP = (
+    "The day time-relative rules judge against (updated in the past month, consultations in the past "
+    "12 months), as YYYY-MM-DD: for a dated copy of a site. Default: the day of the crawl."
+)
+
+
+def _as_of(value: str | None) -> date | None:
+    """--as-of as a date; a malformed one exits 2 before any crawl."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise _fail(f"--as-of must be a date as YYYY-MM-DD, not {value!r}", EXIT_BAD_INPUT) from None
+
+
 def _run(
     site: SiteConfig,
     settings: Settings,
@@ -111,6 +128,7 @@ def _run(
     summary: bool = True,
     selenium: SeleniumSettings | None = None,
     fresh: bool = False,
+    as_of: date | None = None,
 ) -> tuple[dict, dict[str, Path]]:
     """Assess one site with a progress bar, write its reports, return the report structure and the
     files written. `quiet` silences the progress bar; `summary` prints the table after the run.
@@ -123,7 +141,14 @@ def _run(
             try:
                 outcome: RunOutcome = asyncio.run(
                     assess_site(
-                        site, store, settings, sample=sample, on_progress=on_progress, selenium=selenium, fresh=fresh
+                        site,
+                        store,
+                        settings,
+                        sample=sample,
+                        on_progress=on_progress,
+                        selenium=selenium,
+                        fresh=fresh,
+                        as_of=as_of,
                     )
                 )
             except (BrowserNotFound, AxeNotFound) as exc:
@@ -248,6 +273,7 @@ def audit(
     time_budget: Annotated[
         float | None, typer.Option(min=1, help="Seconds for the whole run; the crawl stops at 60 % of them.")
     ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
 ) -> None:
     """Crawl and audit one site: accessibility reports, a draft accessibility statement, suggested
     survey answers. Exit codes: 0 done (gate passed), 1 gate failed, 2 bad input, 3 start page
@@ -260,6 +286,7 @@ def audit(
         chosen_standard = get_standard(standard)
     except (BadURL, UnknownFormat, UnknownStandard) as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    reference_day = _as_of(as_of)
     threshold = fail_on.strip().lower() or ("minor" if baseline else "none")
     if threshold not in FAIL_ON_CHOICES:
         raise _fail(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}", EXIT_BAD_INPUT)
@@ -288,6 +315,7 @@ def audit(
         summary=False,
         selenium=selenium,
         fresh=fresh,
+        as_of=reference_day,
     )
     gate = evaluate(report, threshold, known, str(baseline) if baseline else None)
     if as_json:
@@ -427,8 +455,10 @@ def assess(
     time_budget: Annotated[
         float | None, typer.Option(min=1, help="Seconds for the whole run; the crawl stops at 60 % of them.")
     ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
 ) -> None:
     """Crawl, audit and detect, then print the suggested survey answers with their evidence."""
+    reference_day = _as_of(as_of)
     if sum(x is not None for x in (url, site_id)) + (url is None and country is not None) != 1:
         raise _fail("give exactly one of: a URL (with or without --country), --country ISO3, --site ID", EXIT_BAD_INPUT)
     settings = replace(Settings.from_env(), time_budget_s=time_budget)
@@ -450,7 +480,13 @@ def assess(
             raise _fail(f"no registered site for {country or site_id}", EXIT_BAD_INPUT)
     for n, site in enumerate(sites):
         _run(
-            site, settings, out_dir / str(n) if len(sites) > 1 else out_dir, quiet, all_answers=True, selenium=selenium
+            site,
+            settings,
+            out_dir / str(n) if len(sites) > 1 else out_dir,
+            quiet,
+            all_answers=True,
+            selenium=selenium,
+            as_of=reference_day,
         )
 
 

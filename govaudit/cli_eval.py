@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from govaudit.evaluation import Evaluation, evaluate, format_table, load_truth
+from govaudit.evaluation import Evaluation, combine, evaluate, format_calibration, format_table, load_truth
 from govaudit.evaluation_languages import by_language, format_languages
 
 DEMO_TRUTH = Path(__file__).parent / "demo" / "truth.yaml"
@@ -41,6 +41,7 @@ def eval_command(
         Console(stderr=True).print("[bold red]error:[/] give one --truth, or one per report")
         raise typer.Exit(2)
     per_language: dict[str, list[Evaluation]] = defaultdict(list)
+    per_instrument: dict[str, list[Evaluation]] = defaultdict(list)
     for n, path in enumerate(reports):
         labels_file = truths[n] if len(truths) > 1 else truths[0]
         try:
@@ -54,8 +55,14 @@ def eval_command(
             raise typer.Exit(2) from None
         evaluation = evaluate(report, labels, instrument=key)
         per_language[_language(report)].append(evaluation)
+        per_instrument[key].append(evaluation)
         console.print(format_table(evaluation, errors_only=errors_only))
     console.print(format_languages(by_language(per_language)))
+    for _key, evaluations in sorted(per_instrument.items()):
+        merged = combine(evaluations)
+        if len(evaluations) > 1:
+            console.print(format_table(merged, errors_only=True))
+        console.print(format_calibration(merged))
 
 
 def register(app: typer.Typer) -> None:

@@ -9,12 +9,21 @@ Definitions (per question, then summed):
 - `needs_review` answers count with the value they suggest, and are listed.
 - TP: both positive with the same value · FP: suggested positive, labelled absent · FN: labelled
   positive, suggested absent · TN: both absent · a positive with the wrong level counts as one FP
-  and one FN (the level claimed is wrong, and the true level was missed).
+  and one FN (the level claimed is wrong, and the true level was missed). On a binary question of
+  the instrument, any positive value is "yes": a level there is not a wrong level.
 - precision = TP / (TP + FP), recall = TP / (TP + FN); None when the denominator is 0.
+
+What an assessor is handed is judged apart (issue 17's targets):
+- *answered precision*: over the answers the machine decided (`passed`/`failed`, not `needs_review`),
+  TP / (TP + FP);
+- *present recall*: over every code labelled positive (covered or not, decided or sent to review),
+  the share decided with the labelled value.
+- *calibration*: per confidence band, how many answers and how many were right (TP or TN).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +32,8 @@ from urllib.parse import urlsplit
 
 import yaml
 from rich.table import Table
+
+from rules.instruments import InstrumentError, load_instrument
 
 ABSENT = "absent"
 NOT_TESTED = "not_tested"
@@ -42,15 +53,29 @@ class QuestionScore:
     outcome: str = NOT_TESTED
     confidence: float = 0.0
     evidence_match: bool | None = None  # the answer's evidence names one of the labelled paths
+    raw_confidence: float | None = None  # the detectors' own, before calibration
     tp: int = 0
     fp: int = 0
     fn: int = 0
     tn: int = 0
     sites: int = 1
+    sites_positive: int = 0  # sites on which the code is labelled positive
 
     @property
     def covered(self) -> bool:
         return self.suggested is not None
+
+    @property
+    def decided(self) -> bool:
+        return self.covered and self.outcome in ("passed", "failed")
+
+    @property
+    def labelled_positive(self) -> bool:
+        return _positive(self.label)
+
+    @property
+    def right(self) -> bool:
+        return self.verdict in ("TP", "TN")
 
     @property
     def verdict(self) -> str:
@@ -80,6 +105,8 @@ class Evaluation:
     instrument: str
     questions: list[QuestionScore] = field(default_factory=list)
     unlabelled_answers: int = 0  # answers the report gives on questions the truth does not label
+    # Per-site answers behind a combined evaluation (combine() sums per code; calibration needs each answer).
+    answers: list[QuestionScore] = field(default_factory=list)
 
     def _sum(self, name: str) -> int:
         return sum(getattr(q, name) for q in self.scored)
@@ -121,6 +148,26 @@ class Evaluation:
         return _ratio(self.tp, self.tp + self.fn)
 
     @property
+    def answered_tp(self) -> int:
+        return sum(q.tp for q in self.answers if q.decided)
+
+    @property
+    def answered_fp(self) -> int:
+        return sum(q.fp for q in self.answers if q.decided)
+
+    @property
+    def labelled_present(self) -> int:
+        return sum(q.sites_positive for q in self.questions)
+
+    @property
+    def answered_precision(self) -> float | None:
+        return _ratio(self.answered_tp, self.answered_tp + self.answered_fp)
+
+    @property
+    def present_recall(self) -> float | None:
+        return _ratio(self.answered_tp, self.labelled_present)
+
+    @property
     def accuracy(self) -> float | None:
         """Share of the scored questions answered with exactly the labelled value."""
         return _ratio(sum(1 for q in self.scored if q.verdict in ("TP", "TN")), len(self.scored))
@@ -154,33 +201,44 @@ def _labels(truth: Mapping[str, Any]) -> dict[str, Label]:
     return labels
 
 
+def _binary_codes(instrument: str) -> frozenset[str]:
+    try:
+        return frozenset(q.code for q in load_instrument(instrument).questions if not q.graded)
+    except InstrumentError:  # an instrument this version does not know: every level counts
+        return frozenset()
+
+
 def evaluate(report: Mapping[str, Any], truth: Mapping[str, Any], *, instrument: str) -> Evaluation:
     """Score one report's suggested answers for `instrument` against `truth` ({code: label})."""
+    binary = _binary_codes(instrument)
     answers = {a["question"]: a for a in report.get("answers", []) if a.get("instrument") == instrument}
     labels = _labels(truth)
     evaluation = Evaluation(instrument)
     for code, label in sorted(labels.items()):
         answer = answers.get(code)
-        score = QuestionScore(code, label.value)
+        score = QuestionScore(code, label.value, sites_positive=int(_positive(label.value)))
         if answer is not None and answer.get("outcome") != NOT_TESTED and answer.get("value") is not None:
             score.suggested = str(answer["value"])
             score.outcome = str(answer.get("outcome"))
             score.confidence = float(answer.get("confidence") or 0.0)
+            raw = answer.get("raw_confidence")
+            score.raw_confidence = float(raw) if raw is not None else None
             if label.value != NOT_TESTED:
-                _count(score, label.value, score.suggested)
+                _count(score, label.value, score.suggested, binary=code in binary)
                 if label.evidence and _positive(label.value):
                     paths = {_path(e["url"]) for e in answer.get("evidence", [])}
                     score.evidence_match = any(_path(p) in paths for p in label.evidence)
         evaluation.questions.append(score)
+    evaluation.answers = list(evaluation.scored)
     evaluation.unlabelled_answers = sum(
         1 for code, a in answers.items() if code not in labels and a.get("outcome") != NOT_TESTED
     )
     return evaluation
 
 
-def _count(score: QuestionScore, truth: str, suggested: str) -> None:
+def _count(score: QuestionScore, truth: str, suggested: str, *, binary: bool = False) -> None:
     if _positive(truth) and _positive(suggested):
-        if truth == suggested:
+        if truth == suggested or binary:
             score.tp = 1
         else:
             score.fp = score.fn = 1
@@ -200,6 +258,7 @@ def combine(evaluations: Iterable[Evaluation]) -> Evaluation:
     by_code: dict[str, QuestionScore] = {}
     for evaluation in items:
         merged.unlabelled_answers += evaluation.unlabelled_answers
+        merged.answers += evaluation.answers
         for q in evaluation.questions:
             total = by_code.get(q.question)
             if total is None:
@@ -207,10 +266,54 @@ def combine(evaluations: Iterable[Evaluation]) -> Evaluation:
                 continue
             total.tp, total.fp, total.fn, total.tn = total.tp + q.tp, total.fp + q.fp, total.fn + q.fn, total.tn + q.tn
             total.sites += q.sites
+            total.sites_positive += q.sites_positive
             if total.suggested is None:  # covered on any site = covered
                 total.suggested, total.outcome = q.suggested, q.outcome
     merged.questions = sorted(by_code.values(), key=lambda q: q.question)
     return merged
+
+
+# --- calibration ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationRow:
+    low: float
+    high: float
+    answers: int
+    right: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return _ratio(self.right, self.answers)
+
+
+CALIBRATION_EDGES = (0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
+
+
+def calibration(evaluation: Evaluation, *, raw: bool = False) -> list[CalibrationRow]:
+    """Answers per band of confidence (the calibrated one, or with `raw` the detectors' own) and how
+    many of them were right: a calibrated confidence matches its band's accuracy."""
+    rows = []
+    for low, high in itertools.pairwise(CALIBRATION_EDGES):
+        inside = [
+            q
+            for q in evaluation.answers
+            if low <= ((q.raw_confidence if q.raw_confidence is not None else q.confidence) if raw else q.confidence)
+            < high
+        ]
+        if inside:
+            rows.append(CalibrationRow(low, high, len(inside), sum(1 for q in inside if q.right)))
+    return rows
+
+
+def format_calibration(evaluation: Evaluation) -> Table:
+    table = Table(title=f"{evaluation.instrument}: calibration (confidence band vs observed accuracy)")
+    for column in ("confidence", "answers", "right", "observed accuracy"):
+        table.add_column(column)
+    for row in calibration(evaluation):
+        table.add_row(f"{row.low:.2f}–{min(row.high, 1.0):.2f}", str(row.answers), str(row.right), _fmt(row.accuracy))
+    return table
 
 
 # --- truth files --------------------------------------------------------------------------------
@@ -258,6 +361,8 @@ def format_table(evaluation: Evaluation, *, errors_only: bool = False) -> Table:
             _fmt(q.recall),
         )
     table.caption = (
+        f"answered precision {_fmt(evaluation.answered_precision)} (decided answers), "
+        f"present recall {_fmt(evaluation.present_recall)} (of {evaluation.labelled_present} labelled present); "
         f"overall precision {_fmt(evaluation.precision)}, recall {_fmt(evaluation.recall)}, "
         f"accuracy {_fmt(evaluation.accuracy)} on {len(evaluation.scored)} covered questions "
         f"(TP {evaluation.tp}, FP {evaluation.fp}, FN {evaluation.fn}, TN {evaluation.tn}); "

@@ -30,7 +30,8 @@ def below(
 
 def format_languages(per_language: Mapping[str, Evaluation]) -> Table:
     table = Table(title="Suggested answers vs labels, per language")
-    for column in ("language", "instrument", "scored", "TP", "FP", "FN", "TN", "precision", "recall", "errors"):
+    columns = ("language", "instrument", "scored", "TP", "FP", "FN", "TN", "precision", "recall")
+    for column in (*columns, "answered precision", "present recall", "errors"):
         table.add_column(column)
     for language, e in per_language.items():
         errors = ", ".join(f"#{q.question} {q.verdict}" for q in e.errors) or "—"
@@ -44,6 +45,8 @@ def format_languages(per_language: Mapping[str, Evaluation]) -> Table:
             str(e.tn),
             _fmt(e.precision),
             _fmt(e.recall),
+            _fmt(e.answered_precision),
+            _fmt(e.present_recall),
             errors,
         )
     return table

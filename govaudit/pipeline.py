@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -99,11 +100,18 @@ class _Run:
     """One run's bookkeeping in the store: started (or resumed) on entry, finished — or failed,
     with why — on exit. Pages are summarised in memory; their content lives in the store."""
 
-    def __init__(self, store: Store, site: SiteConfig, settings: dict[str, Any], resume: int | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        site: SiteConfig,
+        settings: dict[str, Any],
+        resume: int | None = None,
+        as_of: date | None = None,
+    ) -> None:
         self.store = store
         if resume is None:
             self.site_id = store.ensure_site(site)
-            self.run_id = store.start_run(self.site_id, settings)
+            self.run_id = store.start_run(self.site_id, settings, as_of)
         else:
             self.site_id, _, status = store.run_site(resume)
             if status != "running":
@@ -295,11 +303,15 @@ async def assess_site(
     on_progress: Progress | None = None,
     selenium: SeleniumSettings | None = None,
     fresh: bool = False,
+    as_of: date | None = None,
 ) -> RunOutcome:
     """The whole job: crawl, audit (every page, or a sample), detect survey features, suggest answers.
     With `selenium`, axe runs through Selenium once the crawl is over, and our own checks do not run.
     A page is carried forward from the last run only when its document, its own stylesheets and
-    scripts, and the engines (axe-core, our checks, the standard) are unchanged; `fresh`: never."""
+    scripts, and the engines (axe-core, our checks, the standard) are unchanged; `fresh`: never.
+    `as_of` is the day time-relative rules judge against (default: the day the run starts); it is
+    stored with the run."""
+    as_of = as_of or datetime.now(UTC).date()
     suite = _suite(settings)
     instruments = instruments_for(site.kind)
     engine = RuleEngine(load_modules(), instruments)
@@ -315,11 +327,12 @@ async def assess_site(
         run_settings["driver"] = live.describe()
     budget = TimeBudget(settings.time_budget_s)
     work = budget.part(WORK_SHARE)
-    with _Run(store, site, run_settings, resume) as run:
+    run_settings["as_of"] = as_of.isoformat()
+    with _Run(store, site, run_settings, resume, as_of) as run:
         run.engines, run.fresh = suite.engine_versions, fresh
         if live is not None:  # in the stats too: report.json says the own checks did not run
             run.extra_stats["driver"] = live.describe()
-        assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons, standard=suite.standard)
+        assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons, standard=suite.standard, as_of=as_of)
         try:
             async with open_crawler(
                 site,
@@ -361,7 +374,9 @@ async def assess_site(
                     run.extra_stats["markup_validation"] = problem
                 assessment.check_statement(pages)
                 _check_audited(assessment, pages)
-                view = SiteView(site, pages, lexicons, fetch=crawler.probe, audits_by_url=assessment.audits_by_url)
+                view = SiteView(
+                    site, pages, lexicons, fetch=crawler.probe, audits_by_url=assessment.audits_by_url, as_of=as_of
+                )
                 site_findings = await engine.check_site(view, deadline=work.deadline)
                 if cut or work.spent:
                     run.extra_stats["time_budget"] = {"seconds": budget.seconds, "cut_short": cut}

@@ -10,6 +10,8 @@ from typing import Any
 from audits.dedup import group_issues
 from audits.outcome import Outcome
 from reports.knowledge import criterion, help_for, principle_of, principles, weight
+from rules.calibration import cue_of
+from rules.findings import SuggestedAnswer
 from rules.instruments import InstrumentError, load_instrument
 from storage.records import RunRecord, VisitRecord, nodes_to_json
 
@@ -216,6 +218,7 @@ def build_report(run: RunRecord, history: Sequence[dict[str, Any]] = ()) -> dict
             "stats": run.stats,
             "error": run.error,
             "engines": run.settings.get("engines", {}),
+            "as_of": run.as_of.isoformat() if run.as_of else None,
         },
         "site": {
             "name": run.site.config.name,
@@ -272,6 +275,12 @@ def build_report(run: RunRecord, history: Sequence[dict[str, Any]] = ()) -> dict
                 "value": a.value,
                 "outcome": str(a.outcome),
                 "confidence": round(a.confidence, 2),
+                "raw_confidence": _detector_confidence(a),
+                "cue": _cue(a),
+                # For an "absent": how many pages were searched, the most likely ones, the terms tried.
+                "searched": {"pages": a.searched_count, "likely": list(a.searched), "terms": list(a.terms)}
+                if a.searched_count
+                else None,
                 "rationale": a.rationale,
                 "evidence": [
                     {
@@ -288,3 +297,22 @@ def build_report(run: RunRecord, history: Sequence[dict[str, Any]] = ()) -> dict
             for a in (record.answer,)
         ],
     }
+
+
+def _detector_confidence(answer: SuggestedAnswer) -> float | None:
+    """The confidence the detectors gave, before calibration (rules/calibration.py): the surest
+    finding behind the answer's value, as the decider chose it."""
+    if answer.raw_confidence is not None:
+        return round(answer.raw_confidence, 3)
+    present = [f.confidence for f in answer.findings if f.value != "absent"]
+    pool = present or [f.confidence for f in answer.findings]
+    return round(max(pool), 3) if pool else None
+
+
+def _cue(answer: SuggestedAnswer) -> str:
+    """The cue the answer's confidence was calibrated as (the same choice as rules/decide.py)."""
+    if answer.cue or not answer.findings:
+        return answer.cue
+    present = [f for f in answer.findings if f.value != "absent"]
+    best = max(present or answer.findings, key=lambda f: f.confidence)
+    return cue_of(best.rule_id, best.note)

@@ -2,7 +2,11 @@
 
 Every question of the instrument gets an answer: a value with a confidence, or `not_tested`
 with the reason (not crawlable, no detector yet, nothing to read). A human sees every
-`needs_review` one; nothing below the confidence threshold is passed off as decided.
+`needs_review` one; nothing below the confidence threshold is passed off as decided — an
+"absent" the detectors are not sure of is `needs_review`, never a silent "no".
+
+The confidence of an answer is calibrated (rules/calibration.py): the accuracy that answers of
+its kind and band showed on the labelled development set.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from audits.outcome import Outcome
+from rules.calibration import Calibration, cue_of, load_calibration
 from rules.findings import ABSENT, ERROR, Evidence, Finding, SuggestedAnswer
 from rules.instruments import Instrument, Question
 
@@ -24,7 +29,11 @@ def _nearest_first(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
 
 
 def decide_question(
-    instrument: Instrument, question: Question, findings: Sequence[Finding], covered: bool
+    instrument: Instrument,
+    question: Question,
+    findings: Sequence[Finding],
+    covered: bool,
+    calibration: Calibration | None = None,
 ) -> SuggestedAnswer:
     base = {"instrument": instrument.key, "edition": instrument.edition, "question": question.code}
     failures = [f for f in findings if f.value == ERROR]
@@ -53,13 +62,17 @@ def decide_question(
     # Prefer the surest finding, then the one nearest the home page ("findable in reasonable time").
     best = max(pool, key=lambda f: (f.confidence, -min((e.depth or 0 for e in f.evidence), default=99)))
     outcome = Outcome.PASSED if present else Outcome.FAILED
-    if best.confidence < DECIDED_AT:
+    cue = cue_of(best.rule_id, best.note)
+    confidence = (calibration or load_calibration())(best.value, best.confidence, cue)
+    if confidence < DECIDED_AT:
         outcome = Outcome.NEEDS_REVIEW
     return SuggestedAnswer(
         **base,
         value=best.value,
         outcome=outcome,
-        confidence=best.confidence,
+        confidence=confidence,
+        raw_confidence=best.confidence,
+        cue=cue,
         rationale=best.note,
         evidence=_nearest_first(e for f in pool for e in f.evidence),
         findings=tuple(findings),
@@ -67,13 +80,18 @@ def decide_question(
 
 
 def decide(
-    instrument: Instrument, findings: Iterable[Finding], covered: set[tuple[str, str]]
+    instrument: Instrument,
+    findings: Iterable[Finding],
+    covered: set[tuple[str, str]],
+    calibration: Calibration | None = None,
 ) -> list[SuggestedAnswer]:
     by_question: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.instrument == instrument.key:
             by_question[finding.question].append(finding)
     return [
-        decide_question(instrument, q, by_question.get(q.code, []), (instrument.key, q.code) in covered)
+        decide_question(
+            instrument, q, by_question.get(q.code, []), (instrument.key, q.code) in covered, calibration
+        )
         for q in instrument.questions
     ]

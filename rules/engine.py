@@ -50,7 +50,7 @@ def fan_out(module: RuleModule, observations: Iterable[Observation], instruments
             for question in codes.get(instrument, ()):
                 findings.append(
                     Finding(
-                        rule_id=module.id,
+                        rule_id=obs.rule_id or module.id,
                         rule_version=module.version,
                         instrument=instrument,
                         question=question,

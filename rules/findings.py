@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from audits.outcome import Outcome
@@ -9,6 +10,12 @@ from audits.outcome import Outcome
 PRESENT = "present"
 ABSENT = "absent"
 ERROR = "error"  # the rule module failed on this run: the note says why; it answers nothing
+# The trail of an "absent" (rules/detectors/concepts.py writes it, the report and the review app read
+# it): evidence quoted with this prefix is a page searched (the most likely ones); the rationale says
+# "Searched N pages … for M terms: “a”, “b” …".
+SEARCHED = "searched: "
+_SEARCHED_COUNT = re.compile(r"Searched (\d+) pages")
+_TERMS = re.compile(r"“([^”]*)”")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +56,23 @@ class SuggestedAnswer:
     rationale: str
     evidence: tuple[Evidence, ...] = ()
     findings: tuple[Finding, ...] = field(default=())
+    # The detector's own confidence, before calibration (None when it was not calibrated), and the
+    # cue it was calibrated as (rules/calibration.py).
+    raw_confidence: float | None = None
+    cue: str = ""
+
+    @property
+    def searched(self) -> tuple[str, ...]:
+        """For an "absent": the pages most likely to hold it, all searched."""
+        return tuple(e.url for e in self.evidence if e.quote.startswith(SEARCHED))
+
+    @property
+    def searched_count(self) -> int:
+        """For an "absent": how many pages were searched (0 = not recorded)."""
+        found = _SEARCHED_COUNT.search(self.rationale)
+        return int(found.group(1)) if found else 0
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """For an "absent": the terms tried, as the rationale lists them."""
+        return tuple(_TERMS.findall(self.rationale)) if self.searched_count else ()

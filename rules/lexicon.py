@@ -15,11 +15,32 @@ _NO_WORD_BOUNDARIES = ("zh", "ja", "th")
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form: "Confidentialité" → "confidentialite"."""
+    """Case- and accent-insensitive form, Chinese in Simplified characters: "Confidentialité" →
+    "confidentialite", "常見問題" → "常见问题" (a zh-TW page matches the lexicon's terms)."""
     if text.isascii():  # no accents to strip, and NFKD leaves ASCII as it is: the common case, made cheap
         return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if max(stripped) >= _CJK_START:
+        return stripped.translate(_simplified())
+    return stripped
+
+
+_CJK_START = "\u3400"
+
+
+@cache
+def _simplified() -> dict[int, str]:
+    """Traditional → Simplified, character by character (zhconv's MediaWiki table), built once."""
+    from zhconv import convert
+
+    table = {}
+    for code in range(0x3400, 0xA000):
+        char = chr(code)
+        simple = convert(char, "zh-hans")
+        if simple != char and len(simple) == 1:
+            table[code] = simple
+    return table
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import ClassVar
 
 from audits.result import AuditResult
@@ -30,12 +31,17 @@ class Observation:
     # Instrument key → codes, when one module answers several questions observation by
     # observation (a data-driven table); otherwise the module's `informs` applies.
     questions: Mapping[str, tuple[str, ...]] | None = None
+    # The rule id its findings carry, when one module answers for several rows (a data pack's row).
+    rule_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class PageView:
     snapshot: PageSnapshot
     audits: Sequence[AuditResult] = ()
+    # The day time-relative rules judge against ("updated in the past month"): the run's --as-of,
+    # None = today (the crawl's own day).
+    as_of: date | None = None
 
 
 Fetch = Callable[[str], Awaitable[PageSnapshot]]
@@ -51,6 +57,7 @@ class SiteView:
     lexicons: Lexicons
     fetch: Fetch
     audits_by_url: Mapping[str, Sequence[AuditResult]] = field(default_factory=dict)
+    as_of: date | None = None  # as PageView.as_of
     _by_key: dict[str, PageSnapshot] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -87,6 +94,4 @@ class RuleModule:
 
 
 def evidence_from(page: PageSnapshot, *, selector: str = "", quote: str = "") -> Evidence:
-    return Evidence(
-        url=page.final_url, selector=selector, quote=quote[:300], language=page.language, depth=page.depth
-    )
+    return Evidence(url=page.final_url, selector=selector, quote=quote[:300], language=page.language, depth=page.depth)

@@ -18,7 +18,7 @@ def snapshot_digest(snap: PageSnapshot) -> dict[str, Any]:
         "title": snap.title,
         "language": snap.language,
         "text": snap.text[:MAX_TEXT],
-        "links": [[link.url, link.text, link.rel, link.hreflang] for link in snap.links],
+        "links": [[link.url, link.text, link.rel, link.hreflang, link.region] for link in snap.links],
         "forms": [
             {
                 "action": f.action,

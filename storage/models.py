@@ -6,13 +6,14 @@ module as `models` and write `models.Finding` so that the two never get mixed up
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -122,6 +123,8 @@ class CrawlRun(Base):
     settings: Mapped[dict[str, Any]]
     stats: Mapped[dict[str, Any]]
     error: Mapped[str] = mapped_column(Text, default="")
+    # The day time-relative rules judged against (`--as-of`, default the day the run started).
+    as_of: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Page(Base):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from audits.outcome import Outcome
@@ -117,6 +117,7 @@ class RunRecord:
     settings: dict[str, Any]
     stats: dict[str, Any]
     error: str
+    as_of: date | None
     visits: tuple[VisitRecord, ...]
     findings: tuple[FindingRecord, ...]  # every finding of the run, including those behind answers
     answers: tuple[AnswerRecord, ...]

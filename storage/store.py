@@ -10,7 +10,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -118,9 +118,11 @@ class Store:
         with self.transaction(readonly=True) as session:
             return [rec.site_record(row) for row in session.scalars(stmt)]
 
-    def start_run(self, site_id: int, settings: Mapping[str, Any]) -> int:
+    def start_run(self, site_id: int, settings: Mapping[str, Any], as_of: date | None = None) -> int:
         with self.transaction() as session:
-            run = models.CrawlRun(site_id=site_id, status="running", settings=dict(settings), stats={}, error="")
+            run = models.CrawlRun(
+                site_id=site_id, status="running", settings=dict(settings), stats={}, error="", as_of=as_of
+            )
             session.add(run)
             session.flush()
             return run.id
@@ -644,6 +646,7 @@ class Store:
                 settings=dict(run.settings),
                 stats=dict(run.stats),
                 error=run.error,
+                as_of=run.as_of,
                 visits=tuple(rec.visit_record(v, audits.get(v.id, ())) for v in visits),
                 findings=tuple(rec.FindingRecord(f.id, rec.finding(f)) for f in findings.values()),
                 answers=tuple(rec.answer_record(a, links[a.id], reviews[a.id]) for a in answers),

@@ -40,6 +40,13 @@ def test_bad_url_exits_2_with_a_hint(url: str, tmp_path: Path) -> None:
     assert "error:" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("command", ["audit", "assess"])
+def test_bad_as_of_exits_2_before_any_crawl(command: str, tmp_path: Path) -> None:
+    result = govaudit(command, f"http://127.0.0.1:{free_port()}/", "--as-of", "2016-13-40", tmp_path=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "--as-of must be a date as YYYY-MM-DD" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_unreachable_host_exits_3(tmp_path: Path, chromium: str) -> None:
     result = govaudit("audit", f"http://127.0.0.1:{free_port()}/", "--out", str(tmp_path / "out"), tmp_path=tmp_path)
     assert result.returncode == 3, result.stderr

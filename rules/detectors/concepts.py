@@ -1,37 +1,65 @@
-"""Features that are "a page (or a link) about X", driven by the table in rules/concept_features.yaml.
+"""Features that are "a page (or a link) about X": one detector reads every row of every concept pack.
 
-Each row of the table becomes one rule module (one class below, registered in pyproject.toml as
-`concept-<id>`), because the engine fans every observation out to all the codes a module informs:
-one module per row keeps each row's answer its own.
+The rows live in data packs (rules/packs/concepts.yaml, plus any pack a plugin names under the
+`govaudit.rule_packs` entry-point group): terms (the lexicons' concepts and the pack's own), cues
+and the confidence of each cue. `ConceptPackRule` is registered once (`concept-pack`); each of its
+observations names the row's codes, so each row's answer stays its own, and its findings carry the
+row's id (`concept-<id>`).
 
-Site level reads titles, link texts, page texts and URL paths of the light snapshots, and says
-"absent" when no page names the feature; page level reads the headings, which need the markup.
+Site level reads titles, link texts (with where the link sits: navigation and footer weigh more
+than running text), page texts and URL paths of the light snapshots, and says "absent" with the
+trail of what was searched when no page names the feature; page level reads the headings, which
+need the markup.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
-from typing import ClassVar
+from importlib import metadata, resources
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from crawler.snapshot import PageSnapshot
-from rules.detectors.common import links_to_hosts, matched_terms, page_headings, signals, snippet
+from crawler.snapshot import Link, PageSnapshot
+from rules.detectors.common import (
+    NO_WORD_BOUNDARIES,
+    folded,
+    links_to_hosts,
+    matched_terms,
+    page_headings,
+    signals,
+    snippet,
+)
 from rules.detectors.contact import contact_details
-from rules.findings import ABSENT, PRESENT
-from rules.lexicon import Lexicons
+from rules.findings import ABSENT, PRESENT, SEARCHED, Evidence
+from rules.lexicon import Lexicons, fold
 from rules.module import Observation, PageView, RuleModule, SiteView, evidence_from
 
+PACK_ENTRY_POINTS = "govaudit.rule_packs"
 PLACES = ("title", "headings", "link", "text", "slug")
-CONFIDENCE = {"title": 0.9, "headings": 0.9, "link": 0.85, "link_unreached": 0.75, "text": 0.8, "slug": 0.75}
-HOST_CONFIDENCE = 0.85
-ABSENT_CONFIDENCE = 0.75  # not seen in a bounded crawl: decided, but weaker than a sighting
+CUES = (
+    "title", "headings", "nav_link", "link", "nav_link_unreached", "link_unreached", "text", "slug", "hosts", "absent",
+)  # fmt: skip
+NEGATIVES = ("document", "headline", "article", "listing", "partial")
 _SLUG_SEPARATORS = re.compile(r"[/_.\-+]+")
+_DOCUMENT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip)$", re.IGNORECASE)
+# A dated path (/2017/12/05/…, /2017-12-…): a news item or post, whose words are its story's, not the site's.
+_DATED_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])(?:[/-]|$)")
+# A date in a link's text (2018年07月18日, 12/05/2019, 5 March 2017): an item of a news or event list.
+_DATE_IN_TEXT = re.compile(r"(19|20)\d\d\s*[年/.-]\s*\d{1,2}|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(19|20)\d\d")
+_HEADLINE_WORDS = 9  # a link text this long is a sentence (a headline, a document's title), not a section name
+_HEADLINE_CHARS = 24  # the same for scripts written without spaces
+_LIKELY_PAGES = 3
+
+
+class PackError(ValueError):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,42 +73,93 @@ class Feature:
     requires: tuple[str, ...] = ()
     contacts_min: int = 0
     hosts: str | None = None
-    absent: float = ABSENT_CONFIDENCE
+    absent: float = 0.75
     epi: str = ""  # E-Participation Index level of the feature, when it is an e-participation item
-
-    @property
-    def class_name(self) -> str:
-        return "".join(part.capitalize() for part in self.id.split("-")) + "Rule"
+    pack: str = "concepts"
 
 
-class FeatureTableError(ValueError):
-    pass
+@dataclass(frozen=True, slots=True)
+class Pack:
+    id: str
+    cues: Mapping[str, float]
+    negative: Mapping[str, float]
+    features: tuple[Feature, ...]
+    # concept → language → extra terms, added to the lexicons' own
+    terms: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+
+
+def parse_pack(raw: Any, source: str) -> Pack:
+    if not isinstance(raw, dict) or not isinstance(raw.get("features"), list):
+        raise PackError(f"{source}: expected a mapping with a 'features' list")
+    cues = {k: float(v) for k, v in (raw.get("cues") or {}).items()}
+    unknown_cues = set(cues) - set(CUES)
+    if unknown_cues:
+        raise PackError(f"{source}: unknown cues {sorted(unknown_cues)} (known: {', '.join(CUES)})")
+    negative = {k: float(v) for k, v in (raw.get("negative") or {}).items()}
+    if set(negative) - set(NEGATIVES):
+        raise PackError(f"{source}: unknown negative contexts {sorted(set(negative) - set(NEGATIVES))}")
+    default_absent = cues.get("absent", 0.75)
+    pack_id = str(raw.get("id") or Path(source).stem)
+    features = []
+    for row in raw["features"]:
+        try:
+            unknown = set(row["look_in"]) - set(PLACES)
+            if unknown:
+                raise PackError(f"{source}: {row['id']}: unknown look_in {sorted(unknown)}")
+            features.append(
+                Feature(
+                    id=str(row["id"]),
+                    informs={str(k): tuple(str(c) for c in v) for k, v in row["informs"].items()},
+                    concepts=tuple(row["concepts"]),
+                    look_in=tuple(row["look_in"]),
+                    title=row.get("title", str(row["id"]).replace("-", " ").capitalize()),
+                    min_terms=int(row.get("min_terms", 1)),
+                    requires=tuple(row.get("requires", ())),
+                    contacts_min=int(row.get("contacts_min", 0)),
+                    hosts=row.get("hosts"),
+                    absent=float(row.get("absent", default_absent)),
+                    epi=str(row.get("epi", "")),
+                    pack=pack_id,
+                )
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise PackError(f"{source}: row {row!r}: {exc}") from exc
+    terms = {
+        str(concept): {str(lang): tuple(str(t) for t in ts) for lang, ts in by_lang.items()}
+        for concept, by_lang in (raw.get("terms") or {}).items()
+    }
+    return Pack(pack_id, cues, negative, tuple(features), terms)
+
+
+def load_pack(source: Path | Traversable) -> Pack:
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise PackError(f"{source}: {exc}") from exc
+    return parse_pack(raw, str(source))
 
 
 @cache
+def builtin_pack() -> Pack:
+    return load_pack(resources.files("rules.packs").joinpath("concepts.yaml"))
+
+
+def plugin_packs() -> tuple[Pack, ...]:
+    """Packs named under `govaudit.rule_packs`: each entry point is a path (or a function returning one)."""
+    packs = []
+    for entry in sorted(metadata.entry_points(group=PACK_ENTRY_POINTS), key=lambda e: e.name):
+        try:
+            target = entry.load()
+            path = target() if callable(target) else target
+            packs.append(load_pack(Path(path) if isinstance(path, str) else path))
+        except Exception as exc:  # a broken plug-in names itself instead of stopping every audit
+            raise PackError(f"rule pack {entry.name!r} ({entry.value}) failed to load: {exc}") from exc
+    return tuple(packs)
+
+
 def load_features() -> tuple[Feature, ...]:
-    raw = yaml.safe_load(resources.files("rules").joinpath("concept_features.yaml").read_text(encoding="utf-8"))
-    features = []
-    for row in raw.get("features", []):
-        unknown = set(row["look_in"]) - set(PLACES)
-        if unknown:
-            raise FeatureTableError(f"concept_features.yaml: {row['id']}: unknown look_in {sorted(unknown)}")
-        features.append(
-            Feature(
-                id=row["id"],
-                informs={k: tuple(v) for k, v in row["informs"].items()},
-                concepts=tuple(row["concepts"]),
-                look_in=tuple(row["look_in"]),
-                title=row.get("title", row["id"].replace("-", " ").capitalize()),
-                min_terms=int(row.get("min_terms", 1)),
-                requires=tuple(row.get("requires", ())),
-                contacts_min=int(row.get("contacts_min", 0)),
-                hosts=row.get("hosts"),
-                absent=float(row.get("absent", ABSENT_CONFIDENCE)),
-                epi=str(row.get("epi", "")),
-            )
-        )
-    return tuple(features)
+    """The built-in pack's rows (the rows tests and docs are written against)."""
+    return builtin_pack().features
 
 
 def slug_text(url: str) -> str:
@@ -88,134 +167,314 @@ def slug_text(url: str) -> str:
     return _SLUG_SEPARATORS.sub(" ", unquote(urlsplit(url).path)).strip()
 
 
-class ConceptRule(RuleModule):
-    """One row of the feature table. Subclasses set `feature` (and the RuleModule metadata)."""
+def is_listing(page: PageSnapshot) -> bool:
+    """A news item or post (a dated path): what it names is its story's subject, not the site's section."""
+    return bool(_DATED_PATH.search(urlsplit(page.final_url).path))
 
-    feature: ClassVar[Feature]
 
-    # --- what counts on one page
+_SEGMENTS = re.compile(r"\s[|–—:·•»/-]\s|[|：:]")
+_MIN_COVERAGE = 0.5
 
-    def terms_in(self, lexicons: Lexicons, text: str) -> list[str]:
-        return [t for concept in self.feature.concepts for t in matched_terms(lexicons, concept, text)]
 
-    def confirmed(self, lexicons: Lexicons, page: PageSnapshot) -> bool:
+def is_partial(text: str, term: str) -> bool:
+    """The term is a small part of the title or link text (of its segment, "FAQ | Ministry" → "FAQ"):
+    the text is about something else that merely contains the word ("Bus Replacement Grant")."""
+    needle = fold(term)
+    for segment in _SEGMENTS.split(fold(text)):
+        if needle in segment:
+            return len(needle) / max(len(segment.strip()), 1) < _MIN_COVERAGE
+    return False
+
+
+def is_headline(text: str, language: str) -> bool:
+    """A sentence rather than a section's name: a news headline, an article's or a document's title."""
+    if text.rstrip().endswith(("?", "？", "!", "！", "。")) or any(mark in text for mark in "，。！？"):
+        return True
+    if language in NO_WORD_BOUNDARIES or not any(c == " " for c in text.strip()):
+        return len(text.strip()) > _HEADLINE_CHARS and not text.isascii()
+    return len(text.split()) >= _HEADLINE_WORDS
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    cue: str
+    confidence: float
+    evidence: Evidence
+    how: str
+    negatives: tuple[str, ...] = ()
+
+
+class ConceptPackRule(RuleModule):
+    """Every row of the concept packs, each answered on its own."""
+
+    id = "concept-pack"
+    version = "2.0"
+    title = "Concept pack (pages and links about a feature)"
+    informs: Mapping[str, tuple[str, ...]] = {}
+
+    def __init__(self, packs: Sequence[Pack] | None = None) -> None:
+        self.packs = tuple(packs) if packs is not None else (builtin_pack(), *plugin_packs())
+        self.features = tuple(f for p in self.packs for f in p.features)
+        self._pack = {p.id: p for p in self.packs}
+        informs: dict[str, list[str]] = {}
+        for feature in self.features:
+            for key, codes in feature.informs.items():
+                informs.setdefault(key, [])
+                informs[key] += [c for c in codes if c not in informs[key]]
+        self.informs = {k: tuple(v) for k, v in informs.items()}
+
+    # --- terms and cues
+
+    def cue(self, feature: Feature, name: str) -> float:
+        cues = self._pack[feature.pack].cues
+        return cues.get(name, builtin_pack().cues.get(name, 0.75))
+
+    def penalty(self, feature: Feature, negatives: Iterable[str]) -> float:
+        weights = self._pack[feature.pack].negative or builtin_pack().negative
+        return sum(weights.get(n, 0.0) for n in set(negatives))
+
+    def pack_terms(self, feature: Feature, concept: str) -> list[tuple[str, str]]:
+        return [(lang, t) for lang, ts in self._pack[feature.pack].terms.get(concept, {}).items() for t in ts]
+
+    def terms_of(self, feature: Feature, lexicons: Lexicons, concept: str, text: str) -> list[str]:
+        found = matched_terms(lexicons, concept, text)
+        extra = self.pack_terms(feature, concept)
+        if extra:
+            haystack = folded(text)
+            for lang, term in extra:
+                needle = fold(term)
+                if needle in haystack and (
+                    lang in NO_WORD_BOUNDARIES or re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack)
+                ):
+                    found.append(term)
+        return found
+
+    def terms_in(self, feature: Feature, lexicons: Lexicons, text: str) -> list[str]:
+        return [t for concept in feature.concepts for t in self.terms_of(feature, lexicons, concept, text)]
+
+    def terms_tried(self, feature: Feature, lexicons: Lexicons, language: str = "") -> list[str]:
+        """Every term looked for, the site's own language first."""
+        ordered = sorted(lexicons.by_language.values(), key=lambda lex: lex.language != language)
+        tried = [t for c in feature.concepts for lex in ordered for t in lex.terms(c)]
+        tried += [t for c in feature.concepts for _lang, t in self.pack_terms(feature, c)]
+        return list(dict.fromkeys(tried))
+
+    def confirmed(self, feature: Feature, lexicons: Lexicons, page: PageSnapshot) -> bool:
         """The page passes the row's extra conditions (other concepts named, contacts shown)."""
         text = f"{page.title} {page.text}"
-        if any(not matched_terms(lexicons, concept, text) for concept in self.feature.requires):
+        if any(not self.terms_of(feature, lexicons, concept, text) for concept in feature.requires):
             return False
-        return len(contact_details(page)) >= self.feature.contacts_min
+        return len(contact_details(page)) >= feature.contacts_min
 
-    def seen_on(self, lexicons: Lexicons, page: PageSnapshot) -> tuple[str, str] | None:
-        """(place, quote) where the page itself names the feature, from title, text or URL path."""
-        f = self.feature
-        if "title" in f.look_in and (terms := self.terms_in(lexicons, page.title)):
-            return "title", page.title
-        if "text" in f.look_in:
-            terms = self.terms_in(lexicons, f"{page.title} {page.text}")
-            if len(terms) >= f.min_terms:
-                return "text", snippet(page.text, terms[0]) if f.min_terms == 1 else ", ".join(terms[:5])
-        if "slug" in f.look_in and (terms := self.terms_in(lexicons, slug_text(page.final_url))):
-            return "slug", page.final_url
-        return None
-
-    def observe(self, place: str, page: PageSnapshot, quote: str, how: str) -> Observation:
-        confidence = CONFIDENCE.get(place, HOST_CONFIDENCE)
-        if place == "link_unreached" and self.feature.look_in == ("link",):
-            confidence = CONFIDENCE["link"]  # the link itself is the feature (a link to a ministry)
-        epi = f"; EPI level: {self.feature.epi}" if self.feature.epi else ""
-        note = f"{how} ({self.feature.title}{epi})."
-        return Observation(PRESENT, confidence, (evidence_from(page, quote=quote),), note)
+    def observe(self, feature: Feature, sighting: Sighting) -> Observation:
+        epi = f"; EPI level: {feature.epi}" if feature.epi else ""
+        lowered = f"; weaker: {', '.join(sighting.negatives)}" if sighting.negatives else ""
+        note = f"{sighting.how} ({feature.title}{epi}; cue: {sighting.cue}{lowered})."
+        return Observation(
+            PRESENT,
+            round(sighting.confidence, 3),
+            (sighting.evidence,),
+            note,
+            questions=feature.informs,
+            rule_id=f"concept-{feature.id}",
+        )
 
     # --- page level: headings (the markup is only here)
 
     def check_page(self, page: PageView, lexicons: Lexicons) -> Iterable[Observation]:
         snap = page.snapshot
-        if "headings" not in self.feature.look_in or not snap.ok or not snap.is_html:
+        wanted = [f for f in self.features if "headings" in f.look_in]
+        if not wanted or not snap.ok or not snap.is_html:
             return ()
-        for heading in page_headings(snap.dom or snap.html):
-            if self.terms_in(lexicons, heading) and self.confirmed(lexicons, snap):
-                return [self.observe("headings", snap, heading, f"The heading '{heading[:80]}' names it")]
-        return ()
+        headings = page_headings(snap.dom or snap.html)
+        if not headings:
+            return ()
+        listing = is_listing(snap)
+        found = []
+        for feature in wanted:
+            for heading in headings:
+                terms = self.terms_in(feature, lexicons, heading)
+                if terms and self.confirmed(feature, lexicons, snap):
+                    negatives = ("listing",) * listing + ("headline",) * is_headline(heading, snap.language)
+                    negatives += ("partial",) * all(is_partial(heading, t) for t in terms)
+                    confidence = self.cue(feature, "headings") - self.penalty(feature, negatives)
+                    sighting = Sighting(
+                        "headings",
+                        confidence,
+                        evidence_from(snap, quote=heading),
+                        f"The heading '{heading[:80]}' names it",
+                        negatives,
+                    )
+                    found.append(self.observe(feature, sighting))
+                    break
+        return found
 
-    # --- site level: titles, links, texts, URL paths; "absent" when none names it
+    # --- site level: titles, links, texts, URL paths; "absent" with its trail when none names it
 
     async def check_site(self, site: SiteView) -> Iterable[Observation]:
         pages = site.ok_pages()
         if not pages:
             return []
-        lexicons = site.lexicons
-        sightings = [
-            o for o in (self._on_pages(lexicons, pages), self._by_links(site, pages), self._by_hosts(pages)) if o
-        ]
-        if sightings:
-            # The surest sighting; among equals the one nearest the home page (findable in reasonable time).
-            return [max(sightings, key=lambda o: (o.confidence, -(o.evidence[0].depth or 0)))]
-        where = ", ".join(self.feature.look_in)
-        return [
-            Observation(
-                ABSENT,
-                self.feature.absent,
-                (evidence_from(pages[0]),),
-                f"No page of the {len(pages)} crawled names it in its {where} ({self.feature.title}).",
-            )
-        ]
+        observations = []
+        for feature in self.features:
+            sightings = [
+                s
+                for s in (
+                    self._on_pages(feature, site.lexicons, pages),
+                    self._by_links(feature, site, pages),
+                    self._by_hosts(feature, pages),
+                )
+                if s
+            ]
+            if sightings:
+                # The surest sighting; among equals the one nearest the home page (findable in reasonable time).
+                best = max(sightings, key=lambda s: (s.confidence, -(s.evidence.depth or 0)))
+                observations.append(self.observe(feature, best))
+            else:
+                observations.append(self._absent(feature, site, pages))
+        return observations
 
-    def _on_pages(self, lexicons: Lexicons, pages: list[PageSnapshot]) -> Observation | None:
-        best: Observation | None = None
+    def _seen_on(self, feature: Feature, lexicons: Lexicons, page: PageSnapshot) -> Sighting | None:
+        """Where the page itself names the feature: title, text or URL path."""
+        negatives = ("listing",) if is_listing(page) else ()
+        penalty = self.penalty(feature, negatives)
+        if "title" in feature.look_in and (terms := self.terms_in(feature, lexicons, page.title)):
+            title_negatives = negatives + ("headline",) * is_headline(page.title, page.language)
+            title_negatives += ("partial",) * all(is_partial(page.title, t) for t in terms)
+            return Sighting(
+                "title", self.cue(feature, "title") - self.penalty(feature, title_negatives),
+                evidence_from(page, quote=page.title), "The page's title names it", title_negatives,
+            )  # fmt: skip
+        if "text" in feature.look_in:
+            terms = self.terms_in(feature, lexicons, f"{page.title} {page.text}")
+            if len(terms) >= feature.min_terms:
+                quote = snippet(page.text, terms[0]) if feature.min_terms == 1 else ", ".join(terms[:5])
+                return Sighting(
+                    "text", self.cue(feature, "text") - penalty, evidence_from(page, quote=quote),
+                    "The page's text names it", negatives,
+                )  # fmt: skip
+        if "slug" in feature.look_in and self.terms_in(feature, lexicons, slug_text(page.final_url)):
+            return Sighting(
+                "slug", self.cue(feature, "slug") - penalty, evidence_from(page, quote=page.final_url),
+                "The page's address names it", negatives,
+            )  # fmt: skip
+        return None
+
+    def _on_pages(self, feature: Feature, lexicons: Lexicons, pages: list[PageSnapshot]) -> Sighting | None:
+        best: Sighting | None = None
+        top = max(self.cue(feature, c) for c in ("title", "text", "slug"))
         for page in pages:  # nearest the home page first
-            seen = self.seen_on(lexicons, page)
-            if seen and self.confirmed(lexicons, page):
-                place, quote = seen
-                obs = self.observe(place, page, quote, f"The page's {place} names it")
-                if best is None or obs.confidence > best.confidence:
-                    best = obs
-                if obs.confidence >= max(CONFIDENCE.values()):
+            seen = self._seen_on(feature, lexicons, page)
+            if seen and self.confirmed(feature, lexicons, page):
+                if best is None or seen.confidence > best.confidence:
+                    best = seen
+                if seen.confidence >= top:
                     break
         return best
 
-    def _by_links(self, site: SiteView, pages: list[PageSnapshot]) -> Observation | None:
-        if "link" not in self.feature.look_in:
+    def _link_negatives(self, link: Link, page: PageSnapshot) -> tuple[str, ...]:
+        negatives = []
+        if _DOCUMENT.search(urlsplit(link.url).path):
+            negatives.append("document")
+        if is_headline(link.text, page.language):
+            negatives.append("headline")
+        if link.region == "article":
+            negatives.append("article")
+        if is_listing(page) or _DATE_IN_TEXT.search(link.text):
+            negatives.append("listing")
+        return tuple(negatives)
+
+    def _by_links(self, feature: Feature, site: SiteView, pages: list[PageSnapshot]) -> Sighting | None:
+        if "link" not in feature.look_in:
             return None
-        needs_target = bool(self.feature.requires or self.feature.contacts_min)
+        needs_target = bool(feature.requires or feature.contacts_min)
+        # A row that is only a link (a link to a ministry) is answered by the link itself.
+        link_is_feature = feature.look_in == ("link",)
+        best: Sighting | None = None
+        top = self.cue(feature, "nav_link")
         for page in pages:
             for link in page.links:
-                if not link.text or "alternate" in link.rel.split() or not self.terms_in(site.lexicons, link.text):
+                if not link.text or "alternate" in link.rel.split():
                     continue
+                terms = self.terms_in(feature, site.lexicons, link.text)
+                if not terms:
+                    continue
+                structural = link.region in ("nav", "footer")
+                negatives = self._link_negatives(link, page)
+                if all(is_partial(link.text, t) for t in terms):
+                    negatives += ("partial",)
                 target = site.page(link.url)
-                if target is not None and target.ok and self.confirmed(site.lexicons, target):
-                    return self.observe("link", target, link.text, f"Linked as '{link.text}' from {page.final_url}")
-                if not needs_target and target is None:
-                    return self.observe(
-                        "link_unreached", page, f"{link.text} → {link.url}", f"A link reads '{link.text}'"
-                    )
-        return None
+                if target is not None and target.ok and self.confirmed(feature, site.lexicons, target):
+                    cue = "nav_link" if structural else "link"
+                    evidence = evidence_from(target, quote=link.text)
+                    how = f"Linked as '{link.text}' from {page.final_url}"
+                elif not needs_target and target is None:
+                    cue = "nav_link" if structural else "link"
+                    if not link_is_feature:
+                        cue += "_unreached"
+                    evidence = evidence_from(page, quote=f"{link.text} → {link.url}")
+                    how = f"A link reads '{link.text}'"
+                else:
+                    continue
+                confidence = self.cue(feature, cue) - self.penalty(feature, negatives)
+                if best is None or confidence > best.confidence:
+                    best = Sighting(cue, confidence, evidence, how, negatives)
+                if best.confidence >= top:
+                    return best
+        return best
 
-    def _by_hosts(self, pages: list[PageSnapshot]) -> Observation | None:
-        if not self.feature.hosts:
+    def _by_hosts(self, feature: Feature, pages: list[PageSnapshot]) -> Sighting | None:
+        if not feature.hosts:
             return None
-        hosts = signals(self.feature.hosts)["hosts"]
+        hosts = signals(feature.hosts)["hosts"]
         for page in pages:
             if hits := links_to_hosts(page, hosts):
                 link, host = hits[0]
-                return self.observe("hosts", page, link.url, f"A link goes to {host}")
+                return Sighting("hosts", self.cue(feature, "hosts"), evidence_from(page, quote=link.url),
+                                f"A link goes to {host}")  # fmt: skip
         return None
 
+    # --- the trail of an "absent"
 
-def _rule_class(feature: Feature) -> type[ConceptRule]:
-    return type(
-        feature.class_name,
-        (ConceptRule,),
-        {
-            "__module__": __name__,
-            "__doc__": f"{feature.title}: {feature.informs} (row '{feature.id}' of rules/concept_features.yaml).",
-            "feature": feature,
-            "id": f"concept-{feature.id}",
-            "version": "1.0",
-            "title": feature.title,
-            "informs": dict(feature.informs),
-        },
-    )
+    def _absent(self, feature: Feature, site: SiteView, pages: list[PageSnapshot]) -> Observation:
+        tried = self.terms_tried(feature, site.lexicons, pages[0].language.split("-")[0].lower())
+        likely = likely_pages(pages, tried)
+        cues = [c for c in feature.look_in] + (["hosts"] if feature.hosts else [])
+        conditions = []
+        if feature.requires:
+            conditions.append(f"the page must also name {', '.join(feature.requires)}")
+        if feature.contacts_min:
+            conditions.append(f"the page must show {feature.contacts_min} contacts")
+        if feature.min_terms > 1:
+            conditions.append(f"{feature.min_terms} distinct terms on one page")
+        shown = ", ".join(f"“{t}”" for t in tried[:12]) + (f" and {len(tried) - 12} more" if len(tried) > 12 else "")
+        note = (
+            f"Searched {len(pages)} pages ({', '.join(cues)}) for {len(tried)} terms: {shown}"
+            + (f"; {'; '.join(conditions)}" if conditions else "")
+            + f". None names it ({feature.title}). Most likely pages: "
+            + (", ".join(p.final_url for p, _ in likely) or "none")
+            + "."
+        )
+        evidence = tuple(
+            Evidence(url=p.final_url, quote=f"{SEARCHED}{why}", language=p.language, depth=p.depth) for p, why in likely
+        ) or (evidence_from(pages[0], quote=f"{SEARCHED}the home page"),)
+        return Observation(ABSENT, feature.absent, evidence, note, questions=feature.informs,
+                           rule_id=f"concept-{feature.id}")  # fmt: skip
 
 
-RULES: dict[str, type[ConceptRule]] = {f.id: _rule_class(f) for f in load_features()}
-globals().update({cls.__name__: cls for cls in RULES.values()})
+_WORDS = re.compile(r"\w{4,}")
+
+
+def likely_pages(pages: list[PageSnapshot], terms: Sequence[str]) -> list[tuple[PageSnapshot, str]]:
+    """The pages most likely to hold a feature nobody names: the home page, then those whose title or
+    address shares a word stem with a term tried (5 first letters), most stems first."""
+    stems = {w[:5] for t in terms for w in _WORDS.findall(fold(t))}
+    scored = []
+    for page in pages[1:]:
+        words = {w[:5] for w in _WORDS.findall(fold(f"{page.title} {slug_text(page.final_url)}"))}
+        shared = stems & words
+        if shared:
+            scored.append((len(shared), -page.depth, page, sorted(shared)))
+    scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
+    home = [(pages[0], "the home page")] if pages else []
+    return home + [(p, f"title or address shares '{', '.join(s[:3])}'") for _n, _d, p, s in scored[:_LIKELY_PAGES]]

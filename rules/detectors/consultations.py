@@ -72,7 +72,7 @@ class ConsultationsRule(RuleModule):
         html = snap.dom or snap.html
         if not snap.ok or not snap.is_html or not html or not consultation_page(lexicons, snap, html):
             return ()
-        now = today()
+        now = page.as_of or today()
         found: dict[str, Observation] = {}
         for node in LexborHTMLParser(html).css(BLOCKS):
             text = squash(node.text(separator=" "))
@@ -102,7 +102,11 @@ class ConsultationsRule(RuleModule):
         if not pages:
             return []
         where = next((p for p in pages if matched_terms(site.lexicons, "consultation", p.title)), pages[0])
-        note = "No dated consultation naming this sector within the past 12 months on the pages crawled."
+        now = site.as_of or today()
+        note = (
+            "No dated consultation naming this sector within the 12 months before "
+            f"{now.isoformat()} on the {len(pages)} pages crawled."
+        )
         return [
             Observation(ABSENT, 0.75, (evidence_from(where),), note, questions={INSTRUMENT: (code,)})
             for _, up, held in SECTORS.values()

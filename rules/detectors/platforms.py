@@ -4,7 +4,7 @@
   portal, LOSI #272 online opinion tools.
 - Open-data catalogue platforms (CKAN, DKAN, Socrata, OpenDataSoft, uData, DCAT): OSI #037 open-data portal.
 
-Only "present" is said here; "absent" comes from the concept rows (rules/concept_features.yaml) that
+Only "present" is said here; "absent" comes from the concept rows (rules/packs/concepts.yaml) that
 read titles, headings and links for the same codes.
 """
 

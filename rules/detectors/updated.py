@@ -44,7 +44,7 @@ class UpdatedRule(RuleModule):
     def check_page(self, page: PageView, lexicons: Lexicons) -> Iterable[Observation]:
         snap = page.snapshot
         markup = snap.dom or snap.html
-        if snap.ok and markup and (day := recent(dates_in_markup(markup), type(self).today())):
+        if snap.ok and markup and (day := recent(dates_in_markup(markup), page.as_of or type(self).today())):
             return [self._dated(snap, f'<time datetime="{day.isoformat()}">', day, 0.9)]
         return ()
 
@@ -52,7 +52,7 @@ class UpdatedRule(RuleModule):
         pages = site.ok_pages()
         if not pages:
             return []
-        today = type(self).today()
+        today = site.as_of or type(self).today()
         for page in pages:
             if day := recent(dates_in_text(page.text, site.lexicons), today):
                 return [self._dated(page, day.isoformat(), day, 0.85)]
@@ -69,7 +69,8 @@ class UpdatedRule(RuleModule):
                     ABSENT,
                     0.8,
                     (evidence_from(pages[0], quote=f"newest date {newest.isoformat()}"),),
-                    f"The newest date on {len(pages)} pages is {newest.isoformat()}, more than a month ago.",
+                    f"The newest date on {len(pages)} pages is {newest.isoformat()}, more than a month before "
+                    f"{today.isoformat()}.",
                 )
             ]
         return [
@@ -84,5 +85,8 @@ class UpdatedRule(RuleModule):
     @staticmethod
     def _dated(page: PageSnapshot, quote: str, day: date, confidence: float) -> Observation:
         return Observation(
-            PRESENT, confidence, (evidence_from(page, quote=quote),), f"The page is dated {day.isoformat()}."
+            PRESENT,
+            confidence,
+            (evidence_from(page, quote=quote),),
+            f"The page is dated {day.isoformat()}, within a month of the reference day.",
         )

@@ -1,7 +1,9 @@
 """Validity and conformance from the audit results (rules/signals/validity.yaml names them):
 OSI #196 / LOSI #208 valid markup, OSI #195 / LOSI #209 valid CSS (W3C validators, default options:
 any error = no), LOSI #210 WCAG 2.1 AA (an automated checker with AA defaults: any problem = no).
-No audit result of the kind → no observation, so the decider says not_tested."""
+Decided where rules/scope.yaml says the Survey looks: the portal's home page for all four (the
+reports still list every page's results). No audit result of the kind there → no observation, so
+the decider says not_tested."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from audits.result import AuditResult
 from rules.detectors.common import signals
 from rules.findings import ABSENT, PRESENT, Evidence
 from rules.module import Observation, RuleModule, SiteView
+from rules.scope import Scope, scope_of
 
 
 class _AuditRule(RuleModule):
@@ -21,8 +24,17 @@ class _AuditRule(RuleModule):
     def relevant(self, result: AuditResult) -> bool:
         raise NotImplementedError
 
+    def home_only(self) -> bool:
+        return all(scope_of(i, c) is Scope.HOME_PAGE for i, codes in self.informs.items() for c in codes)
+
     async def check_site(self, site: SiteView) -> Iterable[Observation]:
-        results = [r for rs in site.audits_by_url.values() for r in rs if self.relevant(r)]
+        audited = site.audits_by_url
+        if self.home_only():
+            home = site.home
+            if home is None:
+                return []
+            audited = {u: rs for u, rs in audited.items() if u in (home.final_url, home.requested_url)}
+        results = [r for rs in audited.values() for r in rs if self.relevant(r)]
         decided = [r for r in results if r.outcome in (Outcome.PASSED, Outcome.FAILED)]
         if not decided:
             return []
@@ -36,7 +48,7 @@ class _AuditRule(RuleModule):
                     ABSENT,
                     0.9,
                     tuple(self._evidence(site, url, failed) for url in bad_pages[:3]),
-                    f"{len(bad_pages)} of {len(pages)} pages fail {self.what} ({', '.join(rules[:5])}).",
+                    f"{self._where(bad_pages, pages)} {self.what} ({', '.join(rules[:5])}).",
                 )
             ]
         home = min(pages, key=lambda u: self._depth(site, u))
@@ -45,9 +57,17 @@ class _AuditRule(RuleModule):
                 PRESENT,
                 0.9,
                 (self._evidence(site, home, ()),),
-                f"All {len(pages)} audited pages pass {self.what}.",
+                f"{self._passing(pages)} {self.what}.",
             )
         ]
+
+    def _passing(self, pages: set[str]) -> str:
+        return "The home page passes" if self.home_only() else f"All {len(pages)} audited pages pass"
+
+    def _where(self, bad_pages: Sequence[str], pages: set[str]) -> str:
+        if self.home_only():
+            return "The home page fails"
+        return f"{len(bad_pages)} of {len(pages)} pages fail"
 
     @staticmethod
     def _depth(site: SiteView, url: str) -> int:

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -67,12 +68,14 @@ def answer_dict(answer: SuggestedAnswer) -> dict[str, Any]:
         "value": answer.value,
         "outcome": str(answer.outcome),
         "confidence": answer.confidence,
+        "raw_confidence": answer.raw_confidence,
+        "cue": answer.cue,
         "rationale": answer.rationale,
         "evidence": [{"url": e.url, "quote": e.quote, "depth": e.depth} for e in answer.evidence],
     }
 
 
-async def _assess(site: SiteConfig) -> dict[str, Any]:
+async def _assess(site: SiteConfig, as_of: date | None = None) -> dict[str, Any]:
     guard = AddressGuard(allowed_hosts=site.scope_hosts, allow_private=True)
     instruments = instruments_for(site.kind)
     engine = RuleEngine(load_modules(), instruments)
@@ -90,11 +93,12 @@ async def _assess(site: SiteConfig) -> dict[str, Any]:
         pages = []
         async for crawled in crawler.crawl():
             pages.append(replace(crawled.snapshot, html="", dom=None))
-            findings += engine.check_page(PageView(crawled.snapshot), lexicons)
-        findings += await engine.check_site(SiteView(site, pages, lexicons, fetch=crawler.probe))
+            findings += engine.check_page(PageView(crawled.snapshot, as_of=as_of), lexicons)
+        findings += await engine.check_site(SiteView(site, pages, lexicons, fetch=crawler.probe, as_of=as_of))
     answers = [a for key in instruments for a in decide(load_instrument(key), findings, engine.covered())]
     return {"pages": [p.final_url for p in pages], "answers": [answer_dict(a) for a in answers]}
 
 
-def assess(site: SiteConfig) -> dict[str, Any]:
-    return asyncio.run(_assess(site))
+def assess(site: SiteConfig, as_of: date | None = None) -> dict[str, Any]:
+    """`as_of`: the day time-relative rules judge against (a dated copy's own day)."""
+    return asyncio.run(_assess(site, as_of))

@@ -1,5 +1,6 @@
-"""The concept table (rules/concept_features.yaml): every row on a page set that has the feature and
-one that does not, in English and in French; the table and the entry points agree."""
+"""The concept pack (rules/packs/concepts.yaml), read by one detector: every row on a page set that has
+the feature and one that does not, in English and in French; structure above running text; negative
+context; the trail of an "absent"; a plugin's pack."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from importlib import metadata
 import pytest
 
 from crawler.snapshot import PageSnapshot
-from rules.detectors.concepts import RULES, ConceptRule, Feature, load_features
+from rules.detectors.concepts import ConceptPackRule, Feature, PackError, builtin_pack, load_features, parse_pack
 from rules.findings import ABSENT, PRESENT
 from rules.instruments import load_instrument
 from rules.lexicon import Lexicons, load_lexicon
@@ -22,10 +23,14 @@ CONTACTS = "".join(f'<a href="mailto:head{i}@gov.example">head{i}@gov.example</a
 UNRELATED = "<p>Welcome. Opening hours are Monday to Friday.</p>"
 
 
-def observe(rule: ConceptRule, pages: list[PageSnapshot]) -> Observation:
-    """The answer the decider would give: a page-level sighting beats the site-level verdict."""
-    page_level = [o for p in pages for o in rule.check_page(PageView(p), LEXICONS)]
-    site_level = list(asyncio.run(rule.check_site(site_view(pages))))
+RULE = ConceptPackRule([builtin_pack()])
+
+
+def observe(row: str, pages: list[PageSnapshot], rule: ConceptPackRule = RULE) -> Observation:
+    """The answer the decider would give for one row: a page-level sighting beats the site-level verdict."""
+    rule_id = f"concept-{row}"
+    page_level = [o for p in pages for o in rule.check_page(PageView(p), LEXICONS) if o.rule_id == rule_id]
+    site_level = [o for o in asyncio.run(rule.check_site(site_view(pages))) if o.rule_id == rule_id]
     assert len(site_level) == 1
     return max([*page_level, *site_level], key=lambda o: (o.value != ABSENT, o.confidence))
 
@@ -57,7 +62,7 @@ def feature_page(feature: Feature, language: str) -> tuple[list[PageSnapshot], s
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_row_finds_the_feature(feature: Feature, language: str) -> None:
     pages, _term = feature_page(feature, language)
-    obs = observe(RULES[feature.id](), pages)
+    obs = observe(feature.id, pages)
     assert obs.value == PRESENT, obs.note
     assert obs.confidence >= 0.7
     assert obs.evidence[0].url.startswith(BASE)
@@ -68,19 +73,19 @@ def test_row_finds_the_feature(feature: Feature, language: str) -> None:
 def test_row_says_absent_without_it(feature: Feature, language: str) -> None:
     home = snap("/", doc("Portal", UNRELATED + '<a href="/other">Other</a>', language), depth=0)
     other = snap("/other", doc("Opening hours", UNRELATED, language))
-    obs = observe(RULES[feature.id](), [home, other])
+    obs = observe(feature.id, [home, other])
     assert obs.value == ABSENT and obs.confidence >= 0.7, obs.note
 
 
-def test_every_row_is_registered_and_informs_real_codes() -> None:
+def test_one_detector_is_registered_and_every_row_informs_real_codes() -> None:
     registered = {e.name: e.value for e in metadata.entry_points(group="govaudit.rules")}
+    assert registered.get("concept-pack") == "rules.detectors.concepts:ConceptPackRule"
+    assert not {n for n in registered if n.startswith("concept-")} - {"concept-pack"}
     known = {key: {q.code for q in load_instrument(key).questions} for key in ("OSI-2024", "LOSI-2024")}
     for feature in FEATURES:
-        assert registered.get(f"concept-{feature.id}") == f"rules.detectors.concepts:{feature.class_name}"
         for key, codes in feature.informs.items():
             assert set(codes) <= known[key], (feature.id, key, codes)
-    stale = {n for n in registered if n.startswith("concept-")} - {f"concept-{f.id}" for f in FEATURES}
-    assert not stale
+            assert set(codes) <= set(RULE.informs[key])
 
 
 def test_every_concept_has_terms_in_both_languages() -> None:
@@ -99,16 +104,16 @@ def test_ministry_links_in_french() -> None:
         doc("Portail", '<a href="https://sante.gouv.example/">Ministère de la Santé et de la Prévention</a>', "fr"),
         depth=0,
     )
-    assert observe(RULES["ministry-health"](), [home]).value == PRESENT
-    assert observe(RULES["ministry-justice"](), [home]).value == ABSENT
+    assert observe("ministry-health", [home]).value == PRESENT
+    assert observe("ministry-justice", [home]).value == ABSENT
 
 
 def test_heads_of_agencies_need_their_contacts() -> None:
     listed = snap("/ministers", doc("Ministers", f"<h1>Ministers</h1><p>Dr A. Koval, Minister of Health</p>{CONTACTS}"))
     bare = snap("/ministers", doc("Ministers", "<h1>Ministers</h1><p>Dr A. Koval, Minister of Health</p>"))
     home = snap("/", doc("Portal", '<a href="/ministers">Ministers</a>'), depth=0)
-    assert observe(RULES["heads-of-agencies"](), [home, listed]).value == PRESENT
-    assert observe(RULES["heads-of-agencies"](), [home, bare]).value == ABSENT
+    assert observe("heads-of-agencies", [home, listed]).value == PRESENT
+    assert observe("heads-of-agencies", [home, bare]).value == ABSENT
 
 
 def test_procurement_page_in_french() -> None:
@@ -117,14 +122,14 @@ def test_procurement_page_in_french() -> None:
         doc("Marchés publics", "<h2>Appels d'offres en cours</h2><h2>Marchés attribués</h2>", "fr"),
     )
     home = snap("/fr/", doc("Portail", '<a href="/fr/marches">Marchés publics</a>', "fr"), depth=0)
-    assert observe(RULES["procurement-notices"](), [home, page]).value == PRESENT
-    assert observe(RULES["procurement-results"](), [home, page]).value == PRESENT
-    assert observe(RULES["usage-statistics"](), [home, page]).value == ABSENT
+    assert observe("procurement-notices", [home, page]).value == PRESENT
+    assert observe("procurement-results", [home, page]).value == PRESENT
+    assert observe("usage-statistics", [home, page]).value == ABSENT
 
 
 def test_a_statistics_office_is_not_usage_statistics() -> None:
     home = snap("/", doc("Portal", '<a href="/stats-office">National Statistics Office</a>'), depth=0)
-    assert observe(RULES["usage-statistics"](), [home]).value == ABSENT
+    assert observe("usage-statistics", [home]).value == ABSENT
 
 
 def test_service_catalogue_needs_details_not_a_word() -> None:
@@ -134,8 +139,8 @@ def test_service_catalogue_needs_details_not_a_word() -> None:
     )
     thin = snap("/parking", doc("Parking permit", "<p>Apply at City Hall. A fee applies.</p>"))
     home = snap("/", doc("City", '<a href="/parking">Parking permit</a>'), depth=0)
-    assert observe(RULES["service-catalogue"](), [home, detailed]).value == PRESENT
-    assert observe(RULES["service-catalogue"](), [home, thin]).value == ABSENT
+    assert observe("service-catalogue", [home, detailed]).value == PRESENT
+    assert observe("service-catalogue", [home, thin]).value == ABSENT
 
 
 def test_open_data_metadata_must_be_on_an_open_data_page() -> None:
@@ -143,12 +148,97 @@ def test_open_data_metadata_must_be_on_an_open_data_page() -> None:
     on_data = snap("/data", doc("Open data", f"<h1>Open data</h1>{table}"))
     elsewhere = snap("/report", doc("Annual report", table))
     home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
-    assert observe(RULES["open-data-metadata"](), [home, on_data]).value == PRESENT
-    assert observe(RULES["open-data-metadata"](), [home, elsewhere]).value == ABSENT
+    assert observe("open-data-metadata", [home, on_data]).value == PRESENT
+    assert observe("open-data-metadata", [home, elsewhere]).value == ABSENT
 
 
 def test_a_link_whose_page_was_not_crawled_is_weaker() -> None:
     home = snap("/", doc("Portal", '<a href="/org">Organisation chart</a>'), depth=0)
-    obs = observe(RULES["org-chart"](), [home])
+    obs = observe("org-chart", [home])
     assert obs.value == PRESENT and obs.confidence == 0.75
     assert obs.evidence[0].url == BASE + "/"
+
+
+# --- structure, negative context, the trail of an absent, plugin packs --------------------------------
+
+
+def test_a_navigation_link_weighs_more_than_a_link_in_running_text() -> None:
+    target = snap("/org", doc("Page", "<p>Details.</p>"))
+    in_nav = snap("/", doc("Portal", '<nav><a href="/org">Organization chart</a></nav>'), depth=0)
+    in_article = snap("/", doc("Portal", '<article><a href="/org">Organization chart</a></article>'), depth=0)
+    nav_obs, article_obs = observe("org-chart", [in_nav, target]), observe("org-chart", [in_article, target])
+    assert nav_obs.value == article_obs.value == PRESENT
+    assert nav_obs.confidence > article_obs.confidence
+    assert "cue: nav_link" in nav_obs.note and "weaker: article" in article_obs.note
+
+
+def test_a_document_title_or_a_headline_is_weaker_than_a_section_link() -> None:
+    home = snap("/", doc("Portal", '<a href="/files/petition-guide.pdf">Sample Petitions</a>'), depth=0)
+    headline = snap(
+        "/",
+        doc("Portal", '<a href="/x">Minister opens new consultation on petitions for the coming year</a>'),
+        depth=0,
+    )
+    section = snap("/", doc("Portal", '<nav><a href="/x">Petitions</a></nav>'), depth=0)
+    document = observe("e-petitions", [home])
+    assert "document" in document.note
+    assert document.confidence < observe("e-petitions", [section]).confidence
+    assert observe("e-petitions", [headline]).confidence < observe("e-petitions", [section]).confidence
+
+
+def test_a_dated_news_item_names_a_topic_not_a_section() -> None:
+    home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
+    news = snap("/2017/12/05/open-data", doc("Open data", "<h1>Open data</h1>"))
+    section = snap("/open-data", doc("Open data", "<h1>Open data</h1>"))
+    dated, undated = observe("open-data-portal", [home, news]), observe("open-data-portal", [home, section])
+    assert dated.confidence < undated.confidence
+
+
+def test_absent_says_what_was_searched_and_where() -> None:
+    home = snap("/", doc("Portal", UNRELATED + '<a href="/org-offices">Offices</a>'), depth=0)
+    near = snap("/org-offices", doc("Regional offices", UNRELATED))
+    other = snap("/hours", doc("Opening hours", UNRELATED))
+    obs = observe("org-chart", [home, near, other])
+    assert obs.value == ABSENT
+    assert "Searched 3 pages" in obs.note and "“organization chart”" in obs.note.lower()
+    urls = [e.url for e in obs.evidence]
+    assert urls[0] == BASE + "/" and BASE + "/org-offices" in urls and BASE + "/hours" not in urls
+    assert all(e.quote.startswith("searched:") for e in obs.evidence)
+
+
+def test_a_plugins_pack_adds_a_row_and_its_own_terms() -> None:
+    plugin = parse_pack(
+        {
+            "id": "ministry-x",
+            "cues": {"title": 0.95},
+            "terms": {"fisheries_licences": {"en": ["fishing licence"], "fr": ["permis de pêche"]}},
+            "features": [
+                {"id": "fishing-licence", "informs": {"OSI-2024": ["151"]}, "concepts": ["fisheries_licences"],
+                 "look_in": ["title"]},
+            ],
+        },
+        "plugin.yaml",
+    )  # fmt: skip
+    rule = ConceptPackRule([builtin_pack(), plugin])
+    assert "151" in rule.informs["OSI-2024"]
+    home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
+    page = snap("/peche", doc("Permis de pêche", "<p>Demande</p>", "fr"))
+    found = observe("fishing-licence", [home, page], rule)
+    assert found.value == PRESENT and found.confidence == 0.95 and found.questions == {"OSI-2024": ("151",)}
+    assert observe("fishing-licence", [home], rule).value == ABSENT
+    with pytest.raises(PackError, match="unknown cues"):
+        parse_pack({"cues": {"footer_word": 1.0}, "features": []}, "bad.yaml")
+
+
+def test_the_absent_answer_carries_its_trail_to_the_report_and_the_review_app() -> None:
+    from rules.decide import decide
+    from rules.engine import fan_out
+    from rules.instruments import load_instrument
+
+    home = snap("/", doc("Portal", UNRELATED + '<a href="/org-offices">Offices</a>'), depth=0)
+    near = snap("/org-offices", doc("Regional offices", UNRELATED))
+    findings = fan_out(RULE, asyncio.run(RULE.check_site(site_view([home, near]))), ["OSI-2024"])
+    [answer] = [a for a in decide(load_instrument("OSI-2024"), findings, set()) if a.question == "010"]
+    assert answer.value == ABSENT and answer.searched_count == 2
+    assert answer.searched == (BASE + "/", BASE + "/org-offices")
+    assert "organization chart" in [t.lower() for t in answer.terms]

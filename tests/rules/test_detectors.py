@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import PageSnapshot, ScanStatus
 from rules.detectors.contact import ContactRule
 from rules.detectors.https import HttpsRule
 from rules.detectors.privacy import PrivacyRule
@@ -12,6 +12,7 @@ from rules.detectors.responsive import ResponsiveRule
 from rules.detectors.search import NONSENSE, SearchRule
 from rules.detectors.sitemap import SitemapRule
 from rules.findings import ABSENT, PRESENT
+from rules.lexicon import Lexicons
 from rules.module import Observation, RuleModule, SiteView
 from tests.rules.helpers import BASE, doc, site_view, snap
 
@@ -132,3 +133,40 @@ def test_search_form_that_finds_nothing_goes_to_review() -> None:
 
 def test_no_search_form_means_absent() -> None:
     assert run(SearchRule(), site_view([home('<a href="/a">A</a>')])).value == ABSENT
+
+
+def test_a_search_form_on_another_host_counts_where_it_posts() -> None:
+    """A header search box whose form sends to the department's search host (findit.…): recognised by
+    its query field; its results cannot be fetched here, so it is present without having been run."""
+    form = (
+        '<form method="get" action="https://findit.gov.example/search" name="gs">'
+        '<input type="text" name="query" id="search-field-input"><button type="submit">Search</button></form>'
+    )
+
+    async def offline(url: str) -> PageSnapshot:
+        return snap("/x", "", status=ScanStatus.BLOCKED, reason="out of scope")
+
+    obs = run(SearchRule(), site_view([home(form)], offline))
+    assert obs.value == PRESENT and 0.7 <= obs.confidence < 0.95 and "findit.gov.example" in obs.note
+
+
+def test_a_search_box_run_by_script_is_recognised_by_its_label() -> None:
+    for body in (
+        '<header><input class="search-box" placeholder="Search" onchange="search(this)"></header>',
+        '<header><button type="button" aria-label="Suche öffnen"></button></header>',
+    ):
+        view = site_view([home(body)])
+        view.lexicons = Lexicons.load(["en", "de"])
+        obs = run(SearchRule(), view)
+        assert obs.value == PRESENT and "script" in obs.note, body
+    assert run(SearchRule(), site_view([home('<button type="button" aria-label="Menu"></button>')])).value == ABSENT
+
+
+def test_the_city_search_must_be_on_the_home_page() -> None:
+    """LOSI #206 is a search bar on the home page; OSI #003 any search of the portal."""
+    view, _ = search_site('<a href="/health">Health services</a>')
+    view.pages[0] = home('<a href="/health">Health services</a><a href="/tax">Tax</a>')
+    view.pages[1] = snap("/health", doc("Health services", SEARCH_FORM))
+    observations = list(asyncio.run(SearchRule().check_site(view)))
+    by_code = {code: o for o in observations for codes in (o.questions or {}).values() for code in codes}
+    assert by_code["206"].value == ABSENT and by_code["003"].value == PRESENT

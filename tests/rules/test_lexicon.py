@@ -25,3 +25,11 @@ def test_page_language_is_tried_first_then_the_others() -> None:
 def test_unknown_language_is_a_clear_error() -> None:
     with pytest.raises(LexiconError, match="xx"):
         load_lexicon("xx")
+
+
+def test_chinese_matches_in_either_script() -> None:
+    """zh-TW pages write 常見問題 where the lexicon may say 常见问题: both fold to Simplified."""
+    from rules.lexicon import Lexicons, fold
+
+    assert fold("常見問題") == fold("常见问题")
+    assert Lexicons.load(["zh"]).matches("help", "本站常見問題") is not None

@@ -161,6 +161,19 @@ def test_updated_from_a_dated_page_in_french() -> None:
     assert obs.value == PRESENT and obs.evidence[0].url == BASE + "/actualites"
 
 
+def test_updated_is_judged_against_the_as_of_day() -> None:
+    """A dated copy of a site: "updated in the past month" of the day the copy was made, not of today."""
+    news = snap("/news", doc("News", "<p>Published 5 January 2016</p>"))
+    view = site_view([home("<p>Welcome</p>"), news])
+    assert one(PinnedUpdated(), view).value == ABSENT  # judged on 2026-03-20
+    view.as_of = date(2016, 1, 11)
+    obs = one(PinnedUpdated(), view)
+    assert obs.value == PRESENT and "2016-01-05" in obs.note
+    page = home('<time datetime="2016-01-05">then</time>')
+    assert not list(PinnedUpdated().check_page(PageView(page), LEXICONS))
+    assert next(iter(PinnedUpdated().check_page(PageView(page, as_of=date(2016, 1, 11)), LEXICONS))).value == PRESENT
+
+
 def test_updated_from_a_time_element() -> None:
     page = home('<time datetime="2026-03-18">yesterday</time>')
     assert next(iter(PinnedUpdated().check_page(PageView(page), LEXICONS))).value == PRESENT
@@ -187,8 +200,11 @@ def test_old_content_is_not_updated() -> None:
 def test_password_form_with_digital_id() -> None:
     login = snap(
         "/login",
-        doc("Sign in", '<p>Use your national digital ID.</p><form method="post" action="/login">'
-            '<input name="user"><input type="password" name="pw"></form>'),
+        doc(
+            "Sign in",
+            '<p>Use your national digital ID.</p><form method="post" action="/login">'
+            '<input name="user"><input type="password" name="pw"></form>',
+        ),
     )
     obs = one(AuthenticationRule(), site_view([home('<a href="/login">Sign in</a>'), login]))
     assert obs.value == PRESENT and obs.confidence >= 0.9 and obs.evidence[0].url == BASE + "/login"
@@ -250,6 +266,21 @@ def test_validity_reads_only_validator_results() -> None:
     assert site(CssValidityRule(), view) == []
 
 
+def test_validity_is_decided_on_the_home_page() -> None:
+    """The Survey validates the portal's home page: a failing inner page does not make it "absent"."""
+    front = home("<p>x</p>")
+    inner = snap("/about", doc("About", "<p>y</p>"), depth=1)
+    view = site_view([front, inner])
+    view.audits_by_url = {
+        front.final_url: [audit(front.final_url, "govaudit", "html-validity", Outcome.PASSED)],
+        inner.final_url: [audit(inner.final_url, "govaudit", "html-validity", Outcome.FAILED)],
+    }
+    obs = one(MarkupValidityRule(), view)
+    assert obs.value == PRESENT and obs.note.startswith("The home page passes")
+    view.audits_by_url = {inner.final_url: [audit(inner.final_url, "govaudit", "html-validity", Outcome.FAILED)]}
+    assert site(MarkupValidityRule(), view) == []  # the home page was not validated: not_tested
+
+
 # --- official city site and help-desk phone ------------------------------------------------------
 
 
@@ -261,7 +292,9 @@ def city_view(page: PageSnapshot) -> SiteView:
 
 def test_city_named_in_the_footer_on_a_government_domain() -> None:
     body = "<main>News</main><footer>© 2026 Ville de Port-Aldren, Hôtel de ville</footer>"
-    page = snap("/", doc("Ville de Port-Aldren — Accueil", body, "fr"), depth=0, final_url="https://portaldren.gouv.fr/")
+    page = snap(
+        "/", doc("Ville de Port-Aldren — Accueil", body, "fr"), depth=0, final_url="https://portaldren.gouv.fr/"
+    )
     obs = one(CitySiteRule(), city_view(page))
     assert obs.value == PRESENT and obs.confidence >= 0.9
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -176,6 +176,7 @@ def test_full_round_trip(store: Store) -> None:
     run = store.load_run(run_id)
     assert isinstance(run, RunRecord)
     assert run.id == run_id
+    assert run.as_of is None  # a run started without --as-of by hand (the pipeline always gives one)
     assert run.site.id == site_id
     assert run.site.config == SITE
     assert run.status == "completed"
@@ -258,6 +259,12 @@ def test_duplicate_visit_raises_and_keeps_the_first(store: Store) -> None:
     # The failed attempt left nothing behind, and the store is still usable.
     assert [v.id for v in store.load_run(run_id).visits] == [first]
     store.record_visit(run_id, site_id, LOGIN)
+
+
+def test_a_runs_as_of_day_is_stored(store: Store) -> None:
+    site_id = store.ensure_site(SITE)
+    run_id = store.start_run(site_id, {}, date(2016, 1, 11))
+    assert store.load_run(run_id).as_of == date(2016, 1, 11)
 
 
 def test_same_page_in_two_runs_is_one_page(store: Store) -> None:

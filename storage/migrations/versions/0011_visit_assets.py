@@ -5,7 +5,7 @@ stylesheet (text turned #ccc on white) changes what the audits find while the HT
 Null for visits recorded before, or not rendered: such a page is audited again when it matters.
 
 Revision ID: 0011_visit_assets
-Revises: 0008_user_settings
+Revises: 0010_run_as_of
 Create Date: 2026-12-06 06:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_visit_assets"
-down_revision: str | Sequence[str] | None = "0008_user_settings"
+down_revision: str | Sequence[str] | None = "0010_run_as_of"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
