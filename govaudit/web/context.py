@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from govaudit.web.i18n import SOURCE_LANGUAGE, language_name, languages, pick, translations
 from govaudit.web.security import PRE_SESSION_COOKIE, SESSION_COOKIE, Signer, hash_fingerprint
+from reports.links import safe_href
 from storage import Store
 from storage.records import UserRecord
 from storage.user_settings import UserSettings, UserSettingsStore
@@ -45,15 +46,6 @@ def _templates(language: str = SOURCE_LANGUAGE) -> Environment:
     env.filters["num"] = lambda v: "n/a" if v is None else f"{v:.3f}"
     env.filters["value"] = lambda v: "no value" if v is None else v
     return env
-
-
-def safe_href(url: str | None) -> str | None:
-    """An evidence URL fit for an href (http or https only), else None: the page shows it as text,
-    so a crawled `javascript:` or `data:` URL can never become a link."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 @dataclass
