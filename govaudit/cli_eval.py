@@ -47,6 +47,8 @@ def eval_command(
         try:
             report = json.loads(path.read_text(encoding="utf-8"))
             kind = report["site"]["kind"]
+            if not isinstance(report.get("answers"), list):  # a report always lists its answers, even none
+                raise KeyError("answers")
             key = instrument or INSTRUMENT_BY_KIND.get(kind, "OSI-2024")
             portal = PORTAL_BY_KIND.get(kind) if labels_file == DEMO_TRUTH else None
             labels = load_truth(labels_file, instrument=key, portal=portal)

@@ -64,7 +64,13 @@ def site() -> Iterator[tuple[_Site, LocalServer]]:
 
 
 def _env(db: Path) -> dict[str, str]:
-    return {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{db}", "PYTHONUNBUFFERED": "1"}
+    # A lease far longer than any test: a holder's lease never lapses by itself here.
+    return {
+        **os.environ,
+        "GOVAUDIT_DATABASE_URL": f"sqlite:///{db}",
+        "PYTHONUNBUFFERED": "1",
+        "GOVAUDIT_RUN_LEASE_S": "3600",
+    }
 
 
 def _govaudit(*args: str, db: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -136,7 +142,9 @@ def test_assess_killed_at_any_stage_resumes_to_every_page_once_and_the_answers(
     hostile.page_delay_s = 0.0
     hostile.slow_search.clear()
 
-    result = _govaudit("assess", "--resume", str(run_id), "--quiet", "--out", "out", db=db, cwd=tmp_path)
+    # `audit --resume` finishes an assessment as `assess --resume` does (both run the same pipeline).
+    command = "audit" if stage == "audit" else "assess"
+    result = _govaudit(command, "--resume", str(run_id), "--quiet", "--out", "out", db=db, cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
@@ -193,10 +201,10 @@ def test_a_run_in_progress_is_not_resumed_by_a_second_process(
             first.wait()
     # Its holder is dead (same machine, no such process): the lease does not make us wait for it.
     hostile.page_delay_s = 0.0
-    started = time.monotonic()
+    [(holder, until)] = _query(db, "SELECT lease_owner, lease_until FROM crawl_runs WHERE id = ?", run_id)
+    assert holder and until, "the killed process's lease is still recorded, for an hour"
     result = _govaudit("assess", "--resume", str(run_id), "--quiet", "--out", "out", db=db, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert time.monotonic() - started < run_state.DEFAULT_LEASE_S
     assert _query(db, "SELECT status, lease_owner FROM crawl_runs WHERE id = ?", run_id) == [("completed", None)]
 
 
