@@ -17,11 +17,25 @@ class BadURL(ValueError):
 
 def check_start_url(url: str) -> str:
     """Validate a URL typed by a user; return it without its fragment."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port  # urlsplit checks the port only when asked
+    except ValueError as exc:  # an unclosed IPv6 bracket, a port out of 0-65535
+        raise BadURL(f"{url!r} is not a valid URL: {exc}.") from None
     if parts.scheme not in FETCHABLE_SCHEMES:
         raise BadURL(f"{url!r} is not an http(s) URL (write it as https://example.gov/).")
     if not parts.hostname:
         raise BadURL(f"{url!r} has no host name.")
+    if port == 0:
+        raise BadURL(f"{url!r}: port 0 cannot be fetched.")
+    if parts.username is not None or parts.password is not None:
+        # Refused, not stripped: a URL is stored and reported in many places (run, pages, statement,
+        # every report format), and the message must not repeat the secret either.
+        redacted = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        raise BadURL(
+            f"{redacted} was given with a user name or password in it: start URLs must not carry credentials "
+            "(they would be stored and printed in every report). Give the URL without them."
+        )
     return urldefrag(url.strip())[0]
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import random
+import shutil
+import stat
 import tempfile
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -34,7 +37,7 @@ from rules.engine import RuleEngine
 from rules.findings import Finding
 from rules.lexicon import Lexicons
 from rules.module import PageView
-from storage import Store
+from storage import Store, run_state
 
 MAX_VALIDATED = 500  # pages sent to the markup validator per run (its JVM run grows with them)
 
@@ -70,9 +73,18 @@ class _HtmlOnDisk(Mapping[str, str]):
         self._urls: dict[str, Path] = {}
 
     def put(self, url: str, html: str) -> None:
-        path = self.folder / (hashlib.sha1(url.encode()).hexdigest() + ".html")
+        path = self._path(url)
         path.write_text(html, encoding="utf-8")
         self._urls[url] = path
+
+    def _path(self, url: str) -> Path:
+        return self.folder / (hashlib.sha1(url.encode()).hexdigest() + ".html")
+
+    def reload(self, urls: Iterable[str]) -> None:
+        """The pages an interrupted run of the same folder had kept."""
+        for url in urls:
+            if self._path(url).is_file():
+                self._urls[url] = self._path(url)
 
     def __getitem__(self, url: str) -> str:
         return self._urls[url].read_text(encoding="utf-8")
@@ -82,6 +94,22 @@ class _HtmlOnDisk(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._urls)
+
+
+def _served_folder(store: Store, run_id: int) -> Path:
+    """A private folder for the run's served HTML, named after the database and the run, so that a
+    resume on this machine after a kill finds what the killed process had fetched. Falls back to a
+    fresh temporary folder when the named one is not ours (a shared /tmp)."""
+    key = hashlib.sha1(f"{store.url!r}#{run_id}".encode()).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / f"govaudit-served-{os.getuid()}-{key}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not stat.S_IMODE(info.st_mode) & 0o077:
+            return folder
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix="govaudit-served-"))
 
 
 class Assessment:
@@ -102,16 +130,31 @@ class Assessment:
         self.engine, self.lexicons = engine, lexicons
         self.visits: dict[str, int] = {}  # final URL → visit id
         self.audits_by_url: dict[str, list[AuditResult]] = {}
-        self._tmp = tempfile.TemporaryDirectory(prefix="govaudit-served-")
-        self.html = _HtmlOnDisk(Path(self._tmp.name))
+        self._folder = _served_folder(store, run_id)
+        self.html = _HtmlOnDisk(self._folder)
         self.sample: Sample | None = None
 
-    def close(self) -> None:
-        self._tmp.cleanup()
+    def close(self, *, keep: bool = False) -> None:
+        """Delete the served HTML, unless the run was interrupted (`keep`): its resume reads it."""
+        if not keep:
+            shutil.rmtree(self._folder, ignore_errors=True)
 
     # --- page by page --------------------------------------------------------------------------
 
     def add(self, crawled: CrawledPage) -> None:
+        # One transaction: a run killed meanwhile has the page whole (visit, results, findings, its
+        # frontier entry done) or not at all, and its resume then fetches it again.
+        with self.store.atomic():
+            self._add(crawled)
+
+    def resume(self) -> None:
+        """Pick up the pages an interrupted run recorded before (their served HTML is gone)."""
+        self.visits.update(run_state.visit_ids(self.store, self.run_id))
+        self.html.reload(self.visits)  # what the killed process kept on disk (none on another machine)
+        for url, visit_id in self.visits.items():
+            self.audits_by_url[url] = self.store.visit_audits(visit_id)
+
+    def _add(self, crawled: CrawledPage) -> None:
         snapshot = crawled.snapshot
         if snapshot.carried_from is not None:
             # Unchanged since the last run: its audit results and findings stand, by reference.

@@ -29,6 +29,7 @@ from crawler.site import SiteConfig, SiteKind
 from crawler.urls import BadURL, check_start_url
 from govaudit.assessment import SampleOptions
 from govaudit.cli_sites import SiteFileError, site_for_url
+from govaudit.inputs import BadInput, CleanErrorsTyper, check_out_dir, resumable_assessment
 from govaudit.pipeline import (
     REACHED,
     CannotResume,
@@ -46,7 +47,7 @@ from reports.history import earlier_runs
 from reports.render import FORMATS, UnknownFormat, parse_formats
 from storage import Store
 
-app = typer.Typer(
+app = CleanErrorsTyper(
     help="Crawl government portals, audit accessibility, pre-fill the UN E-Government Survey.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -60,6 +61,10 @@ EXIT_GATE_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_UNREACHABLE = 3
 EXIT_NO_BROWSER = 4
+# Bounds on numbers typed by a user, checked before any work (a huge one overflowed the database's integers).
+MAX_PAGES = 10_000_000
+MAX_DEPTH = 1000
+MAX_ID = 2**63 - 1
 
 DRIVER_HELP = (
     "Browser automation that runs axe-core: playwright (axe-core and our own checks) or selenium "
@@ -129,6 +134,7 @@ def _run(
     selenium: SeleniumSettings | None = None,
     fresh: bool = False,
     as_of: date | None = None,
+    resume: int | None = None,
 ) -> tuple[dict, dict[str, Path]]:
     """Assess one site with a progress bar, write its reports, return the report structure and the
     files written. `quiet` silences the progress bar; `summary` prints the table after the run.
@@ -149,11 +155,12 @@ def _run(
                         selenium=selenium,
                         fresh=fresh,
                         as_of=as_of,
+                        resume=resume,
                     )
                 )
             except (BrowserNotFound, AxeNotFound) as exc:
                 raise _fail(str(exc), EXIT_NO_BROWSER) from None
-            except BadGridURL as exc:
+            except (BadGridURL, CannotResume) as exc:
                 raise _fail(str(exc), EXIT_BAD_INPUT) from None
             except SiteUnreachable as exc:
                 raise _fail(f"could not fetch the start page: {exc}", EXIT_UNREACHABLE) from None
@@ -166,6 +173,16 @@ def _run(
     if summary and not quiet:
         _print_summary(report, paths, all_answers)
     return report, paths
+
+
+def _resumable(settings: Settings, run_id: int) -> tuple[SiteConfig, SampleOptions | None]:
+    """The site and sample of an interrupted assessment, or exit 2."""
+    with Store(settings.database_url) as store:
+        store.upgrade()
+        try:
+            return resumable_assessment(store, run_id)
+        except BadInput as exc:
+            raise _fail(str(exc), EXIT_BAD_INPUT) from None
 
 
 def _driver(driver: Driver | None, selenium_url: str | None, settings: Settings) -> SeleniumSettings | None:
@@ -229,9 +246,9 @@ def _print_gate(gate: GateResult) -> None:
 
 @app.command()
 def audit(
-    url: Annotated[str, typer.Argument(help="Start URL, e.g. https://www.gov.example/")],
-    max_pages: Annotated[int, typer.Option(min=1, help="Stop after this many pages.")] = 200,
-    max_depth: Annotated[int, typer.Option(min=0, help="Clicks from the start page.")] = 6,
+    url: Annotated[str | None, typer.Argument(help="Start URL, e.g. https://www.gov.example/")] = None,
+    max_pages: Annotated[int, typer.Option(min=1, max=MAX_PAGES, help="Stop after this many pages.")] = 200,
+    max_depth: Annotated[int, typer.Option(min=0, max=MAX_DEPTH, help="Clicks from the start page.")] = 6,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("out/audit"),
     country: Annotated[str, typer.Option(help="ISO 3166 alpha-3 code of the country.")] = "",
     kind: Annotated[SiteKind, typer.Option(help="What kind of site this is.")] = SiteKind.NATIONAL_PORTAL,
@@ -274,19 +291,28 @@ def audit(
         float | None, typer.Option(min=1, help="Seconds for the whole run; the crawl stops at 60 % of them.")
     ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
+    resume: Annotated[
+        int | None, typer.Option(min=1, max=MAX_ID, help="Finish an interrupted audit (its run id) instead.")
+    ] = None,
 ) -> None:
     """Crawl and audit one site: accessibility reports, a draft accessibility statement, suggested
     survey answers. Exit codes: 0 done (gate passed), 1 gate failed, 2 bad input, 3 start page
     unreachable or no page could be audited (a start URL that is not HTML), 4 browser, chromedriver
     or axe-core missing."""
     # Everything the user typed is checked before the crawl: a typo must not cost a whole audit.
+    if (url is None) == (resume is None):
+        raise _fail("give a start URL, or --resume RUN_ID", EXIT_BAD_INPUT)
     try:
-        start = check_start_url(url)
+        start = check_start_url(url) if url is not None else ""
         chosen = parse_formats(formats)
         chosen_standard = get_standard(standard)
     except (BadURL, UnknownFormat, UnknownStandard) as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
     reference_day = _as_of(as_of)
+    try:
+        check_out_dir(out_dir)
+    except BadInput as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
     threshold = fail_on.strip().lower() or ("minor" if baseline else "none")
     if threshold not in FAIL_ON_CHOICES:
         raise _fail(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}", EXIT_BAD_INPUT)
@@ -305,6 +331,8 @@ def audit(
         max_depth=max_depth,
     )
     options = SampleOptions(seed=seed, ratio=sample_ratio) if sample else None
+    if resume is not None:
+        site, options = _resumable(settings, resume)
     report, paths = _run(
         site,
         settings,
@@ -316,6 +344,7 @@ def audit(
         selenium=selenium,
         fresh=fresh,
         as_of=reference_day,
+        resume=resume,
     )
     gate = evaluate(report, threshold, known, str(baseline) if baseline else None)
     if as_json:
@@ -341,17 +370,21 @@ def audit(
 @app.command()
 def crawl(
     url: Annotated[str | None, typer.Argument(help="Start URL, e.g. https://www.gov.example/")] = None,
-    max_pages: Annotated[int, typer.Option(min=1, help="Stop after this many pages.")] = 1000,
-    max_depth: Annotated[int, typer.Option(min=0, help="Clicks from the start page.")] = 6,
+    max_pages: Annotated[int, typer.Option(min=1, max=MAX_PAGES, help="Stop after this many pages.")] = 1000,
+    max_depth: Annotated[int, typer.Option(min=0, max=MAX_DEPTH, help="Clicks from the start page.")] = 6,
     render: Annotated[RenderMode, typer.Option(help="When to render pages in Chromium.")] = RenderMode.NEVER,
-    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight at once.")] = 2,
-    per_host: Annotated[int, typer.Option(min=1, help="Requests in flight to one host at once.")] = 2,
+    concurrency: Annotated[int, typer.Option(min=1, max=1000, help="Requests in flight at once.")] = 2,
+    per_host: Annotated[int, typer.Option(min=1, max=1000, help="Requests in flight to one host at once.")] = 2,
     time_budget: Annotated[float | None, typer.Option(min=1, help="Stop after this many seconds (resumable).")] = None,
-    max_bytes: Annotated[int, typer.Option(min=1024, help="Largest response body to read.")] = 10_000_000,
-    official_hops: Annotated[int, typer.Option(min=0, help="Clicks onto other official gov domains.")] = 0,
+    max_bytes: Annotated[int, typer.Option(min=1024, max=2**40, help="Largest response body to read.")] = 10_000_000,
+    official_hops: Annotated[
+        int, typer.Option(min=0, max=MAX_DEPTH, help="Clicks onto other official gov domains.")
+    ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
-    resume: Annotated[int | None, typer.Option(help="Finish an interrupted run (its id) instead.")] = None,
+    resume: Annotated[
+        int | None, typer.Option(min=1, max=MAX_ID, help="Finish an interrupted run (its id) instead.")
+    ] = None,
     sitemap_lastmod: Annotated[
         bool, typer.Option(help="On a recrawl, do not request pages the sitemap's lastmod says are unchanged.")
     ] = True,
@@ -445,9 +478,11 @@ def assess(
     country: Annotated[
         str | None, typer.Option(help="ISO3: with a URL, the site's country; alone, every registered site of it.")
     ] = None,
-    site_id: Annotated[int | None, typer.Option("--site", help="Assess one registered site by its id.")] = None,
+    site_id: Annotated[
+        int | None, typer.Option("--site", min=1, max=MAX_ID, help="Assess one registered site by its id.")
+    ] = None,
     kind: Annotated[SiteKind, typer.Option(help="Kind of site, for a URL.")] = SiteKind.NATIONAL_PORTAL,
-    max_pages: Annotated[int, typer.Option(min=1, help="Page budget, for a URL.")] = 200,
+    max_pages: Annotated[int, typer.Option(min=1, max=MAX_PAGES, help="Page budget, for a URL.")] = 200,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("out/assess"),
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
     driver: Annotated[Driver | None, typer.Option(help=DRIVER_HELP, show_default="playwright")] = None,
@@ -456,13 +491,28 @@ def assess(
         float | None, typer.Option(min=1, help="Seconds for the whole run; the crawl stops at 60 % of them.")
     ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
+    resume: Annotated[
+        int | None, typer.Option(min=1, max=MAX_ID, help="Finish an interrupted assessment (its run id) instead.")
+    ] = None,
 ) -> None:
-    """Crawl, audit and detect, then print the suggested survey answers with their evidence."""
+    """Crawl, audit and detect, then print the suggested survey answers with their evidence. A run
+    interrupted at any point (even killed) is finished with --resume RUN_ID."""
     reference_day = _as_of(as_of)
-    if sum(x is not None for x in (url, site_id)) + (url is None and country is not None) != 1:
-        raise _fail("give exactly one of: a URL (with or without --country), --country ISO3, --site ID", EXIT_BAD_INPUT)
+    if sum(x is not None for x in (url, site_id, resume)) + (url is None and country is not None) != 1:
+        raise _fail(
+            "give exactly one of: a URL (with or without --country), --country ISO3, --site ID, --resume RUN_ID",
+            EXIT_BAD_INPUT,
+        )
+    try:
+        check_out_dir(out_dir)
+    except BadInput as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
     settings = replace(Settings.from_env(), time_budget_s=time_budget)
     selenium = _driver(driver, selenium_url, settings)
+    if resume is not None:
+        site, options = _resumable(settings, resume)
+        _run(site, settings, out_dir, quiet, all_answers=True, sample=options, selenium=selenium, resume=resume)
+        return
     if url is not None:
         try:
             start = check_start_url(url)
@@ -544,8 +594,8 @@ def show(
         if baseline is not None and threshold == "none":
             threshold = "minor"  # as in `audit`: a baseline means "fail on anything new"
         gate = evaluate(data, threshold, known, str(baseline) if baseline else None) if threshold != "none" else None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise _fail(f"cannot read {report}: {exc}", EXIT_BAD_INPUT) from None
+    except (OSError, json.JSONDecodeError, RecursionError) as exc:
+        raise _fail(f"cannot read {report}: {exc or 'JSON nested too deeply'}", EXIT_BAD_INPUT) from None
     except (UnknownFormat, BadBaseline, ValueError, KeyError, TypeError) as exc:
         raise _fail(f"{report}: {exc}", EXIT_BAD_INPUT) from None
     out.print_json(data=data.get("summary", {}))

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from govaudit.evaluation import Evaluation, combine, evaluate, format_calibration, format_table, load_truth
 from govaudit.evaluation_languages import by_language, format_languages
@@ -47,13 +48,21 @@ def eval_command(
         try:
             report = json.loads(path.read_text(encoding="utf-8"))
             kind = report["site"]["kind"]
+            if not isinstance(report.get("answers"), list):  # a report always lists its answers, even none
+                raise KeyError("answers")
             key = instrument or INSTRUMENT_BY_KIND.get(kind, "OSI-2024")
             portal = PORTAL_BY_KIND.get(kind) if labels_file == DEMO_TRUTH else None
             labels = load_truth(labels_file, instrument=key, portal=portal)
-        except (OSError, KeyError, ValueError) as exc:
-            Console(stderr=True).print(f"[bold red]error:[/] {path}: {exc}")
+            evaluation = evaluate(report, labels, instrument=key)
+        except (OSError, ValueError) as exc:
+            Console(stderr=True).print(f"[bold red]error:[/] {path}: {escape(str(exc))}")
             raise typer.Exit(2) from None
-        evaluation = evaluate(report, labels, instrument=key)
+        except (KeyError, TypeError, AttributeError, IndexError) as exc:  # valid JSON, not a report
+            Console(stderr=True).print(f"[bold red]error:[/] {path} is not a govaudit report ({escape(repr(exc))})")
+            raise typer.Exit(2) from None
+        except RecursionError:
+            Console(stderr=True).print(f"[bold red]error:[/] {path}: JSON nested too deeply to be a report")
+            raise typer.Exit(2) from None
         per_language[_language(report)].append(evaluation)
         per_instrument[key].append(evaluation)
         console.print(format_table(evaluation, errors_only=errors_only))

@@ -20,7 +20,6 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 import typer
 import yaml
@@ -29,6 +28,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from crawler.site import SiteConfig, SiteKind
+from crawler.urls import BadURL, check_start_url
 from govaudit.settings import Settings
 from rules.registry import PORTAL_FIELDS, member_state
 from storage.store import Store
@@ -64,8 +64,10 @@ def site_from_row(row: Mapping[str, Any], where: str) -> SiteConfig:
     if not starts:
         raise SiteFileError(f"{where}: site {name!r} has no start URL")
     for url in starts:
-        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-            raise SiteFileError(f"{where}: site {name!r}: {url!r} is not an http(s) URL")
+        try:
+            check_start_url(url)  # http(s), a host, a valid port, no credentials
+        except BadURL as exc:
+            raise SiteFileError(f"{where}: site {name!r}: {exc}") from None
     country = str(row.get("country") or "").strip().upper()
     if country and (len(country) != 3 or not country.isalpha()):
         raise SiteFileError(f"{where}: site {name!r}: country must be ISO 3166 alpha-3, not {country!r}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +21,7 @@ from storage import Store
 
 console = Console(stderr=True)
 EXIT_BAD_INPUT = 2
+MIN_SECRET_CHARS = 32  # as the session signer requires
 users_app = typer.Typer(help="Accounts of the assessor web app.", no_args_is_help=True)
 
 
@@ -51,12 +53,68 @@ def serve(
     from govaudit.web import create_app
     from rules.instruments import load_instrument
 
+    secret = os.environ.get("GOVAUDIT_SECRET_KEY")
+    if secret and len(secret) < MIN_SECRET_CHARS:  # checked before the server starts, not in its traceback
+        raise _fail(
+            f"GOVAUDIT_SECRET_KEY has {len(secret)} characters; it needs at least {MIN_SECRET_CHARS} "
+            "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    from govaudit.web.throttle import PROXIES_ENV, parse_proxies
+
+    proxies = os.environ.get(PROXIES_ENV, "")
+    try:
+        parse_proxies(proxies)
+    except ValueError as exc:
+        raise _fail(f"{PROXIES_ENV}: {exc} (give addresses or networks, comma-separated)") from None
     overrides = {}
     if weights is not None:
         osi = load_instrument("OSI-2024", weights=weights)
         overrides["OSI-2024"] = {k: v for k, v in osi.weights.items() if v is not None}
-    app = create_app(Settings.from_env().database_url, secure_cookies=not insecure_cookies, weights=overrides)
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, server_header=False)
+    app = create_app(
+        Settings.from_env().database_url,
+        secure_cookies=not insecure_cookies,
+        weights=overrides,
+        trusted_proxies=proxies,
+    )
+    # The app reads X-Forwarded-For/-Proto itself, and only from the proxies in GOVAUDIT_TRUSTED_PROXIES.
+    uvicorn.run(app, host=host, port=port, proxy_headers=False, server_header=False)
+
+
+@users_app.command("password")
+def users_password(
+    name: Annotated[str, typer.Argument(help="Sign-in name.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+) -> None:
+    """Set a new password; every session of the account ends at once."""
+    from govaudit.web.security import hash_password
+    from storage import web_sessions
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        hashed = hash_password(password)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    with _store() as store:
+        user = store.user_by_name(name)
+        if user is None:
+            raise _fail(f"no user named {name!r}")
+        ended = web_sessions.set_password(store, user.id, hashed)
+    console.print(f"Password of {name} changed; {ended} session(s) ended.")
+
+
+@users_app.command("unlock")
+def users_unlock(name: Annotated[str, typer.Argument(help="Sign-in name.")]) -> None:
+    """Let an account sign in again at once after failed sign-ins slowed it down."""
+    from storage import web_sessions
+
+    with _store() as store:
+        if store.user_by_name(name) is None:
+            raise _fail(f"no user named {name!r}")
+        web_sessions.unlock(store, name)
+    console.print(f"{name} can sign in again.")
 
 
 @users_app.command("add")

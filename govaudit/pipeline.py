@@ -38,7 +38,7 @@ from rules.engine import RuleEngine, instruments_for, load_modules
 from rules.instruments import load_instrument
 from rules.lexicon import Lexicons
 from rules.module import SiteView
-from storage import Store
+from storage import Store, run_state
 from storage.frontier import StoreFrontier
 
 T = TypeVar("T")
@@ -64,6 +64,10 @@ class NothingAudited(RuntimeError):
 
 class CannotResume(RuntimeError):
     """The run asked for does not exist or has already finished."""
+
+
+class RunBusy(CannotResume):
+    """Another live process holds the run's lease (it is being worked on): try again later."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +120,19 @@ class _Run:
             self.site_id, _, status = store.run_site(resume)
             if status != "running":
                 raise CannotResume(f"run {resume} is {status}; only an interrupted (running) run can resume")
+            mode = run_state.run_mode(store, resume)
+            if mode is not None and mode != settings.get("mode"):
+                command = "assess" if mode == "assess" else "crawl"
+                raise CannotResume(
+                    f"run {resume} is a {mode} run: resume it with `govaudit {command} --resume {resume}`"
+                )
             self.run_id = resume
+        # Held from the start: a second process resuming a run still in progress is refused.
+        self.lease = run_state.Lease(store, self.run_id, run_state.lease_seconds())
+        try:
+            self.lease.__enter__()
+        except run_state.RunLeased as exc:
+            raise RunBusy(str(exc)) from None
         self.site = site
         self.outcome = RunOutcome(self.run_id)
         self._started = time.perf_counter()
@@ -168,11 +184,16 @@ class _Run:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         self.outcome.seconds = time.perf_counter() - self._started
         self.outcome.cpu_seconds = time.process_time() - self._cpu_started
-        if exc is None:
-            self.store.finish_run(self.run_id, "completed", self.stats())
-        elif not isinstance(exc, KeyboardInterrupt):
-            self.store.finish_run(self.run_id, "failed", self.stats(), error=str(exc) or type(exc).__name__)
-        # Interrupted (Ctrl-C): the run stays "running", so `--resume` can finish it.
+        try:
+            if self.lease.lost:  # another process took the run over after our lease lapsed: it finishes it
+                return
+            if exc is None:
+                self.store.finish_run(self.run_id, "completed", self.stats())
+            elif not isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError)):
+                self.store.finish_run(self.run_id, "failed", self.stats(), error=str(exc) or type(exc).__name__)
+            # Interrupted (Ctrl-C): the run stays "running", so `--resume` can finish it.
+        finally:
+            self.lease.__exit__(None, None, None)
 
     def check_home(self, pages: Sequence[PageSnapshot], budget: TimeBudget | None = None) -> None:
         home = min(pages, key=lambda p: p.depth, default=None)
@@ -287,9 +308,7 @@ async def crawl_site(
             if left := crawler.left():  # a time budget ran out: say what was not fetched
                 run.extra_stats["left_in_frontier"] = left
         if resume is not None:  # the summary covers the pages recorded before the interruption too
-            run.outcome.pages = [
-                PageSummary(u, f, ScanStatus(s), d, c, r) for u, f, s, d, c, r in store.visit_summaries(run.run_id)
-            ]
+            run.outcome.pages = _summaries(store, run.run_id)
         return run.outcome
 
 
@@ -320,6 +339,8 @@ async def assess_site(
     # crawl and the chosen pages after it, from the HTML already fetched.
     render = RenderMode.AUTO if sample else RenderMode.ALWAYS
     run_settings = _run_settings(site, settings, suite.engine_versions, mode="assess")
+    if sample is not None:  # what `assess --resume` audits again with
+        run_settings["sample"] = {"seed": sample.seed, "ratio": sample.ratio}
     live = SeleniumAudit.for_suite(suite, selenium) if selenium is not None else None
     if live is not None:
         await live.check()  # before the run is recorded: a bad Grid URL or no chromedriver costs no crawl
@@ -333,6 +354,12 @@ async def assess_site(
         if live is not None:  # in the stats too: report.json says the own checks did not run
             run.extra_stats["driver"] = live.describe()
         assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons, standard=suite.standard, as_of=as_of)
+        # A resumed run redoes only the stage it was killed in: the crawl goes on from its stored
+        # frontier; an audit stage is dropped and redone whole; the conclusions are always redone.
+        stage = run_state.stage(store, run.run_id) if resume is not None else "crawl"
+        if resume is not None:
+            assessment.resume()
+            run.extra_stats["resumed_from_stage"] = stage
         try:
             async with open_crawler(
                 site,
@@ -344,35 +371,45 @@ async def assess_site(
                 on_progress,
                 budget=budget.part(CRAWL_SHARE),
             ) as crawler:
-                async for crawled in crawler.crawl():
-                    await _off_the_loop(assessment.add, crawled)
-                    run.outcome.pages.append(_summary(crawled.snapshot))
-                if left := crawler.left():
-                    run.extra_stats["left_in_frontier"] = left
+                if stage == "crawl":
+                    async for crawled in crawler.crawl():
+                        await _off_the_loop(assessment.add, crawled)
+                        run.outcome.pages.append(_summary(crawled.snapshot))
+                    if left := crawler.left():
+                        run.extra_stats["left_in_frontier"] = left
                 # Read back from the store: a resumed run sees the pages of its earlier part too.
                 pages = store.run_snapshots(run.run_id)
                 run.check_home(pages, budget.part(CRAWL_SHARE))
-                chosen = None
-                cut: list[str] = []  # steps the time budget cut short
-                if live is not None:  # axe through Selenium: every page fetched, or the sample
-                    chosen = await _within(work, live.audit(assessment, pages, sample), "selenium audit", cut)
-                elif sample is not None and crawler.renderer is not None:
-                    chosen = await _within(
-                        work,
-                        assessment.audit_sample(pages, sample, crawler.renderer, suite.inspectors),
-                        "sample audit",
-                        cut,
-                    )
-                if live is not None or chosen is not None:  # pages rendered since: read them again
-                    run.extra_stats.update(assessment.sample_stats())
+                if stage == "crawl":
+                    run_state.enter_audit_stage(store, run.run_id)
+                elif stage == "audit":
+                    run_state.reset_audit_stage(store, run.run_id)
                     pages = store.run_snapshots(run.run_id)
-                if work.spent:
-                    cut.append("markup validation")
-                elif problem := assessment.validate_markup(
-                    only=chosen.urls if chosen is not None else None, timeout_s=work.left()
-                ):
-                    run.extra_stats["markup_validation"] = problem
-                assessment.check_statement(pages)
+                cut: list[str] = []  # steps the time budget cut short
+                if stage != "conclude":
+                    chosen = None
+                    if live is not None:  # axe through Selenium: every page fetched, or the sample
+                        chosen = await _within(work, live.audit(assessment, pages, sample), "selenium audit", cut)
+                    elif sample is not None and crawler.renderer is not None:
+                        chosen = await _within(
+                            work,
+                            assessment.audit_sample(pages, sample, crawler.renderer, suite.inspectors),
+                            "sample audit",
+                            cut,
+                        )
+                    if live is not None or chosen is not None:  # pages rendered since: read them again
+                        run.extra_stats.update(assessment.sample_stats())
+                        pages = store.run_snapshots(run.run_id)
+                    if work.spent:
+                        cut.append("markup validation")
+                    elif problem := assessment.validate_markup(
+                        only=chosen.urls if chosen is not None else None, timeout_s=work.left()
+                    ):
+                        run.extra_stats["markup_validation"] = problem
+                    assessment.check_statement(pages)
+                    run_state.enter_conclude_stage(store, run.run_id)
+                    if resume is not None:  # an interrupted audit stage's results were dropped above
+                        assessment.resume()
                 _check_audited(assessment, pages)
                 view = SiteView(
                     site, pages, lexicons, fetch=crawler.probe, audits_by_url=assessment.audits_by_url, as_of=as_of
@@ -380,13 +417,23 @@ async def assess_site(
                 site_findings = await engine.check_site(view, deadline=work.deadline)
                 if cut or work.spent:
                     run.extra_stats["time_budget"] = {"seconds": budget.seconds, "cut_short": cut}
-        finally:
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            assessment.close(keep=True)  # the run stays resumable: so does what it fetched
+            raise
+        except BaseException:
             assessment.close()
-        store.record_findings(run.run_id, site_findings)
+            raise
+        assessment.close()
+        if resume is not None:
+            run_state.reset_conclusions(store, run.run_id)
         findings = [*assessment.page_findings(), *site_findings]
         answers = [a for key in instruments for a in decide(load_instrument(key), findings, engine.covered())]
-        store.record_answers(run.run_id, run.site_id, answers)
+        with store.atomic():  # the site's findings and the answers: all written or none
+            store.record_findings(run.run_id, site_findings)
+            store.record_answers(run.run_id, run.site_id, answers)
         run.extra_stats["findings"] = len(findings)
+        if resume is not None:  # the summary covers the pages recorded before the interruption too
+            run.outcome.pages = _summaries(store, run.run_id)
         return run.outcome
 
 
@@ -430,6 +477,10 @@ async def _off_the_loop(record: Callable[[CrawledPage], None], crawled: CrawledP
     except asyncio.CancelledError:
         await recording
         raise
+
+
+def _summaries(store: Store, run_id: int) -> list[PageSummary]:
+    return [PageSummary(u, f, ScanStatus(s), d, c, r) for u, f, s, d, c, r in store.visit_summaries(run_id)]
 
 
 def _light(snapshot: PageSnapshot) -> PageSnapshot:

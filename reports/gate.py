@@ -46,7 +46,9 @@ def load_baseline(path: Path) -> set[str]:
         return {i["fingerprint"] for i in data["accessibility"]["issues"]}
     except (OSError, ValueError) as exc:
         raise BadBaseline(f"cannot read baseline {path}: {exc}") from None
-    except (KeyError, TypeError) as exc:
+    except RecursionError:
+        raise BadBaseline(f"{path} is not a govaudit report.json (JSON nested too deeply)") from None
+    except (KeyError, TypeError, AttributeError) as exc:
         raise BadBaseline(f"{path} is not a govaudit report.json (missing {exc})") from None
 
 

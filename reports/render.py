@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from reports import charts
 from reports.formats import to_csv, to_earl, to_junit, to_sarif
 from reports.knowledge import weight
+from reports.links import REPORT_CSP, link
 from reports.statement import render_statement
 
 _env = Environment(
@@ -23,7 +24,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.globals.update(charts=charts, weight=weight)
+_env.globals.update(charts=charts, weight=weight, link=link, csp=REPORT_CSP)
 
 # Format name → file name. "statement" is the draft accessibility statement.
 FILES = {

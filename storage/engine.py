@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as _sa_create_engine
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 DEFAULT_URL = "sqlite:///govaudit.db"
@@ -20,7 +21,10 @@ _BEGIN_MODES = {"IMMEDIATE", "DEFERRED", "EXCLUSIVE"}
 
 def normalise_url(url: str | URL) -> URL:
     """Parse `url`; a bare `postgresql://` means psycopg 3, the only PostgreSQL driver we ship."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ValueError as exc:  # e.g. a port that is not a number: say it is the URL that is wrong
+        raise ArgumentError(f"malformed database URL: {exc}") from None
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed

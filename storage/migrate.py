@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.engine import URL
 
 from storage.engine import create_engine_for, normalise_url
@@ -30,9 +30,32 @@ def alembic_config(url: str | URL | None = None) -> Config:
     return config
 
 
+class ForeignDatabase(RuntimeError):
+    """A SQLite file that holds another application's tables: govaudit will not add its own to it."""
+
+
 def upgrade(url: str | URL | Engine, revision: str = "head") -> None:
     """Bring the database at `url` to `revision` (default: the latest schema)."""
-    _run(url, lambda config: command.upgrade(config, revision))
+
+    def check_then_upgrade(config: Config) -> None:
+        _refuse_foreign(config.attributes["connection"])
+        command.upgrade(config, revision)
+
+    _run(url, check_then_upgrade)
+
+
+def _refuse_foreign(connection: Connection) -> None:
+    # Only for SQLite: a file belongs to one application, while a PostgreSQL database may well be
+    # shared with others' tables.
+    if connection.dialect.name != "sqlite":
+        return
+    tables = set(inspect(connection).get_table_names())
+    if tables and "alembic_version" not in tables:
+        shown = ", ".join(sorted(tables)[:5]) + (" …" if len(tables) > 5 else "")
+        raise ForeignDatabase(
+            f"{connection.engine.url.database} is not a govaudit database (it holds other tables: {shown}); "
+            "point GOVAUDIT_DATABASE_URL at a new file or at a govaudit database"
+        )
 
 
 def downgrade(url: str | URL | Engine, revision: str) -> None:

@@ -125,6 +125,14 @@ class CrawlRun(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     # The day time-relative rules judged against (`--as-of`, default the day the run started).
     as_of: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # How far an assessment got (crawl → audit → conclude), so a resume redoes only what is left.
+    stage: Mapped[str] = mapped_column(String(16), default="crawl", server_default="crawl")
+    # The process working on the run, until when: a second process resuming it is refused until the
+    # lease expires (a killed holder stops renewing it).
+    lease_owner: Mapped[str | None] = mapped_column(Text)
+    lease_until: Mapped[datetime | None]
+    # The last audit result recorded when the crawl ended: what a resumed audit stage redoes is after it.
+    audit_mark: Mapped[int | None] = mapped_column(Integer)
 
 
 class Page(Base):
@@ -323,6 +331,20 @@ class AppendOnlyError(Exception):
 def _refuse_review_change(_mapper: Any, _connection: Any, target: Review) -> None:
     # The database triggers catch raw SQL too; this catches ORM code before it reaches them.
     raise AppendOnlyError(f"review {target.id} is append-only")
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie carries a random token, this row its hash. Logout and a
+    password change revoke the rows, so a copied cookie stops working at once."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (Index("ix_web_sessions_user", "user_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
 
 
 class LoginAttempt(Base):

@@ -7,6 +7,7 @@ callers cannot hold a session (and, on SQLite, the write lock) longer than the m
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -47,6 +48,7 @@ class Store:
         self.url = normalise_url(url) if engine is None else engine.url
         self.engine = engine if engine is not None else create_engine_for(self.url)
         self._owns_engine = engine is None
+        self._local = threading.local()  # the session of an `atomic()` block, per thread
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         # Readers begin DEFERRED on SQLite: a read never needs the write lock, and taking it would
         # stall the crawl's writers for as long as a report takes to load.
@@ -77,9 +79,27 @@ class Store:
         the next frontier row, then mark it) is serialised across processes instead of failing with
         "database is locked". Pass `readonly=True` for pure reads.
         """
+        ambient = getattr(self._local, "session", None)
+        if ambient is not None:  # inside `atomic()`: join its transaction
+            yield ambient
+            return
         factory = self._reader if readonly else self._writer
         with factory() as session, session.begin():
             yield session
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Several Store calls as one transaction (in this thread): a crash keeps all or none of them
+        (a page's visit, its audit results and findings), so a resume never finds half a page."""
+        if getattr(self._local, "session", None) is not None:
+            yield
+            return
+        with self._writer() as session, session.begin():
+            self._local.session = session
+            try:
+                yield
+            finally:
+                self._local.session = None
 
     def upgrade(self) -> None:
         """Create or migrate the schema to the latest revision."""

@@ -14,7 +14,8 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from govaudit.web import auth_routes, queue_routes, review_routes, score_routes, settings_routes
 from govaudit.web.context import LoginRequired, Web
-from govaudit.web.security import SECURITY_HEADERS, Signer
+from govaudit.web.security import HSTS, SECURITY_HEADERS, Signer
+from govaudit.web.throttle import PROXIES_ENV, parse_proxies
 from storage import Store
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -25,6 +26,10 @@ class SecurityHeaders(BaseHTTPMiddleware):
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        # Only over https (directly, or from a trusted proxy): over plain http a browser ignores it,
+        # and a development server must stay reachable over http.
+        if request.app.state.web.is_https(request):
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
 
 
@@ -35,6 +40,7 @@ def create_app(
     secret_key: str | None = None,
     secure_cookies: bool = True,
     weights: Mapping[str, Mapping[str, float]] | None = None,
+    trusted_proxies: str | None = None,
 ) -> FastAPI:
     """The assessor app on a store (given, or opened from `database_url`).
 
@@ -45,7 +51,14 @@ def create_app(
         store = Store(database_url or os.environ.get("GOVAUDIT_DATABASE_URL", "sqlite:///govaudit.db"))
         store.upgrade()
     secret = secret_key or os.environ.get("GOVAUDIT_SECRET_KEY") or secrets.token_urlsafe(48)
-    web = Web(store=store, signer=Signer(secret), secure_cookies=secure_cookies, weights=dict(weights or {}))
+    proxies = parse_proxies(trusted_proxies if trusted_proxies is not None else os.environ.get(PROXIES_ENV, ""))
+    web = Web(
+        store=store,
+        signer=Signer(secret),
+        secure_cookies=secure_cookies,
+        weights=dict(weights or {}),
+        trusted_proxies=proxies,
+    )
 
     # No API docs: the app is pages for people, and /docs would need script that the CSP forbids.
     app = FastAPI(title="govaudit assessors", docs_url=None, redoc_url=None, openapi_url=None)

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from govaudit.web import throttle
 from govaudit.web.context import Web, local_path
 from govaudit.web.security import (
-    LOGIN_WINDOW,
-    MAX_FAILURES_PER_ADDRESS,
-    MAX_FAILURES_PER_NAME,
     PRE_SESSION_COOKIE,
     PRE_SESSION_MAX_AGE_S,
     SESSION_COOKIE,
     SESSION_MAX_AGE_S,
+    new_session_id,
     verify_password,
 )
-from storage.models import utcnow
+from storage import web_sessions
 
 router = APIRouter()
 
@@ -59,16 +56,16 @@ def login(
 ) -> Response:
     web = _web(request)
     web.check_csrf(request, csrf_token)
-    address = request.client.host if request.client else ""
-    since: datetime = utcnow() - LOGIN_WINDOW
-    by_name, by_address = web.store.failed_logins(name, address, since)
-    if by_name >= MAX_FAILURES_PER_NAME or by_address >= MAX_FAILURES_PER_ADDRESS:
-        # Refused before the password is checked, so guessing on cannot succeed meanwhile.
-        minutes = int(LOGIN_WINDOW / timedelta(minutes=1))
+    address = web.client_address(request)
+    verdict = throttle.check(web.store, name, address)
+    if not verdict.allowed:
+        # Refused before the password is checked, so guessing on cannot succeed meanwhile; each
+        # further failure doubles the wait, and the account's owner elsewhere is not locked out.
+        minutes = max(1, -(-verdict.retry_after_s // 60))
         raise HTTPException(
             429,
             f"Too many failed sign-ins. Try again in {minutes} minutes.",
-            headers={"Retry-After": str(int(LOGIN_WINDOW.total_seconds()))},
+            headers={"Retry-After": str(verdict.retry_after_s)},
         )
     user = web.store.user_by_name(name)
     ok = verify_password(user.password_hash if user else None, password)
@@ -76,7 +73,10 @@ def login(
     if not ok or user is None:
         return _login_page(request, web, next, error="The name or the password is wrong.", status_code=401)
     response = RedirectResponse(local_path(next), status_code=303)
-    web.set_cookie(response, SESSION_COOKIE, web.signer.session_cookie(user.id, user.password_hash), SESSION_MAX_AGE_S)
+    sid = new_session_id()
+    web_sessions.open_session(web.store, user.id, sid, SESSION_MAX_AGE_S)
+    cookie = web.signer.session_cookie(user.id, user.password_hash, sid)
+    web.set_cookie(response, SESSION_COOKIE, cookie, SESSION_MAX_AGE_S)
     response.delete_cookie(PRE_SESSION_COOKIE, path="/")
     return response
 
@@ -85,6 +85,9 @@ def login(
 def logout(request: Request, csrf_token: str = Form("")) -> Response:
     web = _web(request)
     web.check_csrf(request, csrf_token)
+    session = web.signer.read_session(request.cookies.get(SESSION_COOKIE))
+    if session is not None:  # ended on the server: a copy of the cookie is worthless from now on
+        web_sessions.revoke(web.store, session.sid)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", secure=web.secure_cookies, httponly=True, samesite="strict")
     return response

@@ -14,7 +14,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from govaudit.web.i18n import SOURCE_LANGUAGE, language_name, languages, pick, translations
 from govaudit.web.security import PRE_SESSION_COOKIE, SESSION_COOKIE, Signer, hash_fingerprint
-from storage import Store
+from govaudit.web.throttle import client_address
+from reports.links import safe_href
+from storage import Store, web_sessions
 from storage.records import UserRecord
 from storage.user_settings import UserSettings, UserSettingsStore
 
@@ -47,15 +49,6 @@ def _templates(language: str = SOURCE_LANGUAGE) -> Environment:
     return env
 
 
-def safe_href(url: str | None) -> str | None:
-    """An evidence URL fit for an href (http or https only), else None: the page shows it as text,
-    so a crawled `javascript:` or `data:` URL can never become a link."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
-
-
 @dataclass
 class Web:
     store: Store
@@ -63,6 +56,21 @@ class Web:
     secure_cookies: bool = True
     weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     envs: dict[str, Environment] = field(default_factory=dict)
+    # Proxies whose X-Forwarded-For / -Proto we believe (GOVAUDIT_TRUSTED_PROXIES); none by default,
+    # so a client cannot pick the address the sign-in limits count.
+    trusted_proxies: tuple[Any, ...] = ()
+
+    def client_address(self, request: Request) -> str:
+        peer = request.client.host if request.client else ""
+        return client_address(peer, request.headers.get("x-forwarded-for"), self.trusted_proxies)
+
+    def is_https(self, request: Request) -> bool:
+        if request.url.scheme == "https":
+            return True
+        peer = request.client.host if request.client else ""
+        trusted = client_address(peer, "0.0.0.0", self.trusted_proxies) != peer  # the peer is our proxy
+        proto = (request.headers.get("x-forwarded-proto") or "").split(",")[-1].strip().lower()
+        return trusted and proto == "https"
 
     # --- who is asking -------------------------------------------------------------------------
 
@@ -72,6 +80,8 @@ class Web:
             return None
         user = self.store.user(session.user_id)
         if user is None or hash_fingerprint(user.password_hash) != session.fingerprint:
+            return None
+        if not web_sessions.is_live(self.store, user.id, session.sid):  # logged out, or password changed
             return None
         return user
 

@@ -1,7 +1,8 @@
 """Passwords, sessions, CSRF tokens, login rate limiting and the security headers of every response.
 
-Sessions are signed cookies (itsdangerous), not server-side rows: the cookie carries the user id, a
-random session id and a fingerprint of the password hash, so changing a password ends every session.
+Sessions are signed cookies (itsdangerous) naming a server-side row (storage.web_sessions): the cookie
+carries the user id, a random session id and a fingerprint of the password hash; logout revokes the
+row, and changing a password revokes every row of the account (the fingerprint would end them too).
 CSRF tokens are an HMAC of the session id (synchroniser token without server state); before sign-in a
 short "pre-session" cookie plays the session's part, so the login form is protected too.
 """
@@ -12,7 +13,6 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -24,11 +24,7 @@ PRE_SESSION_COOKIE = "govaudit_pre"
 SESSION_MAX_AGE_S = 8 * 3600  # one working day
 PRE_SESSION_MAX_AGE_S = 3600
 
-# Rate limiting: failures counted over a window, per account name and per client address. The address
-# limit is higher because an office may share one address.
-LOGIN_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_NAME = 5
-MAX_FAILURES_PER_ADDRESS = 20
+# Sign-in rate limits: govaudit/web/throttle.py.
 
 # The app is server-rendered and works without JavaScript; the one script is the review pages'
 # keyboard shortcuts, a static file of our own: no inline script, no eval. Inline SVG charts use
@@ -37,6 +33,7 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
+HSTS = "max-age=31536000; includeSubDomains"
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Frame-Options": "DENY",
@@ -69,6 +66,10 @@ def hash_fingerprint(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
+def new_session_id() -> str:
+    return secrets.token_urlsafe(32)
+
+
 @dataclass(frozen=True, slots=True)
 class SessionData:
     user_id: int
@@ -86,8 +87,9 @@ class Signer:
         self._session = URLSafeTimedSerializer(secret, salt="govaudit.session")
         self._pre = URLSafeTimedSerializer(secret, salt="govaudit.pre-session")
 
-    def session_cookie(self, user_id: int, password_hash: str) -> str:
-        payload = {"u": user_id, "s": secrets.token_urlsafe(16), "f": hash_fingerprint(password_hash)}
+    def session_cookie(self, user_id: int, password_hash: str, sid: str | None = None) -> str:
+        """`sid`: the session's random token, also recorded server-side (storage.web_sessions)."""
+        payload = {"u": user_id, "s": sid or new_session_id(), "f": hash_fingerprint(password_hash)}
         return self._session.dumps(payload)
 
     def read_session(self, cookie: str | None) -> SessionData | None:

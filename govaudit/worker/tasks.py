@@ -25,7 +25,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from crawler.site import SiteConfig
 from govaudit.assessment import SampleOptions
-from govaudit.pipeline import REACHED, CannotResume, RunOutcome, SiteUnreachable, assess_site, crawl_site
+from govaudit.pipeline import REACHED, CannotResume, RunBusy, RunOutcome, SiteUnreachable, assess_site, crawl_site
 from govaudit.pipeline import _run_settings as full_run_settings
 from govaudit.pipeline import _suite as audit_suite
 from govaudit.settings import Settings
@@ -48,6 +48,7 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     redis.TimeoutError,
     BrokerError,
     ConnectionRefusedError,
+    RunBusy,
 )
 LOCK_PATIENCE_S = 12 * 3600  # give up on a host that stays locked longer than a night
 
@@ -134,6 +135,8 @@ def _execute(
         outcome = asyncio.run(_pipeline(job, site, store, settings))
     except SiteUnreachable as exc:
         return _finish(batches, job, site_id, "failed", f"unreachable: {exc}")
+    except RunBusy:  # another process holds the run's lease: retried later, like a transient failure
+        raise
     except CannotResume as exc:  # finished by someone else (a CLI --resume) meanwhile
         return {"run_id": job.run_id, "status": str(exc), "skipped": True}
     except TRANSIENT:

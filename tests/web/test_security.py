@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from govaudit.web.security import MAX_FAILURES_PER_NAME
+from govaudit.web.throttle import FREE_PER_PAIR
 from storage import Store
 from tests.web.conftest import PASSWORDS, XSS_QUOTE, csrf, login
 
@@ -83,7 +83,7 @@ def test_csrf_required_on_every_form(app_for: App) -> None:
 
 def test_login_rate_limited(app_for: App, store: Store) -> None:
     client = app_for()
-    for _ in range(MAX_FAILURES_PER_NAME):
+    for _ in range(FREE_PER_PAIR):
         assert login(client, "ana", "wrong-password").status_code == 401  # type: ignore[attr-defined]
     blocked = login(client, "ana", PASSWORDS["ana"])
     assert blocked.status_code == 429  # type: ignore[attr-defined]
