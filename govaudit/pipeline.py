@@ -24,11 +24,13 @@ from crawler.addresses import AddressGuard
 from crawler.crawl import CrawledPage, Crawler, CrawlSettings, RenderMode
 from crawler.fetch import Fetcher, FetchSettings
 from crawler.incremental import PreviousVisit, RevisitPolicy
+from crawler.login import SiteAccess, log_in
 from crawler.render import PageInspector, Renderer, RenderSettings
 from crawler.robots import RobotsCache
 from crawler.site import SiteConfig
 from crawler.snapshot import PageSnapshot, ScanStatus
 from govaudit.assessment import Assessment, SampleOptions
+from govaudit.interrupt import StopRequest
 from govaudit.selenium_audit import SeleniumAudit
 from govaudit.settings import Settings
 from rules.decide import decide
@@ -92,10 +94,21 @@ class _Run:
     """One run's bookkeeping in the store: started (or resumed) on entry, finished — or failed,
     with why — on exit. Pages are summarised in memory; their content lives in the store."""
 
-    def __init__(self, store: Store, site: SiteConfig, settings: dict[str, Any], resume: int | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        site: SiteConfig,
+        settings: dict[str, Any],
+        resume: int | None = None,
+        *,
+        register: bool = True,
+    ) -> None:
         self.store = store
         if resume is None:
-            self.site_id = store.ensure_site(site)
+            # Unregistered (an `audit` without --register): the row that already holds this start URL's
+            # runs if there is one, so that repeated audits of one URL make one entry.
+            existing = None if register else store.site_for_start_url(site.home_url)
+            self.site_id = existing if existing is not None else store.ensure_site(site, registered=register)
             self.run_id = store.start_run(self.site_id, settings)
         else:
             self.site_id, _, status = store.run_site(resume)
@@ -111,6 +124,7 @@ class _Run:
         # `fresh` carries nothing forward.
         self.engines: dict[str, str] | None = None
         self.fresh = False
+        self.interrupted = False  # stopped by Ctrl-C: finished as "interrupted", not "completed"
 
     def record(self, snapshot: PageSnapshot) -> int:
         visit_id = self.store.record_visit(self.run_id, self.site_id, snapshot)
@@ -154,7 +168,7 @@ class _Run:
         self.outcome.seconds = time.perf_counter() - self._started
         self.outcome.cpu_seconds = time.process_time() - self._cpu_started
         if exc is None:
-            self.store.finish_run(self.run_id, "completed", self.stats())
+            self.store.finish_run(self.run_id, "interrupted" if self.interrupted else "completed", self.stats())
         elif not isinstance(exc, KeyboardInterrupt):
             self.store.finish_run(self.run_id, "failed", self.stats(), error=str(exc) or type(exc).__name__)
         # Interrupted (Ctrl-C): the run stays "running", so `--resume` can finish it.
@@ -177,16 +191,22 @@ async def open_crawler(
     on_progress: Progress | None = None,
     *,
     revisit: RevisitPolicy | None = None,
+    access: SiteAccess | None = None,
 ) -> AsyncIterator[Crawler]:
     """A crawler over the run's stored frontier, with a browser unless render is never; `revisit`
-    says which pages the last run saw need no request (default: trust the sitemap's lastmod)."""
+    says which pages the last run saw need no request (default: trust the sitemap's lastmod);
+    `access`: headers and cookies for every request, after logging in if it has a login recipe."""
     guard = _guard_for(site)
+    access = await _logged_in(access, settings, guard)
     # A page in the browser waits on its own round trips more than on the CPU: rendering more pages at
     # once keeps the cores busy, while per_host still caps the requests any one host sees.
     in_flight = settings.concurrency
     if render is not RenderMode.NEVER:
         in_flight = max(settings.concurrency, settings.render_concurrency)
-    async with Fetcher(guard, FetchSettings(user_agent=settings.user_agent, max_bytes=settings.max_bytes)) as fetcher:
+    fetch_settings = FetchSettings(
+        user_agent=settings.user_agent, max_bytes=settings.max_bytes, headers=access.headers, cookies=access.cookies
+    )
+    async with Fetcher(guard, fetch_settings) as fetcher:
         renderer = None
         if render is not RenderMode.NEVER:
             renderer = Renderer(
@@ -196,6 +216,9 @@ async def open_crawler(
                     timeout_s=settings.page_timeout_s,
                     init_scripts=init_scripts,
                     block_third_party=settings.block_third_party,
+                    measure_widths=settings.measure_widths,
+                    extra_headers=access.headers,
+                    cookies=access.cookies,
                 ),
                 user_agent=settings.user_agent,
                 concurrency=in_flight,
@@ -233,6 +256,18 @@ async def open_crawler(
                 await renderer.__aexit__(None, None, None)
 
 
+async def _logged_in(access: SiteAccess | None, settings: Settings, guard: AddressGuard) -> SiteAccess:
+    """The access to crawl with: the configured one, plus the login's session cookies."""
+    if access is None:
+        return SiteAccess()
+    if access.login is None:
+        return access
+    cookies = await log_in(
+        access.login, executable=settings.chromium, guard=guard, access=access, user_agent=settings.user_agent
+    )
+    return replace(access, cookies=cookies, login=None)
+
+
 async def crawl_site(
     site: SiteConfig,
     store: Store,
@@ -242,12 +277,15 @@ async def crawl_site(
     resume: int | None = None,
     on_progress: Progress | None = None,
     revisit: RevisitPolicy | None = None,
+    access: SiteAccess | None = None,
 ) -> RunOutcome:
     """Crawl only: every page recorded with its status, no audits or rules."""
     with _Run(store, site, _run_settings(site, settings, {}, mode="crawl"), resume) as run:
         batch: list[PageSnapshot] = []
         fetched = 0
-        async with open_crawler(site, settings, run, render, on_progress=on_progress, revisit=revisit) as crawler:
+        async with open_crawler(
+            site, settings, run, render, on_progress=on_progress, revisit=revisit, access=access
+        ) as crawler:
             async for crawled in crawler.crawl():
                 # Batched: one transaction per BATCH pages fetched (or CARRIED_BATCH pages in all).
                 # A crash loses at most the batch, and the frontier (completed in the same
@@ -279,11 +317,17 @@ async def assess_site(
     on_progress: Progress | None = None,
     selenium: SeleniumSettings | None = None,
     fresh: bool = False,
+    access: SiteAccess | None = None,
+    register: bool = True,
+    stop: StopRequest | None = None,
+    on_page: Callable[[str], None] | None = None,
 ) -> RunOutcome:
     """The whole job: crawl, audit (every page, or a sample), detect survey features, suggest answers.
     With `selenium`, axe runs through Selenium once the crawl is over, and our own checks do not run.
     A page is carried forward from the last run only when its document, its own stylesheets and
-    scripts, and the engines (axe-core, our checks, the standard) are unchanged; `fresh`: never."""
+    scripts, and the engines (axe-core, our checks, the standard) are unchanged; `fresh`: never.
+    `stop` (Ctrl-C) ends the crawl early: what was audited is assessed and the run is `interrupted`;
+    `on_page` hears each page's status."""
     suite = _suite(settings)
     instruments = instruments_for(site.kind)
     engine = RuleEngine(load_modules(), instruments)
@@ -297,30 +341,40 @@ async def assess_site(
         await live.check()  # before the run is recorded: a bad Grid URL or no chromedriver costs no crawl
         render = RenderMode.NEVER
         run_settings["driver"] = live.describe()
-    with _Run(store, site, run_settings, resume) as run:
+    with _Run(store, site, run_settings, resume, register=register) as run:
         run.engines, run.fresh = suite.engine_versions, fresh
         if live is not None:  # in the stats too: report.json says the own checks did not run
             run.extra_stats["driver"] = live.describe()
         assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons, standard=suite.standard)
         try:
             async with open_crawler(
-                site, settings, run, render, suite.inspectors, suite.init_scripts, on_progress
+                site, settings, run, render, suite.inspectors, suite.init_scripts, on_progress, access=access
             ) as crawler:
+                if stop is not None:
+                    stop.on_stop(crawler.stop)
                 async for crawled in crawler.crawl():
                     await _off_the_loop(assessment.add, crawled)
                     run.outcome.pages.append(_summary(crawled.snapshot))
+                    if on_page is not None:
+                        on_page(crawled.snapshot.status)
+                run.interrupted = stop is not None and stop.requested
                 # Read back from the store: a resumed run sees the pages of its earlier part too.
                 pages = store.run_snapshots(run.run_id)
                 run.check_home(pages)
                 chosen = None
-                if live is not None:  # axe through Selenium: every page fetched, or the sample
+                if run.interrupted:  # what was rendered during the crawl is what the report covers
+                    run.extra_stats["interrupted"] = True
+                elif live is not None:  # axe through Selenium: every page fetched, or the sample
                     chosen = await live.audit(assessment, pages, sample)
                 elif sample is not None and crawler.renderer is not None:
                     chosen = await assessment.audit_sample(pages, sample, crawler.renderer, suite.inspectors)
                 if live is not None or chosen is not None:  # pages rendered since: read them again
                     run.extra_stats.update(assessment.sample_stats())
                     pages = store.run_snapshots(run.run_id)
-                problem = assessment.validate_markup(only=chosen.urls if chosen is not None else None)
+                if run.interrupted:
+                    problem = "not run: the run was interrupted"
+                else:
+                    problem = assessment.validate_markup(only=chosen.urls if chosen is not None else None)
                 if problem:
                     run.extra_stats["markup_validation"] = problem
                 assessment.check_statement(pages)

@@ -73,4 +73,4 @@ def test_single_head() -> None:
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(storage.alembic_config()).get_heads()
-    assert heads == ["0011_visit_assets"]
+    assert heads == ["0013_registry_and_interrupted"]
