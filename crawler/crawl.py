@@ -154,6 +154,7 @@ class Crawler:
         self._links_read: dict[int, tuple[Link, ...]] = {}  # by visit id, until the page is settled
         self.choose_render = choose_render
         self.on_progress = on_progress
+        self._stopped = False
         self.scope = Scope(site.scope_hosts, site.country, self.settings.official_hops)
         self.limits = HostLimits(self.settings.per_host)
         self.caps = Caps(self.settings.max_crawl_delay_s, self.settings.max_retry_after_s)
@@ -197,7 +198,7 @@ class Crawler:
         in_flight: dict[asyncio.Task[CrawledPage | _Again], FrontierEntry] = {}
         try:
             while True:
-                budget_left = not self.budget.spent
+                budget_left = not self._stopped and not self.budget.spent
                 for entry, again in self._retries.due():  # their wait is over: next in line
                     self._ready.appendleft((entry, replace(again.job, attempt=again.job.attempt + 1)))
                 claimed: list[FrontierEntry] = []
@@ -265,6 +266,11 @@ class Crawler:
         waits = [w for w in (self._retries.next_in(), self.budget.left()) if w is not None]
         return min(waits) if waits else None
 
+    def stop(self) -> None:
+        """No page is taken from the frontier any more: the pages in flight finish, then `crawl`
+        ends as when the time budget runs out (what is left stays in the frontier)."""
+        self._stopped = True
+
     def left(self) -> int:
         """Entries not crawled: pending in the frontier, or claimed and waiting for a fetch slot
         when the time budget ran out (a resume releases those)."""
@@ -292,6 +298,8 @@ class Crawler:
             if hops is None:
                 continue
             url = strip_session(link.url)
+            if not self.site.follows(url):
+                continue
             if reason := self.scope.trap_reason(url):
                 if self.scope.first_trap(reason):
                     self._found.append(FrontierEntry(url, entry.depth + 1, snapshot.final_url, "trap", hops))
@@ -354,7 +362,7 @@ class Crawler:
         entries = [
             FrontierEntry(strip_session(e.url), depth, via="sitemap")
             for e in self.sitemap_entries
-            if self.scope.hops_for(e.url, 0) == 0
+            if self.scope.hops_for(e.url, 0) == 0 and self.site.follows(e.url)
         ]
         self.frontier.add(entries, limit=room)
 

@@ -10,6 +10,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -114,6 +115,9 @@ class FetchSettings:
     max_html_bytes: int = 2_000_000
     max_redirects: int = 10
     retries: int = 2
+    # Sent with every request (a site's preview token, a logged-in session): see crawler/login.py.
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: tuple[dict[str, Any], ...] = ()  # name, value, domain, path (Playwright's shape)
 
 
 @cache
@@ -195,9 +199,17 @@ class Fetcher:
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             timeout=httpx.Timeout(self.settings.timeout_s),
-            headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            headers={
+                "User-Agent": self.settings.user_agent,
+                "Accept-Encoding": ACCEPT_ENCODING,
+                **self.settings.headers,
+            },
             transport=_Transport(),
         )
+        for cookie in self.settings.cookies:
+            self._client.cookies.set(
+                cookie["name"], cookie["value"], domain=cookie.get("domain", ""), path=cookie.get("path", "/")
+            )
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -181,6 +181,9 @@ class RenderSettings:
     block_third_party: bool = True
     pages_per_context: int = 50
     init_scripts: tuple[Path, ...] = ()
+    # Sent with every request of every context (a logged-in session): see crawler/login.py.
+    extra_headers: dict[str, str] = field(default_factory=dict)
+    cookies: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(slots=True)
@@ -266,8 +269,14 @@ class Renderer:
         # No service workers: one registered by a page would serve (and rewrite) every later page of the
         # context, and its fetches are invisible to request interception.
         context = await self._browser.new_context(
-            viewport=DESKTOP, user_agent=self.user_agent or None, accept_downloads=False, service_workers="block"
+            viewport=DESKTOP,
+            user_agent=self.user_agent or None,
+            accept_downloads=False,
+            service_workers="block",
+            extra_http_headers=self.settings.extra_headers or None,
         )
+        if self.settings.cookies:
+            await context.add_cookies(list(self.settings.cookies))  # type: ignore[arg-type]
         await context.add_init_script(script=_QUIET_BROWSER_APIS)
         for script in self.settings.init_scripts:
             await context.add_init_script(path=str(script))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from fnmatch import fnmatchcase
 from urllib.parse import urlsplit
 
 
@@ -34,6 +35,25 @@ class SiteConfig:
     max_depth: int = 6
     allow_private: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    # URL patterns (shell-style globs, see `follows`): only links matching an include (if any are
+    # given) and no exclude are followed. The start URLs are always fetched.
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def follows(self, url: str) -> bool:
+        """Whether a discovered link is followed: a pattern with "://" is matched against the whole
+        URL, any other against its path and query ("/admin/*", "*logout*")."""
+        if not self.include and not self.exclude:
+            return True
+        parts = urlsplit(url)
+        local = parts.path + (f"?{parts.query}" if parts.query else "")
+
+        def matches(pattern: str) -> bool:
+            return fnmatchcase(url if "://" in pattern else local, pattern)
+
+        if self.include and not any(matches(p) for p in self.include):
+            return False
+        return not any(matches(p) for p in self.exclude)
 
     @property
     def scope_hosts(self) -> frozenset[str]:

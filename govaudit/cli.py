@@ -24,12 +24,17 @@ from audits.selenium_driver import SeleniumSettings
 from audits.standards import DEFAULT_STANDARD, UnknownStandard, get_standard
 from crawler.crawl import RenderMode
 from crawler.incremental import RevisitPolicy, parse_duration
+from crawler.login import LoginFailed, SiteAccess
 from crawler.render import BrowserNotFound
 from crawler.site import SiteConfig, SiteKind
 from crawler.urls import BadURL, check_start_url
+from govaudit import cli_support, preflight
+from govaudit import config as audit_config
 from govaudit.assessment import SampleOptions
+from govaudit.audit_summary import audit_summary_lines
 from govaudit.cli_sites import SiteFileError, site_for_url
 from govaudit.inputs import BadInput, CleanErrorsTyper, check_out_dir, resumable_assessment
+from govaudit.interrupt import StopRequest
 from govaudit.pipeline import (
     REACHED,
     CannotResume,
@@ -39,8 +44,9 @@ from govaudit.pipeline import (
     assess_site,
     crawl_site,
 )
+from govaudit.progress import LogProgress
 from govaudit.selenium_audit import OWN_CHECKS_NOT_RUN, BadGridURL, Driver, selenium_settings
-from govaudit.settings import Settings
+from govaudit.settings import Settings, SettingsError
 from reports import build_report, write_reports
 from reports.gate import FAIL_ON_CHOICES, BadBaseline, GateResult, evaluate, load_baseline
 from reports.history import earlier_runs
@@ -65,6 +71,7 @@ EXIT_NO_BROWSER = 4
 MAX_PAGES = 10_000_000
 MAX_DEPTH = 1000
 MAX_ID = 2**63 - 1
+EXIT_INTERRUPTED = 130  # the shell's code for a process ended by SIGINT
 
 DRIVER_HELP = (
     "Browser automation that runs axe-core: playwright (axe-core and our own checks) or selenium "
@@ -76,14 +83,40 @@ SELENIUM_URL_HELP = (
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code)
+    return cli_support.fail(message, code)
+
+
+cli_support.show_flags_as_flags()
+cli_support.usage_errors_as_json()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=cli_support.print_version, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Crawl government portals, audit accessibility, pre-fill the UN E-Government Survey."""
+    # Before the command parses its options, so that its usage errors come out as JSON under --json too.
+    cli_support.error_mode.as_json = "--json" in sys.argv[1:]
+    try:
+        Settings.from_env()  # a bad GOVAUDIT_* value is said once, before any command runs
+    except SettingsError as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
 
 
 @contextmanager
-def _progress(name: str, disabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A Rich progress bar fed by the crawler: pages done of pages known so far; no callback at all
-    when disabled (a hidden bar still took a lock and recomputed its task per page)."""
+def _progress(name: str, disabled: bool, lines: bool | None = None) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar fed by the crawler: pages done of pages known so far; off a terminal
+    (a CI log), a plain line every 10 s instead (`lines`, default: unless disabled); no callback
+    at all when disabled (a hidden bar still took a lock and recomputed its task per page)."""
+    if not console.is_terminal and (not disabled if lines is None else lines):
+        with LogProgress(name) as log:
+            yield log
+        return
     if disabled:
         yield None
         return
@@ -135,15 +168,26 @@ def _run(
     fresh: bool = False,
     as_of: date | None = None,
     resume: int | None = None,
+    access: SiteAccess | None = None,
+    register: bool = True,
+    progress_lines: bool | None = None,
 ) -> tuple[dict, dict[str, Path]]:
     """Assess one site with a progress bar, write its reports, return the report structure and the
     files written. `quiet` silences the progress bar; `summary` prints the table after the run.
     `selenium`: axe-core through Selenium (`--driver selenium`) instead of Playwright."""
     if selenium is not None and not quiet:
         console.print(f"[yellow]note:[/] {OWN_CHECKS_NOT_RUN}")
+    try:
+        preflight.check_tools(settings.chromium, settings.axe_script, browser=selenium is None)
+        preflight.check_reachable(site.home_url)
+    except (BrowserNotFound, AxeNotFound) as exc:
+        raise _fail(str(exc), EXIT_NO_BROWSER) from None
+    except preflight.HostUnreachable as exc:
+        raise _fail(f"cannot reach {site.home_url}: {exc}", EXIT_UNREACHABLE) from None
     with Store(settings.database_url) as store:
         store.upgrade()
-        with _progress(f"{site.name}: crawl + audit", quiet) as on_progress:
+        stop = StopRequest()
+        with _progress(f"{site.name}: crawl + audit", quiet, progress_lines) as on_progress, stop.on_sigint(_stopping):
             try:
                 outcome: RunOutcome = asyncio.run(
                     assess_site(
@@ -156,10 +200,16 @@ def _run(
                         fresh=fresh,
                         as_of=as_of,
                         resume=resume,
+                        access=access,
+                        register=register,
+                        stop=stop,
+                        on_page=getattr(on_progress, "page", None),
                     )
                 )
             except (BrowserNotFound, AxeNotFound) as exc:
                 raise _fail(str(exc), EXIT_NO_BROWSER) from None
+            except LoginFailed as exc:
+                raise _fail(str(exc), EXIT_UNREACHABLE) from None
             except (BadGridURL, CannotResume) as exc:
                 raise _fail(str(exc), EXIT_BAD_INPUT) from None
             except SiteUnreachable as exc:
@@ -172,6 +222,8 @@ def _run(
     paths = write_reports(report, out_dir, formats)
     if summary and not quiet:
         _print_summary(report, paths, all_answers)
+    if summary:
+        _exit_if_interrupted(report, paths)
     return report, paths
 
 
@@ -183,6 +235,24 @@ def _resumable(settings: Settings, run_id: int) -> tuple[SiteConfig, SampleOptio
             return resumable_assessment(store, run_id)
         except BadInput as exc:
             raise _fail(str(exc), EXIT_BAD_INPUT) from None
+
+
+def _stopping() -> None:
+    console.print(
+        "[yellow]interrupted:[/] finishing the pages in flight, then writing the report of what was audited "
+        "(Ctrl-C again stops at once)"
+    )
+
+
+def _exit_if_interrupted(report: dict, paths: dict[str, Path]) -> None:
+    """Exit 130 (as after SIGINT) once the report of an interrupted run is written."""
+    if report["run"].get("status") == "interrupted":
+        where = next(iter(paths.values()), None)
+        console.print(
+            f"[yellow]interrupted:[/] the report covers the {report['summary']['pages_crawled']} page(s) "
+            f"audited before Ctrl-C" + (f" ({where.parent})" if where else "")
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
 
 
 def _driver(driver: Driver | None, selenium_url: str | None, settings: Settings) -> SeleniumSettings | None:
@@ -246,7 +316,10 @@ def _print_gate(gate: GateResult) -> None:
 
 @app.command()
 def audit(
-    url: Annotated[str | None, typer.Argument(help="Start URL, e.g. https://www.gov.example/")] = None,
+    ctx: typer.Context,
+    url: Annotated[
+        str | None, typer.Argument(help="Start URL, e.g. https://www.gov.example/ (default: the config's start-urls)")
+    ] = None,
     max_pages: Annotated[int, typer.Option(min=1, max=MAX_PAGES, help="Stop after this many pages.")] = 200,
     max_depth: Annotated[int, typer.Option(min=0, max=MAX_DEPTH, help="Clicks from the start page.")] = 6,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("out/audit"),
@@ -294,16 +367,42 @@ def audit(
     resume: Annotated[
         int | None, typer.Option(min=1, max=MAX_ID, help="Finish an interrupted audit (its run id) instead.")
     ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help="A govaudit.toml (default: ./govaudit.toml, or [tool.govaudit] in ./pyproject.toml)."
+        ),
+    ] = None,
+    register: Annotated[
+        bool, typer.Option("--register", help="Add the site to the registry (sites list, assess --country, nightly).")
+    ] = False,
 ) -> None:
     """Crawl and audit one site: accessibility reports, a draft accessibility statement, suggested
     survey answers. Exit codes: 0 done (gate passed), 1 gate failed, 2 bad input, 3 start page
     unreachable or no page could be audited (a start URL that is not HTML), 4 browser, chromedriver
-    or axe-core missing."""
-    # Everything the user typed is checked before the crawl: a typo must not cost a whole audit.
-    if (url is None) == (resume is None):
-        raise _fail("give a start URL, or --resume RUN_ID", EXIT_BAD_INPUT)
+    or axe-core missing, 130 interrupted (Ctrl-C; the report of what was audited is written)."""
+    cli_support.error_mode.as_json = as_json
     try:
-        start = check_start_url(url) if url is not None else ""
+        config = audit_config.load_config(config_file) if config_file else None
+        if config is None and (found := audit_config.find_config(Path.cwd())):
+            config = audit_config.load_config(found)
+    except audit_config.ConfigError as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    config = config or audit_config.AuditConfig()
+    given = {name for name in ctx.params if (src := ctx.get_parameter_source(name)) and src.name != "DEFAULT"}
+    from_file = audit_config.overrides(config, given)
+    max_pages, max_depth = from_file.get("max_pages", max_pages), from_file.get("max_depth", max_depth)
+    out_dir, formats = from_file.get("out_dir", out_dir), from_file.get("formats", formats)
+    fail_on, baseline = from_file.get("fail_on", fail_on), from_file.get("baseline", baseline)
+    standard = from_file.get("standard", standard)
+    # Everything the user typed is checked before the crawl: a typo must not cost a whole audit.
+    if url is not None and resume is not None:
+        raise _fail("give a start URL or --resume RUN_ID, not both", EXIT_BAD_INPUT)
+    if url is None and resume is None and not config.start_urls:
+        raise _fail("give a start URL, start-urls in govaudit.toml, or --resume RUN_ID", EXIT_BAD_INPUT)
+    try:
+        urls = () if resume is not None else ((url,) if url is not None else config.start_urls)
+        starts = tuple(check_start_url(u) for u in urls)
         chosen = parse_formats(formats)
         chosen_standard = get_standard(standard)
     except (BadURL, UnknownFormat, UnknownStandard) as exc:
@@ -313,6 +412,9 @@ def audit(
         check_out_dir(out_dir)
     except BadInput as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    start = starts[0] if starts else ""
+    if starts:
+        config = audit_config.for_start_urls(config, starts)
     threshold = fail_on.strip().lower() or ("minor" if baseline else "none")
     if threshold not in FAIL_ON_CHOICES:
         raise _fail(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}", EXIT_BAD_INPUT)
@@ -321,14 +423,18 @@ def audit(
     except BadBaseline as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
     settings = replace(Settings.from_env(), standard=chosen_standard.key, time_budget_s=time_budget)
+    if config.viewports:
+        settings = replace(settings, measure_widths=config.viewports)
     selenium = _driver(driver, selenium_url, settings)
     site = SiteConfig(
         name=start,
-        start_urls=(start,),
+        start_urls=starts or (start,),
         country=country.upper(),
         kind=kind,
         max_pages=max_pages,
         max_depth=max_depth,
+        include=config.include,
+        exclude=config.exclude,
     )
     options = SampleOptions(seed=seed, ratio=sample_ratio) if sample else None
     if resume is not None:
@@ -338,6 +444,7 @@ def audit(
         settings,
         out_dir,
         quiet or as_json,
+        progress_lines=not quiet,
         sample=options,
         formats=chosen,
         summary=False,
@@ -345,6 +452,8 @@ def audit(
         fresh=fresh,
         as_of=reference_day,
         resume=resume,
+        access=None if config.access.empty else config.access,
+        register=register,
     )
     gate = evaluate(report, threshold, known, str(baseline) if baseline else None)
     if as_json:
@@ -360,9 +469,13 @@ def audit(
         if gate.failed:
             _print_gate(gate)
     elif not quiet:
-        _print_summary(report, paths, gate=gate)
+        for line in audit_summary_lines(report, paths):
+            out.print(line, markup=False, highlight=False, soft_wrap=True)
+        if gate.fail_on != "none":
+            _print_gate(gate)
     elif gate.failed:
         _print_gate(gate)
+    _exit_if_interrupted(report, paths)
     if gate.failed:
         raise typer.Exit(EXIT_GATE_FAILED)
 
@@ -394,6 +507,7 @@ def crawl(
 ) -> None:
     """Crawl one site and record every page with its status (no audit). A crawl interrupted at any
     point (even killed) resumes with --resume RUN_ID: every page is recorded exactly once."""
+    cli_support.error_mode.as_json = as_json
     try:
         revisit = RevisitPolicy(
             sitemap_lastmod=sitemap_lastmod, revisit_after=parse_duration(revisit_after) if revisit_after else None

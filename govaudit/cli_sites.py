@@ -33,7 +33,7 @@ from govaudit.settings import Settings
 from rules.registry import PORTAL_FIELDS, member_state
 from storage.store import Store
 
-sites_app = typer.Typer(help="The registry of sites to crawl: import and list.", no_args_is_help=True)
+sites_app = typer.Typer(help="The registry of sites to crawl: import, list, verify, remove.", no_args_is_help=True)
 KIND_BY_FIELD = {
     "national_portal": SiteKind.NATIONAL_PORTAL,
     "open_data_portal": SiteKind.OPEN_DATA_PORTAL,
@@ -230,6 +230,26 @@ def _print_checks(records: list[Any], results: dict[int, Any]) -> None:
     Console(width=160).print(table)
     counts = {s: sum(1 for r in results.values() if r.status == s) for s in ("verified", "moved", "dead")}
     Console().print(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+@sites_app.command("remove")
+def remove_command(
+    site: Annotated[str, typer.Argument(help="The site's id (as `sites list` shows it) or its start URL.")],
+) -> None:
+    """Take a site out of the registry (sites list, assess --country, nightly). A site with runs
+    keeps them, unregistered, so its reports and history stay readable; one without is deleted."""
+    with Store(Settings.from_env().database_url) as store:
+        store.upgrade()
+        site_id = int(site) if site.isdigit() else store.site_for_start_url(site)
+        try:
+            if site_id is None:
+                raise LookupError(f"no site with the start URL {site}")
+            name = next((r.config.name for r in store.sites(site_id=site_id, registered_only=False)), str(site_id))
+            what = store.remove_site(site_id)
+        except LookupError as exc:
+            Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(2) from None
+    Console().print(f"{escape(name)} (site {site_id}) removed from the registry ({what}).")
 
 
 def register(app: typer.Typer) -> None:

@@ -26,11 +26,13 @@ from crawler.budget import TimeBudget
 from crawler.crawl import CrawledPage, Crawler, CrawlSettings, RenderMode
 from crawler.fetch import Fetcher, FetchSettings
 from crawler.incremental import PreviousVisit, RevisitPolicy
+from crawler.login import SiteAccess, log_in
 from crawler.render import PageInspector, Renderer, RenderSettings
 from crawler.robots import RobotsCache
 from crawler.site import SiteConfig
 from crawler.snapshot import PageSnapshot, ScanStatus
 from govaudit.assessment import Assessment, SampleOptions
+from govaudit.interrupt import StopRequest
 from govaudit.selenium_audit import SeleniumAudit
 from govaudit.settings import Settings
 from rules.decide import decide
@@ -111,10 +113,15 @@ class _Run:
         settings: dict[str, Any],
         resume: int | None = None,
         as_of: date | None = None,
+        *,
+        register: bool = True,
     ) -> None:
         self.store = store
         if resume is None:
-            self.site_id = store.ensure_site(site)
+            # Unregistered (an `audit` without --register): the row that already holds this start URL's
+            # runs if there is one, so that repeated audits of one URL make one entry.
+            existing = None if register else store.site_for_start_url(site.home_url)
+            self.site_id = existing if existing is not None else store.ensure_site(site, registered=register)
             self.run_id = store.start_run(self.site_id, settings, as_of)
         else:
             self.site_id, _, status = store.run_site(resume)
@@ -142,6 +149,7 @@ class _Run:
         # `fresh` carries nothing forward.
         self.engines: dict[str, str] | None = None
         self.fresh = False
+        self.interrupted = False  # stopped by Ctrl-C: finished as "interrupted", not "completed"
 
     def record(self, snapshot: PageSnapshot) -> int:
         visit_id = self.store.record_visit(self.run_id, self.site_id, snapshot)
@@ -188,10 +196,10 @@ class _Run:
             if self.lease.lost:  # another process took the run over after our lease lapsed: it finishes it
                 return
             if exc is None:
-                self.store.finish_run(self.run_id, "completed", self.stats())
+                self.store.finish_run(self.run_id, "interrupted" if self.interrupted else "completed", self.stats())
             elif not isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError)):
                 self.store.finish_run(self.run_id, "failed", self.stats(), error=str(exc) or type(exc).__name__)
-            # Interrupted (Ctrl-C): the run stays "running", so `--resume` can finish it.
+            # Killed or cancelled: the run stays "running", so `--resume` can finish it.
         finally:
             self.lease.__exit__(None, None, None)
 
@@ -216,16 +224,22 @@ async def open_crawler(
     *,
     revisit: RevisitPolicy | None = None,
     budget: TimeBudget | None = None,
+    access: SiteAccess | None = None,
 ) -> AsyncIterator[Crawler]:
     """A crawler over the run's stored frontier, with a browser unless render is never; `revisit`
-    says which pages the last run saw need no request (default: trust the sitemap's lastmod)."""
+    says which pages the last run saw need no request (default: trust the sitemap's lastmod);
+    `access`: headers and cookies for every request, after logging in if it has a login recipe."""
     guard = _guard_for(site)
+    access = await _logged_in(access, settings, guard)
     # A page in the browser waits on its own round trips more than on the CPU: rendering more pages at
     # once keeps the cores busy, while per_host still caps the requests any one host sees.
     in_flight = settings.concurrency
     if render is not RenderMode.NEVER:
         in_flight = max(settings.concurrency, settings.render_concurrency)
-    async with Fetcher(guard, FetchSettings(user_agent=settings.user_agent, max_bytes=settings.max_bytes)) as fetcher:
+    fetch_settings = FetchSettings(
+        user_agent=settings.user_agent, max_bytes=settings.max_bytes, headers=access.headers, cookies=access.cookies
+    )
+    async with Fetcher(guard, fetch_settings) as fetcher:
         renderer = None
         if render is not RenderMode.NEVER:
             renderer = Renderer(
@@ -235,6 +249,9 @@ async def open_crawler(
                     timeout_s=settings.page_timeout_s,
                     init_scripts=init_scripts,
                     block_third_party=settings.block_third_party,
+                    measure_widths=settings.measure_widths,
+                    extra_headers=access.headers,
+                    cookies=access.cookies,
                 ),
                 user_agent=settings.user_agent,
                 concurrency=in_flight,
@@ -275,6 +292,18 @@ async def open_crawler(
                 await renderer.__aexit__(None, None, None)
 
 
+async def _logged_in(access: SiteAccess | None, settings: Settings, guard: AddressGuard) -> SiteAccess:
+    """The access to crawl with: the configured one, plus the login's session cookies."""
+    if access is None:
+        return SiteAccess()
+    if access.login is None:
+        return access
+    cookies = await log_in(
+        access.login, executable=settings.chromium, guard=guard, access=access, user_agent=settings.user_agent
+    )
+    return replace(access, cookies=cookies, login=None)
+
+
 async def crawl_site(
     site: SiteConfig,
     store: Store,
@@ -284,6 +313,7 @@ async def crawl_site(
     resume: int | None = None,
     on_progress: Progress | None = None,
     revisit: RevisitPolicy | None = None,
+    access: SiteAccess | None = None,
 ) -> RunOutcome:
     """Crawl only: every page recorded with its status, no audits or rules."""
     with _Run(store, site, _run_settings(site, settings, {}, mode="crawl"), resume) as run:
@@ -291,7 +321,7 @@ async def crawl_site(
         fetched = 0
         budget = TimeBudget(settings.time_budget_s)  # from the run's start: a browser's launch counts
         async with open_crawler(
-            site, settings, run, render, on_progress=on_progress, revisit=revisit, budget=budget
+            site, settings, run, render, on_progress=on_progress, revisit=revisit, budget=budget, access=access
         ) as crawler:
             async for crawled in crawler.crawl():
                 # Batched: one transaction per BATCH pages fetched (or CARRIED_BATCH pages in all).
@@ -323,13 +353,19 @@ async def assess_site(
     selenium: SeleniumSettings | None = None,
     fresh: bool = False,
     as_of: date | None = None,
+    access: SiteAccess | None = None,
+    register: bool = True,
+    stop: StopRequest | None = None,
+    on_page: Callable[[str], None] | None = None,
 ) -> RunOutcome:
     """The whole job: crawl, audit (every page, or a sample), detect survey features, suggest answers.
     With `selenium`, axe runs through Selenium once the crawl is over, and our own checks do not run.
     A page is carried forward from the last run only when its document, its own stylesheets and
     scripts, and the engines (axe-core, our checks, the standard) are unchanged; `fresh`: never.
     `as_of` is the day time-relative rules judge against (default: the day the run starts); it is
-    stored with the run."""
+    stored with the run.
+    `stop` (Ctrl-C) ends the crawl early: what was audited is assessed and the run is `interrupted`;
+    `on_page` hears each page's status."""
     as_of = as_of or datetime.now(UTC).date()
     suite = _suite(settings)
     instruments = instruments_for(site.kind)
@@ -349,7 +385,7 @@ async def assess_site(
     budget = TimeBudget(settings.time_budget_s)
     work = budget.part(WORK_SHARE)
     run_settings["as_of"] = as_of.isoformat()
-    with _Run(store, site, run_settings, resume, as_of) as run:
+    with _Run(store, site, run_settings, resume, as_of, register=register) as run:
         run.engines, run.fresh = suite.engine_versions, fresh
         if live is not None:  # in the stats too: report.json says the own checks did not run
             run.extra_stats["driver"] = live.describe()
@@ -370,13 +406,19 @@ async def assess_site(
                 suite.init_scripts,
                 on_progress,
                 budget=budget.part(CRAWL_SHARE),
+                access=access,
             ) as crawler:
+                if stop is not None:
+                    stop.on_stop(crawler.stop)
                 if stage == "crawl":
                     async for crawled in crawler.crawl():
                         await _off_the_loop(assessment.add, crawled)
                         run.outcome.pages.append(_summary(crawled.snapshot))
+                        if on_page is not None:
+                            on_page(crawled.snapshot.status)
                     if left := crawler.left():
                         run.extra_stats["left_in_frontier"] = left
+                run.interrupted = stop is not None and stop.requested
                 # Read back from the store: a resumed run sees the pages of its earlier part too.
                 pages = store.run_snapshots(run.run_id)
                 run.check_home(pages, budget.part(CRAWL_SHARE))
@@ -386,7 +428,11 @@ async def assess_site(
                     run_state.reset_audit_stage(store, run.run_id)
                     pages = store.run_snapshots(run.run_id)
                 cut: list[str] = []  # steps the time budget cut short
-                if stage != "conclude":
+                if run.interrupted:  # what was rendered during the crawl is what the report covers
+                    run.extra_stats["interrupted"] = True
+                    run.extra_stats["markup_validation"] = "not run: the run was interrupted"
+                    assessment.check_statement(pages)
+                elif stage != "conclude":
                     chosen = None
                     if live is not None:  # axe through Selenium: every page fetched, or the sample
                         chosen = await _within(work, live.audit(assessment, pages, sample), "selenium audit", cut)

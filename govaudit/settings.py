@@ -27,6 +27,7 @@ class Settings:
     block_third_party: bool = True  # off-origin fonts, media and analytics in the browser
     axe_timeout_s: float = 60.0
     standard: str = "wcag22"  # audits/data/standards.yaml: which criteria count, which axe tags run
+    measure_widths: tuple[int, ...] = (375,)  # viewport widths at which each page's horizontal overflow is measured
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -37,7 +38,20 @@ class Settings:
             chromium=env.get("GOVAUDIT_CHROMIUM", DEFAULT_CHROMIUM),
             axe_script=env.get("GOVAUDIT_AXE") or None,
             user_agent=env.get("GOVAUDIT_USER_AGENT", DEFAULT_USER_AGENT),
-            concurrency=int(env.get("GOVAUDIT_CONCURRENCY", "2")),
-            per_host=int(env.get("GOVAUDIT_PER_HOST", "2")),
-            render_concurrency=int(env.get("GOVAUDIT_RENDER_CONCURRENCY", "4")),
+            concurrency=_count(env, "GOVAUDIT_CONCURRENCY", 2),
+            per_host=_count(env, "GOVAUDIT_PER_HOST", 2),
+            render_concurrency=_count(env, "GOVAUDIT_RENDER_CONCURRENCY", 4),
         )
+
+
+class SettingsError(ValueError):
+    """An environment variable with a value govaudit cannot use; the message names it."""
+
+
+def _count(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+        raise SettingsError(f"{name} must be a whole number from 1 to 1000, not {raw!r}")
+    return int(raw)

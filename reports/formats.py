@@ -10,6 +10,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
+from urllib.parse import urlsplit
 
 from reports.knowledge import criterion
 
@@ -87,6 +88,37 @@ def _wcag_tags(wcag: list[str]) -> list[str]:
     return [f"wcag{sc.replace('.', '')}" for sc in wcag] + [f"WCAG {sc}" for sc in wcag]
 
 
+def _page_artifact(page: str) -> dict[str, str]:
+    """A page as a SARIF artifact location code scanning accepts: a relative URI (its path and
+    query) against a base id naming the page's origin, which `originalUriBaseIds` maps to the origin
+    URL. Code scanning matches artifact URIs to files of the repository and has no use for an
+    absolute http(s) URI; a SARIF viewer rebuilds the page URL from the base."""
+    parts = urlsplit(page)
+    relative = parts.path.lstrip("/") or "index"
+    if parts.query:
+        relative += "?" + parts.query
+    return {"uri": relative, "uriBaseId": _base_id(parts.scheme, parts.netloc)}
+
+
+def _base_id(scheme: str, netloc: str) -> str:
+    return "SITE_" + re.sub(r"[^A-Za-z0-9]+", "_", f"{scheme}_{netloc}").strip("_").upper()
+
+
+def _uri_bases(report: dict[str, Any], results: list[dict[str, Any]]) -> dict[str, Any]:
+    bases: dict[str, Any] = {}
+    for result in results:
+        parts = urlsplit(result["properties"]["url"])
+        base = _base_id(parts.scheme, parts.netloc)
+        bases.setdefault(base, {"uri": f"{parts.scheme}://{parts.netloc}/", "description": {"text": "site root"}})
+    return bases
+
+
+def _site_key(report: dict[str, Any]) -> str:
+    name = str(report["site"]["name"])
+    host = urlsplit(name).netloc or name
+    return re.sub(r"[^A-Za-z0-9.-]+", "-", host).strip("-") or "site"
+
+
 def to_sarif(report: dict[str, Any]) -> dict[str, Any]:
     """One run; one rule per (engine, rule) with its help and WCAG tags; one result per issue and
     page, located at the page URL with the element's CSS selector as a logical location. Needs-review
@@ -120,12 +152,12 @@ def to_sarif(report: dict[str, Any]) -> dict[str, Any]:
                 "message": {"text": f"{issue['description'] or rule_id} ({issue['occurrences']} on the site)"},
                 "locations": [
                     {
-                        "physicalLocation": {"artifactLocation": {"uri": page}},
+                        "physicalLocation": {"artifactLocation": _page_artifact(page), "region": {"startLine": 1}},
                         "logicalLocations": [{"fullyQualifiedName": _selector(issue), "kind": "element"}],
                     }
                 ],
                 "partialFingerprints": {"govaudit/issue/v1": issue["fingerprint"]},
-                "properties": {"impact": issue["impact"], "wcag": issue["wcag"]},
+                "properties": {"impact": issue["impact"], "wcag": issue["wcag"], "url": page},
             }
             if outcome == "failed":
                 result["kind"] = "fail"
@@ -151,7 +183,9 @@ def to_sarif(report: dict[str, Any]) -> dict[str, Any]:
                         {"name": name, "version": str(v)} for name, v in engines.items() if name != "govaudit"
                     ],
                 },
-                "automationDetails": {"id": f"govaudit/{report['site']['name']}/run-{report['run']['id']}"},
+                # Code scanning reads what comes before the last "/" as the category: one per site.
+                "automationDetails": {"id": f"govaudit-accessibility/{_site_key(report)}/run-{report['run']['id']}"},
+                "originalUriBaseIds": _uri_bases(report, results),
                 "results": results,
                 "properties": {"summary": report["summary"]},
             }

@@ -27,6 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Free-form text from other layers (rule ids, question codes, versions) is Text, not VARCHAR(n):
@@ -41,7 +42,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-RUN_STATUSES = ("running", "completed", "failed")
+RUN_STATUSES = ("running", "completed", "failed", "interrupted")
 ROLES = ("assessor", "reviewer", "admin")
 DECISIONS = ("accept", "reject", "override")
 FRONTIER_STATES = ("pending", "claimed", "done")
@@ -104,6 +105,8 @@ class Site(Base):
     # Not in the registry brief, but SiteConfig carries them and a run must be reproducible.
     allow_private: Mapped[bool] = mapped_column(Boolean, default=False)
     extra: Mapped[dict[str, Any]]
+    # In the registry (sites list, assess --country, nightly); a site `audit` ran without --register is not.
+    registered: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

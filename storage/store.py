@@ -15,7 +15,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, case, func, insert, select, update
+from sqlalchemy import Engine, case, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
@@ -33,7 +33,7 @@ from storage.digest import snapshot_digest
 from storage.engine import DEFAULT_URL, SQLITE_BEGIN, create_engine_for, normalise_url
 from storage.records import DuplicateVisit, ReviewRecord, RunRecord, SiteRecord
 
-FINISHED_STATUSES = ("completed", "failed")
+FINISHED_STATUSES = ("completed", "failed", "interrupted")
 
 
 class Store:
@@ -107,30 +107,63 @@ class Store:
 
     # --- registry and runs -----------------------------------------------------------------
 
-    def ensure_site(self, cfg: SiteConfig) -> int:
-        """Insert the site, or update the registered site of the same name; return its id."""
+    def ensure_site(self, cfg: SiteConfig, *, registered: bool = True) -> int:
+        """Insert the site, or update the site of the same name; return its id. `registered=False`
+        keeps a row for the runs without adding the site to the registry (a registered site stays so)."""
         if cfg.country and (len(cfg.country) != 3 or not cfg.country.isalpha()):
             raise ValueError(f"site {cfg.name!r}: country must be ISO 3166 alpha-3, not {cfg.country!r}")
         values = rec.site_values(cfg)
         now = models.utcnow()
         with self.transaction() as session:
             table = models.Site.__table__
-            stmt = _insert(session, table).values(**values, created_at=now, updated_at=now)
+            stmt = _insert(session, table).values(**values, registered=registered, created_at=now, updated_at=now)
             # One statement, so two workers registering the same site cannot both insert.
             stmt = stmt.on_conflict_do_update(
                 index_elements=["name"],
-                set_={**{k: stmt.excluded[k] for k in values if k != "name"}, "updated_at": now},
+                set_={
+                    **{k: stmt.excluded[k] for k in values if k != "name"},
+                    "registered": or_(table.c.registered, stmt.excluded.registered),
+                    "updated_at": now,
+                },
             ).returning(table.c.id)
             return int(session.execute(stmt).scalar_one())
+
+    def site_for_start_url(self, url: str) -> int | None:
+        """The site (registered or not) whose first start URL or name is `url`: one entry per start URL."""
+        stmt = select(models.Site.id, models.Site.name, models.Site.start_urls).order_by(models.Site.id)
+        with self.transaction(readonly=True) as session:
+            for site_id, name, starts in session.execute(stmt):
+                if name == url or (starts and starts[0] == url):
+                    return int(site_id)
+        return None
+
+    def remove_site(self, site_id: int) -> str:
+        """Takes the site out of the registry: deleted if no run refers to it, else kept unregistered
+        (its runs and their reports stay readable). Returns "deleted" or "unregistered"."""
+        with self.transaction() as session:
+            site = session.get(models.Site, site_id)
+            if site is None:
+                raise LookupError(f"no site {site_id}")
+            runs = session.scalar(select(func.count()).where(models.CrawlRun.site_id == site_id))
+            checks = session.scalar(select(func.count()).where(models.SiteCheck.site_id == site_id))
+            if not runs and not checks:
+                session.delete(site)
+                return "deleted"
+            site.registered = False
+            return "unregistered"
 
     def site(self, name: str) -> SiteRecord | None:
         with self.transaction(readonly=True) as session:
             row = session.scalars(select(models.Site).where(models.Site.name == name)).one_or_none()
             return rec.site_record(row) if row else None
 
-    def sites(self, *, country: str | None = None, site_id: int | None = None) -> list[SiteRecord]:
-        """Registered sites, optionally only one country's or one id, in id order."""
+    def sites(
+        self, *, country: str | None = None, site_id: int | None = None, registered_only: bool = True
+    ) -> list[SiteRecord]:
+        """Registered sites (or every site row), optionally only one country's or one id, in id order."""
         stmt = select(models.Site).order_by(models.Site.id)
+        if registered_only:
+            stmt = stmt.where(models.Site.registered.is_(True))
         if country is not None:
             stmt = stmt.where(models.Site.country == country.upper())
         if site_id is not None:

@@ -22,6 +22,7 @@ from reports.formats import to_csv, to_earl, to_junit, to_sarif
 from reports.gate import BadBaseline, evaluate, load_baseline
 from reports.render import FORMATS, UnknownFormat, parse_formats, render
 from tests.reports import fixtures
+from tests.reports.sarif_code_scanning import code_scanning_problems
 
 SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 
@@ -64,8 +65,23 @@ def test_sarif_validates_against_the_2_1_0_schema(report: dict[str, Any]) -> Non
     assert ("image-alt", "fail", "error") in levels
     assert ("color-contrast", "review", "none") in levels  # needs review: listed, never a failure
     first = run["results"][0]["locations"][0]
-    assert first["physicalLocation"]["artifactLocation"]["uri"].startswith(fixtures.BASE)
+    artifact = first["physicalLocation"]["artifactLocation"]
+    # The page URL is rebuilt from the base the location names and its relative URI.
+    base = run["originalUriBaseIds"][artifact["uriBaseId"]]["uri"]
+    assert base.rstrip("/") == fixtures.BASE and run["results"][0]["properties"]["url"].startswith(fixtures.BASE)
+    pages = {base + r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    assert base + "news" in pages
     assert first["logicalLocations"][0]["fullyQualifiedName"]
+
+
+def test_sarif_meets_the_code_scanning_constraints(report: dict[str, Any]) -> None:
+    sarif = to_sarif(report)
+    assert code_scanning_problems(sarif) == []
+    # The check does catch what the earlier shape did: page URLs as absolute http:// artifact URIs.
+    broken = json.loads(json.dumps(sarif))
+    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"] = {"uri": fixtures.BASE}
+    assert any("is an absolute http" in p for p in code_scanning_problems(broken))
+    assert sarif["runs"][0]["automationDetails"]["id"].startswith("govaudit-accessibility/")
 
 
 def test_junit_is_read_by_a_junit_parser(report: dict[str, Any], tmp_path: Path) -> None:

@@ -74,4 +74,4 @@ def test_single_head() -> None:
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(storage.alembic_config()).get_heads()
-    assert heads == ["0009_run_leases_and_sessions"]
+    assert heads == ["0013_registry_and_interrupted"]
