@@ -16,6 +16,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Route, async_playwright
 
 from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost
+from crawler.egress import EgressProxy
 from crawler.render import CHROMIUM_ARGS, BrowserNotFound
 
 Cookie = dict[str, Any]  # as Playwright's context.cookies() gives them: name, value, domain, path, …
@@ -71,16 +72,20 @@ async def log_in(
         playwright = await async_playwright().start()
     except PlaywrightError as exc:  # pragma: no cover - the driver itself is missing
         raise BrowserNotFound(f"Playwright did not start: {exc}") from exc
+    # The login page is as untrusted as any other: its browser connects only through the egress proxy.
+    egress = EgressProxy(guard).start()
     try:
         try:
             browser = await playwright.chromium.launch(
-                executable_path=executable, args=list(CHROMIUM_ARGS), headless=True
+                executable_path=executable, args=[*CHROMIUM_ARGS, *egress.chromium_args()], headless=True
             )
         except PlaywrightError as exc:
             raise BrowserNotFound(f"Chromium at {executable} did not start: {exc}") from exc
         try:
             context = await browser.new_context(
-                user_agent=user_agent or None, extra_http_headers=access.headers or None
+                user_agent=user_agent or None,
+                extra_http_headers=access.headers or None,
+                service_workers="block",
             )
             if access.cookies:
                 await context.add_cookies(list(access.cookies))  # type: ignore[arg-type]
@@ -121,6 +126,7 @@ async def log_in(
         finally:
             await browser.close()
     finally:
+        egress.stop()
         await playwright.stop()
 
 
