@@ -14,6 +14,7 @@ from audits.checks.keyboard import KeyboardCheck
 from audits.checks.language import LanguageCheck
 from audits.checks.link_purpose import LinkPurposeCheck
 from audits.checks.media import VideoCaptionsCheck
+from audits.checks.page_rules import PageRulesCheck
 from audits.checks.reflow import ReflowCheck
 from audits.checks.text_spacing import TextSpacingCheck
 from audits.checks.title import PageTitleCheck
@@ -24,7 +25,7 @@ from crawler.render import PageInspector
 @dataclass(frozen=True, slots=True)
 class AuditSettings:
     axe_script: Path | None = None
-    include_best_practice: bool = False
+    include_best_practice: bool = True  # reported as best practice, outside the score and the gate
     axe_timeout_s: float = 60.0
     own_checks: bool = True  # our checks beyond axe; off leaves axe and reflow only
     keyboard_max_tabs: int = 30  # Tab presses per page for focus-visible / keyboard-trap (0: skip them)
@@ -64,6 +65,7 @@ def own_checks(settings: AuditSettings) -> tuple[PageInspector, ...]:
         LinkPurposeCheck(),
         VideoCaptionsCheck(),
         TextSpacingCheck(),
+        PageRulesCheck(),
     ]
     if settings.keyboard_max_tabs > 0:
         checks.append(KeyboardCheck(max_tabs=settings.keyboard_max_tabs))
