@@ -73,6 +73,10 @@ def load_rules() -> tuple[PageRule, ...]:
     return tuple(rules)
 
 
+def page_rule(rule_id: str) -> PageRule | None:
+    return next((rule for rule in load_rules() if rule.id == rule_id), None)
+
+
 # Helpers every rule may use. Pasted once at the top of the one evaluated function: a strict CSP
 # forbids eval/new Function in the page, so the rules are spliced in as source, not passed as strings.
 _HELPERS_JS = """
