@@ -12,6 +12,7 @@ from audits.axe import AxeInspector, find_axe_script
 from audits.checks.bypass import BypassBlocksCheck
 from audits.checks.keyboard import KeyboardCheck
 from audits.checks.language import LanguageCheck
+from audits.checks.language_parts import LanguageOfPartsCheck
 from audits.checks.link_purpose import LinkPurposeCheck
 from audits.checks.media import VideoCaptionsCheck
 from audits.checks.page_rules import PageRulesCheck
@@ -61,6 +62,7 @@ def own_checks(settings: AuditSettings) -> tuple[PageInspector, ...]:
     checks: list[PageInspector] = [
         PageTitleCheck(),
         LanguageCheck(),
+        LanguageOfPartsCheck(),
         BypassBlocksCheck(),
         LinkPurposeCheck(),
         VideoCaptionsCheck(),
