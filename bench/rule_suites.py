@@ -18,18 +18,23 @@ import time
 from pathlib import Path
 
 from audits.act import DEFAULT_CORPUS
-from audits.suites import IBM_RULES_DIR, RGAA30_DIR, all_cases, format_table, run, score, suite_map
+from audits.suites import IBM_RULE_SOURCES, IBM_RULES_DIR, RGAA30_DIR, all_cases, format_table, run, score, suite_map
 from crawler.render import chromium_path
 
 MIRRORS = {
-    "ibm": (Path("/work/.mirror/IBMa+equal-access/repo"), "IBMa/equal-access", IBM_RULES_DIR, "Apache-2.0"),
-    "rgaa30": (Path("/work/.mirror/Asqatasun+Asqatasun/repo"), "Asqatasun/Asqatasun", RGAA30_DIR, "AGPL-3.0"),
+    "ibm": (
+        Path("/work/.mirror/IBMa+equal-access/repo"),
+        "IBMa/equal-access",
+        (IBM_RULES_DIR, IBM_RULE_SOURCES),
+        "Apache-2.0",
+    ),
+    "rgaa30": (Path("/work/.mirror/Asqatasun+Asqatasun/repo"), "Asqatasun/Asqatasun", (RGAA30_DIR,), "AGPL-3.0"),
 }
 
 
 def extract(suite: str, mirror: Path, work: Path) -> tuple[Path, str]:
     """`git archive` of the suite's folder into work/suite (rebuilt every run); returns the root and commit."""
-    _, _, folder, _ = MIRRORS[suite]
+    _, _, folders, _ = MIRRORS[suite]
     commit = subprocess.run(
         ["git", "-C", str(mirror), "rev-parse", "HEAD"], check=True, capture_output=True, text=True
     ).stdout.strip()
@@ -37,7 +42,7 @@ def extract(suite: str, mirror: Path, work: Path) -> tuple[Path, str]:
     if root.exists():
         subprocess.run(["rm", "-rf", str(root)], check=True)
     root.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(mirror), "archive", "HEAD", folder], check=True, capture_output=True)
+    archive = subprocess.run(["git", "-C", str(mirror), "archive", "HEAD", *folders], check=True, capture_output=True)
     subprocess.run(["tar", "-x", "-C", str(root)], input=archive.stdout, check=True)
     return root, commit
 

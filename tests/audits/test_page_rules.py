@@ -88,12 +88,17 @@ CASES: dict[str, tuple[str, Outcome, str]] = {
         Outcome.FAILED,
         doc('<form action="/go"><select name="to"><option value="/a">A</option></select><button>Go</button></form>'),
     ),
+    # A listener added by script, found through the DevTools protocol (no onclick attribute to see).
     "click-not-focusable": (
-        doc('<div class="btn" onclick="alert(1)">Send</div>'),
+        doc(
+            '<span id="send" style="cursor: pointer">Send</span>'
+            "<script>document.getElementById('send').addEventListener('click', () => {})</script>"
+        ),
         Outcome.FAILED,
         doc(
             '<div role="button" tabindex="0" onclick="alert(1)">Send</div>'
             '<div onclick="void 0"><button>Delegated</button></div>'
+            '<span id="deco" style="cursor: pointer">Styled, no listener</span>'
         ),
     ),
     "accesskey": (
@@ -149,6 +154,12 @@ CASES: dict[str, tuple[str, Outcome, str]] = {
         doc('<p dir="rtl" lang="ar">يمكنكم تقديم طلب الحصول على رخصة البناء عبر الإنترنت</p>'),
     ),
 }
+
+
+def test_an_onclick_attribute_on_a_div_is_a_fake_button_too(chromium: str) -> None:
+    page = doc('<div class="btn" onclick="alert(1)">Send</div>')
+    results = inspect_pages(chromium, {"/": page}, [PageRulesCheck(listener_lookup=False)])["/"]
+    assert only(results, "click-not-focusable").outcome is Outcome.FAILED
 
 
 def test_every_rule_has_a_case_and_complete_metadata() -> None:

@@ -2,7 +2,9 @@
   const NATIVE = 'a[href], area[href], button, input, select, textarea, summary, label, option, details, video, audio, iframe, object, embed';
   const findings = [];
   let applicable = 0;
-  for (const el of document.querySelectorAll('[onclick], [onmousedown], [onmouseup]')) {
+  const marked = [...(document.body ? document.body.getElementsByTagName('*') : [])].filter(h.hasClickListener);
+  const withAttribute = [...document.querySelectorAll('[onmousedown], [onmouseup]')];
+  for (const el of new Set([...marked, ...withAttribute])) {
     if (el === document.body || el === document.documentElement || !h.visible(el)) continue;
     applicable++;
     if (el.matches(NATIVE) || h.focusable(el) || el.hasAttribute('tabindex')) continue;
