@@ -57,6 +57,7 @@ OWN_CHECKS: dict[str, tuple[str, ...]] = {
     "aizyf1": ("link-purpose-generic",),  # Link is descriptive
     "eac66b": ("video-captions",),  # Video element auditory content has captions
     "f51b46": ("video-captions",),  # Video element auditory content has captions (1.2.1 side)
+    "59br37": ("text-clipped-zoom",),  # Zoomed text node is not clipped with CSS overflow
 }
 # Page rules name the ACT rules they implement in their own metadata (`act:` in audits/data/page_rules).
 for _rule in load_rules():

@@ -19,6 +19,7 @@ from audits.checks.page_rules import PageRulesCheck
 from audits.checks.reflow import ReflowCheck
 from audits.checks.text_spacing import TextSpacingCheck
 from audits.checks.title import PageTitleCheck
+from audits.checks.zoom_clip import TextClippedZoomCheck
 from audits.standards import DEFAULT_STANDARD, Standard, get_standard
 from crawler.render import PageInspector
 
@@ -67,6 +68,7 @@ def own_checks(settings: AuditSettings) -> tuple[PageInspector, ...]:
         LinkPurposeCheck(),
         VideoCaptionsCheck(),
         TextSpacingCheck(),
+        TextClippedZoomCheck(),
         PageRulesCheck(),
     ]
     if settings.keyboard_max_tabs > 0:

@@ -24,6 +24,7 @@ OWN_RULES = {
     "keyboard-trap",
     "reflow-320",
     "language-of-parts",
+    "text-clipped-zoom",
     *(rule.id for rule in load_rules()),
 }
 
