@@ -14,7 +14,10 @@
     applicable++;
     const grouped = (el) => {
       const g = el.closest(GROUP);
-      return g && (g.tagName === 'TABLE' || g.tagName === 'FIELDSET' || h.accName(g) || g.getAttribute('role') === 'grid');
+      if (!g) return false;
+      // A data table groups its rows' options; a layout table (role=presentation) groups nothing.
+      if (g.tagName === 'TABLE') return !['presentation', 'none'].includes((g.getAttribute('role') || '').toLowerCase());
+      return g.tagName === 'FIELDSET' || h.accName(g) || g.getAttribute('role') === 'grid';
     };
     if (inputs.every(grouped)) continue;
     const first = inputs.find(i => !grouped(i));
