@@ -15,7 +15,7 @@ from audits.checks.language import LanguageCheck
 from audits.checks.language_parts import LanguageOfPartsCheck
 from audits.checks.link_purpose import LinkPurposeCheck
 from audits.checks.media import VideoCaptionsCheck
-from audits.checks.page_rules import PageRulesCheck
+from audits.checks.page_rules import PageRulesCheck, click_listeners_script
 from audits.checks.reflow import ReflowCheck
 from audits.checks.text_spacing import TextSpacingCheck
 from audits.checks.title import PageTitleCheck
@@ -88,7 +88,7 @@ def build_suite(settings: AuditSettings | None = None) -> AuditSuite:
     extra = own_checks(settings) if settings.own_checks else ()
     return AuditSuite(
         inspectors=(axe, ReflowCheck(), *extra),
-        init_scripts=(axe.script,),
+        init_scripts=(axe.script, click_listeners_script()) if settings.own_checks else (axe.script,),
         engine_versions={"axe-core": axe.version, "govaudit": checks_version(), "standard": standard.key},
         standard=standard,
     )

@@ -29,7 +29,7 @@ from audits.checks.language import LanguageCheck
 from audits.checks.language_parts import LanguageOfPartsCheck
 from audits.checks.link_purpose import LinkPurposeCheck
 from audits.checks.media import VideoCaptionsCheck
-from audits.checks.page_rules import PageRulesCheck, load_rules
+from audits.checks.page_rules import PageRulesCheck, click_listeners_script, load_rules
 from audits.checks.text_spacing import TextSpacingCheck
 from audits.checks.title import PageTitleCheck
 from audits.checks.zoom_clip import TextClippedZoomCheck
@@ -250,7 +250,9 @@ def run(
         out: dict[tuple[str, str], list[AuditResult] | None] = {}
         try:
             guard = AddressGuard(allow_private=True)
-            settings = RenderSettings(executable=chromium, measure_widths=(), timeout_s=30.0)
+            settings = RenderSettings(
+                executable=chromium, measure_widths=(), timeout_s=30.0, init_scripts=(click_listeners_script(),)
+            )
             async with Renderer(guard, settings) as renderer:
                 gate = asyncio.Semaphore(concurrency)
 

@@ -35,7 +35,7 @@ _BLOCKS = (
     const owner = el.closest('[lang]');
     out.push({selector: cssPath(el), html: snippet(el), text: text.slice(0, 1500),
               lang: owner ? owner.getAttribute('lang') : ''});
-    if (out.length >= 200) break;
+    if (out.length >= 40) break;
   }
   return out;
 }"""

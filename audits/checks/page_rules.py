@@ -9,11 +9,11 @@ certain; `needs_review` asks one question about one element. All rules run in on
 
 from __future__ import annotations
 
-import contextlib
 import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -116,8 +116,8 @@ const accName = (el) => {
 const FOCUSABLE = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, iframe, summary, '
   + '[tabindex], [contenteditable=""], [contenteditable=true], audio[controls], video[controls]';
 const focusable = (el) => el.matches(FOCUSABLE) && !el.disabled && el.getAttribute('tabindex') !== '-1';
-// Elements the engine found (through the DevTools protocol) to have a click, mouse or pointer listener
-// of their own: page scripts cannot see listeners added with addEventListener.
+// Elements marked by the init script click_listeners.js as having a click, mouse or pointer listener of
+// their own (without that script in the page, only onclick attributes count).
 const CLICK_MARK = Symbol.for('govaudit.click-listener');
 const hasClickListener = (el) => el[CLICK_MARK] === true || el.hasAttribute('onclick');
 const h = {visible, text, accName, focusable, FOCUSABLE, cssPath, snippet, hasClickListener,
@@ -209,65 +209,12 @@ def _error(url: str, rule: PageRule, reason: str) -> AuditResult:
     )
 
 
-# Candidates for a listener lookup: what looks clickable (pointer cursor, where the parent's is not)
-# but is neither natively interactive nor focusable. Returned as an array object, not by value.
-_CLICK_CANDIDATES_JS = """(() => {
-  const NATIVE = 'a[href], area[href], button, input, select, textarea, summary, label, option, details, '
-    + 'video, audio, iframe, [tabindex], [contenteditable]';
-  const out = [];
-  const all = document.body ? document.body.getElementsByTagName('*') : [];
-  for (let i = 0; i < all.length && out.length < %d; i++) {
-    const el = all[i];
-    if (el.matches(NATIVE) || el.closest('a[href], button, [role=button], [role=link], label')) continue;
-    const cursor = getComputedStyle(el).cursor;
-    if (cursor !== 'pointer') continue;
-    if (el.parentElement && getComputedStyle(el.parentElement).cursor === 'pointer') continue;
-    out.push(el);
-  }
-  return out;
-})()"""
-_CLICK_EVENTS = frozenset({"click", "mousedown", "mouseup", "pointerdown", "pointerup"})
-MAX_LISTENER_LOOKUPS = 60  # DevTools round trips per page; fake buttons come in handfuls, not hundreds
+CLICK_LISTENERS_SCRIPT = "click_listeners.js"
 
 
-async def mark_click_listeners(page: Page) -> None:
-    """Marks (with a symbol, invisible to the page) the candidates that have a click listener of their
-    own, so that rules can tell a <div> button from a styled <div>. Best effort: any protocol error
-    leaves the marks out and the rules fall back to onclick attributes."""
-    session = await page.context.new_cdp_session(page)
-    try:
-        found = await session.send(
-            "Runtime.evaluate",
-            {"expression": _CLICK_CANDIDATES_JS % MAX_LISTENER_LOOKUPS, "objectGroup": "govaudit"},
-        )
-        array_id = found.get("result", {}).get("objectId")
-        if not array_id:
-            return
-        props = await session.send("Runtime.getProperties", {"objectId": array_id, "ownProperties": True})
-        marked = []
-        for prop in props.get("result", []):
-            if not prop.get("name", "").isdigit() or "objectId" not in prop.get("value", {}):
-                continue
-            listeners = await session.send(
-                "DOMDebugger.getEventListeners", {"objectId": prop["value"]["objectId"], "depth": 0}
-            )
-            if any(item.get("type") in _CLICK_EVENTS for item in listeners.get("listeners", [])):
-                marked.append(int(prop["name"]))
-        if marked:
-            await session.send(
-                "Runtime.callFunctionOn",
-                {
-                    "objectId": array_id,
-                    "functionDeclaration": "function(ix) { for (const i of ix) "
-                    "this[i][Symbol.for('govaudit.click-listener')] = true; }",
-                    "arguments": [{"value": marked}],
-                },
-            )
-        await session.send("Runtime.releaseObjectGroup", {"objectGroup": "govaudit"})
-    except PlaywrightError:
-        return
-    finally:
-        await session.detach()
+def click_listeners_script() -> Path:
+    """The init script that marks elements with a click listener of their own (see the file)."""
+    return Path(str(resources.files(RULES_PACKAGE).joinpath(CLICK_LISTENERS_SCRIPT)))
 
 
 @dataclass(slots=True)
@@ -275,13 +222,9 @@ class PageRulesCheck:
     """Runs every rule of audits/data/page_rules in the live page, in one evaluate."""
 
     name: str = "page-rules"
-    listener_lookup: bool = True  # DevTools lookup of click listeners (Chromium only)
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         try:
-            if self.listener_lookup:
-                with contextlib.suppress(PlaywrightError):
-                    await mark_click_listeners(page)
             raw = await page.evaluate(page_script())
         except PlaywrightError as exc:
             reason = f"page rules failed: {str(exc).splitlines()[0]}"

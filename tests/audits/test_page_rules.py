@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audits.checks.page_rules import PageRulesCheck, load_rules
+from audits.checks.page_rules import PageRulesCheck, click_listeners_script, load_rules
 from audits.outcome import Outcome
 from tests.audits.helpers import inspect_pages, only
 
@@ -88,7 +88,7 @@ CASES: dict[str, tuple[str, Outcome, str]] = {
         Outcome.FAILED,
         doc('<form action="/go"><select name="to"><option value="/a">A</option></select><button>Go</button></form>'),
     ),
-    # A listener added by script, found through the DevTools protocol (no onclick attribute to see).
+    # A listener added by script, marked by the click_listeners.js init script (no onclick attribute to see).
     "click-not-focusable": (
         doc(
             '<span id="send" style="cursor: pointer">Send</span>'
@@ -158,7 +158,7 @@ CASES: dict[str, tuple[str, Outcome, str]] = {
 
 def test_an_onclick_attribute_on_a_div_is_a_fake_button_too(chromium: str) -> None:
     page = doc('<div class="btn" onclick="alert(1)">Send</div>')
-    results = inspect_pages(chromium, {"/": page}, [PageRulesCheck(listener_lookup=False)])["/"]
+    results = inspect_pages(chromium, {"/": page}, [PageRulesCheck()])["/"]  # no init script: the attribute
     assert only(results, "click-not-focusable").outcome is Outcome.FAILED
 
 
@@ -177,7 +177,7 @@ def outcomes(chromium: str) -> dict[str, list]:
     for rule_id, (bad, _, good) in CASES.items():
         routes[f"/{rule_id}/bad"] = bad
         routes[f"/{rule_id}/good"] = good
-    return inspect_pages(chromium, routes, [PageRulesCheck()])
+    return inspect_pages(chromium, routes, [PageRulesCheck()], init_scripts=(click_listeners_script(),))
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))

@@ -2,7 +2,7 @@
   const findings = [];
   let applicable = 0;
   const all = document.body ? document.body.querySelectorAll('*') : [];
-  for (let i = 0; i < all.length && i < 5000; i++) {
+  for (let i = 0; i < all.length && i < 3000; i++) {
     const el = all[i];
     for (const pseudo of ['::before', '::after']) {
       const c = getComputedStyle(el, pseudo).content;
