@@ -90,11 +90,21 @@ BENCH_PYTHON_RULES = frozenset(
 )
 
 
+def recall_only() -> dict[str, set[str]]:
+    """our rule → suite rules that test a narrower or different requirement than ours: their failures
+    are ours to find (recall), their passes say nothing about our check (no negatives for precision)."""
+    raw: dict[str, dict[str, list[str]]] = load_data("rule_suites.yaml") or {}
+    return {rule_id: set(suites.get("recall_only", [])) for rule_id, suites in raw.items()}
+
+
 def suite_map() -> dict[str, dict[str, list[str]]]:
     """our rule id → {suite: [suite rule ids]}: IBM and RGAA from rule_suites.yaml, ACT from each page
     rule's own `act:` field and from audits.act's table of our checks."""
     raw: dict[str, dict[str, list[str]]] = load_data("rule_suites.yaml") or {}
-    out = {rule_id: {suite: list(ids) for suite, ids in suites.items()} for rule_id, suites in raw.items()}
+    out = {
+        rule_id: {suite: list(ids) for suite, ids in suites.items() if suite != "recall_only"}
+        for rule_id, suites in raw.items()
+    }
     ran = BENCH_PYTHON_RULES | {rule.id for rule in load_rules()}
     for act_id, ours in OWN_CHECKS.items():
         for rule_id in ours:
@@ -207,11 +217,14 @@ def score(
 ) -> dict[str, dict[str, Score]]:
     """our rule → suite (and "all") → Score. A case that did not render counts as no outcome."""
     mapping = suite_map()
+    narrower = recall_only()
     out: dict[str, dict[str, Score]] = {}
     for rule_id, suites in mapping.items():
         per = out.setdefault(rule_id, {"all": Score()})
         for case in cases:
             if case.suite_rule not in suites.get(case.suite, ()):
+                continue
+            if case.expected != "failed" and case.suite_rule in narrower.get(rule_id, ()):
                 continue
             got = results.get((case.suite, case.path)) or ()
             outcome = next((r.outcome for r in got if r.rule_id == rule_id), None)
