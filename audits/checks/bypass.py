@@ -41,7 +41,8 @@ _FIND = (
   // A heading after the first repeated block (outside it) starts the content: H69.
   const block = document.querySelector('nav, header, [role=navigation], [role=banner]');
   const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6, [role=heading]')]
-    .filter(h => h.textContent.trim() && !h.closest('[hidden], [aria-hidden="true"]'));
+    .filter(h => (h.textContent.trim() || h.querySelector('img[alt]:not([alt=""])'))
+      && !h.closest('[hidden], [aria-hidden="true"]'));
   const heading = headings.some(h => !block ||
     (!block.contains(h) && (block.compareDocumentPosition(h) & Node.DOCUMENT_POSITION_FOLLOWING)));
   // A control before the block that may collapse it: aria-controls naming it, or a script naming its id.
