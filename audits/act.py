@@ -28,6 +28,7 @@ from enum import IntEnum
 from pathlib import Path
 
 from audits.act_cases import TestCase
+from audits.checks.page_rules import load_rules
 from audits.outcome import Outcome
 from audits.result import AuditResult
 
@@ -56,7 +57,12 @@ OWN_CHECKS: dict[str, tuple[str, ...]] = {
     "aizyf1": ("link-purpose-generic",),  # Link is descriptive
     "eac66b": ("video-captions",),  # Video element auditory content has captions
     "f51b46": ("video-captions",),  # Video element auditory content has captions (1.2.1 side)
+    "59br37": ("text-clipped-zoom",),  # Zoomed text node is not clipped with CSS overflow
 }
+# Page rules name the ACT rules they implement in their own metadata (`act:` in audits/data/page_rules).
+for _rule in load_rules():
+    for _act_id in _rule.act:
+        OWN_CHECKS[_act_id] = (*OWN_CHECKS.get(_act_id, ()), _rule.id)
 
 _TO_ACT = {
     Outcome.FAILED: "failed",

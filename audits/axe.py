@@ -110,7 +110,9 @@ class AxeInspector:
 
     script: Path
     tags: tuple[str, ...] = WCAG_TAGS
-    include_best_practice: bool = False
+    # Best-practice rules (empty headings, heading order, landmarks, tabindex > 0...) always run: they
+    # are reported as best practice (`is_wcag` False), outside the score and the gate.
+    include_best_practice: bool = True
     timeout_s: float = 60.0
     name: str = "axe"
 
@@ -159,6 +161,9 @@ def to_results(raw: dict[str, Any], url: str, version: str) -> list[AuditResult]
             nodes = ()
             if outcome in (Outcome.FAILED, Outcome.NEEDS_REVIEW):
                 nodes = tuple(_node(n) for n in rule.get("nodes", []))
+            if outcome is Outcome.NEEDS_REVIEW and not nodes:
+                # A review item must name the element a person has to look at; axe gave none.
+                continue
             results.append(
                 AuditResult(
                     page_url=url,
@@ -181,6 +186,13 @@ def _node(node: dict[str, Any]) -> AuditNode:
     target = node.get("target", [])
     # Targets inside iframes / shadow DOM are lists of selectors: join them into one path.
     selector = " >>> ".join(t if isinstance(t, str) else " > ".join(t) for t in target)
-    return AuditNode(
-        selector=selector, html=node.get("html", "")[:500], message=(node.get("failureSummary") or "")[:1000]
-    )
+    return AuditNode(selector=selector, html=node.get("html", "")[:500], message=_message(node)[:1000])
+
+
+def _message(node: dict[str, Any]) -> str:
+    """axe's own words: the failure summary, else (for `incomplete` nodes, which often have none) the
+    messages of the checks that could not decide."""
+    if summary := node.get("failureSummary"):
+        return str(summary)
+    checks = [*node.get("any", []), *node.get("all", []), *node.get("none", [])]
+    return "; ".join(dict.fromkeys(str(c["message"]) for c in checks if c.get("message")))

@@ -12,11 +12,14 @@ from audits.axe import AxeInspector, find_axe_script
 from audits.checks.bypass import BypassBlocksCheck
 from audits.checks.keyboard import KeyboardCheck
 from audits.checks.language import LanguageCheck
+from audits.checks.language_parts import LanguageOfPartsCheck
 from audits.checks.link_purpose import LinkPurposeCheck
 from audits.checks.media import VideoCaptionsCheck
+from audits.checks.page_rules import PageRulesCheck, click_listeners_script
 from audits.checks.reflow import ReflowCheck
 from audits.checks.text_spacing import TextSpacingCheck
 from audits.checks.title import PageTitleCheck
+from audits.checks.zoom_clip import TextClippedZoomCheck
 from audits.standards import DEFAULT_STANDARD, Standard, get_standard
 from crawler.render import PageInspector
 
@@ -24,7 +27,7 @@ from crawler.render import PageInspector
 @dataclass(frozen=True, slots=True)
 class AuditSettings:
     axe_script: Path | None = None
-    include_best_practice: bool = False
+    include_best_practice: bool = True  # reported as best practice, outside the score and the gate
     axe_timeout_s: float = 60.0
     own_checks: bool = True  # our checks beyond axe; off leaves axe and reflow only
     keyboard_max_tabs: int = 30  # Tab presses per page for focus-visible / keyboard-trap (0: skip them)
@@ -60,10 +63,13 @@ def own_checks(settings: AuditSettings) -> tuple[PageInspector, ...]:
     checks: list[PageInspector] = [
         PageTitleCheck(),
         LanguageCheck(),
+        LanguageOfPartsCheck(),
         BypassBlocksCheck(),
         LinkPurposeCheck(),
         VideoCaptionsCheck(),
         TextSpacingCheck(),
+        TextClippedZoomCheck(),
+        PageRulesCheck(),
     ]
     if settings.keyboard_max_tabs > 0:
         checks.append(KeyboardCheck(max_tabs=settings.keyboard_max_tabs))
@@ -82,7 +88,7 @@ def build_suite(settings: AuditSettings | None = None) -> AuditSuite:
     extra = own_checks(settings) if settings.own_checks else ()
     return AuditSuite(
         inspectors=(axe, ReflowCheck(), *extra),
-        init_scripts=(axe.script,),
+        init_scripts=(axe.script, click_listeners_script()) if settings.own_checks else (axe.script,),
         engine_versions={"axe-core": axe.version, "govaudit": checks_version(), "standard": standard.key},
         standard=standard,
     )

@@ -40,8 +40,9 @@ class Standard:
         return "4.1.1" in self.criteria
 
     def covers(self, result: AuditResult) -> bool:
-        """A result that names criteria counts when one of them is in the standard."""
-        return not result.wcag or any(sc in self.criteria for sc in result.wcag)
+        """A result that names criteria counts when one of them is in the standard. Best-practice and
+        AAA results (`is_wcag` False) are outside every standard's score anyway: they are kept as such."""
+        return not result.is_wcag or not result.wcag or any(sc in self.criteria for sc in result.wcag)
 
     def select(self, results: Iterable[AuditResult]) -> list[AuditResult]:
         return [r for r in results if self.covers(r)]

@@ -48,7 +48,7 @@ from govaudit.progress import LogProgress
 from govaudit.selenium_audit import OWN_CHECKS_NOT_RUN, BadGridURL, Driver, selenium_settings
 from govaudit.settings import Settings, SettingsError
 from reports import build_report, write_reports
-from reports.gate import FAIL_ON_CHOICES, BadBaseline, GateResult, evaluate, load_baseline
+from reports.gate import FAIL_ON_CHOICES, BadBaseline, GateResult, evaluate, load_baseline, valid_fail_on
 from reports.history import earlier_runs
 from reports.render import FORMATS, UnknownFormat, parse_formats
 from storage import Store
@@ -336,7 +336,8 @@ def audit(
         str,
         typer.Option(
             help="Exit 1 when a WCAG failure of this impact or worse is found: "
-            f"{'|'.join(FAIL_ON_CHOICES)}. Default none (minor when --baseline is given)."
+            f"{'|'.join(FAIL_ON_CHOICES)}, optionally LEVEL+best-practice to gate best-practice failures "
+            "too. Default none (minor when --baseline is given)."
         ),
     ] = "",
     baseline: Annotated[
@@ -416,7 +417,7 @@ def audit(
     if starts:
         config = audit_config.for_start_urls(config, starts)
     threshold = fail_on.strip().lower() or ("minor" if baseline else "none")
-    if threshold not in FAIL_ON_CHOICES:
+    if not valid_fail_on(threshold):
         raise _fail(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}", EXIT_BAD_INPUT)
     try:
         known = load_baseline(baseline) if baseline else None

@@ -12,6 +12,12 @@ from typing import Any
 from reports.knowledge import IMPACT_LEVELS
 
 FAIL_ON_CHOICES = (*IMPACT_LEVELS, "none")
+# `--fail-on serious+best-practice`: best-practice failures of that impact gate too (off by default).
+BEST_PRACTICE_SUFFIX = "+best-practice"
+
+
+def valid_fail_on(fail_on: str) -> bool:
+    return fail_on.removesuffix(BEST_PRACTICE_SUFFIX) in FAIL_ON_CHOICES
 
 
 class BadBaseline(ValueError):
@@ -64,11 +70,20 @@ def at_or_above(impact: str | None, fail_on: str) -> bool:
 def evaluate(
     report: dict[str, Any], fail_on: str, baseline: set[str] | None = None, baseline_name: str | None = None
 ) -> GateResult:
-    """Only WCAG failures gate: best-practice findings and needs-review items never fail a build
-    (needs-review is for a person, not a pass or a fail)."""
-    if fail_on not in FAIL_ON_CHOICES:
-        raise ValueError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}")
-    over = [i for i in report["accessibility"]["issues"] if i["is_wcag"] and at_or_above(i["impact"], fail_on)]
+    """Only WCAG failures gate: best-practice findings gate only when asked (`LEVEL+best-practice`),
+    and needs-review items never fail a build (needs-review is for a person, not a pass or a fail)."""
+    if not valid_fail_on(fail_on):
+        raise ValueError(
+            f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)} (optionally with {BEST_PRACTICE_SUFFIX}), "
+            f"not {fail_on!r}"
+        )
+    level = fail_on.removesuffix(BEST_PRACTICE_SUFFIX)
+    with_best_practice = fail_on.endswith(BEST_PRACTICE_SUFFIX)
+    over = [
+        i
+        for i in report["accessibility"]["issues"]
+        if (i["is_wcag"] or with_best_practice) and at_or_above(i["impact"], level)
+    ]
     known = [i for i in over if baseline is not None and i["fingerprint"] in baseline]
     blocking = [i for i in over if i not in known]
     return GateResult(fail_on, bool(blocking), blocking, len(known), baseline_name)

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from audits.checks.page_rules import page_rule
+
 # The weights Lighthouse gives axe-core's impacts; a result without an impact counts as moderate.
 IMPACT_WEIGHT = {"critical": 10, "serious": 7, "moderate": 3, "minor": 1}
 DEFAULT_WEIGHT = IMPACT_WEIGHT["moderate"]
@@ -49,6 +51,9 @@ def help_for(engine: str, rule_id: str, description: str, wcag: tuple[str, ...] 
     """What is wrong, why it matters and how to fix it. axe-core rules: their own help text (the
     description) and, per node, axe's failure summary; our rules: rule_help.yaml."""
     own = _data("rule_help.yaml").get(rule_id, {}) if engine == "govaudit" else {}
+    if engine == "govaudit" and not own and (rule := page_rule(rule_id)):
+        # Page rules carry their help in their own metadata file (audits/data/page_rules).
+        own = {"what": rule.what, "why": rule.why, "fix": rule.fix}
     why = " ".join(dict.fromkeys(w for w in (guideline_why(sc) for sc in wcag) if w)) or own.get("why", "")
     return {
         # Our descriptions state what a rule checks ("Content reflows…"); a failure needs its own title.

@@ -239,3 +239,11 @@ def test_a_changed_stylesheet_or_engine_means_the_page_is_audited_again(tmp_path
     assert contrast(third) and statuses(third) == {"not_modified"}  # nothing changed: carried forward
     assert contrast(fresh) and statuses(fresh) == {"ok"}
     assert statuses(other_standard) == {"ok"}  # another standard is another engine: audited again
+
+
+def test_fail_on_accepts_a_best_practice_form_and_rejects_others(tmp_path: Path) -> None:
+    bad = govaudit("audit", "http://127.0.0.1:9/", "--fail-on", "loud+best-practice", tmp_path=tmp_path)
+    assert bad.returncode == 2 and "--fail-on must be one of" in bad.stderr
+    # Valid: the run gets past the option check (and then fails to reach the closed port, exit 3).
+    good = govaudit("audit", "http://127.0.0.1:9/", "--fail-on", "serious+best-practice", tmp_path=tmp_path)
+    assert good.returncode != 2, good.stderr

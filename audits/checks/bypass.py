@@ -1,5 +1,7 @@
-"""WCAG 2.4.1 Bypass Blocks: a working skip link to the main content, or a main landmark that
-assistive technologies jump to."""
+"""WCAG 2.4.1 Bypass Blocks: a working skip link to the main content, a main landmark that
+assistive technologies jump to, or a heading at the start of the content after the repeated block
+(technique H69: screen-reader users jump by heading). A control before the block that may collapse it
+(aria-controls/aria-expanded, or a script naming the block) goes to a person."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from audits.outcome import Outcome
 from audits.result import AuditResult
 
 RULE, WCAG = "bypass-blocks", ("2.4.1",)
-DESCRIPTION = "A skip link or a main landmark lets users bypass repeated blocks"
+DESCRIPTION = "A skip link, a main landmark or a heading lets users bypass repeated blocks"
 SKIP_LINK_WINDOW = 3  # a skip link must be among the first links, or it skips nothing
 
 # A same-page link among the first few whose target exists and lies after the link: "working".
@@ -36,7 +38,25 @@ _FIND = (
   const main = [...document.querySelectorAll('main, [role=main]')].filter(m => !m.hidden);
   const repeated = document.querySelectorAll('nav, header, [role=navigation], [role=banner]').length > 0 ||
     links.length >= 5;
-  return {skip, main: main.length, repeated};
+  // A heading after the first repeated block (outside it) starts the content: H69.
+  const block = document.querySelector('nav, header, [role=navigation], [role=banner]');
+  const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6, [role=heading]')]
+    .filter(h => (h.textContent.trim() || h.querySelector('img[alt]:not([alt=""])'))
+      && !h.closest('[hidden], [aria-hidden="true"]'));
+  const heading = headings.some(h => !block ||
+    (!block.contains(h) && (block.compareDocumentPosition(h) & Node.DOCUMENT_POSITION_FOLLOWING)));
+  // A control before the block that may collapse it: aria-controls naming it, or a script naming its id.
+  let toggle = null;
+  if (block) {
+    const controls = [...document.querySelectorAll('button, a[href], [role=button]')]
+      .filter(c => c.compareDocumentPosition(block) & Node.DOCUMENT_POSITION_FOLLOWING).slice(0, 3);
+    const named = (c) => block.id && ((c.getAttribute('aria-controls') || '').split(/\\s+/).includes(block.id) ||
+      (c.getAttribute('onclick') || '').includes(block.id));
+    const t = controls.find(c => named(c) || c.hasAttribute('aria-expanded'));
+    if (t) toggle = {selector: cssPath(t), html: snippet(t),
+      message: `Does "${t.textContent.trim().slice(0, 60)}" collapse the repeated block that follows it?`};
+  }
+  return {skip, main: main.length, repeated, heading, toggle};
 }"""
 )
 
@@ -54,6 +74,21 @@ class BypassBlocksCheck:
             return [result(url, RULE, Outcome.PASSED, WCAG, DESCRIPTION, reason="main landmark present")]
         if not found["repeated"]:
             return [result(url, RULE, Outcome.INAPPLICABLE, WCAG, DESCRIPTION, reason="no repeated block to bypass")]
+        if found["heading"]:
+            return [result(url, RULE, Outcome.PASSED, WCAG, DESCRIPTION, reason="a heading starts the content")]
+        if found["toggle"]:
+            return [
+                result(
+                    url,
+                    RULE,
+                    Outcome.NEEDS_REVIEW,
+                    WCAG,
+                    DESCRIPTION,
+                    nodes=nodes_from([found["toggle"]]),
+                    reason="no skip link, main landmark or heading; a control may collapse the repeated block",
+                    impact="serious",
+                )
+            ]
         broken = found["skip"]
         return [
             result(
@@ -63,7 +98,8 @@ class BypassBlocksCheck:
                 WCAG,
                 DESCRIPTION,
                 nodes=nodes_from(broken),
-                reason="no main landmark and " + ("the skip link does not work" if broken else "no skip link"),
+                reason="no main landmark, no heading after the repeated block and "
+                + ("the skip link does not work" if broken else "no skip link"),
                 impact="serious",
             )
         ]

@@ -25,6 +25,7 @@ _BCP47 = re.compile(
     r"|x(?:-[a-z\d]{1,8})+)$",
     re.IGNORECASE,
 )
+_LOOSE_TAG = re.compile(r"^[a-z]{2,3}(?:-[a-z\d]{1,8})+$", re.IGNORECASE)
 # Languages a text classifier cannot tell apart reliably: a match within a group is a match.
 _CLOSE = (
     frozenset({"no", "nb", "nn", "da"}),
@@ -67,7 +68,9 @@ def valid_language_tag(tag: str) -> bool:
     Three-letter subtags are only checked for form (the full registry is not shipped); 4-8 letter
     primary subtags are reserved and never registered, so "english" is not a language tag."""
     tag = tag.strip()
-    if not _BCP47.match(tag):
+    # Well-formed BCP 47, or (as the ACT rules read it: browsers and screen readers use the primary
+    # subtag) any hyphen-separated alphanumeric subtags after a valid primary one, e.g. "en-US-GB".
+    if not _BCP47.match(tag) and not _LOOSE_TAG.match(tag):
         return False
     primary = primary_language(tag)
     if primary == "x":

@@ -36,9 +36,18 @@ ROUTES = {
     # 2.4.1
     "/skip": doc('<a href="#content">Skip to content</a>' + NAV + '<div id="content"><h1>Hi</h1></div>'),
     "/main": doc(NAV + "<main><h1>Hi</h1></main>"),
-    "/broken-skip": doc('<a href="#nowhere">Skip to content</a>' + NAV + "<div><h1>Hi</h1></div>"),
+    "/broken-skip": doc('<a href="#nowhere">Skip to content</a>' + NAV + "<div><p>Hi</p></div>"),
     "/plain": doc("<div><p>A short page with nothing repeated before its content.</p></div>"),
-    "/no-bypass": doc(NAV + "<div><h1>Hi</h1><p>" + EN_TEXT + "</p></div>"),
+    "/no-bypass": doc(NAV + "<div><p><b>Hi</b></p><p>" + EN_TEXT + "</p></div>"),
+    # A heading after the navigation starts the content (H69); a control before it may collapse it.
+    "/heading": doc(NAV + "<div><h1>Hi</h1><p>" + EN_TEXT + "</p></div>"),
+    "/toggle": doc(
+        '<button aria-controls="menu" aria-expanded="true">Menu</button>'
+        + NAV.replace("<nav>", '<nav id="menu">')
+        + "<div><p>"
+        + EN_TEXT
+        + "</p></div>"
+    ),
     # 2.4.2 / 3.1.1
     "/untitled": doc("<main><p>x</p></main>", title="Untitled"),
     "/home": doc("<main><p>x</p></main>", title=" Home | "),
@@ -84,6 +93,8 @@ def results(chromium: str) -> dict:
         ("/main", Outcome.PASSED),
         ("/broken-skip", Outcome.FAILED),
         ("/no-bypass", Outcome.FAILED),
+        ("/heading", Outcome.PASSED),
+        ("/toggle", Outcome.NEEDS_REVIEW),
         ("/plain", Outcome.INAPPLICABLE),
     ],
 )
@@ -169,6 +180,7 @@ def test_pure_helpers() -> None:
     assert classify_title("Accueil")[0] is Outcome.NEEDS_REVIEW
     assert valid_language_tag("zh-Hant-TW") and valid_language_tag("es-419") and valid_language_tag("fra")
     assert not valid_language_tag("en_US") and not valid_language_tag("xx") and not valid_language_tag("")
+    assert valid_language_tag("en-US-GB") and not valid_language_tag("xx-US-GB")  # ACT reads the primary subtag
     assert classify_language("nb", "")[0] is Outcome.PASSED  # too little text to compare: tag alone decides
     assert is_video_host("https://player.vimeo.com/video/1") and is_video_host("https://m.youtube.com/embed/x")
     assert not is_video_host("https://youtube.com.example.net/embed/x") and not is_video_host("/map.html")

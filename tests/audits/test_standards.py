@@ -44,10 +44,18 @@ def test_axe_runs_the_tags_of_the_standard() -> None:
     assert get_standard("wcag20").axe_tags == ("wcag2a", "wcag2aa")
     suite = build_suite(AuditSettings(standard="wcag20", own_checks=False))
     axe = suite.inspectors[0]
-    assert axe.options["runOnly"]["values"] == ["wcag2a", "wcag2aa"]
+    # ...and axe's best-practice rules, always (reported as best practice, outside score and gate).
+    assert axe.options["runOnly"]["values"] == ["wcag2a", "wcag2aa", "best-practice"]
     assert suite.standard.key == "wcag20" and suite.engine_versions["standard"] == "wcag20"
 
 
 def test_unknown_standard_lists_the_known_ones() -> None:
     with pytest.raises(UnknownStandard, match="wcag22, wcag21, wcag20, en301549"):
         get_standard("wcag3")
+
+
+def test_best_practice_and_aaa_results_are_kept_outside_every_standard() -> None:
+    aaa = AuditResult(
+        "https://a.example/", "govaudit", "0.1", "link-new-window", Outcome.FAILED, wcag=("3.2.5",), is_wcag=False
+    )
+    assert get_standard("wcag20").select([aaa]) == [aaa]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from audits.checks.page_rules import load_rules
 from audits.inspectors import AuditSettings, build_suite
 from audits.outcome import Outcome
 from audits.result import AuditResult
@@ -22,6 +23,9 @@ OWN_RULES = {
     "focus-visible",
     "keyboard-trap",
     "reflow-320",
+    "language-of-parts",
+    "text-clipped-zoom",
+    *(rule.id for rule in load_rules()),
 }
 
 

@@ -139,6 +139,11 @@ def test_gate_thresholds_and_baseline(report: dict[str, Any], tmp_path: Path) ->
     assert critical.failed and {i["rule_id"] for i in critical.blocking} == {"image-alt"}
     # best-practice "region" never gates; needs-review never gates.
     assert {i["rule_id"] for i in evaluate(report, "minor").blocking} == {"image-alt", "reflow-320", "pdf-tagged"}
+    # ...unless asked for: LEVEL+best-practice gates best-practice failures of that impact too.
+    asked = {i["rule_id"] for i in evaluate(report, "minor+best-practice").blocking}
+    assert asked == {"image-alt", "reflow-320", "pdf-tagged", "region"}
+    with pytest.raises(ValueError):
+        evaluate(report, "loud+best-practice")
     baseline = tmp_path / "baseline.json"
     baseline.write_text(json.dumps(report), encoding="utf-8")
     known = load_baseline(baseline)

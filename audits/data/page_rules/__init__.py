@@ -1,0 +1,1 @@
+"""Rules as data: <id>.yaml (metadata) and <id>.js (the in-page function), read by audits/checks/page_rules.py."""
