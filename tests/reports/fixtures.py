@@ -169,6 +169,7 @@ def run(
         settings={"engines": {"axe-core": "4.10.0", "govaudit": "0.1"}},
         stats=stats,
         error="",
+        as_of=None,
         visits=visits if visits is not None else pages(language),
         findings=(),
         answers=(AnswerRecord(id=1, answer=answer, finding_ids=(), created_at=NOW),),
