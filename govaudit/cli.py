@@ -136,7 +136,7 @@ def _run(
                 raise _fail(str(exc), EXIT_UNREACHABLE) from None
         run = store.load_run(outcome.run_id)
         # The trend chart: the same site's earlier completed runs, summarised from the store.
-        report = build_report(run, earlier_runs(store, run))
+        report = build_report(run, earlier_runs(store, run), store.run_screenshots(run.id))
     paths = write_reports(report, out_dir, formats)
     if summary and not quiet:
         _print_summary(report, paths, all_answers)
@@ -245,6 +245,9 @@ def audit(
             "stylesheets, scripts and engine versions) keeps its results.",
         ),
     ] = False,
+    no_screenshots: Annotated[
+        bool, typer.Option("--no-screenshots", help="Take no screenshots of the failing elements.")
+    ] = False,
 ) -> None:
     """Crawl and audit one site: accessibility reports, a draft accessibility statement, suggested
     survey answers. Exit codes: 0 done (gate passed), 1 gate failed, 2 bad input, 3 start page
@@ -264,7 +267,7 @@ def audit(
         known = load_baseline(baseline) if baseline else None
     except BadBaseline as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
-    settings = replace(Settings.from_env(), standard=chosen_standard.key)
+    settings = replace(Settings.from_env(), standard=chosen_standard.key, screenshots=not no_screenshots)
     selenium = _driver(driver, selenium_url, settings)
     site = SiteConfig(
         name=start,

@@ -27,6 +27,7 @@ class Settings:
     block_third_party: bool = True  # off-origin fonts, media and analytics in the browser
     axe_timeout_s: float = 60.0
     standard: str = "wcag22"  # audits/data/standards.yaml: which criteria count, which axe tags run
+    screenshots: bool = True  # crops of failing elements for the reports (`--no-screenshots`)
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod

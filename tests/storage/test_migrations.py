@@ -13,6 +13,7 @@ TABLES = {
     "sites",
     "site_checks",
     "user_settings",
+    "element_screenshots",
     "crawl_runs",
     "pages",
     "page_visits",
@@ -73,4 +74,4 @@ def test_single_head() -> None:
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(storage.alembic_config()).get_heads()
-    assert heads == ["0011_visit_assets"]
+    assert heads == ["0012_element_screenshots"]
