@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from audits.result import AuditResult, ElementShot
+from audits.result import PAGE_VIEW, AuditResult, ElementShot
 from crawler.incremental import PreviousVisit
 from crawler.site import SiteConfig
 from crawler.snapshot import Link, PageSnapshot, ScanStatus
@@ -294,19 +294,22 @@ class Store:
         with self.transaction() as session:
             session.add_all(rows)
 
-    def run_screenshots(self, run_id: int) -> list[ElementShot]:
+    def run_screenshots(self, run_id: int, *, page_views_of: Sequence[str] | None = None) -> list[ElementShot]:
         """The screenshots behind a run's results: its own visits', and for a page carried forward
-        unchanged, those of the visit whose results it carries."""
+        unchanged, those of the visit whose results it carries. With `page_views_of`, only the views
+        of those pages (the evidence of a suggested answer)."""
         with self.transaction(readonly=True) as session:
             visits = session.execute(
                 select(models.PageVisit.id, models.PageVisit.carried_from_id).where(models.PageVisit.run_id == run_id)
             ).all()
             ids = {carried or own for own, carried in visits}
-            rows = session.scalars(
-                select(models.ElementScreenshot)
-                .where(models.ElementScreenshot.visit_id.in_(ids))
-                .order_by(models.ElementScreenshot.id)
-            )
+            query = select(models.ElementScreenshot).where(models.ElementScreenshot.visit_id.in_(ids))
+            if page_views_of is not None:
+                query = query.where(
+                    models.ElementScreenshot.selector == PAGE_VIEW,
+                    models.ElementScreenshot.page_url.in_(list(page_views_of)),
+                )
+            rows = session.scalars(query.order_by(models.ElementScreenshot.id))
             return [ElementShot(r.page_url, r.selector, r.image, r.width, r.height, r.media_type) for r in rows]
 
     def record_findings(self, run_id: int, findings: Sequence[Finding], visit_id: int | None = None) -> list[int]:
