@@ -26,12 +26,19 @@ _OVERLAY_ID = "govaudit-highlight"
 
 # Scrolls the element into view and frames it: an overlay draws the highlight (the element's own styles
 # are left alone; CSSOM writes pass a strict style-src). Returns the crop in page coordinates with the
-# scale that fits it into the maximum size, or null for an element that is missing or has no size.
+# scale that fits it into the maximum size, or null for an element that is missing or has no box to show.
 _FRAME = """([selector, overlayId, pad, maxWidth, maxHeight]) => {
   document.getElementById(overlayId)?.remove();
   let el;
   try { el = document.querySelector(selector); } catch (e) { return null; }
   if (!el) return null;
+  // An element without a size (an empty link) is shown by the nearest box around it.
+  for (let up = 0; el.parentElement && up < 4; up++) {
+    const box = el.getBoundingClientRect();
+    if (box.width >= 1 && box.height >= 1) break;
+    el = el.parentElement;
+  }
+  if (el === document.body || el === document.documentElement) return null;
   el.scrollIntoView({block: 'center', inline: 'nearest'});
   const r = el.getBoundingClientRect();
   if (r.width < 1 || r.height < 1) return null;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from audits.result import AuditResult
 from crawler.addresses import AddressGuard
@@ -16,6 +17,7 @@ def inspect_pages(
     routes: Mapping[str, Response | str],
     inspectors: Sequence[PageInspector],
     timeout_s: float = 300,  # a hang guard, not a speed test: a loaded machine is slow
+    init_scripts: tuple[Path, ...] = (),  # axe.min.js for an AxeInspector
 ) -> dict[str, list[AuditResult]]:
     """Render every route once (one browser for the lot: launches are the slow part) and return
     the results of all inspectors per path. A render error fails loudly rather than reading as a pass."""
@@ -23,7 +25,9 @@ def inspect_pages(
     async def go(server: LocalServer) -> dict[str, list[AuditResult]]:
         guard = AddressGuard(allow_private=True)
         out: dict[str, list[AuditResult]] = {}
-        async with Renderer(guard, RenderSettings(executable=chromium, measure_widths=())) as renderer:
+        async with Renderer(
+            guard, RenderSettings(executable=chromium, measure_widths=(), init_scripts=init_scripts)
+        ) as renderer:
 
             async def one(path: str) -> None:
                 outcome = await renderer.render(server.url(path), inspectors)
