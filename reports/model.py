@@ -16,7 +16,10 @@ from storage.records import RunRecord, VisitRecord, nodes_to_json
 
 # 2: score, issues_by_principle / _by_criterion, issue help and priority, documents, sample, language,
 # history. Every key of version 1 is still there with the same meaning.
-SCHEMA_VERSION = "2"
+# 3: an issue is one rule on one element shape across the site (its fingerprint no longer holds the
+# element's path: baselines of version 2 match no issue); issue label, reasons, page_view; each sample
+# node's page and screenshot; help.fix never empty.
+SCHEMA_VERSION = "3"
 IMPACT_ORDER = ("critical", "serious", "moderate", "minor")
 # A page loses this many points (out of 100) per impact-weight unit of each distinct WCAG rule it fails:
 # one critical failure costs 40, serious 28, moderate 12, minor 4 (see docs/report-schema.md).
