@@ -85,6 +85,9 @@ def test_report_of_a_template_site(site: str, shared_corpora: Path, chromium: st
         # One row per rule and element shape (or validator message) across the site.
         twice = [key for key, n in Counter((i["engine"], i["rule_id"], i["label"]) for i in rows).items() if n > 1]
         assert twice == [], kind
+    # A page whose browser checks could not run (under heavy load, a renderer may crash) has no screenshot.
+    unaudited = {p["final_url"] for p in report["pages"] if any(k.endswith("-run") for k in p["errors"])}
+    assert len(unaudited) <= 2, unaudited
     shots = 0
     for issue in _issues(report):
         where = f"{issue['rule_id']} {issue['label']}"
@@ -98,7 +101,8 @@ def test_report_of_a_template_site(site: str, shared_corpora: Path, chromium: st
         pictured = [n["page"] for n in issue["nodes"] if n["screenshot"]] + (
             [issue["page_view"]["page"]] if issue["page_view"] else []
         )
-        assert pictured and set(pictured) <= set(issue["pages"]), where
+        assert set(pictured) <= set(issue["pages"]), where
+        assert pictured or set(issue["pages"]) <= unaudited, where
         shots += len(pictured)
     html = tmp_path / "out" / "report.html"
     assert html.read_text(encoding="utf-8").count('src="data:image/jpeg;base64,') == shots
