@@ -57,13 +57,13 @@ _FRAME = """([selector, overlayId, pad, maxWidth, maxHeight]) => {
   if (width < 1 || height < 1) { box.remove(); return null; }
   // A wide or tall element is shown whole (within the screen), scaled down to the maximum size.
   const scale = Math.min(1, maxWidth / width, maxHeight / height);
-  const clip = {x: x + window.scrollX, y: y + window.scrollY, width, height, scale};
-  // Answer once the highlight has been painted.
-  return new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => resolve(clip))));
+  return {x: x + window.scrollX, y: y + window.scrollY, width, height, scale};
 }"""
 _CLEAN = "(overlayId) => { document.getElementById(overlayId)?.remove(); window.scrollTo(0, 0); }"
+# The top of the first screen (header, title, start of the content): what tells one page from another,
+# at half the raster of the whole screen.
 _FIRST_SCREEN = """() => ({x: 0, y: 0, width: document.documentElement.clientWidth || window.innerWidth,
-  height: window.innerHeight})"""
+  height: Math.min(window.innerHeight, 640)})"""
 
 
 @dataclass(slots=True)
@@ -77,7 +77,7 @@ class ScreenshotTaker:
     pad: int = 24  # CSS px of surroundings around the element
     max_width: int = 640
     max_height: int = 400
-    page_view_scale: float = 0.25  # a 1280 × 800 screen becomes 320 × 200
+    page_view_scale: float = 0.25  # the top 1280 × 640 of the screen becomes 320 × 160
     name: str = "screenshots"
     _taken: dict[str, int] = field(default_factory=dict)  # issue fingerprint → crops taken
     _seen: set[tuple[str, str]] = field(default_factory=set)  # (fingerprint, sample key) photographed
@@ -139,7 +139,13 @@ class ScreenshotTaker:
             session = self._sessions[page] = await page.context.new_cdp_session(page)
         reply = await session.send(
             "Page.captureScreenshot",
-            {"format": "jpeg", "quality": self.quality, "clip": {**clip, "scale": scale}, "fromSurface": True},
+            {
+                "format": "jpeg",
+                "quality": self.quality,
+                "clip": {**clip, "scale": scale},
+                "fromSurface": True,
+                "optimizeForSpeed": True,
+            },
         )
         return base64.b64decode(reply["data"])
 
