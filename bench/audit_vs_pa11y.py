@@ -75,17 +75,22 @@ def package_version(folder: Path) -> str:
     return str(json.loads((folder / "package.json").read_text())["version"])
 
 
-def run_govaudit_cli(
-    url: str, pages: int, out: Path, concurrency: int, govaudit: Path = GOVAUDIT, *flags: str
-) -> dict[str, Any]:
+def run_govaudit_cli(url: str, pages: int, out: Path, concurrency: int, checkout: Path | None = None) -> dict[str, Any]:
+    """`govaudit audit`; with `checkout`, that checkout's code run by this virtualenv's Python (its
+    folder first on the path) and this checkout's axe-core."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "GOVAUDIT_RENDER_CONCURRENCY": str(concurrency)}
+    command = [str(GOVAUDIT)]
+    if checkout is not None:
+        command = [sys.executable, "-m", "govaudit"]
+        env |= {"PYTHONPATH": str(checkout), "GOVAUDIT_AXE": str(REPO / "node_modules" / "axe-core" / "axe.min.js")}
     started = time.perf_counter()
     proc = subprocess.run(
-        [str(govaudit), "audit", url, "--max-pages", str(pages), "--out", str(out), "--quiet", *flags],
+        [*command, "audit", url, "--max-pages", str(pages), "--out", str(out), "--quiet"],
         capture_output=True,
         text=True,
         cwd=out.parent,  # its default database file lands in the temp dir, not in the checkout
-        env={**os.environ, "GOVAUDIT_RENDER_CONCURRENCY": str(concurrency)},
+        env=env,
     )
     wall = time.perf_counter() - started
     report = out / "report.json"
@@ -246,10 +251,10 @@ def compare(other: Path, pages: int, concurrency: int, rounds: int) -> int:
         with serve(work / "site") as base:
             start = base + paths[0]
             for n in range(rounds):
-                for name, exe in (("other", other), ("this", GOVAUDIT)):
-                    run = run_govaudit_cli(start, pages, work / f"{name}-{n}" / "out", concurrency, exe)
+                for name, checkout in (("other", other), ("this", REPO)):
+                    run = run_govaudit_cli(start, pages, work / f"{name}-{n}" / "out", concurrency, checkout)
                     rates[name].append(run["pages"] / run["wall_s"])
-                    print(f"round {n + 1} {name:5} ({exe}): {run['pages']} pages in {run['wall_s']:.1f} s, "
+                    print(f"round {n + 1} {name:5} ({checkout}): {run['pages']} pages in {run['wall_s']:.1f} s, "
                           f"{rates[name][-1]:.2f} pages/s (exit {run['exit']})", flush=True)  # fmt: skip
     this, that = statistics.median(rates["this"]), statistics.median(rates["other"])
     print(f"median pages/s: this {this:.2f}, other {that:.2f}; ratio {this / that:.3f}")
@@ -269,9 +274,9 @@ def main() -> int:
     parser.add_argument(
         "--against",
         type=Path,
-        metavar="GOVAUDIT",
-        help="another checkout's govaudit executable (e.g. main's .venv/bin/govaudit): `govaudit audit` of both, "
-        "alternating, --rounds times each, in this one run; prints this checkout's pages/s over the other's",
+        metavar="CHECKOUT",
+        help="another checkout of govaudit (e.g. `git clone --shared --branch main . /tmp/main`): `govaudit audit` "
+        "of both, alternating, --rounds times each, in this one run; prints this checkout's pages/s over the other's",
     )
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
