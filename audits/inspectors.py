@@ -17,8 +17,8 @@ from audits.checks.media import VideoCaptionsCheck
 from audits.checks.reflow import ReflowCheck
 from audits.checks.text_spacing import TextSpacingCheck
 from audits.checks.title import PageTitleCheck
-from audits.standards import DEFAULT_STANDARD, Standard, get_standard
 from audits.screenshots import ScreenshotTaker
+from audits.standards import DEFAULT_STANDARD, Standard, get_standard
 from crawler.render import PageInspector
 
 

@@ -23,8 +23,8 @@ from audits.outcome import Outcome
 from audits.prescan import prescan
 from audits.result import AuditResult
 from audits.sampling import Sample, choose_sample, structural_pages
-from audits.standards import Standard, get_standard
 from audits.screenshots import audit_results_in, screenshots_in
+from audits.standards import Standard, get_standard
 from audits.statement import check_statement
 from audits.validity import ValidatorUnavailable, validate_html
 from crawler.crawl import CrawledPage
