@@ -81,6 +81,7 @@ class ScreenshotTaker:
     name: str = "screenshots"
     _taken: dict[str, int] = field(default_factory=dict)  # issue fingerprint → crops taken
     _seen: set[tuple[str, str]] = field(default_factory=set)  # (fingerprint, sample key) photographed
+    _missed: dict[str, int] = field(default_factory=dict)  # issue fingerprint → elements with nothing to show
     _sessions: WeakKeyDictionary[Page, CDPSession] = field(default_factory=WeakKeyDictionary)
 
     async def inspect(self, page: Page, url: str) -> list[ElementShot]:
@@ -90,17 +91,19 @@ class ScreenshotTaker:
     async def inspect_after(self, page: Page, url: str, found: Mapping[str, Sequence[Any]]) -> list[ElementShot]:
         chosen = self._choose(found)
         shots: list[ElementShot] = []
+        done = 0
         try:
             for selector, reserved in chosen:
                 shot = await self._element(page, url, selector)
+                done += 1
                 if shot is None:
-                    self._release(reserved)
+                    self._release(reserved, missed=True)
                 else:
                     shots.append(shot)
             await page.evaluate(_CLEAN, _OVERLAY_ID)
             shots.append(await self._page_view(page, url))
         except PlaywrightError:
-            for _, reserved in chosen[len(shots) :]:
+            for _, reserved in chosen[done:]:
                 self._release(reserved)
             raise
         return shots
@@ -119,6 +122,8 @@ class ScreenshotTaker:
                 pair = (fingerprint, sample_key(node))
                 if pair in self._seen or self._taken.get(fingerprint, 0) >= self.per_issue:
                     continue
+                if self._missed.get(fingerprint, 0) >= self.per_issue:
+                    continue  # its elements are never visible (a hidden link): stop looking on every page
                 if node.selector not in chosen and len(chosen) >= self.per_page:
                     continue
                 self._seen.add(pair)
@@ -126,11 +131,13 @@ class ScreenshotTaker:
                 chosen.setdefault(node.selector, []).append(pair)
         return list(chosen.items())
 
-    def _release(self, reserved: list[tuple[str, str]]) -> None:
+    def _release(self, reserved: list[tuple[str, str]], *, missed: bool = False) -> None:
         """An element that could not be photographed here may be on a later page."""
         for pair in reserved:
             self._seen.discard(pair)
             self._taken[pair[0]] -= 1
+            if missed:
+                self._missed[pair[0]] = self._missed.get(pair[0], 0) + 1
 
     async def _capture(self, page: Page, clip: dict[str, float], scale: float) -> bytes:
         # The DevTools call itself: Playwright's screenshot cannot scale down, and waits on fonts.
