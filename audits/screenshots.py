@@ -27,7 +27,7 @@ _OVERLAY_ID = "govaudit-highlight"
 # Scrolls the element into view and frames it: an overlay draws the highlight (the element's own styles
 # are left alone; CSSOM writes pass a strict style-src). Returns the crop in page coordinates with the
 # scale that fits it into the maximum size, or null for an element that is missing or has no box to show.
-_FRAME = """([selector, overlayId, pad, maxWidth, maxHeight]) => {
+_FRAME = """async ([selector, overlayId, pad, maxWidth, maxHeight, settleMs]) => {
   document.getElementById(overlayId)?.remove();
   let el;
   try { el = document.querySelector(selector); } catch (e) { return null; }
@@ -39,8 +39,19 @@ _FRAME = """([selector, overlayId, pad, maxWidth, maxHeight]) => {
     el = el.parentElement;
   }
   if (el === document.body || el === document.documentElement) return null;
-  el.scrollIntoView({block: 'center', inline: 'nearest'});
-  const r = el.getBoundingClientRect();
+  const vw = document.documentElement.clientWidth || window.innerWidth, vh = window.innerHeight;
+  let r = el.getBoundingClientRect();
+  // Scrolled to only when out of sight: scrolling sets off a page's own scroll handlers (a header that
+  // turns compact and moves), which would change the layout between measuring and capturing.
+  if (r.top < 0 || r.bottom > vh || r.left < 0 || r.right > vw) {
+    el.scrollIntoView({block: 'center', inline: 'nearest'});
+    // What the scroll sets off (content fading in as it comes into view) is let finish, within a limit.
+    const frame = () => new Promise(done => requestAnimationFrame(done));
+    await frame(); await frame();
+    const running = document.getAnimations().map(a => a.finished.catch(() => null));
+    if (running.length) await Promise.race([Promise.all(running), new Promise(done => setTimeout(done, settleMs))]);
+    r = el.getBoundingClientRect();
+  }
   if (r.width < 1 || r.height < 1) return null;
   // Absolute, in page coordinates, on the root element: a fixed box would move with a transformed body.
   const box = document.createElement('div');
@@ -51,7 +62,6 @@ _FRAME = """([selector, overlayId, pad, maxWidth, maxHeight]) => {
   s.width = (r.width + 6) + 'px'; s.height = (r.height + 6) + 'px'; s.boxSizing = 'border-box';
   s.border = '3px solid #d4351c'; s.boxShadow = '0 0 0 4px rgba(255, 221, 0, .9)';
   document.documentElement.appendChild(box);
-  const vw = document.documentElement.clientWidth || window.innerWidth, vh = window.innerHeight;
   const x = Math.max(0, r.left - pad), y = Math.max(0, r.top - pad);
   const width = Math.min(vw - x, r.width + 2 * pad), height = Math.min(vh - y, r.height + 2 * pad);
   if (width < 1 || height < 1) { box.remove(); return null; }
@@ -59,6 +69,23 @@ _FRAME = """([selector, overlayId, pad, maxWidth, maxHeight]) => {
   const scale = Math.min(1, maxWidth / width, maxHeight / height);
   return {x: x + window.scrollX, y: y + window.scrollY, width, height, scale};
 }"""
+# Back to the top of the page, and what that sets off let finish: the checks before moved focus and
+# scrolled (and restored both), and a page's scroll handlers (a sticky header turning compact, often
+# debounced) may still be catching up.
+_TO_TOP = """async (settleMs) => {
+  window.scrollTo(0, 0);
+  const frame = () => new Promise(done => requestAnimationFrame(done));
+  await frame(); await new Promise(done => setTimeout(done, 120)); await frame();
+  const running = document.getAnimations().map(a => a.finished.catch(() => null));
+  if (running.length) await Promise.race([Promise.all(running), new Promise(done => setTimeout(done, settleMs))]);
+}"""
+_TOPS = """(selectors) => selectors.map(selector => {
+  try {
+    const el = document.querySelector(selector);
+    return el ? el.getBoundingClientRect().top + window.scrollY : 1e9;
+  }
+  catch (e) { return 1e9; }
+})"""
 _CLEAN = "(overlayId) => { document.getElementById(overlayId)?.remove(); window.scrollTo(0, 0); }"
 # The top of the first screen (header, title, start of the content): what tells one page from another,
 # at half the raster of the whole screen.
@@ -77,6 +104,7 @@ class ScreenshotTaker:
     pad: int = 24  # CSS px of surroundings around the element
     max_width: int = 640
     max_height: int = 400
+    settle_ms: int = 500  # after scrolling to an element: the longest wait for the page's animations
     page_view_scale: float = 0.25  # the top 1280 × 640 of the screen becomes 320 × 160
     name: str = "screenshots"
     _taken: dict[str, int] = field(default_factory=dict)  # issue fingerprint → crops taken
@@ -90,6 +118,12 @@ class ScreenshotTaker:
 
     async def inspect_after(self, page: Page, url: str, found: Mapping[str, Sequence[Any]]) -> list[ElementShot]:
         chosen = self._choose(found)
+        if chosen:
+            await page.evaluate(_TO_TOP, self.settle_ms)
+        if len(chosen) > 1:
+            # Top to bottom: what is in view before any scrolling is taken first, as the page first shows it.
+            tops = await page.evaluate(_TOPS, [selector for selector, _ in chosen])
+            chosen = [pair for _, pair in sorted(zip(tops, chosen, strict=True), key=lambda t: t[0])]
         shots: list[ElementShot] = []
         done = 0
         try:
@@ -101,6 +135,8 @@ class ScreenshotTaker:
                 else:
                     shots.append(shot)
             await page.evaluate(_CLEAN, _OVERLAY_ID)
+            if chosen:  # the page as it first shows, not as the last crop's scrolling left it
+                await page.evaluate(_TO_TOP, self.settle_ms)
             shots.append(await self._page_view(page, url))
         except PlaywrightError:
             for _, reserved in chosen[done:]:
@@ -157,7 +193,9 @@ class ScreenshotTaker:
         return base64.b64decode(reply["data"])
 
     async def _element(self, page: Page, url: str, selector: str) -> ElementShot | None:
-        clip = await page.evaluate(_FRAME, [selector, _OVERLAY_ID, self.pad, self.max_width, self.max_height])
+        clip = await page.evaluate(
+            _FRAME, [selector, _OVERLAY_ID, self.pad, self.max_width, self.max_height, self.settle_ms]
+        )
         if clip is None:
             return None
         scale = clip.pop("scale")
