@@ -20,6 +20,7 @@ from audits.checks.reflow import ReflowCheck
 from audits.checks.text_spacing import TextSpacingCheck
 from audits.checks.title import PageTitleCheck
 from audits.checks.zoom_clip import TextClippedZoomCheck
+from audits.screenshots import ScreenshotTaker
 from audits.standards import DEFAULT_STANDARD, Standard, get_standard
 from crawler.render import PageInspector
 
@@ -32,6 +33,7 @@ class AuditSettings:
     own_checks: bool = True  # our checks beyond axe; off leaves axe and reflow only
     keyboard_max_tabs: int = 30  # Tab presses per page for focus-visible / keyboard-trap (0: skip them)
     standard: str = DEFAULT_STANDARD  # a key of audits/data/standards.yaml: criteria and axe tags
+    screenshots: bool = False  # a highlighted crop of the failing elements and a view of each page
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +88,10 @@ def build_suite(settings: AuditSettings | None = None) -> AuditSuite:
         timeout_s=settings.axe_timeout_s,
     )
     extra = own_checks(settings) if settings.own_checks else ()
+    # Last: it photographs what every inspector before it found, while the page is still open.
+    shots = (ScreenshotTaker(),) if settings.screenshots else ()
     return AuditSuite(
-        inspectors=(axe, ReflowCheck(), *extra),
+        inspectors=(axe, ReflowCheck(), *extra, *shots),
         init_scripts=(axe.script, click_listeners_script()) if settings.own_checks else (axe.script,),
         engine_versions={"axe-core": axe.version, "govaudit": checks_version(), "standard": standard.key},
         standard=standard,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from dataclasses import dataclass
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 from audits.outcome import Outcome
 
 _DIGITS = re.compile(r"\d+")
+MEDIA_TYPE = "image/jpeg"
+PAGE_VIEW = ""  # the selector of a screenshot of the whole page (its first screen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +47,20 @@ class AuditResult:
         """Same rule + same element shape = same issue, whichever page it is on."""
         selector = _DIGITS.sub("#", node.selector) if node else ""
         return hashlib.sha1(f"{self.engine}|{self.rule_id}|{selector}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class ElementShot:
+    """A JPEG of one element (highlighted, with a margin of its surroundings) or, with selector
+    PAGE_VIEW, of the page's first screen, scaled down."""
+
+    page_url: str
+    selector: str
+    image: bytes
+    width: int
+    height: int
+    media_type: str = MEDIA_TYPE
+
+    @property
+    def data_uri(self) -> str:
+        return f"data:{self.media_type};base64,{base64.b64encode(self.image).decode()}"

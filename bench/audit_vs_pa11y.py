@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,15 +75,22 @@ def package_version(folder: Path) -> str:
     return str(json.loads((folder / "package.json").read_text())["version"])
 
 
-def run_govaudit_cli(url: str, pages: int, out: Path, concurrency: int) -> dict[str, Any]:
+def run_govaudit_cli(url: str, pages: int, out: Path, concurrency: int, checkout: Path | None = None) -> dict[str, Any]:
+    """`govaudit audit`; with `checkout`, that checkout's code run by this virtualenv's Python (its
+    folder first on the path) and this checkout's axe-core."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "GOVAUDIT_RENDER_CONCURRENCY": str(concurrency)}
+    command = [str(GOVAUDIT)]
+    if checkout is not None:
+        command = [sys.executable, "-m", "govaudit"]
+        env |= {"PYTHONPATH": str(checkout), "GOVAUDIT_AXE": str(REPO / "node_modules" / "axe-core" / "axe.min.js")}
     started = time.perf_counter()
     proc = subprocess.run(
-        [str(GOVAUDIT), "audit", url, "--max-pages", str(pages), "--out", str(out), "--quiet"],
+        [*command, "audit", url, "--max-pages", str(pages), "--out", str(out), "--quiet"],
         capture_output=True,
         text=True,
         cwd=out.parent,  # its default database file lands in the temp dir, not in the checkout
-        env={**os.environ, "GOVAUDIT_RENDER_CONCURRENCY": str(concurrency)},
+        env=env,
     )
     wall = time.perf_counter() - started
     report = out / "report.json"
@@ -233,6 +241,26 @@ def _pa11y_failed(issues: list[Any]) -> bool:
     return any(isinstance(i, dict) and "code" not in i for i in issues)
 
 
+def compare(other: Path, pages: int, concurrency: int, rounds: int) -> int:
+    """`govaudit audit` of this checkout and of `other` on one generated site, A B A B …: the ratio of
+    the medians of their pages/s (screenshots on, the default)."""
+    rates: dict[str, list[float]] = {"this": [], "other": []}
+    with tempfile.TemporaryDirectory(prefix="govaudit-bench-") as tmp:
+        work = Path(tmp)
+        paths = generate(work / "site", pages)
+        with serve(work / "site") as base:
+            start = base + paths[0]
+            for n in range(rounds):
+                for name, checkout in (("other", other), ("this", REPO)):
+                    run = run_govaudit_cli(start, pages, work / f"{name}-{n}" / "out", concurrency, checkout)
+                    rates[name].append(run["pages"] / run["wall_s"])
+                    print(f"round {n + 1} {name:5} ({checkout}): {run['pages']} pages in {run['wall_s']:.1f} s, "
+                          f"{rates[name][-1]:.2f} pages/s (exit {run['exit']})", flush=True)  # fmt: skip
+    this, that = statistics.median(rates["this"]), statistics.median(rates["other"])
+    print(f"median pages/s: this {this:.2f}, other {that:.2f}; ratio {this / that:.3f}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=200)
@@ -243,7 +271,17 @@ def main() -> int:
         choices=("cli", "pa11y", "timed", "axe-only"),
         help="run only these (default: cli, pa11y, timed)",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="CHECKOUT",
+        help="another checkout of govaudit (e.g. `git clone --shared --branch main . /tmp/main`): `govaudit audit` "
+        "of both, alternating, --rounds times each, in this one run; prints this checkout's pages/s over the other's",
+    )
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    if args.against:
+        return compare(args.against, args.pages, args.concurrency, args.rounds)
     if not PA11Y_CI.exists():
         print("pa11y-ci missing: cd bench && PUPPETEER_SKIP_DOWNLOAD=true npm ci", file=sys.stderr)
         return 2

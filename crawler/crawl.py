@@ -570,7 +570,12 @@ class Crawler:
         # The served HTML's links too: a client router may show another view than the one served
         # (a Vue app's 404 view for /index.html has no links) and its links must not be lost.
         parsed = replace(rendered, links=merge_links(rendered.links, parsed.links))
-        return replace(snapshot, dom=outcome.dom), parsed, outcome.inspections, outcome.inspection_errors
+        errors = dict(outcome.inspection_errors)
+        if outcome.error and self.inspectors and not outcome.inspections:
+            # The page was read but the browser failed before any inspector finished (a renderer that
+            # crashed, say): say so, or the page would read as audited with nothing found.
+            errors.setdefault("browser", outcome.error)
+        return replace(snapshot, dom=outcome.dom), parsed, outcome.inspections, errors
 
     def _from_fetch(self, base: PageSnapshot, fetched: FetchResult) -> PageSnapshot:
         snapshot = replace(

@@ -6,11 +6,11 @@ import asyncio
 import contextlib
 import os
 import time
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, Route, async_playwright
@@ -168,6 +168,18 @@ class PageInspector(Protocol):
     name: str
 
     async def inspect(self, page: Page, url: str) -> Sequence[Any]: ...
+
+
+@runtime_checkable
+class FollowUpInspector(Protocol):
+    """An inspector that reads what the inspectors before it found, while the page is still open
+    (a screenshot of each failing element). The renderer calls `inspect_after` instead of `inspect`."""
+
+    name: str
+
+    async def inspect(self, page: Page, url: str) -> Sequence[Any]: ...
+
+    async def inspect_after(self, page: Page, url: str, found: Mapping[str, Sequence[Any]]) -> Sequence[Any]: ...
 
 
 @dataclass(slots=True)
@@ -384,9 +396,12 @@ class Renderer:
                 # Each inspector on its own: one that fails (a check's script throwing on an SVG
                 # document, say) costs its own results, not every other inspector's.
                 try:
-                    outcome.inspections[inspector.name] = await asyncio.wait_for(
-                        inspector.inspect(page, outcome.final_url), self.settings.inspect_timeout_s
+                    step = (
+                        inspector.inspect_after(page, outcome.final_url, dict(outcome.inspections))
+                        if isinstance(inspector, FollowUpInspector)
+                        else inspector.inspect(page, outcome.final_url)
                     )
+                    outcome.inspections[inspector.name] = await asyncio.wait_for(step, self.settings.inspect_timeout_s)
                 except (PlaywrightTimeout, TimeoutError):
                     outcome.inspection_errors[inspector.name] = (
                         f"did not finish within {self.settings.inspect_timeout_s:g} s"

@@ -27,6 +27,7 @@ from audits.outcome import Outcome
 from audits.prescan import prescan
 from audits.result import AuditResult
 from audits.sampling import Sample, choose_sample, structural_pages
+from audits.screenshots import audit_results_in, screenshots_in
 from audits.standards import Standard, get_standard
 from audits.statement import check_statement
 from audits.validity import ValidatorUnavailable, validate_html
@@ -162,7 +163,7 @@ class Assessment:
             self.audits_by_url[snapshot.final_url] = self.store.visit_audits(snapshot.carried_from)
             findings = self.store.page_findings(snapshot.carried_from)
         else:
-            results = [r for batch in crawled.inspections.values() for r in batch]
+            results = audit_results_in(crawled.inspections)
             results += [
                 _inspector_error(snapshot.final_url, name, why) for name, why in crawled.inspection_errors.items()
             ]
@@ -170,6 +171,7 @@ class Assessment:
                 results += check_pdf(crawled.document, snapshot.final_url)
             results = self.standard.select(results)
             visit_id = self._record(snapshot, results)
+            self.store.record_screenshots(visit_id, screenshots_in(crawled.inspections))
             # Survey features are read from pages and documents, never from an image or a stylesheet.
             readable = snapshot.is_html or crawled.document is not None
             findings = (
@@ -226,9 +228,10 @@ class Assessment:
         outcome = await renderer.render(url, inspectors, served)
         if outcome.dom is None:
             return
-        results = [r for batch in outcome.inspections.values() for r in batch]
+        results = audit_results_in(outcome.inspections)
         results += [_inspector_error(url, name, why) for name, why in outcome.inspection_errors.items()]
         self.add_rendered(url, outcome.render_ms, reason, results, outcome.measurements)
+        self.store.record_screenshots(self.visits[url], screenshots_in(outcome.inspections))
 
     def draw_sample(self, pages: Sequence[PageSnapshot], options: SampleOptions) -> Sample:
         """The WCAG-EM sample of `pages`, read with the HTML they were served (kept on disk)."""

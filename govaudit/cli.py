@@ -218,7 +218,7 @@ def _run(
                 raise _fail(str(exc), EXIT_UNREACHABLE) from None
         run = store.load_run(outcome.run_id)
         # The trend chart: the same site's earlier completed runs, summarised from the store.
-        report = build_report(run, earlier_runs(store, run))
+        report = build_report(run, earlier_runs(store, run), store.run_screenshots(run.id))
     paths = write_reports(report, out_dir, formats)
     if summary and not quiet:
         _print_summary(report, paths, all_answers)
@@ -377,6 +377,9 @@ def audit(
     register: Annotated[
         bool, typer.Option("--register", help="Add the site to the registry (sites list, assess --country, nightly).")
     ] = False,
+    no_screenshots: Annotated[
+        bool, typer.Option("--no-screenshots", help="Take no screenshots of the failing elements.")
+    ] = False,
 ) -> None:
     """Crawl and audit one site: accessibility reports, a draft accessibility statement, suggested
     survey answers. Exit codes: 0 done (gate passed), 1 gate failed, 2 bad input, 3 start page
@@ -423,7 +426,12 @@ def audit(
         known = load_baseline(baseline) if baseline else None
     except BadBaseline as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
-    settings = replace(Settings.from_env(), standard=chosen_standard.key, time_budget_s=time_budget)
+    settings = replace(
+        Settings.from_env(),
+        standard=chosen_standard.key,
+        time_budget_s=time_budget,
+        screenshots=not no_screenshots,
+    )
     if config.viewports:
         settings = replace(settings, measure_widths=config.viewports)
     selenium = _driver(driver, selenium_url, settings)

@@ -553,6 +553,7 @@ def _suite(settings: Settings) -> AuditSuite:
             axe_script=Path(settings.axe_script) if settings.axe_script else None,
             axe_timeout_s=settings.axe_timeout_s,
             standard=settings.standard,
+            screenshots=settings.screenshots,
         )
     )
 

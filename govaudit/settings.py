@@ -28,6 +28,7 @@ class Settings:
     axe_timeout_s: float = 60.0
     standard: str = "wcag22"  # audits/data/standards.yaml: which criteria count, which axe tags run
     measure_widths: tuple[int, ...] = (375,)  # viewport widths at which each page's horizontal overflow is measured
+    screenshots: bool = True  # crops of failing elements for the reports (`--no-screenshots`)
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod

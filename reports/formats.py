@@ -47,8 +47,11 @@ def _issues_with_outcome(report: dict[str, Any]) -> list[tuple[str, dict[str, An
     return [("failed", i) for i in acc["issues"]] + [("needs_review", i) for i in acc["needs_review"]]
 
 
-def _selector(issue: dict[str, Any]) -> str:
-    return issue["nodes"][0]["selector"] if issue["nodes"] else issue["selector"]
+def _selector(issue: dict[str, Any], page: str) -> str:
+    """The element's selector on `page` when a sample was found there (an element's path differs
+    from page to page), else the first sample's."""
+    on_page = next((n["selector"] for n in issue["nodes"] if n.get("page") == page), None)
+    return on_page or (issue["nodes"][0]["selector"] if issue["nodes"] else issue["selector"])
 
 
 # --- CSV ------------------------------------------------------------------------------------------
@@ -70,7 +73,7 @@ def to_csv(report: dict[str, Any]) -> str:
                     " ".join(issue["wcag"]),
                     issue["description"],
                     page,
-                    _selector(issue),
+                    _selector(issue, page),
                     issue["occurrences"],
                     len(issue["pages"]),
                     issue["fingerprint"],
@@ -153,7 +156,7 @@ def to_sarif(report: dict[str, Any]) -> dict[str, Any]:
                 "locations": [
                     {
                         "physicalLocation": {"artifactLocation": _page_artifact(page), "region": {"startLine": 1}},
-                        "logicalLocations": [{"fullyQualifiedName": _selector(issue), "kind": "element"}],
+                        "logicalLocations": [{"fullyQualifiedName": _selector(issue, page), "kind": "element"}],
                     }
                 ],
                 "partialFingerprints": {"govaudit/issue/v1": issue["fingerprint"]},

@@ -4,6 +4,7 @@ matters, how to fix our own rules, and how heavily each impact weighs. All of it
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -47,18 +48,49 @@ def guideline_why(sc: str) -> str:
     return str(_data("wcag.yaml")["guidelines"].get(guideline, {}).get("why", ""))
 
 
-def help_for(engine: str, rule_id: str, description: str, wcag: tuple[str, ...] | list[str]) -> dict[str, str]:
+def help_for(
+    engine: str,
+    rule_id: str,
+    description: str,
+    wcag: tuple[str, ...] | list[str],
+    messages: Iterable[str] = (),
+) -> dict[str, str]:
     """What is wrong, why it matters and how to fix it. axe-core rules: their own help text (the
-    description) and, per node, axe's failure summary; our rules: rule_help.yaml."""
+    description) and what axe's checks said of the elements (their failure summaries); our rules:
+    rule_help.yaml. Never empty: a rule nobody wrote help for gets its description as the goal."""
     own = _data("rule_help.yaml").get(rule_id, {}) if engine == "govaudit" else {}
     if engine == "govaudit" and not own and (rule := page_rule(rule_id)):
         # Page rules carry their help in their own metadata file (audits/data/page_rules).
         own = {"what": rule.what, "why": rule.why, "fix": rule.fix}
     why = " ".join(dict.fromkeys(w for w in (guideline_why(sc) for sc in wcag) if w)) or own.get("why", "")
+    what = own.get("what") or description or rule_id
+    fix = own.get("fix") or check_messages(messages) or f"Change the elements listed so that this holds: {what}"
     return {
         # Our descriptions state what a rule checks ("Content reflows…"); a failure needs its own title.
         "title": own.get("title") or description or rule_id,
-        "what": own.get("what") or description,
+        "what": what,
         "why": why or "Best practice: it makes the site easier to use for people with disabilities.",
-        "fix": own.get("fix", ""),
+        "fix": fix,
     }
+
+
+def check_messages(messages: Iterable[str]) -> str:
+    """axe's failure summaries ("Fix any of the following:\n  Element has no alt attribute\n  …") of
+    several elements as one text: each heading once, with the distinct check messages under it."""
+    groups: dict[str, dict[str, None]] = {}
+    heading = ""
+    for message in messages:
+        for line in (raw.strip() for raw in message.splitlines()):
+            if not line:
+                continue
+            if line.lower().startswith("fix ") and line.endswith(":"):
+                heading = line
+                groups.setdefault(heading, {})
+            else:
+                groups.setdefault(heading, {})[line.rstrip(".")] = None
+        heading = ""
+    return " ".join(
+        f"{heading} {'; '.join(lines)}." if heading else f"{'; '.join(lines)}."
+        for heading, lines in groups.items()
+        if lines
+    )

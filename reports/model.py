@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from audits.dedup import group_issues
+from audits.dedup import Issue, group_issues
 from audits.outcome import Outcome
+from audits.result import PAGE_VIEW, ElementShot
 from reports.knowledge import criterion, help_for, principle_of, principles, weight
 from rules.calibration import cue_of
 from rules.findings import SuggestedAnswer
@@ -17,11 +18,17 @@ from storage.records import RunRecord, VisitRecord, nodes_to_json
 
 # 2: score, issues_by_principle / _by_criterion, issue help and priority, documents, sample, language,
 # history. Every key of version 1 is still there with the same meaning.
-SCHEMA_VERSION = "2"
+# 3: an issue is one rule on one element shape across the site (its fingerprint no longer holds the
+# element's path: baselines of version 2 match no issue); issue label, reasons, page_view; each sample
+# node's page and screenshot; help.fix never empty.
+SCHEMA_VERSION = "3"
 IMPACT_ORDER = ("critical", "serious", "moderate", "minor")
 # A page loses this many points (out of 100) per impact-weight unit of each distinct WCAG rule it fails:
 # one critical failure costs 40, serious 28, moderate 12, minor 4 (see docs/report-schema.md).
 PENALTY_PER_WEIGHT = 4
+# Screenshots embedded in one report, and per issue: report.html carries them as data URIs.
+MAX_SCREENSHOTS = 150
+SCREENSHOTS_PER_ISSUE = 3
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -87,35 +94,83 @@ def _rules(visits: tuple[VisitRecord, ...]) -> dict[str, dict[str, Any]]:
     return rules
 
 
-def _issues(visits: tuple[VisitRecord, ...], outcome: Outcome) -> list[dict[str, Any]]:
+class _Screenshots:
+    """The run's screenshots by page and selector, as data URIs, at most MAX_SCREENSHOTS of them in one
+    report (the HTML embeds them: it must stay one small file)."""
+
+    def __init__(self, shots: Iterable[ElementShot]) -> None:
+        self._by_place = {(s.page_url, s.selector): s for s in shots}
+        self.used = 0
+
+    def has(self, page_url: str, selector: str) -> bool:
+        return (page_url, selector) in self._by_place
+
+    def take(self, page_url: str, selector: str) -> str:
+        shot = self._by_place.get((page_url, selector))
+        if shot is None or self.used >= MAX_SCREENSHOTS:
+            return ""
+        self.used += 1
+        return shot.data_uri
+
+
+def _issues(
+    visits: tuple[VisitRecord, ...], outcome: Outcome, screenshots: _Screenshots | None = None
+) -> list[dict[str, Any]]:
     """Results of one outcome, de-duplicated across pages: the same problem in a shared header on
     500 pages is one issue with 500 occurrences. Sorted by priority (impact weight × pages): what
     blocks the most people on the most pages comes first."""
     results = [r for v in visits for r in v.audits]
     help_urls = {(r.engine, r.rule_id): r.help_url for r in results}
-    issues = [
+    shots = screenshots or _Screenshots(())
+    grouped = group_issues(results, outcomes=(outcome,), has_screenshot=shots.has)
+    # Most important first, so that the screenshot budget goes to the issues people read first.
+    grouped.sort(key=lambda i: -_priority(i.impact, i.is_wcag, len(i.pages)))
+    return [_issue(issue, help_urls.get((issue.engine, issue.rule), ""), shots) for issue in grouped]
+
+
+def _priority(impact: str | None, is_wcag: bool, pages: int) -> int:
+    # Best-practice issues weigh as minor ones: they are kept, but never ahead of a WCAG barrier.
+    return (weight(impact) if is_wcag else 1) * pages
+
+
+def _issue(issue: Issue, help_url: str, shots: _Screenshots) -> dict[str, Any]:
+    nodes = [
         {
-            "fingerprint": issue.fingerprint,
-            "rule_id": issue.rule,
-            "engine": issue.engine,
-            "wcag": list(issue.wcag),
-            "criteria": [criterion(sc) for sc in issue.wcag],
-            "is_wcag": issue.is_wcag,
-            "impact": issue.impact,
-            # Best-practice issues weigh as minor ones: they are kept, but never ahead of a WCAG barrier.
-            "priority": (weight(issue.impact) if issue.is_wcag else 1) * len(issue.pages),
-            "description": issue.description,
-            "help_url": help_urls.get((issue.engine, issue.rule), ""),
-            "help": help_for(issue.engine, issue.rule, issue.description, issue.wcag),
-            "occurrences": issue.occurrences,
-            "selector": issue.selector,
-            "nodes": nodes_to_json(issue.sample_nodes),
-            "pages": sorted(issue.pages),
+            **node,
+            "page": s.page_url,
+            "screenshot": shots.take(s.page_url, s.node.selector) if n < SCREENSHOTS_PER_ISSUE else "",
         }
-        for issue in group_issues(results, outcomes=(outcome,))
+        for n, (s, node) in enumerate(zip(issue.samples, nodes_to_json(issue.sample_nodes), strict=True))
     ]
-    # Stable: group_issues' order (impact, then occurrences) breaks ties.
-    return sorted(issues, key=lambda i: -i["priority"])
+    page_view = {}
+    if not any(n["screenshot"] for n in nodes):
+        # No element to show (a page-level problem, or one hidden from view): the first screen of a page.
+        page = next((p for p in issue.pages if shots.has(p, PAGE_VIEW)), None)
+        if page is not None and (image := shots.take(page, PAGE_VIEW)):
+            page_view = {"page": page, "screenshot": image}
+    return {
+        "fingerprint": issue.fingerprint,
+        "rule_id": issue.rule,
+        "engine": issue.engine,
+        "wcag": list(issue.wcag),
+        "criteria": [criterion(sc) for sc in issue.wcag],
+        "is_wcag": issue.is_wcag,
+        "impact": issue.impact,
+        "priority": _priority(issue.impact, issue.is_wcag, len(issue.pages)),
+        "description": issue.description,
+        # What tells this issue from the rule's others: the element's shape, or the validator's message.
+        "label": issue.label,
+        "help_url": help_url,
+        "help": help_for(
+            issue.engine, issue.rule, issue.description, issue.wcag, [s.node.message for s in issue.samples]
+        ),
+        "occurrences": issue.occurrences,
+        "selector": issue.selector,
+        "nodes": nodes,
+        "reasons": list(issue.reasons),
+        "page_view": page_view,
+        "pages": sorted(issue.pages),
+    }
 
 
 def _page_score(visit: VisitRecord) -> float:
@@ -195,15 +250,19 @@ def _question_titles(keys: set[str]) -> dict[tuple[str, str], str]:
     return titles
 
 
-def build_report(run: RunRecord, history: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+def build_report(
+    run: RunRecord, history: Sequence[dict[str, Any]] = (), screenshots: Iterable[ElementShot] = ()
+) -> dict[str, Any]:
     """The report of one run. `history`: summaries of the same site's earlier runs, oldest first
-    (reports.history.earlier_runs), drawn as the trend chart; the run itself is appended last."""
+    (reports.history.earlier_runs), drawn as the trend chart; the run itself is appended last.
+    `screenshots`: the run's (Store.run_screenshots), shown beside the issues' elements."""
     visits = run.visits
     results = [r for v in visits for r in v.audits]
     failed = [r for r in results if r.outcome is Outcome.FAILED and r.is_wcag]
     titles = _question_titles({a.answer.instrument for a in run.answers})
-    issues = _issues(visits, Outcome.FAILED)
-    needs_review = _issues(visits, Outcome.NEEDS_REVIEW)
+    shots = _Screenshots(screenshots)
+    issues = _issues(visits, Outcome.FAILED, shots)
+    needs_review = _issues(visits, Outcome.NEEDS_REVIEW, shots)
     audited = [v for v in visits if v.audits]
     clean = [v for v in audited if not any(r.outcome is Outcome.FAILED and r.is_wcag for r in v.audits)]
     site_score = score(visits)

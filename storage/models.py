@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -458,3 +459,19 @@ class UserSetting(Base):
     language: Mapped[str] = mapped_column(String(16), default="")
     shortcuts: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ElementScreenshot(Base):
+    """A JPEG taken while the page was open: a highlighted crop of a failing element (by the selector
+    its audit result gives), or with selector "" a small view of the page's first screen."""
+
+    __tablename__ = "element_screenshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("page_visits.id", ondelete="CASCADE"), index=True)
+    page_url: Mapped[str] = mapped_column(Text)
+    selector: Mapped[str] = mapped_column(Text, default="")
+    media_type: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int]
+    height: Mapped[int]
+    image: Mapped[bytes] = mapped_column(LargeBinary)

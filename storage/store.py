@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from audits.result import AuditResult
+from audits.result import PAGE_VIEW, AuditResult, ElementShot
 from crawler.incremental import PreviousVisit
 from crawler.site import SiteConfig
 from crawler.snapshot import Link, PageSnapshot, ScanStatus
@@ -330,6 +330,42 @@ class Store:
             session.add_all(rows)
             session.flush()
             return [row.id for row in rows]
+
+    def record_screenshots(self, visit_id: int, shots: Sequence[ElementShot]) -> None:
+        if not shots:
+            return
+        rows = [
+            models.ElementScreenshot(
+                visit_id=visit_id,
+                page_url=shot.page_url,
+                selector=shot.selector,
+                media_type=shot.media_type,
+                width=shot.width,
+                height=shot.height,
+                image=shot.image,
+            )
+            for shot in shots
+        ]
+        with self.transaction() as session:
+            session.add_all(rows)
+
+    def run_screenshots(self, run_id: int, *, page_views_of: Sequence[str] | None = None) -> list[ElementShot]:
+        """The screenshots behind a run's results: its own visits', and for a page carried forward
+        unchanged, those of the visit whose results it carries. With `page_views_of`, only the views
+        of those pages (the evidence of a suggested answer)."""
+        with self.transaction(readonly=True) as session:
+            visits = session.execute(
+                select(models.PageVisit.id, models.PageVisit.carried_from_id).where(models.PageVisit.run_id == run_id)
+            ).all()
+            ids = {carried or own for own, carried in visits}
+            query = select(models.ElementScreenshot).where(models.ElementScreenshot.visit_id.in_(ids))
+            if page_views_of is not None:
+                query = query.where(
+                    models.ElementScreenshot.selector == PAGE_VIEW,
+                    models.ElementScreenshot.page_url.in_(list(page_views_of)),
+                )
+            rows = session.scalars(query.order_by(models.ElementScreenshot.id))
+            return [ElementShot(r.page_url, r.selector, r.image, r.width, r.height, r.media_type) for r in rows]
 
     def record_findings(self, run_id: int, findings: Sequence[Finding], visit_id: int | None = None) -> list[int]:
         """Store findings; with `visit_id`, they are that page's own (and carry forward with it)."""

@@ -176,12 +176,18 @@ def _question(
     answer = state.current.record.answer  # type: ignore[union-attr]
     # Blind: an assessor's trail is their own reviews only.
     trail = state.trail if reviewer else tuple(r for r in state.trail if r.user_id == user.id)
+    # The first screen of each evidence page, as the run's browser saw it (none for a page not rendered).
+    current = state.current
+    views = (
+        web.store.run_screenshots(current.run_id, page_views_of=[e.url for e in answer.evidence]) if current else []
+    )
     return web.render(
         request, "question.html",
         {
             "user": user, "country": country, "key": key, "state": state, "inst": inst, "f": place.f,
             "answer": answer, "current": state.current, "own": state.decision_of(user.id), "reviewer": reviewer,
             "trail": trail, "values": allowed_values(state.question),
+            "page_views": {shot.page_url: shot.data_uri for shot in views},
             "reject_value": rejected_value(state.question, answer.value),
             "previous": place.previous, "next": place.next, "position": place.position, "listed": place.listed,
             "status_label": STATUS_LABELS[state.status], "saved": saved, "error": error,

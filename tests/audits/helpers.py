@@ -17,7 +17,7 @@ def inspect_pages(
     routes: Mapping[str, Response | str],
     inspectors: Sequence[PageInspector],
     timeout_s: float = 300,  # a hang guard, not a speed test: a loaded machine is slow
-    init_scripts: tuple[Path, ...] = (),
+    init_scripts: tuple[Path, ...] = (),  # axe.min.js for an AxeInspector
 ) -> dict[str, list[AuditResult]]:
     """Render every route once (one browser for the lot: launches are the slow part) and return
     the results of all inspectors per path. A render error fails loudly rather than reading as a pass."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audits.dedup import group_issues, issue_fingerprint, normalise_selector, snippet_shape
+from audits.dedup import element_shape, group_issues, issue_fingerprint, normalise_selector, snippet_shape
 from audits.outcome import Outcome
 from audits.result import AuditNode, AuditResult
 
@@ -49,7 +49,9 @@ def test_same_header_problem_on_fifty_pages_is_one_issue() -> None:
     assert issue.occurrences == 50 and len(issue.pages) == 50 and issue.pages[0] == "https://gov.example/p0"
     assert issue.rule == "color-contrast" and issue.wcag == ("1.4.3",) and issue.impact == "serious"
     assert issue.selector == "body > header > div#* > a.logo" and issue.shape == "a[class,href,id]"
-    assert len(issue.sample_nodes) == 5
+    # One element of the template: one sample, on the first page it was seen on.
+    first = ("https://gov.example/p0", header_logo(0).selector)
+    assert [(s.page_url, s.node.selector) for s in issue.samples] == [first]
 
 
 def test_two_different_problems_stay_two_issues() -> None:
@@ -94,3 +96,50 @@ def test_validator_errors_are_one_issue_per_message_whatever_their_line() -> Non
     results.append(nu("https://gov.example/s2", 40, "Stray end tag “section”."))
     issues = group_issues(results)
     assert sorted((len(i.pages), i.occurrences) for i in issues) == [(1, 1), (2, 2), (30, 30)]
+
+
+def test_one_header_link_under_different_paths_is_one_issue_with_distinct_samples() -> None:
+    # axe picks the shortest selector unique in each page: the same shared-header link gets a new path
+    # whenever the page around it differs. A second empty link of another shape stays its own issue.
+    paths = ["#nav_list > li:nth-child(2) > a", ".top-level-nav > li > a", "header > nav > ul > li:nth-child(2) > a"]
+    results = [
+        failed(f"https://gov.example/{i}", "link-name", AuditNode(paths[i % 3], '<a href="javascript:;"></a>'))
+        for i in range(30)
+    ]
+    results.append(
+        failed("https://gov.example/x", "link-name", AuditNode("footer > a", '<a href="/x" class="social-7"></a>'))
+    )
+    header, footer = group_issues(results)
+    assert header.occurrences == 30 and len(header.pages) == 30 and footer.pages == ["https://gov.example/x"]
+    assert [(s.page_url, s.node.selector) for s in header.samples] == [
+        (f"https://gov.example/{i}", paths[i]) for i in range(3)
+    ]
+    assert header.label == "a[href]" and footer.label == "a[class,href]"
+
+
+def test_samples_with_a_screenshot_are_preferred() -> None:
+    node = AuditNode("#search", '<input id="search" type="search">')
+    results = [failed(f"https://gov.example/{i}", "label", node) for i in range(9)]
+    [issue] = group_issues(results, has_screenshot=lambda url, selector: url.endswith("/6") and selector == "#search")
+    assert [s.page_url for s in issue.samples] == ["https://gov.example/6"]
+    [plain] = group_issues(results)
+    assert [s.page_url for s in plain.samples] == ["https://gov.example/0"]
+
+
+def test_element_shape_keeps_what_names_an_element() -> None:
+    search = element_shape('<input type="Search" id="q" class="x" value="tax">')
+    assert search == "input#q[type=search][class,id,type,value]"
+    assert element_shape('<div id="post-4711" role="dialog">') == "div[role=dialog][id,role]"
+    assert element_shape("no markup") == ""
+
+
+def test_a_page_level_rule_is_one_issue_whatever_sticks_out() -> None:
+    def reflow(url: str, *html: str) -> AuditResult:
+        nodes = tuple(AuditNode(f"#n{i}", h, "extends to 900 px") for i, h in enumerate(html))
+        return AuditResult(url, "govaudit", "0.1", "reflow-320", Outcome.FAILED, ("1.4.10",), nodes=nodes)
+
+    results = [reflow(f"https://gov.example/{i}", "<table>", f'<img src="/{i}.png">', "<pre>") for i in range(12)]
+    [issue] = group_issues(results)
+    assert len(issue.pages) == 12 and issue.label == ""
+    # The image differs from page to page only by a number: one element of the template, three samples.
+    assert [s.node.html for s in issue.samples] == ["<table>", '<img src="/0.png">', "<pre>"]

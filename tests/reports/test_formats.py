@@ -168,7 +168,7 @@ def test_formats_written_and_parsed(report: dict[str, Any], tmp_path: Path) -> N
         "report.earl.jsonld",
         "statement.md",
     }
-    assert json.loads(paths["json"].read_text())["schema_version"] == "2"
+    assert json.loads(paths["json"].read_text())["schema_version"] == "3"
 
 
 def test_html_report_sections_trend_and_sample() -> None:

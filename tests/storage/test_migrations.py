@@ -14,6 +14,7 @@ TABLES = {
     "site_checks",
     "user_settings",
     "web_sessions",
+    "element_screenshots",
     "crawl_runs",
     "pages",
     "page_visits",
@@ -74,4 +75,4 @@ def test_single_head() -> None:
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(storage.alembic_config()).get_heads()
-    assert heads == ["0013_registry_and_interrupted"]
+    assert heads == ["0012_element_screenshots"]

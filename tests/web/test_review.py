@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import typer
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from audits.outcome import Outcome
+from audits.result import PAGE_VIEW, ElementShot
+from crawler.snapshot import PageSnapshot, ScanStatus
 from govaudit import scores
 from govaudit.cli_web import register
 from govaudit.exports import export
@@ -162,3 +167,22 @@ def test_cli_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert json.loads(result.stdout)["country"] == "VLD"
     with Store(url) as store:
         assert [(i.country, i.tii, i.hci) for i in store.indicators()] == [("VLD", 0.5, 0.7)]
+
+
+def test_question_page_shows_the_evidence_page_as_the_audit_saw_it(
+    store: Store, app_for: Callable[..., TestClient]
+) -> None:
+    url = "https://gov.example/010"
+    run_id = store.latest_run_id("portal.vld")
+    assert run_id is not None
+    site_id = store.run_site(run_id)[0]
+    visit_id = store.record_visit(run_id, site_id, PageSnapshot(url, url, 0, ScanStatus.OK))
+    jpeg = b"\xff\xd8\xff\xe0 a first screen"
+    crop = ElementShot(url, "#x", b"crop", 9, 9)
+    store.record_screenshots(visit_id, [ElementShot(url, PAGE_VIEW, jpeg, 320, 200), crop])
+    page = app_for("ana").get("/c/VLD/OSI-2024/q/010").text
+    evidence = page[page.index('id="evidence"') :]
+    assert f'src="data:image/jpeg;base64,{base64.b64encode(jpeg).decode()}"' in evidence
+    assert base64.b64encode(b"crop").decode() not in page  # element crops are the accessibility report's
+    # A question whose evidence page has no screenshot shows none.
+    assert 'class="shot"' not in app_for("ana").get("/c/VLD/OSI-2024/q/011").text

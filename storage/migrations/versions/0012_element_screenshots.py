@@ -1,0 +1,38 @@
+"""element_screenshots: highlighted crops of failing elements and a view of each page, taken while
+the page was open in the browser.
+
+Revision ID: 0012_element_screenshots
+Revises: 0013_registry_and_interrupted
+Create Date: 2026-12-06 05:40:00
+
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0012_element_screenshots"
+down_revision: str | Sequence[str] | None = "0013_registry_and_interrupted"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "element_screenshots",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("visit_id", sa.Integer(), sa.ForeignKey("page_visits.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("page_url", sa.Text(), nullable=False),
+        sa.Column("selector", sa.Text(), nullable=False),
+        sa.Column("media_type", sa.String(32), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=False),
+        sa.Column("height", sa.Integer(), nullable=False),
+        sa.Column("image", sa.LargeBinary(), nullable=False),
+    )
+    op.create_index("ix_element_screenshots_visit_id", "element_screenshots", ["visit_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_element_screenshots_visit_id", table_name="element_screenshots")
+    op.drop_table("element_screenshots")

@@ -1,0 +1,131 @@
+"""The report a web team reads, from real audits of two third-party template sites (the CA State Web
+Template and the GOV.UK Design System fixtures, ../shared/corpora/sites, served on 127.0.0.1): one row
+per rule and element shape, a fix text for every issue, a screenshot with its page for every issue,
+and no axe-core violation in report.html itself at 1280 and 390 CSS px."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import async_playwright
+
+from audits.axe import find_axe_script
+from tests.eval.harness import serve_folder
+
+REPO = Path(__file__).resolve().parents[2]
+SITES = {
+    # A slice of each site: its home page and the pages nearest to it share its header and footer.
+    "ca-state-web-template-html": ("/index.html", 14),
+    "govuk-frontend-fixtures/site": ("/index.html", 14),
+}
+WIDTHS = (1280, 390)
+# Every rule axe has (best practice included), not only the WCAG ones our audits report.
+_AXE_ALL = "() => axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))"
+_OPEN_ALL = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+_OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def _audit(folder: Path, entry: str, pages: int, out: Path, *flags: str) -> dict[str, Any]:
+    env = {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{out}.db"}
+    with serve_folder(folder) as base:
+        done = subprocess.run(
+            [sys.executable, "-m", "govaudit", "audit", base + entry, "--max-pages", str(pages), "--out", str(out),
+             "--format", "html,json", "--quiet", *flags],
+            cwd=REPO, env=env, capture_output=True, text=True, timeout=1500, check=False,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+async def _axe_report(chromium: str, html: Path) -> tuple[dict[int, list[str]], dict[int, int]]:
+    violations: dict[int, list[str]] = {}
+    overflow: dict[int, int] = {}
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium, args=["--disable-gpu"])
+        try:
+            context = await browser.new_context()
+            await context.add_init_script(path=str(find_axe_script()))
+            page = await context.new_page()
+            for width in WIDTHS:
+                await page.set_viewport_size({"width": width, "height": 900})
+                await page.goto(html.as_uri())
+                await page.evaluate(_OPEN_ALL)  # the samples and their screenshots are checked too
+                found = json.loads(await page.evaluate(_AXE_ALL))
+                violations[width] = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in found]
+                overflow[width] = await page.evaluate(_OVERFLOW)
+        finally:
+            await browser.close()
+    return violations, overflow
+
+
+def _issues(report: dict[str, Any]) -> list[dict[str, Any]]:
+    return [*report["accessibility"]["issues"], *report["accessibility"]["needs_review"]]
+
+
+@pytest.mark.parametrize("site", list(SITES))
+def test_report_of_a_template_site(site: str, shared_corpora: Path, chromium: str, tmp_path: Path) -> None:
+    folder = shared_corpora / "sites" / site
+    if not folder.is_dir():
+        pytest.skip(f"corpus not available: {folder}")
+    entry, pages = SITES[site]
+    report = _audit(folder, entry, pages, tmp_path / "out")
+    assert report["summary"]["pages_audited"] >= 5
+    # The CA template fails several rules on every page; the GOV.UK pages nearest its index may pass them all.
+    assert _issues(report) or site.startswith("govuk"), "no issue found"
+    for kind in ("issues", "needs_review"):
+        rows = report["accessibility"][kind]
+        # One row per rule and element shape (or validator message) across the site.
+        twice = [key for key, n in Counter((i["engine"], i["rule_id"], i["label"]) for i in rows).items() if n > 1]
+        assert twice == [], kind
+    # A page whose browser checks could not run has no screenshot (on a machine loaded far beyond its
+    # cores, a page may miss the render deadline: it says so in its errors).
+    unaudited = {
+        p["final_url"]
+        for p in report["pages"]
+        if p["status"] != "ok" or not p["rendered"] or any(k.endswith("-run") for k in p["errors"])
+    }
+    assert len(unaudited) < len(report["pages"]) / 2, unaudited
+    shots = 0
+    for issue in _issues(report):
+        where = f"{issue['rule_id']} {issue['label']}"
+        assert issue["help"]["fix"].strip(), where
+        assert issue["help"]["what"].strip() and issue["help"]["why"].strip(), where
+        # Distinct samples, each on a page of the issue.
+        keys = [(n["selector"], n["html"], n["page"]) for n in issue["nodes"]]
+        assert len(keys) == len(set(keys)), where
+        assert all(n["page"] in issue["pages"] for n in issue["nodes"]), where
+        # At least one screenshot, with its page: an element's crop or, with none, the page's first screen.
+        pictured = [n["page"] for n in issue["nodes"] if n["screenshot"]] + (
+            [issue["page_view"]["page"]] if issue["page_view"] else []
+        )
+        assert set(pictured) <= set(issue["pages"]), where
+        assert pictured or set(issue["pages"]) <= unaudited, where
+        shots += len(pictured)
+    html = tmp_path / "out" / "report.html"
+    assert html.read_text(encoding="utf-8").count('src="data:image/jpeg;base64,') == shots
+    # Self-contained and small.
+    assert html.stat().st_size < 4_000_000
+    violations, overflow = asyncio.run(_axe_report(chromium, html))
+    assert violations == {width: [] for width in WIDTHS}
+    assert overflow == dict.fromkeys(WIDTHS, 0)
+
+
+def test_no_screenshots(shared_corpora: Path, chromium: str, tmp_path: Path) -> None:
+    folder = shared_corpora / "sites" / "ca-state-web-template-html"
+    if not folder.is_dir():
+        pytest.skip(f"corpus not available: {folder}")
+    report = _audit(folder, "/index.html", 2, tmp_path / "out", "--no-screenshots")
+    assert report["accessibility"]["issues"]
+    assert not any(n["screenshot"] for i in _issues(report) for n in i["nodes"])
+    assert not any(i["page_view"] for i in _issues(report))
+    with sqlite3.connect(tmp_path / "out.db") as db:
+        assert db.execute("select count(*) from element_screenshots").fetchone() == (0,)
