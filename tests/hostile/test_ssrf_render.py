@@ -80,9 +80,11 @@ def _check_run(
         assert "HIJACKED BY SW" not in text, f"{name}: a service worker answered a page, seen in {where}"
 
 
-def _assert_blocked(name: str, pages: list[dict[str, object]], site: AttackerSite) -> None:
+def _assert_blocked(
+    name: str, pages: list[dict[str, object]], site: AttackerSite, blocked: tuple[str, ...] = BLOCKED_NAVIGATIONS
+) -> None:
     by_path = {str(p.get("url") or p.get("requested_url") or "").removeprefix(site.url("")): p for p in pages}
-    for path in BLOCKED_NAVIGATIONS:
+    for path in blocked:
         page = by_path.get(path)
         assert page is not None, f"{name}: {path} not in the report ({sorted(by_path)})"
         assert page["status"] == "blocked_address", f"{name}: {path} recorded as {page['status']}: {page.get('reason')}"
@@ -133,3 +135,30 @@ def test_assess_reaches_no_private_address(
     reports = list(out.rglob("report.json"))
     assert reports, f"assess wrote no report.json: {sorted(p.name for p in out.rglob('*'))}"
     _assert_blocked("assess", _report_pages(reports[0].parent), site)
+
+
+def test_audit_of_a_sample_reaches_no_private_address(
+    site: AttackerSite, secret: SecretListeners, tmp_path: Path, chromium: str
+) -> None:
+    """With --sample, pages are rendered after the crawl from the HTML it fetched: the same rules hold."""
+    out = tmp_path / "out"
+    result = govaudit(
+        "audit", site.url("/"), "--sample", "--sample-ratio", "1", "--out", str(out), "--quiet", tmp_path=tmp_path
+    )
+    _check_run("audit --sample", result, tmp_path, secret, site)
+    # A sample page is rendered from the HTML the crawl kept, without its response headers: the Refresh
+    # header is not replayed, so that page never navigates (and is audited as served).
+    in_markup = tuple(p for p in BLOCKED_NAVIGATIONS if p != "/v/refresh-header")
+    _assert_blocked("audit --sample", _report_pages(out), site, in_markup)
+
+
+def test_selenium_driver_reaches_no_private_address(
+    site: AttackerSite, secret: SecretListeners, tmp_path: Path, chromium: str
+) -> None:
+    """`--driver selenium` (local chromedriver): its browser goes through the same egress proxy."""
+    if not Path(os.environ.get("GOVAUDIT_CHROMEDRIVER", "/usr/bin/chromedriver")).is_file():
+        pytest.skip("no chromedriver: sudo apt-get install chromium-driver")
+    out = tmp_path / "out"
+    result = govaudit("audit", site.url("/"), "--driver", "selenium", "--out", str(out), "--quiet", tmp_path=tmp_path)
+    _check_run("audit --driver selenium", result, tmp_path, secret, site)
+    _assert_blocked("audit --driver selenium", _report_pages(out), site)
