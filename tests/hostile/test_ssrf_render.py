@@ -11,6 +11,7 @@ must not answer later pages in place of the server.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -20,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.addresses import AddressGuard
+from crawler.render import Renderer, RenderOutcome, RenderSettings
 from tests.hostile.ssrf_site import AFTER_SW, AttackerSite, SecretListeners
 
 REPO = Path(__file__).resolve().parents[2]
@@ -162,3 +165,25 @@ def test_selenium_driver_reaches_no_private_address(
     result = govaudit("audit", site.url("/"), "--driver", "selenium", "--out", str(out), "--quiet", tmp_path=tmp_path)
     _check_run("audit --driver selenium", result, tmp_path, secret, site)
     _assert_blocked("audit --driver selenium", _report_pages(out), site)
+
+
+def test_no_service_worker_serves_a_later_page_and_a_refused_navigation_keeps_nothing(
+    site: AttackerSite, secret: SecretListeners, chromium: str
+) -> None:
+    """Issue 15, items 6 and 7, in one browser context (one page at a time, so every render shares it)."""
+
+    async def go() -> dict[str, RenderOutcome]:
+        guard = AddressGuard(allowed_hosts=frozenset({"127.0.0.1"}))
+        async with Renderer(guard, RenderSettings(executable=chromium, timeout_s=20), concurrency=1) as renderer:
+            paths = ("/v/service-worker", *AFTER_SW, "/v/meta-refresh")
+            return {path: await renderer.render(site.url(path)) for path in paths}
+
+    outcomes = asyncio.run(go())
+    for path in AFTER_SW:
+        dom = outcomes[path].dom or ""
+        assert f"the real content of {path}" in dom and "HIJACKED" not in dom, f"{path}: {dom[:300]}"
+    refused = outcomes["/v/meta-refresh"]
+    assert refused.dom is None and not refused.inspections and not refused.measurements
+    assert refused.blocked.startswith(f"navigation to {site.private('/meta-refresh')} blocked")
+    assert "127.0.0.2" in refused.error
+    assert not secret.tcp and not secret.udp, secret.summary()
