@@ -1,10 +1,12 @@
 """`govaudit audit` throughput of two checkouts on the same generated site, interleaved (A B B A …).
 A benchmark, not a test: it measured what the browser's egress proxy (crawler/egress.py) costs.
 
-    nice .venv/bin/python bench/egress_overhead.py --baseline /path/to/other/checkout [--pages 200] [--rounds 2]
+    git archive BASE | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/node_modules
+    nice .venv/bin/python bench/egress_overhead.py --baseline /tmp/base [--this DIR] [--pages 200] [--rounds 2]
 
-Each checkout runs with its own virtualenv (`CHECKOUT/.venv/bin/govaudit`), the same Chromium, the same
-`--concurrency` (GOVAUDIT_RENDER_CONCURRENCY) and page budget, as in bench/audit_vs_pa11y.py's first run.
+Each checkout runs as `python -m govaudit audit` with this interpreter and PYTHONPATH=CHECKOUT (its code wins
+over the editable install), the same Chromium, the same `--concurrency` (GOVAUDIT_RENDER_CONCURRENCY) and page
+budget, as in bench/audit_vs_pa11y.py's first run. A checkout needs node_modules (axe-core) beside its code.
 Interleaving spreads a shared machine's changing load over both sides; the ratio is of summed pages/summed wall.
 """
 
@@ -30,10 +32,10 @@ def run(checkout: Path, url: str, pages: int, out: Path, concurrency: int) -> tu
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     proc = subprocess.run(
-        [str(checkout / ".venv" / "bin" / "govaudit"), "audit", url, "--max-pages", str(pages), "--out", str(out),
-         "--quiet"],
+        [sys.executable, "-m", "govaudit", "audit", url, "--max-pages", str(pages), "--out", str(out), "--quiet"],
         capture_output=True, text=True, cwd=out.parent,
-        env={**os.environ, "GOVAUDIT_RENDER_CONCURRENCY": str(concurrency), "PYTHONDONTWRITEBYTECODE": "1"},
+        env={**os.environ, "GOVAUDIT_RENDER_CONCURRENCY": str(concurrency), "PYTHONDONTWRITEBYTECODE": "1",
+             "PYTHONPATH": str(checkout)},
     )  # fmt: skip
     wall = time.perf_counter() - started
     report = out / "report.json"
@@ -44,12 +46,13 @@ def run(checkout: Path, url: str, pages: int, out: Path, concurrency: int) -> tu
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", type=Path, required=True, help="the other checkout (with its .venv)")
+    parser.add_argument("--baseline", type=Path, required=True, help="the other checkout's code")
+    parser.add_argument("--this", type=Path, default=REPO, help="this checkout's code (default: this one)")
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2, help="A B B A per round pair")
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
-    sides = {"baseline": args.baseline.resolve(), "this": REPO}
+    sides = {"baseline": args.baseline.resolve(), "this": args.this.resolve()}
     totals = {name: [0, 0.0] for name in sides}
     with tempfile.TemporaryDirectory(prefix="govaudit-egress-") as tmp:
         work = Path(tmp)
