@@ -458,7 +458,7 @@ class Renderer:
             outcome.error = f"navigation to {attempted[0]} ended on the browser's error page {attempted[1]}".strip()
         else:
             outcome.error = outcome.blocked
-        outcome.dom, outcome.measurements, outcome.inspections = None, {}, {}
+        outcome.dom, outcome.measurements, outcome.inspections, outcome.assets = None, {}, {}, ()
         return True
 
     async def _load(self, tab: _Tab, url: str, outcome: RenderOutcome) -> None:

@@ -183,7 +183,7 @@ def test_no_service_worker_serves_a_later_page_and_a_refused_navigation_keeps_no
         dom = outcomes[path].dom or ""
         assert f"the real content of {path}" in dom and "HIJACKED" not in dom, f"{path}: {dom[:300]}"
     refused = outcomes["/v/meta-refresh"]
-    assert refused.dom is None and not refused.inspections and not refused.measurements
+    assert refused.dom is None and not refused.inspections and not refused.measurements and not refused.assets
     assert refused.blocked.startswith(f"navigation to {site.private('/meta-refresh')} blocked")
     assert "127.0.0.2" in refused.error
     assert not secret.tcp and not secret.udp, secret.summary()
