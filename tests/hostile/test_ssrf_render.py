@@ -25,6 +25,8 @@ from crawler.addresses import AddressGuard
 from crawler.render import Renderer, RenderOutcome, RenderSettings
 from tests.hostile.ssrf_site import AFTER_SW, AttackerSite, SecretListeners
 
+pytestmark = pytest.mark.browser
+
 REPO = Path(__file__).resolve().parents[2]
 # Pages whose own navigation (script, meta refresh, Refresh header, form answered 307, a name resolving
 # to a private address) ends on the secret listener: each must be recorded as blocked, with the reason.
