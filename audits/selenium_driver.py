@@ -28,16 +28,11 @@ from selenium.webdriver.common.by import By
 from audits.axe import AxeInspector, find_axe_script, to_results
 from audits.outcome import Outcome
 from audits.result import AuditResult
-from crawler.render import DESKTOP, chromium_path
+from crawler.render import DESKTOP, ERROR_PAGE, NETWORK_ARGS, NO_SERVICE_WORKERS, chromium_path
 
 DEFAULT_CHROMEDRIVER = "/usr/bin/chromedriver"
-CHROME_ARGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-)
+# The same network flags as the Playwright renderer's (no speculation, no DNS prefetch, no UDP WebRTC).
+CHROME_ARGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", *NETWORK_ARGS)
 # Same wait as the Playwright renderer: content inserted after `load` is audited too.
 _WAIT_DOM_QUIET = """const [quiet, cap, done] = arguments;
 let timer = setTimeout(finish, quiet);
@@ -63,6 +58,8 @@ class SeleniumSettings:
     dom_quiet_cap_ms: int = 2000
     viewport: tuple[int, int] = (DESKTOP["width"], DESKTOP["height"])
     user_agent: str = ""  # as the Playwright renderer: the browser says who it is (empty: Chrome's own)
+    # More Chrome flags: the egress proxy's (`crawler.egress.EgressProxy.chromium_args`), for a local browser.
+    extra_args: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -73,6 +70,9 @@ class SeleniumPage:
     results: list[AuditResult]
     error: str = ""
     axe_ms: float = 0.0
+    # The page's navigation ended on Chromium's error page (refused by the egress proxy, or failed):
+    # `final_url` is the URL it failed on, and nothing of the page was audited.
+    error_page: bool = False
 
 
 class SeleniumAuditor:
@@ -103,7 +103,7 @@ class SeleniumAuditor:
 
     def start(self) -> None:
         options = webdriver.ChromeOptions()
-        for arg in CHROME_ARGS:
+        for arg in (*CHROME_ARGS, *self.settings.extra_args):
             options.add_argument(arg)
         width, height = self.settings.viewport
         options.add_argument(f"--window-size={width},{height}")
@@ -118,6 +118,8 @@ class SeleniumAuditor:
             self.driver = webdriver.Chrome(service=service, options=options)
             self._driver_pid = self.driver.service.process.pid
             self._pids = {self._driver_pid} | _descendants(self._driver_pid)
+            # No service worker may serve a later page in place of the server (a Grid's browser: see README).
+            self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": NO_SERVICE_WORKERS})
         self.driver.set_page_load_timeout(self.settings.page_load_timeout_s)
         self.driver.set_script_timeout(self.inspector.timeout_s)
         self._fit_viewport()
@@ -171,7 +173,10 @@ class SeleniumAuditor:
         except TimeoutException:
             return SeleniumPage(url, [], f"page did not finish loading within {self.settings.page_load_timeout_s:g} s")
         except WebDriverException as exc:
-            return SeleniumPage(url, [], f"render failed: {_first_line(exc)}")
+            return self._error_page() or SeleniumPage(url, [], f"render failed: {_first_line(exc)}")
+        failed = self._error_page()
+        if failed is not None:
+            return failed
         final_url = driver.current_url
         started = time.perf_counter()
         try:
@@ -186,6 +191,18 @@ class SeleniumAuditor:
             return SeleniumPage(final_url, [_error(final_url, version, f"axe.run failed: {_first_line(exc)}")])
         axe_ms = (time.perf_counter() - started) * 1000
         return SeleniumPage(final_url, to_results(raw, final_url, version), axe_ms=axe_ms)
+
+    def _error_page(self) -> SeleniumPage | None:
+        """The page, if its navigation (a redirect, a meta refresh, a script) ended on Chromium's error page."""
+        assert self.driver is not None
+        try:
+            where = str(self.driver.execute_script("return location.href"))
+        except WebDriverException:
+            return None
+        if not where.startswith(ERROR_PAGE):
+            return None
+        failed_url = self.driver.current_url  # chromedriver reports the URL that failed, not chrome-error://
+        return SeleniumPage(failed_url, [], f"navigation to {failed_url} ended on the browser's error page", True)
 
     def _inject(self) -> None:
         """axe in the page and in every iframe, as the init script puts it in Playwright: without it in a

@@ -86,10 +86,11 @@ class EgressProxy:
                 loop.run_forever()
             finally:
                 self._server.close()
-                for task in asyncio.all_tasks(loop):
+                tasks = asyncio.all_tasks(loop)
+                for task in tasks:
                     task.cancel()
-                with contextlib.suppress(Exception):
-                    loop.run_until_complete(asyncio.sleep(0))
+                if tasks:
+                    loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
                 loop.close()
 
         self._thread = threading.Thread(target=run, name="govaudit-egress", daemon=True)

@@ -48,9 +48,8 @@ _SPECULATION_FEATURES = (
     "SpeculationRulesPrefetchProxy",
     "PreloadingHeuristics",
 )
-CHROMIUM_ARGS = (
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
+# Flags for any Chromium govaudit drives (Playwright's and Selenium's), besides the proxy's own.
+NETWORK_ARGS = (
     "--disable-background-networking",
     "--disable-features=" + ",".join(_PLAYWRIGHT_DISABLED_FEATURES + _SPECULATION_FEATURES),
     "--dns-prefetch-disable",
@@ -58,9 +57,15 @@ CHROMIUM_ARGS = (
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--disable-quic",
 )
+CHROMIUM_ARGS = ("--disable-gpu", "--disable-dev-shm-usage", *NETWORK_ARGS)
+# Runs before any page script: what Playwright's `service_workers="block"` installs, for the Selenium driver.
+NO_SERVICE_WORKERS = (
+    "if (self.ServiceWorkerContainer) ServiceWorkerContainer.prototype.register = "
+    "() => Promise.reject(new DOMException('service workers are off', 'SecurityError'));"
+)
+ERROR_PAGE = "chrome-error://"
 # What Chromium says when the proxy refused a connection, or our route handler aborted a request.
 _REFUSED_ERRORS = ("net::ERR_SOCKS_CONNECTION_FAILED", "net::ERR_BLOCKED_BY_CLIENT")
-_ERROR_PAGE = "chrome-error://"
 DESKTOP = {"width": 1280, "height": 800}
 BLOCKED_TYPES_OFF_ORIGIN = frozenset({"font", "media"})
 
@@ -461,14 +466,14 @@ class Renderer:
                 outcome.blocked = f"navigation to {failed_url} blocked: {why}"
                 break
         page_url = "" if tab.page.is_closed() else tab.page.url
-        if not outcome.blocked and not page_url.startswith(_ERROR_PAGE):
+        if not outcome.blocked and not page_url.startswith(ERROR_PAGE):
             return False
         if not outcome.blocked:
             attempted = tab.failed_navigations[-1] if tab.failed_navigations else (outcome.final_url, "")
             outcome.error = f"navigation to {attempted[0]} ended on the browser's error page {attempted[1]}".strip()
         else:
             outcome.error = outcome.blocked
-        outcome.dom, outcome.measurements, outcome.inspections = None, {}, {}
+        outcome.dom, outcome.measurements, outcome.inspections, outcome.assets = None, {}, {}, ()
         return True
 
     async def _load(self, tab: _Tab, url: str, outcome: RenderOutcome) -> None:

@@ -33,7 +33,7 @@ from audits.statement import check_statement
 from audits.validity import ValidatorUnavailable, validate_html
 from crawler.crawl import CrawledPage
 from crawler.render import PageInspector, Renderer, ServedDocument
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import PageSnapshot, ScanStatus
 from rules.engine import RuleEngine
 from rules.findings import Finding
 from rules.lexicon import Lexicons
@@ -226,6 +226,9 @@ class Assessment:
     ) -> None:
         served = ServedDocument(200, {"content-type": "text/html; charset=utf-8"}, self.html[url].encode())
         outcome = await renderer.render(url, inspectors, served)
+        if outcome.blocked:
+            self.render_failed(url, ScanStatus.BLOCKED_ADDRESS, outcome.error)
+            return
         if outcome.dom is None:
             return
         results = audit_results_in(outcome.inspections)
@@ -252,6 +255,12 @@ class Assessment:
         """A page rendered and audited after its visit was recorded (a sample, or `--driver selenium`)."""
         self.store.mark_rendered(self.visits[url], render_ms, reason, measurements or {})
         self._add_results(url, results)
+
+    def render_failed(self, url: str, status: ScanStatus, reason: str) -> None:
+        """A page rendered after its visit was recorded whose navigation the address guard refused (or that
+        ended on the browser's error page): the visit takes that status, and no result of it is kept."""
+        if url in self.visits:
+            self.store.mark_render_failed(self.visits[url], status, reason)
 
     def add_results(self, url: str, results: Sequence[AuditResult]) -> None:
         """Results for a page already recorded that no browser rendered (one that failed to load, say)."""

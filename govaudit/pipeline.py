@@ -435,7 +435,9 @@ async def assess_site(
                 elif stage != "conclude":
                     chosen = None
                     if live is not None:  # axe through Selenium: every page fetched, or the sample
-                        chosen = await _within(work, live.audit(assessment, pages, sample), "selenium audit", cut)
+                        chosen = await _within(
+                            work, live.audit(assessment, pages, sample, _guard_for(site)), "selenium audit", cut
+                        )
                     elif sample is not None and crawler.renderer is not None:
                         chosen = await _within(
                             work,

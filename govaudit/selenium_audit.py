@@ -7,16 +7,20 @@ results stored like Playwright's. Our own checks (reflow, keyboard, text spacing
 page API and do not run: the run's settings and stats say so, rather than leaving a silent gap.
 
 Differences from the Playwright path, by construction: the browser requests each audited page again
-(Selenium cannot replay the crawler's response), and its requests do not pass through the crawler's
-address guard or third-party blocking (with a Grid, the browser runs on another machine anyway).
+(Selenium cannot replay the crawler's response) and third-party blocking does not apply. A local browser's
+every connection still goes through the egress proxy (`crawler.egress`), which holds it to the address
+guard, as Playwright's does. A Grid's browser runs on another machine, out of the proxy's reach: pages on a
+refused address are not opened, a page whose navigation ended on one is discarded, but what the page
+itself makes that browser connect to is up to the Grid's own network (README, "Selenium Grid").
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -31,9 +35,11 @@ from audits.inspectors import AuditSuite
 from audits.outcome import Outcome
 from audits.result import AuditResult
 from audits.sampling import Sample
-from audits.selenium_driver import SeleniumAuditor, SeleniumSettings
+from audits.selenium_driver import SeleniumAuditor, SeleniumPage, SeleniumSettings
+from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost
+from crawler.egress import EgressProxy
 from crawler.render import BrowserNotFound
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import PageSnapshot, ScanStatus
 from govaudit.assessment import Assessment, SampleOptions
 from govaudit.settings import Settings
 
@@ -159,10 +165,69 @@ class SeleniumAudit:
         }
 
     async def audit(
-        self, assessment: Assessment, pages: Sequence[PageSnapshot], sample: SampleOptions | None
+        self,
+        assessment: Assessment,
+        pages: Sequence[PageSnapshot],
+        sample: SampleOptions | None,
+        guard: AddressGuard | None = None,
     ) -> Sample | None:
         """Audit every HTML page fetched in this run, or the sample chosen from `pages`; return the sample.
-        Pages carried from an earlier run keep their results (they are not in `assessment.html`)."""
+        Pages carried from an earlier run keep their results (they are not in `assessment.html`).
+        `guard` is the crawl's address guard: a local browser connects only through it."""
+        guard = guard or AddressGuard()
+        with self._egress(guard) as egress:
+            return await self._audit(assessment, pages, sample, guard, egress)
+
+    @contextlib.contextmanager
+    def _egress(self, guard: AddressGuard) -> Iterator[EgressProxy | None]:
+        if self.selenium.grid_url:
+            yield None
+            return
+        proxy = EgressProxy(guard).start()
+        try:
+            yield proxy
+        finally:
+            proxy.stop()
+
+    async def _refused(self, guard: AddressGuard, url: str) -> str:
+        """Why the guard refuses `url`'s host, or '' (a name that does not resolve is the browser's to fail on)."""
+        parts = urlsplit(url)
+        try:
+            await guard.check((parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80))
+        except BlockedAddress as exc:
+            return str(exc)
+        except UnresolvableHost:
+            return ""
+        return ""
+
+    async def _navigation_failed(
+        self, assessment: Assessment, url: str, page: SeleniumPage, guard: AddressGuard, egress: EgressProxy | None
+    ) -> bool:
+        """Record a page whose navigation ended on a refused address or the browser's error page; True if so."""
+        if page.error_page:
+            parts = urlsplit(page.final_url)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            refusal = egress.refusal((parts.hostname or "").lower(), port) if egress is not None else None
+            if refusal is not None:
+                why = f"navigation to {page.final_url} blocked: {refusal.reason}"
+                assessment.render_failed(url, ScanStatus.BLOCKED_ADDRESS, why)
+            else:
+                assessment.render_failed(url, ScanStatus.ERROR, page.error)
+            return True
+        if page.final_url != url and (why := await self._refused(guard, page.final_url)):
+            # A Grid's browser went there (no proxy in its way): nothing of the page is kept.
+            assessment.render_failed(url, ScanStatus.BLOCKED_ADDRESS, f"navigation to {page.final_url} blocked: {why}")
+            return True
+        return False
+
+    async def _audit(
+        self,
+        assessment: Assessment,
+        pages: Sequence[PageSnapshot],
+        sample: SampleOptions | None,
+        guard: AddressGuard,
+        egress: EgressProxy | None,
+    ) -> Sample | None:
         chosen = assessment.draw_sample(pages, sample) if sample is not None else None
         if chosen is not None:
             todo = {url: f"audit sample: {chosen.reasons[url]}" for url in chosen.urls if url in assessment.html}
@@ -170,12 +235,16 @@ class SeleniumAudit:
             todo = {p.final_url: "render mode: always" for p in pages if p.ok and p.final_url in assessment.html}
         if not todo:
             return chosen
-        auditor = SeleniumAuditor(self.inspector, self.selenium)
+        settings = self.selenium if egress is None else replace(self.selenium, extra_args=tuple(egress.chromium_args()))
+        auditor = SeleniumAuditor(self.inspector, settings)
         try:
             # One browser for the run. Selenium blocks: each call runs in a worker thread, one at a time.
             await asyncio.to_thread(auditor.start)
             self.browser = auditor.browser_version or self.browser
             for url, why in todo.items():
+                if refused := await self._refused(guard, url):  # never opened, even by a Grid's browser
+                    assessment.render_failed(url, ScanStatus.BLOCKED_ADDRESS, refused)
+                    continue
                 started = time.perf_counter()
                 try:
                     page = await asyncio.to_thread(auditor.audit, url)
@@ -185,6 +254,8 @@ class SeleniumAudit:
                     assessment.add_results(url, [self._error(url, f"browser session lost: {_first_line(exc)}")])
                     auditor.quit()
                     await asyncio.to_thread(auditor.start)
+                    continue
+                if await self._navigation_failed(assessment, url, page, guard, egress):
                     continue
                 if page.error:  # it did not load: an error with the reason, and the visit is not marked rendered
                     assessment.add_results(url, [self._error(url, page.error)])

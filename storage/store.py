@@ -306,6 +306,13 @@ class Store:
             if visit.digest is not None:
                 visit.digest = {**visit.digest, "measurements": dict(measurements), "rendered": True}
 
+    def mark_render_failed(self, visit_id: int, status: ScanStatus, reason: str) -> None:
+        """A page rendered after its visit was recorded whose navigation was refused by the address guard
+        or ended on the browser's error page: the visit says so (it is no longer `ok`)."""
+        with self.transaction() as session:
+            visit = session.get_one(models.PageVisit, visit_id)
+            visit.status, visit.reason, visit.rendered = str(status), reason, False
+
     def record_audit_results(self, visit_id: int, results: Sequence[AuditResult]) -> list[int]:
         rows = [
             models.AuditResult(

@@ -107,6 +107,8 @@ HTML_PAGES = (
 FAILED_RENDER = {S.TIMEOUT, S.ERROR}
 RENDER_STATUSES: dict[str, set[ScanStatus]] = {
     "/meta-refresh": {S.ERROR, S.OK},  # refreshes itself for ever: "kept navigating"
+    # Its script navigates to localhost: a navigation the guard refuses, so nothing of the page is kept.
+    "/js-private": {S.BLOCKED_ADDRESS},
     "/html-attachment": {S.ERROR},  # the browser downloads it: no page to render
     "/js-loop": {S.TIMEOUT},
     "/js-loop-later": {S.TIMEOUT},
@@ -123,7 +125,7 @@ RENDER_STATUSES: dict[str, set[ScanStatus]] = {
 }
 # Pages that misbehave but must still give a page to audit. On a 2-core machine that is busy (and
 # these render next to pages spinning in script loops) one may miss the render budget: most may not.
-BENIGN_JS = ("/dialogs", "/popups", "/js-download", "/navigate-away", "/js-private", "/beforeunload", "/dom-churn")
+BENIGN_JS = ("/dialogs", "/popups", "/js-download", "/navigate-away", "/beforeunload", "/dom-churn")
 RENDER_STATUSES |= {path: {S.OK, S.TIMEOUT} for path in BENIGN_JS}
 NEVER_REQUESTED = ("/private-target", "/private-xhr", "/private-nav", "/popup-target")
 

@@ -11,6 +11,7 @@ must not answer later pages in place of the server.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -20,7 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from crawler.addresses import AddressGuard
+from crawler.render import Renderer, RenderOutcome, RenderSettings
 from tests.hostile.ssrf_site import AFTER_SW, AttackerSite, SecretListeners
+
+pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 # Pages whose own navigation (script, meta refresh, Refresh header, form answered 307, a name resolving
@@ -80,9 +85,11 @@ def _check_run(
         assert "HIJACKED BY SW" not in text, f"{name}: a service worker answered a page, seen in {where}"
 
 
-def _assert_blocked(name: str, pages: list[dict[str, object]], site: AttackerSite) -> None:
+def _assert_blocked(
+    name: str, pages: list[dict[str, object]], site: AttackerSite, blocked: tuple[str, ...] = BLOCKED_NAVIGATIONS
+) -> None:
     by_path = {str(p.get("url") or p.get("requested_url") or "").removeprefix(site.url("")): p for p in pages}
-    for path in BLOCKED_NAVIGATIONS:
+    for path in blocked:
         page = by_path.get(path)
         assert page is not None, f"{name}: {path} not in the report ({sorted(by_path)})"
         assert page["status"] == "blocked_address", f"{name}: {path} recorded as {page['status']}: {page.get('reason')}"
@@ -133,3 +140,52 @@ def test_assess_reaches_no_private_address(
     reports = list(out.rglob("report.json"))
     assert reports, f"assess wrote no report.json: {sorted(p.name for p in out.rglob('*'))}"
     _assert_blocked("assess", _report_pages(reports[0].parent), site)
+
+
+def test_audit_of_a_sample_reaches_no_private_address(
+    site: AttackerSite, secret: SecretListeners, tmp_path: Path, chromium: str
+) -> None:
+    """With --sample, pages are rendered after the crawl from the HTML it fetched: the same rules hold."""
+    out = tmp_path / "out"
+    result = govaudit(
+        "audit", site.url("/"), "--sample", "--sample-ratio", "1", "--out", str(out), "--quiet", tmp_path=tmp_path
+    )
+    _check_run("audit --sample", result, tmp_path, secret, site)
+    # A sample page is rendered from the HTML the crawl kept, without its response headers: the Refresh
+    # header is not replayed, so that page never navigates (and is audited as served).
+    in_markup = tuple(p for p in BLOCKED_NAVIGATIONS if p != "/v/refresh-header")
+    _assert_blocked("audit --sample", _report_pages(out), site, in_markup)
+
+
+def test_selenium_driver_reaches_no_private_address(
+    site: AttackerSite, secret: SecretListeners, tmp_path: Path, chromium: str
+) -> None:
+    """`--driver selenium` (local chromedriver): its browser goes through the same egress proxy."""
+    if not Path(os.environ.get("GOVAUDIT_CHROMEDRIVER", "/usr/bin/chromedriver")).is_file():
+        pytest.skip("no chromedriver: sudo apt-get install chromium-driver")
+    out = tmp_path / "out"
+    result = govaudit("audit", site.url("/"), "--driver", "selenium", "--out", str(out), "--quiet", tmp_path=tmp_path)
+    _check_run("audit --driver selenium", result, tmp_path, secret, site)
+    _assert_blocked("audit --driver selenium", _report_pages(out), site)
+
+
+def test_no_service_worker_serves_a_later_page_and_a_refused_navigation_keeps_nothing(
+    site: AttackerSite, secret: SecretListeners, chromium: str
+) -> None:
+    """Issue 15, items 6 and 7, in one browser context (one page at a time, so every render shares it)."""
+
+    async def go() -> dict[str, RenderOutcome]:
+        guard = AddressGuard(allowed_hosts=frozenset({"127.0.0.1"}))
+        async with Renderer(guard, RenderSettings(executable=chromium, timeout_s=20), concurrency=1) as renderer:
+            paths = ("/v/service-worker", *AFTER_SW, "/v/meta-refresh")
+            return {path: await renderer.render(site.url(path)) for path in paths}
+
+    outcomes = asyncio.run(go())
+    for path in AFTER_SW:
+        dom = outcomes[path].dom or ""
+        assert f"the real content of {path}" in dom and "HIJACKED" not in dom, f"{path}: {dom[:300]}"
+    refused = outcomes["/v/meta-refresh"]
+    assert refused.dom is None and not refused.inspections and not refused.measurements and not refused.assets
+    assert refused.blocked.startswith(f"navigation to {site.private('/meta-refresh')} blocked")
+    assert "127.0.0.2" in refused.error
+    assert not secret.tcp and not secret.udp, secret.summary()
