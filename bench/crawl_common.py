@@ -59,7 +59,8 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem_kb / 1024**2:.0f} GiB, load average {load:.1f} at start"
 
 
-def _children(pid: int) -> set[int]:
+def process_tree(pid: int) -> set[int]:
+    """`pid` and every process below it, read from /proc."""
     tree: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -101,7 +102,7 @@ class TreeSampler:
 
     def _run(self) -> None:
         while not self._stop.wait(0.1):
-            self.peak_kb = max(self.peak_kb, sum(pss_kb(p) for p in _children(self.pid)))
+            self.peak_kb = max(self.peak_kb, sum(pss_kb(p) for p in process_tree(self.pid)))
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()

@@ -28,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from crawl_common import machine, python
+from crawl_common import machine, process_tree, python
 
 HUGE_PAGES = 8
 LINKS = 400_000
@@ -87,24 +87,6 @@ def serve(scenario: str) -> None:
     server.serve_forever()
 
 
-def _tree(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = {pid}, [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
 def _field_kb(path: str, name: str) -> int:
     try:
         text = Path(path).read_text()
@@ -131,7 +113,7 @@ def crawl(url: str, concurrency: int, pages: int) -> tuple[float, Peak, dict]:
 
         def sample() -> None:
             while not done.wait(0.05):
-                tree = _tree(process.pid)
+                tree = process_tree(process.pid)
                 rss = sum(_field_kb(f"/proc/{p}/status", "VmRSS:") for p in tree) / 1024
                 pss = sum(_field_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in tree) / 1024
                 peak.rss_mb, peak.pss_mb = max(peak.rss_mb, rss), max(peak.pss_mb, pss)
