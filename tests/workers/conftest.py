@@ -1,4 +1,4 @@
-"""Real services for the worker tests: Redis (a dedicated DB number, flushed before and after), a
+"""Real services for the worker tests: Redis (a DB claimed for the test, flushed before and after), a
 throwaway PostgreSQL database, and Celery workers started as subprocesses of `govaudit worker`.
 
 Both services run on this project's machines and in CI; the tests skip, saying which one is
@@ -61,15 +61,34 @@ def _check_postgres() -> None:
         engine.dispose()
 
 
-def fresh_redis_db(number: int) -> Iterator[str]:
+# Redis DBs these tests may take. Two clusters on one broker would take each other's tasks and flush
+# each other's queues, and several run at once: pytest-xdist workers, and other checkouts on the same
+# machine. 0 is the documented production default and 12 is bench/scale.py's.
+TEST_REDIS_DBS = (15, 14, 13, 11, 10, 9, 8, 7)
+REDIS_CLAIM_KEY = "govaudit-test:claimed-by"
+REDIS_CLAIM_TTL_S = 3600  # outlives any module's cluster; frees the DB of a pytest killed mid-run
+
+
+def fresh_redis_db() -> Iterator[str]:
+    """The URL of an empty Redis DB that no other test holds: claimed with SET NX inside the DB,
+    emptied before (what a killed run left) and after."""
     _check_redis()
-    url = f"{REDIS_URL}/{number}"
-    client = redis.Redis.from_url(url)
-    client.flushdb()
+    token = f"{os.getpid()}-{uuid.uuid4().hex}"
+    for number in TEST_REDIS_DBS:
+        url = f"{REDIS_URL}/{number}"
+        client = redis.Redis.from_url(url)
+        if client.set(REDIS_CLAIM_KEY, token, nx=True, ex=REDIS_CLAIM_TTL_S):
+            break
+        client.close()
+    else:
+        raise AssertionError(f"every test Redis DB {TEST_REDIS_DBS} on {REDIS_URL} is claimed by another run")
+    for key in client.scan_iter():
+        if key != REDIS_CLAIM_KEY.encode():
+            client.delete(key)
     try:
         yield url
     finally:
-        client.flushdb()
+        client.flushdb()  # the claim too
         client.close()
 
 

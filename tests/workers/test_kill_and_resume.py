@@ -23,7 +23,7 @@ KILL_AT = 55  # requests to site A: past the first batch of 50 recorded pages, s
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    yield from fresh_redis_db(14)
+    yield from fresh_redis_db()
 
 
 @pytest.fixture

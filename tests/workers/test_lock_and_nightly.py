@@ -25,7 +25,7 @@ NIGHTLY = (sys.executable, "-m", "govaudit", "nightly")
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    redis_db = fresh_redis_db(15)
+    redis_db = fresh_redis_db()
     postgres_db = fresh_postgres_db()
     broker, database = next(redis_db), next(postgres_db)
     two = Cluster(broker, database, tmp_path_factory.mktemp("workers"))
