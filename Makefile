@@ -1,4 +1,5 @@
 # Two commands: `make demo` and `make test`. Both install whatever is missing first.
+# `make check`: the tests that need no browser, database server or worker (seconds, not minutes).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +8,7 @@ GOVAUDIT_CHROMIUM ?= /usr/lib/chromium/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= out/demo
 
-.PHONY: setup demo test lint clean browser messages
+.PHONY: setup demo test check lint clean browser messages
 
 setup: browser node_modules/.installed $(VENV)/.installed
 
@@ -35,8 +36,16 @@ demo: setup
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
+# Parallel (pytest-xdist): most tests wait on Chromium, local servers and workers rather than on the
+# CPU, so 3 processes on a 2-core machine. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 3
+FAST_TESTS := not browser and not e2e and not services and not postgres
+
 test: setup lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
+
+check: $(VENV)/.installed lint
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) -m "$(FAST_TESTS)"
 
 # UI strings: re-extract govaudit/web/locale/messages.pot and merge it into every catalogue (docs/web.md).
 messages: $(VENV)/.installed

@@ -35,3 +35,24 @@ def chromedriver() -> str:
     if not Path(path).is_file():
         pytest.skip(f"no chromedriver at {path}: apt-get install chromium-driver or set GOVAUDIT_CHROMEDRIVER")
     return path
+
+
+# Markers follow from what a test uses, so `make check` (none of these) cannot miss a test that
+# starts Chromium through a fixture without saying so.
+BROWSER_FIXTURES = frozenset({"chromium", "chromedriver"})
+POSTGRES_FIXTURES = frozenset({"postgres_admin_url", "postgres_url", "cluster", "cluster_factory"})
+SERVICE_FIXTURES = frozenset({"cluster", "cluster_factory"})  # Celery workers over Redis and PostgreSQL
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    e2e = REPO / "tests" / "e2e"
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if used & POSTGRES_FIXTURES:
+            item.add_marker(pytest.mark.postgres)
+        if used & SERVICE_FIXTURES:
+            item.add_marker(pytest.mark.services)
+        if e2e in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.e2e)
