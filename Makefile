@@ -1,5 +1,5 @@
 # Two commands: `make demo` and `make test`. Both install whatever is missing first.
-# `make check`: the tests that need no browser, database server or worker (seconds, not minutes).
+# `make check`: only the tests that need no browser fixture, database server, worker or e2e run.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
