@@ -234,7 +234,8 @@ class Assessment:
         results = audit_results_in(outcome.inspections)
         results += [_inspector_error(url, name, why) for name, why in outcome.inspection_errors.items()]
         self.add_rendered(url, outcome.render_ms, reason, results, outcome.measurements)
-        self.store.record_screenshots(self.visits[url], screenshots_in(outcome.inspections))
+        if shots := screenshots_in(outcome.inspections):
+            self.store.record_screenshots(self.visits[url], shots)
 
     def draw_sample(self, pages: Sequence[PageSnapshot], options: SampleOptions) -> Sample:
         """The WCAG-EM sample of `pages`, read with the HTML they were served (kept on disk)."""

@@ -41,7 +41,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> dict[str, A
     tmp = tmp_path_factory.mktemp("demo-reports")
     with DemoServer.national() as server:
         result = run_cli(
-            "audit", server.base_url + "/", "--country", "VLD", "--out", str(tmp / "out"), "--json", cwd=tmp
+            "audit",
+            server.base_url + "/",
+            *("--country", "VLD", "--register", "--out", str(tmp / "out"), "--json"),
+            cwd=tmp,
         )
     assert result.returncode == 0, result.stderr[-3000:]
     dashboard = run_cli("report", "--country", "VLD", "--out", str(tmp / "dash"), "--quiet", cwd=tmp)

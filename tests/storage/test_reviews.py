@@ -35,7 +35,9 @@ def test_store_has_no_way_to_change_a_review() -> None:
     public = {name for name, _ in inspect.getmembers(Store, inspect.isfunction) if not name.startswith("_")}
     review_methods = {name for name in public if "review" in name}
     assert review_methods == {"add_review", "reviews_for"}
-    assert not {n for n in public if n.startswith(("update", "delete", "remove", "edit", "set_"))}
+    # `remove_site` deletes a site that never ran; one with runs (and so with reviews) is only unregistered.
+    changing = {n for n in public if n.startswith(("update", "delete", "remove", "edit", "set_"))}
+    assert changing <= {"remove_site"}
 
 
 def test_reviews_accumulate_in_order(store: Store) -> None:
