@@ -1,5 +1,5 @@
 # govaudit with Debian's Chromium, axe-core from npm (package-lock.json) and Java for the Nu HTML checker.
-# Build: docker build -t govaudit .    Run: docker run --rm -v "$PWD/a11y:/work/a11y" govaudit audit https://your.site --out a11y
+# Build: docker build -t govaudit .    Run: docker run --rm -v "$PWD/a11y:/audit/a11y" govaudit audit https://your.site --out a11y
 # Chromium runs without its sandbox inside the container (Playwright passes --no-sandbox); give it shared memory
 # with `--shm-size=1g` or rely on --disable-dev-shm-usage, which govaudit passes.
 
@@ -36,7 +36,7 @@ RUN pip install . \
     && useradd --create-home --uid 10001 govaudit \
     && govaudit --version
 USER 10001
-WORKDIR /work
+WORKDIR /audit
 EXPOSE 8000
 ENTRYPOINT ["govaudit"]
 CMD ["--help"]

@@ -1,7 +1,7 @@
 """Real government sites for measuring the survey detectors: rebuild, serve and assess them.
 
     .venv/bin/python bench/govsites.py build [NAME...]        # rebuild copies into bench/out/govsites/<name>/
-    .venv/bin/python bench/govsites.py build --publish /work/govsites   # and copy them there
+    .venv/bin/python bench/govsites.py build --publish DIR   # and copy them there
     .venv/bin/python bench/govsites.py serve NAME              # serve one copy on 127.0.0.1 until Ctrl-C
     .venv/bin/python bench/govsites.py measure [NAME...]       # govaudit assess + eval, both instruments
     .venv/bin/python bench/govsites.py measure --no-browser    # crawl + rules only (fast); --reuse rescoring
@@ -56,7 +56,7 @@ MANIFEST = ROOT / "tests" / "eval" / "govsites.yaml"
 LABELS = ROOT / "tests" / "eval" / "labels"
 OUT = ROOT / "bench" / "out" / "govsites"
 RUNS = ROOT / "bench" / "out" / "govsites-runs"
-MIRRORS = Path("/work/.mirror")
+MIRRORS = Path(os.environ.get("GOVAUDIT_MIRRORS", "/work/.mirror"))  # where `fetch` puts snapshots
 KINDS = {"national_portal": "OSI-2024", "city_portal": "LOSI-2024"}
 
 

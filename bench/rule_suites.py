@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -21,14 +22,16 @@ from audits.act import DEFAULT_CORPUS
 from audits.suites import IBM_RULE_SOURCES, IBM_RULES_DIR, RGAA30_DIR, all_cases, format_table, run, score, suite_map
 from crawler.render import chromium_path
 
+# Where the `fetch` tool puts repository snapshots; GOVAUDIT_MIRRORS points elsewhere.
+MIRROR_ROOT = Path(os.environ.get("GOVAUDIT_MIRRORS", "/work/.mirror"))
 MIRRORS = {
     "ibm": (
-        Path("/work/.mirror/IBMa+equal-access/repo"),
+        MIRROR_ROOT / "IBMa+equal-access/repo",
         "IBMa/equal-access",
         (IBM_RULES_DIR, IBM_RULE_SOURCES),
         "Apache-2.0",
     ),
-    "rgaa30": (Path("/work/.mirror/Asqatasun+Asqatasun/repo"), "Asqatasun/Asqatasun", (RGAA30_DIR,), "AGPL-3.0"),
+    "rgaa30": (MIRROR_ROOT / "Asqatasun+Asqatasun/repo", "Asqatasun/Asqatasun", (RGAA30_DIR,), "AGPL-3.0"),
 }
 
 
