@@ -8,7 +8,7 @@ GOVAUDIT_CHROMIUM ?= /usr/lib/chromium/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= out/demo
 
-.PHONY: setup demo test check lint clean browser messages
+.PHONY: setup demo test check lint typecheck clean browser messages
 
 setup: browser node_modules/.installed $(VENV)/.installed
 
@@ -35,6 +35,10 @@ demo: setup
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+
+# mypy over the packages ([tool.mypy] in pyproject.toml): strict for crawler/, audits/ and storage/.
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
 
 # Parallel (pytest-xdist): most tests wait on Chromium, local servers and workers rather than on the
 # CPU, so 3 processes on a 2-core machine. TEST_WORKERS=0 runs in one process.
