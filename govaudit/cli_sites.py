@@ -127,11 +127,11 @@ def read_sites(path: Path) -> list[SiteConfig]:
         return [site_from_row(row, f"{path}:{n + 2}") for n, row in enumerate(rows)]
     data = yaml.safe_load(text)
     if isinstance(data, Mapping) and "member_states" in data:
-        rows = _from_registry(data["member_states"])
+        rows = list(_from_registry(data["member_states"]))
     elif isinstance(data, Mapping):
         rows = list(data.get("sites") or [])
     elif isinstance(data, list):
-        rows = data
+        rows = list(data)
     else:
         raise SiteFileError(f"{path}: expected a list of sites, {{sites: [...]}} or the member-state registry")
     return [site_from_row(row, f"{path}: site {n + 1}") for n, row in enumerate(rows)]

@@ -78,10 +78,10 @@ def show_flags_as_flags() -> None:
     if getattr(original, "_flags_as_flags", False):
         return
 
-    def display_type_rich(self: TyperOption, ctx: typer.Context) -> str | None:  # type: ignore[name-defined]
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
         if self.is_flag and not self.count:
             return None
         return original(self, ctx)
 
-    display_type_rich._flags_as_flags = True  # type: ignore[attr-defined]
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+    display_type_rich._flags_as_flags = True  # type: ignore[attr-defined]  # a marker on the function object
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]  # patching Typer's renderer

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,6 +18,9 @@ from govaudit.settings import Settings
 from storage import Store
 from storage.nightly import BatchStore, BatchSummary
 
+if TYPE_CHECKING:
+    from govaudit.worker.config import WorkerConfig
+
 console = Console(stderr=True)
 out = Console()
 
@@ -26,8 +29,8 @@ EXIT_NOT_FINISHED = 5
 EXIT_BROKER = 6
 
 
-def _config():  # type: ignore[no-untyped-def] - WorkerConfig, imported late on purpose
-    from govaudit.worker.config import ConfigError, WorkerConfig
+def _config() -> WorkerConfig:
+    from govaudit.worker.config import ConfigError, WorkerConfig  # late: Celery loads only for worker commands
 
     try:
         return WorkerConfig.from_env()

@@ -36,7 +36,7 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -118,10 +118,11 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> AuditConfig
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
     where = str(path)
     if path.name == "pyproject.toml":
-        data = (data.get("tool") or {}).get("govaudit")
+        table = (data.get("tool") or {}).get("govaudit")
         where = f"{path} [tool.govaudit]"
-        if not isinstance(data, dict):
+        if not isinstance(table, dict):
             raise ConfigError(f"{where}: must be a table")
+        data = table
     return _parse(data, where, path.parent, env)
 
 
@@ -186,7 +187,7 @@ def for_start_urls(config: AuditConfig, start_urls: tuple[str, ...]) -> AuditCon
     return replace(config, access=replace(config.access, cookies=cookies_for(hosts, values)))
 
 
-def overrides(config: AuditConfig, given: Mapping[str, Any]) -> dict[str, Any]:
+def overrides(config: AuditConfig, given: Collection[str]) -> dict[str, Any]:
     """The audit's options: each flag given on the command line (`given`), else the file's value."""
     from_file: dict[str, Any] = {
         "max_pages": config.max_pages,

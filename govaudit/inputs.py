@@ -40,7 +40,7 @@ def resumable_assessment(store: Store, run_id: int) -> tuple[SiteConfig, SampleO
     site = replace(
         site,
         max_pages=int(settings.get("max_pages") or site.max_pages),
-        max_depth=int(settings.get("max_depth") if settings.get("max_depth") is not None else site.max_depth),
+        max_depth=int(depth) if (depth := settings.get("max_depth")) is not None else site.max_depth,
     )
     chosen = settings.get("sample")
     if isinstance(chosen, dict):

@@ -112,10 +112,8 @@ class QuestionState:
         return any(d.changed is not None for d in decisions)
 
     def decision_of(self, user_id: int) -> Decision | None:
-        for decision in (*self.assessors, *((self.reviewer,) if self.reviewer else ())):
-            if decision.review.user_id == user_id:
-                return decision
-        return None
+        decisions: tuple[Decision, ...] = (*self.assessors, *((self.reviewer,) if self.reviewer else ()))
+        return next((d for d in decisions if d.review.user_id == user_id), None)
 
     @property
     def evidence_url(self) -> str:
@@ -239,7 +237,9 @@ def projected_values(states: Iterable[QuestionState]) -> dict[str, str | None]:
     """Values as the suggestions stand: the approved value where there is one, else the latest
     suggestion's (what the score would be if every open suggestion were accepted)."""
     return {
-        s.question.code: s.final_value if s.status in FINAL_STATUSES else s.current.record.answer.value
+        s.question.code: s.final_value
+        if s.status in FINAL_STATUSES or s.current is None
+        else s.current.record.answer.value
         for s in states
         if s.current is not None or s.status in FINAL_STATUSES
     }

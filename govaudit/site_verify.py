@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -32,7 +33,8 @@ PARKED_PHRASES_NEEDED = 2
 @cache
 def _parked_markers() -> dict[str, list[str]]:
     text = resources.files("rules.registry").joinpath("parked_markers.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    markers: dict[str, list[str]] = yaml.safe_load(text)
+    return markers
 
 
 def _site_host(url: str) -> str:
@@ -51,7 +53,7 @@ def is_parked(final_url: str, title: str, text: str) -> bool:
 
 def classify(url: str, country: str, fetched: FetchResult) -> SiteCheckResult:
     """The check of one fetch (pure: what the tests of each case assert on)."""
-    common = {"url": url, "final_url": fetched.final_url, "http_status": fetched.status_code}
+    common: dict[str, Any] = {"url": url, "final_url": fetched.final_url, "http_status": fetched.status_code}
     common["redirects"] = tuple(fetched.redirect_chain)
     if fetched.status_code is None:
         return SiteCheckResult(status="dead", reason=fetched.reason or str(fetched.status), **common)
@@ -59,7 +61,8 @@ def classify(url: str, country: str, fetched: FetchResult) -> SiteCheckResult:
     title = page.title if page else ""
     language = detect_language(page.language, page.text) if page else ""
     final_host = urlsplit(fetched.final_url).hostname or ""
-    details = {"title": title, "language": language, "official_domain": is_official(final_host, country)}
+    official = is_official(final_host, country)
+    details: dict[str, Any] = {"title": title, "language": language, "official_domain": official}
     if page is not None and is_parked(fetched.final_url, title, page.text):
         return SiteCheckResult(status="dead", parked=True, reason="parked domain", **details, **common)
     if fetched.status_code >= 400 and fetched.status_code not in ALIVE_ERRORS:

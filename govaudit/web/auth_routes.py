@@ -21,7 +21,8 @@ router = APIRouter()
 
 
 def _web(request: Request) -> Web:
-    return request.app.state.web
+    web: Web = request.app.state.web
+    return web
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -36,7 +36,7 @@ def languages() -> tuple[str, ...]:
 def language_name(code: str) -> str:
     """The language's own name ("Français"), so a reader finds theirs whatever the page's language."""
     try:
-        return Locale.parse(code).get_display_name(code).capitalize()
+        return (Locale.parse(code).get_display_name(code) or code).capitalize()
     except (ValueError, UnknownLocaleError):
         return code
 

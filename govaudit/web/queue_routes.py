@@ -30,7 +30,8 @@ QUEUE_KEYS = (
 
 
 def _web(request: Request) -> Web:
-    return request.app.state.web
+    web: Web = request.app.state.web
+    return web
 
 
 def queue_filter(request: Request, key: str, user: UserRecord) -> q.QueueFilter:

@@ -56,7 +56,8 @@ SCOPES = {
 
 
 def _web(request: Request) -> Web:
-    return request.app.state.web
+    web: Web = request.app.state.web
+    return web
 
 
 def country_of(user: UserRecord, country: str) -> str:

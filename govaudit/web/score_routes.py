@@ -21,7 +21,8 @@ OSI_KEY = "OSI-2024"
 
 
 def _web(request: Request) -> Web:
-    return request.app.state.web
+    web: Web = request.app.state.web
+    return web
 
 
 def _reviewer(web: Web, request: Request) -> UserRecord:
@@ -49,7 +50,7 @@ def scores(request: Request) -> Response:
         bar_chart(
             "chart-osi", N_("OSI raw score by country (confirmed / projected)"),
             [(s.country, s.osi.raw if s.osi else None) for s in rows],
-            projected=[projected[s.country].osi.raw if projected[s.country].osi else None for s in rows],
+            projected=[(p.raw if (p := projected[s.country].osi) else None) for s in rows],
         ),
         bar_chart("chart-egdi", N_("EGDI by country (confirmed)"), [(s.country, s.egdi) for s in rows]),
     ]

@@ -13,7 +13,8 @@ router = APIRouter()
 
 
 def _web(request: Request) -> Web:
-    return request.app.state.web
+    web: Web = request.app.state.web
+    return web
 
 
 @router.post("/settings/language")

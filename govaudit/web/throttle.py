@@ -53,12 +53,16 @@ def check(store: Store, name: str, address: str) -> Verdict:
     return Verdict(allowed=longest <= 0, retry_after_s=int(longest + 0.999))
 
 
-def parse_proxies(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+# The trusted proxies, as `GOVAUDIT_TRUSTED_PROXIES` lists them.
+Networks = tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+
+
+def parse_proxies(text: str) -> Networks:
     """GOVAUDIT_TRUSTED_PROXIES: comma-separated addresses or networks; raises ValueError."""
     return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
 
 
-def client_address(peer: str, forwarded_for: str | None, proxies: tuple[ipaddress._BaseNetwork, ...]) -> str:
+def client_address(peer: str, forwarded_for: str | None, proxies: Networks) -> str:
     """The client's address: the peer's, unless the peer is a trusted proxy; then the nearest address
     in X-Forwarded-For that is not one of our proxies (what the proxies appended, not what the
     client wrote in front)."""
@@ -71,7 +75,7 @@ def client_address(peer: str, forwarded_for: str | None, proxies: tuple[ipaddres
     return hops[0] if hops else peer
 
 
-def _in(address: str, networks: tuple[ipaddress._BaseNetwork, ...]) -> bool:
+def _in(address: str, networks: Networks) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
