@@ -41,15 +41,17 @@ typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
 # Parallel (pytest-xdist): most tests wait on Chromium, local servers and workers rather than on the
-# CPU, so 3 processes on a 2-core machine. TEST_WORKERS=0 runs in one process.
+# CPU, so 3 processes on a 2-core machine. TEST_WORKERS=0 runs in one process. --dist loadscope keeps a
+# module's tests on one worker, so a module fixture (a demo audit, a set of rendered pages) runs once,
+# not once per worker.
 TEST_WORKERS ?= 3
 FAST_TESTS := not browser and not e2e and not services and not postgres
 
 test: setup lint
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadscope
 
 check: $(VENV)/.installed lint
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) -m "$(FAST_TESTS)"
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadscope -m "$(FAST_TESTS)"
 
 # UI strings: re-extract govaudit/web/locale/messages.pot and merge it into every catalogue (docs/web.md).
 messages: $(VENV)/.installed

@@ -25,6 +25,7 @@ from govaudit.web import create_app
 from govaudit.web.security import hash_password
 from rules.findings import Evidence, SuggestedAnswer
 from storage import Store
+from tests.shared_once import shared_once
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "test-secret-" + "x" * 40
@@ -108,11 +109,20 @@ def login(client: TestClient, name: str, password: str) -> object:
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Path:
-    """The demo country (VLD) assessed once per session; tests copy the file before changing it."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    subprocess.run(
-        [sys.executable, "-m", "tests.web.make_demo_db", f"sqlite:///{path}"], cwd=REPO, check=True, timeout=900
-    )
+    """The demo country (VLD) assessed once per test session, whichever xdist worker asks first;
+    tests copy the file before changing it."""
+    with shared_once(tmp_path_factory, "demo-db") as folder:
+        path = folder / "demo.db"
+        if not path.exists():
+            building = folder / "demo.db.part"
+            building.unlink(missing_ok=True)
+            subprocess.run(
+                [sys.executable, "-m", "tests.web.make_demo_db", f"sqlite:///{building}"],
+                cwd=REPO,
+                check=True,
+                timeout=900,
+            )
+            building.rename(path)
     return path
 
 
