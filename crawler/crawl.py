@@ -235,7 +235,7 @@ class Crawler:
                     if claimed:
                         continue
                     if self._retries:
-                        await asyncio.sleep(self._wait_s())
+                        await asyncio.sleep(self._wait_s() or 0.0)
                         continue
                     if not sitemaps_added:
                         sitemaps_added = True
