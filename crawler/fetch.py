@@ -29,7 +29,7 @@ ACCEPT_ENCODING = "gzip, deflate"
 _INFLATE_STEP = 256 * 1024
 
 
-_KEPT_FIRST = "body read in part"  # an internal marker between _one_request and _fetch
+_KEPT_FIRST = "body read in part"  # an internal marker between _one_request and _settled
 
 
 class _TooLarge(Exception):
@@ -130,14 +130,18 @@ def tls_context() -> ssl.SSLContext:
 
 
 def _import_httpcore() -> None:
-    """httpcore, imported with trio out of its sight. It imports trio whenever trio is installed
-    (selenium depends on it), for the day it runs under trio, which govaudit never does: ~40 ms of
-    CPU, a tenth of a recrawl of 2,000 unchanged pages. Without trio in sight it takes its own path
-    for an install without trio. Called where httpx would import httpcore anyway (the first
-    Fetcher); if trio is already imported (selenium ran first), hiding it would save nothing."""
+    """httpcore, imported with trio out of its sight.
+
+    Why: httpcore imports trio at import time whenever trio is installed (selenium depends on it),
+    only to support running under trio, which govaudit never does (it runs under asyncio); that
+    import is a sizeable share of a short recrawl's CPU (bench/RESULTS.md, "Recrawl made cheaper").
+    httpcore handles an install without trio itself (`except ImportError: trio = None`), so a None
+    in sys.modules, which makes `import trio` raise ImportError, sends it down that path. The entry
+    is removed at once, so anyone else's `import trio` works as before. Called where httpx would
+    import httpcore anyway (the first Fetcher); if trio is already imported, hiding it saves nothing."""
     if "httpcore" in sys.modules or "trio" in sys.modules:
         return
-    sys.modules["trio"] = None  # type: ignore[assignment]  # `import trio` now raises ImportError
+    sys.modules["trio"] = None  # type: ignore[assignment]  # None in sys.modules is how Python spells "not importable"
     try:
         import httpcore  # noqa: F401
     finally:
@@ -231,124 +235,48 @@ class Fetcher:
         """The answer to `url`, redirects followed. `keep_first`: read only that many (decoded) bytes
         of the body and keep them (`truncated` says so) instead of refusing a larger body (robots.txt
         is read as Google reads it: its first 500 KiB)."""
-        started = time.perf_counter()
-        chain: list[str] = []
+        trail = _Trail(url)
         try:
             async with asyncio.timeout(self.settings.deadline_s):
-                result = await self._fetch(url, method, headers, started, chain, keep_first)
-                return result
+                return await self._fetch(trail, method, headers, keep_first)
         except TimeoutError:
-            return self._result(
-                url,
-                url,
-                ScanStatus.TIMEOUT,
-                started,
-                chain,
-                None,
-                f"no complete answer within the {self.settings.deadline_s:g} s deadline",
-            )
+            why = f"no complete answer within the {self.settings.deadline_s:g} s deadline"
+            return trail.result(ScanStatus.TIMEOUT, why, final=url)
 
     async def _fetch(
-        self,
-        url: str,
-        method: str,
-        headers: dict[str, str] | None,
-        started: float,
-        chain: list[str],
-        keep_first: int | None = None,
+        self, trail: _Trail, method: str, headers: dict[str, str] | None, keep_first: int | None
     ) -> FetchResult:
-        current = url
-        if problem := _unfetchable(url):
-            why = f"cannot request {url[:200]!r}: {problem}"
-            return self._result(url, url, ScanStatus.ERROR, started, chain, None, why)
+        if problem := _unfetchable(trail.url):
+            return trail.result(ScanStatus.ERROR, f"cannot request {trail.url[:200]!r}: {problem}")
         try:
             for _ in range(self.settings.max_redirects + 1):
-                parts = urlsplit(current)
+                parts = urlsplit(trail.current)
                 await self.guard.check(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
-                response_headers, code, body, reason, status, (full_size, full_sha256) = await self._one_request(
-                    method, current, headers, keep_first
-                )
-                if status is not None:  # too large, or an encoding we cannot read
-                    result = self._result(url, current, status, started, chain, code, reason)
-                    result.headers = response_headers
+                answer = await self._one_request(method, trail.current, headers, keep_first)
+                if (result := _settled(trail, answer, keep_first)) is not None:
                     return result
-                if code in REDIRECT_CODES and UNFOLLOWABLE in response_headers:
-                    problem, _, location = response_headers.pop(UNFOLLOWABLE).partition("|")
-                    why = f"HTTP {code} redirect to {location[:200]!r}: {problem}"
-                    return self._result(url, current, ScanStatus.ERROR, started, chain, code, why)
-                if code in REDIRECT_CODES and "location" in response_headers:
-                    chain.append(current)
-                    location = response_headers["location"]
-                    target = urljoin(current, location)
-                    if problem := _unfetchable(target):
-                        why = f"HTTP {code} redirect to {location[:200]!r}: {problem}"
-                        return self._result(url, current, ScanStatus.ERROR, started, chain, code, why)
-                    current = target
-                    if current in chain:
-                        return self._result(
-                            url,
-                            current,
-                            ScanStatus.REDIRECT_LOOP,
-                            started,
-                            chain,
-                            code,
-                            f"redirect loop at {current}",
-                        )
-                    continue
-                status, why = (ScanStatus.OK, "") if code < 400 else (ScanStatus.HTTP_ERROR, f"HTTP {code}")
-                if code in (401, 403):
-                    status = ScanStatus.BLOCKED
-                elif code in REDIRECT_CODES:  # a redirect that says nowhere: nothing to show
-                    status, why = ScanStatus.HTTP_ERROR, f"HTTP {code} without a Location header"
-                result = self._result(url, current, status, started, chain, code, why)
-                result.headers, result.body = response_headers, body
-                result.truncated = keep_first is not None and reason == _KEPT_FIRST
-                if full_size > len(body):
-                    result.full_size, result.full_sha256 = full_size, full_sha256
-                return result
-            return self._result(
-                url,
-                current,
-                ScanStatus.REDIRECT_LOOP,
-                started,
-                chain,
-                None,
-                f"more than {self.settings.max_redirects} redirects",
-            )
-        except BlockedAddress as exc:
-            return self._result(url, current, ScanStatus.BLOCKED_ADDRESS, started, chain, None, str(exc))
-        except UnresolvableHost as exc:
-            return self._result(url, current, ScanStatus.ERROR, started, chain, None, str(exc))
-        except (httpx.InvalidURL, ValueError) as exc:
+            return trail.result(ScanStatus.REDIRECT_LOOP, f"more than {self.settings.max_redirects} redirects")
+        except (BlockedAddress, UnresolvableHost, httpx.InvalidURL, ValueError, httpx.HTTPError) as exc:
+            return trail.result(*self._failure(exc))
+
+    def _failure(self, exc: Exception) -> tuple[ScanStatus, str]:
+        """The status and reason of a fetch that raised before an answer could be used."""
+        if isinstance(exc, BlockedAddress):
+            return ScanStatus.BLOCKED_ADDRESS, str(exc)
+        if isinstance(exc, UnresolvableHost):
+            return ScanStatus.ERROR, str(exc)
+        if isinstance(exc, httpx.InvalidURL | ValueError):
             # httpx reads a redirect's Location even when it does not follow it ("http:x" fails there).
-            why = f"invalid URL in the request or its redirect: {exc}"
-            return self._result(url, current, ScanStatus.ERROR, started, chain, None, why)
-        except httpx.TimeoutException:
-            return self._result(
-                url,
-                current,
-                ScanStatus.TIMEOUT,
-                started,
-                chain,
-                None,
-                f"no complete answer within {self.settings.timeout_s:g} s",
-            )
-        except httpx.HTTPError as exc:
-            return self._result(
-                url,
-                current,
-                ScanStatus.ERROR,
-                started,
-                chain,
-                None,
-                f"{type(exc).__name__}: {exc}".rstrip(": "),
-            )
+            return ScanStatus.ERROR, f"invalid URL in the request or its redirect: {exc}"
+        if isinstance(exc, httpx.TimeoutException):
+            return ScanStatus.TIMEOUT, f"no complete answer within {self.settings.timeout_s:g} s"
+        return ScanStatus.ERROR, f"{type(exc).__name__}: {exc}".rstrip(": ")
 
     async def _one_request(
         self, method: str, url: str, headers: dict[str, str] | None, keep_first: int | None = None
-    ) -> tuple[dict[str, str], int, bytes, str, ScanStatus | None, tuple[int, str]]:
-        """One request, retried on connection failures only (never on an HTTP answer). Returns
-        headers, code, body, and a reason with a status when the body could not be taken whole."""
+    ) -> _Answer:
+        """One request, retried on connection failures only (never on an HTTP answer). The answer
+        carries a status and a reason when the body could not be taken whole."""
         retrying = AsyncRetrying(
             retry=retry_if_exception_type((httpx.ConnectError, httpx.RemoteProtocolError)),
             stop=stop_after_attempt(self.settings.retries + 1),
@@ -358,28 +286,24 @@ class Fetcher:
         async for attempt in retrying:
             with attempt:
                 async with self._client.stream(method, url, headers=headers) as response:
-                    response_headers = {k.lower(): v for k, v in response.headers.items()}
+                    answer = _Answer({k.lower(): v for k, v in response.headers.items()}, response.status_code)
                     try:
                         if keep_first is not None:
-                            body, cut = await self._read_first(response, keep_first)
-                            why = _KEPT_FIRST if cut else ""
-                            return response_headers, response.status_code, body, why, None, (0, "")
-                        body, full = await self._read_capped(response)
+                            answer.body, cut = await self._read_first(response, keep_first)
+                            answer.reason = _KEPT_FIRST if cut else ""
+                        else:
+                            answer.body, (answer.full_size, answer.full_sha256) = await self._read_capped(response)
                     except _TooLarge as exc:
-                        return response_headers, response.status_code, b"", str(exc), ScanStatus.TOO_LARGE, (0, "")
+                        answer.status, answer.reason = ScanStatus.TOO_LARGE, str(exc)
                     except _BadEncoding as exc:
-                        return response_headers, response.status_code, b"", str(exc), ScanStatus.ERROR, (0, "")
-                    return response_headers, response.status_code, body, "", None, full
+                        answer.status, answer.reason = ScanStatus.ERROR, str(exc)
+                    return answer
         raise AssertionError("unreachable: tenacity reraises")
 
     async def _read_first(self, response: httpx.Response, limit: int) -> tuple[bytes, bool]:
         """The first `limit` decoded bytes of the body, and whether there was more (then the rest is
         never read: the connection is closed)."""
-        codings = [c.strip().lower() for c in response.headers.get("content-encoding", "").split(",") if c.strip()]
-        codings = [c for c in codings if c != "identity"]
-        if any(c not in ("gzip", "x-gzip", "deflate") for c in codings):
-            raise _BadEncoding(f"Content-Encoding {', '.join(codings)} was not asked for ({ACCEPT_ENCODING})")
-        decoders = [_BoundedDecoder(c, limit + _INFLATE_STEP) for c in reversed(codings)]
+        decoders = _decoders(response, limit + _INFLATE_STEP)
         chunks: list[bytes] = []
         size = 0
         try:
@@ -404,12 +328,7 @@ class Fetcher:
         announced = response.headers.get("content-length", "")
         if announced.isdigit() and int(announced) > limit:
             raise _TooLarge(f"body larger than {limit} bytes (Content-Length {announced})")
-        codings = [c.strip().lower() for c in response.headers.get("content-encoding", "").split(",") if c.strip()]
-        codings = [c for c in codings if c != "identity"]
-        if any(c not in ("gzip", "x-gzip", "deflate") for c in codings):
-            raise _BadEncoding(f"Content-Encoding {', '.join(codings)} was not asked for ({ACCEPT_ENCODING})")
-        # Content-Encoding lists codings in the order applied: undo them last to first.
-        decoders = [_BoundedDecoder(c, limit) for c in reversed(codings)]
+        decoders = _decoders(response, limit)
         kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
         keep = self.settings.max_html_bytes if kind in ("text/html", "application/xhtml+xml") else limit
         digest = hashlib.sha256()
@@ -432,25 +351,91 @@ class Fetcher:
                     kept += len(chunks[-1])
         return b"".join(chunks), (size, digest.hexdigest())
 
-    @staticmethod
-    def _result(
-        url: str,
-        final: str,
-        status: ScanStatus,
-        started: float,
-        chain: list[str],
-        code: int | None,
-        reason: str,
-    ) -> FetchResult:
+
+@dataclass(slots=True)
+class _Answer:
+    """One HTTP answer as read: `status` is set (with `reason`) when its body could not be taken."""
+
+    headers: dict[str, str]
+    code: int
+    body: bytes = b""
+    reason: str = ""
+    status: ScanStatus | None = None
+    full_size: int = 0  # of the whole decoded body, when only its first bytes were kept
+    full_sha256: str = ""
+
+
+@dataclass(slots=True)
+class _Trail:
+    """One fetch on its way: the URL asked for, the redirects taken, the URL asked now."""
+
+    url: str
+    current: str = ""
+    chain: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+
+    def __post_init__(self) -> None:
+        self.current = self.current or self.url
+
+    def result(self, status: ScanStatus, reason: str, code: int | None = None, *, final: str = "") -> FetchResult:
         return FetchResult(
-            requested_url=url,
-            final_url=final,
+            requested_url=self.url,
+            final_url=final or self.current,
             status=status,
             status_code=code,
             reason=reason,
-            redirect_chain=tuple(chain),
-            elapsed_ms=(time.perf_counter() - started) * 1000,
+            redirect_chain=tuple(self.chain),
+            elapsed_ms=(time.perf_counter() - self.started) * 1000,
         )
+
+
+def _settled(trail: _Trail, answer: _Answer, keep_first: int | None) -> FetchResult | None:
+    """The fetch's result from this answer, or None when it is a redirect to follow (then
+    `trail.current` is the next URL to ask)."""
+    code, headers = answer.code, answer.headers
+    if answer.status is not None:  # too large, or an encoding we cannot read
+        result = trail.result(answer.status, answer.reason, code)
+        result.headers = headers
+        return result
+    if code in REDIRECT_CODES and UNFOLLOWABLE in headers:
+        problem, _, location = headers.pop(UNFOLLOWABLE).partition("|")
+        return trail.result(ScanStatus.ERROR, f"HTTP {code} redirect to {location[:200]!r}: {problem}", code)
+    if code in REDIRECT_CODES and "location" in headers:
+        return _redirected(trail, code, headers["location"])
+    status, why = (ScanStatus.OK, "") if code < 400 else (ScanStatus.HTTP_ERROR, f"HTTP {code}")
+    if code in (401, 403):
+        status = ScanStatus.BLOCKED
+    elif code in REDIRECT_CODES:  # a redirect that says nowhere: nothing to show
+        status, why = ScanStatus.HTTP_ERROR, f"HTTP {code} without a Location header"
+    result = trail.result(status, why, code)
+    result.headers, result.body = headers, answer.body
+    result.truncated = keep_first is not None and answer.reason == _KEPT_FIRST
+    if answer.full_size > len(answer.body):
+        result.full_size, result.full_sha256 = answer.full_size, answer.full_sha256
+    return result
+
+
+def _redirected(trail: _Trail, code: int, location: str) -> FetchResult | None:
+    """Moves the trail on to `location`; a result instead when it cannot be followed or loops."""
+    trail.chain.append(trail.current)
+    target = urljoin(trail.current, location)
+    if problem := _unfetchable(target):
+        return trail.result(ScanStatus.ERROR, f"HTTP {code} redirect to {location[:200]!r}: {problem}", code)
+    trail.current = target
+    if target in trail.chain:
+        return trail.result(ScanStatus.REDIRECT_LOOP, f"redirect loop at {target}", code)
+    return None
+
+
+def _decoders(response: httpx.Response, limit: int) -> list[_BoundedDecoder]:
+    """The decoders of the body's Content-Encoding, each bounded by `limit`; _BadEncoding for a
+    coding that was not asked for."""
+    codings = [c.strip().lower() for c in response.headers.get("content-encoding", "").split(",") if c.strip()]
+    codings = [c for c in codings if c != "identity"]
+    if any(c not in ("gzip", "x-gzip", "deflate") for c in codings):
+        raise _BadEncoding(f"Content-Encoding {', '.join(codings)} was not asked for ({ACCEPT_ENCODING})")
+    # Content-Encoding lists codings in the order applied: undo them last to first.
+    return [_BoundedDecoder(c, limit) for c in reversed(codings)]
 
 
 def _unfetchable(url: str) -> str:

@@ -74,7 +74,7 @@ class MemoryFrontier:
         return new
 
     def claim(self, limit: int) -> list[FrontierEntry]:
-        out = []
+        out: list[FrontierEntry] = []
         while self._heap and len(out) < limit:
             _, _, entry = heapq.heappop(self._heap)
             self._state[entry.key] = "claimed"

@@ -8,12 +8,13 @@ only. Nothing in this module logs, stores or puts them in an error message.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Route, async_playwright
+from playwright.async_api import Page, Route, async_playwright
 
 from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost
 from crawler.egress import EgressProxy
@@ -88,46 +89,50 @@ async def log_in(
                 service_workers="block",
             )
             if access.cookies:
-                await context.add_cookies(list(access.cookies))  # type: ignore[arg-type]
-
-            async def guarded(route: Route) -> None:
-                parts = urlsplit(route.request.url)
-                if parts.scheme in ("http", "https"):
-                    try:
-                        await guard.check(
-                            (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
-                        )
-                    except (BlockedAddress, UnresolvableHost):
-                        await route.abort("blockedbyclient")
-                        return
-                await route.continue_()
-
-            await context.route("**/*", guarded)
-            page = await context.new_page()
-            page.set_default_timeout(recipe.timeout_s * 1000)
-            await _step("open the login page", page.goto(recipe.url))
-            for selector in recipe.fields:
-                await _step(f"fill {selector}", page.fill(selector, recipe.fields[selector]))
-            await _step(f"click {recipe.submit}", page.click(recipe.submit))
-            if recipe.check_selector:
-                await _step(
-                    f"find {recipe.check_selector} after submitting", page.wait_for_selector(recipe.check_selector)
-                )
-            if recipe.check_url:
-                await _step(
-                    f"reach a URL matching {recipe.check_url} after submitting", page.wait_for_url(recipe.check_url)
-                )
-            if recipe.check_text:
-                await _step(
-                    f"see the text {recipe.check_text!r} after submitting",
-                    page.get_by_text(recipe.check_text).first.wait_for(),
-                )
-            return tuple(await context.cookies())
+                await context.add_cookies(list(access.cookies))  # type: ignore[arg-type]  # Cookie: SetCookieParam's keys, untyped
+            await context.route("**/*", _guarded(guard))
+            await _follow(recipe, await context.new_page())
+            return tuple(dict(cookie) for cookie in await context.cookies())
         finally:
             await browser.close()
     finally:
         egress.stop()
         await playwright.stop()
+
+
+def _guarded(guard: AddressGuard) -> Callable[[Route], Awaitable[None]]:
+    """A route handler that aborts every http(s) request the address guard refuses."""
+
+    async def guarded(route: Route) -> None:
+        parts = urlsplit(route.request.url)
+        if parts.scheme in ("http", "https"):
+            try:
+                await guard.check(
+                    (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
+                )
+            except (BlockedAddress, UnresolvableHost):
+                await route.abort("blockedbyclient")
+                return
+        await route.continue_()
+
+    return guarded
+
+
+async def _follow(recipe: LoginRecipe, page: Page) -> None:
+    """The recipe's steps in `page`: open, fill, submit, then each check it names."""
+    page.set_default_timeout(recipe.timeout_s * 1000)
+    await _step("open the login page", page.goto(recipe.url))
+    for selector in recipe.fields:
+        await _step(f"fill {selector}", page.fill(selector, recipe.fields[selector]))
+    await _step(f"click {recipe.submit}", page.click(recipe.submit))
+    if recipe.check_selector:
+        await _step(f"find {recipe.check_selector} after submitting", page.wait_for_selector(recipe.check_selector))
+    if recipe.check_url:
+        await _step(f"reach a URL matching {recipe.check_url} after submitting", page.wait_for_url(recipe.check_url))
+    if recipe.check_text:
+        await _step(
+            f"see the text {recipe.check_text!r} after submitting", page.get_by_text(recipe.check_text).first.wait_for()
+        )
 
 
 async def _step(what: str, action: Any) -> Any:

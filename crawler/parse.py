@@ -119,9 +119,9 @@ def _img_alt(node: LexborNode) -> str:
 
 
 def _form(node: LexborNode, base_url: str, tree: LexborHTMLParser) -> FormSnapshot:
-    fields = []
+    fields: list[FormField] = []
     for field in node.css("input, select, textarea"):
-        kind = field.tag if field.tag != "input" else (field.attributes.get("type") or "text").lower()
+        kind = (field.tag or "") if field.tag != "input" else (field.attributes.get("type") or "text").lower()
         fields.append(FormField(name=field.attributes.get("name") or "", type=kind, label=_label(field, tree)))
     action = node.attributes.get("action") or ""
     return FormSnapshot(
@@ -148,7 +148,7 @@ def _inside(node: LexborNode, tag: str) -> bool:
 def _scripted_controls(tree: LexborHTMLParser, base_url: str) -> FormSnapshot | None:
     """Text inputs and labelled buttons outside any form, as one pseudo-form (method "script"): a
     search box run by the page's script (client-side search, a search dialog) has no form."""
-    fields = []
+    fields: list[FormField] = []
     for node in tree.css("input, button"):
         if len(fields) >= _MAX_SCRIPTED or _inside(node, "form"):
             continue

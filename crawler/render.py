@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, Page, Playwright, Route, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Playwright, Route, ViewportSize, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -66,7 +66,7 @@ NO_SERVICE_WORKERS = (
 ERROR_PAGE = "chrome-error://"
 # What Chromium says when the proxy refused a connection, or our route handler aborted a request.
 _REFUSED_ERRORS = ("net::ERR_SOCKS_CONNECTION_FAILED", "net::ERR_BLOCKED_BY_CLIENT")
-DESKTOP = {"width": 1280, "height": 800}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 BLOCKED_TYPES_OFF_ORIGIN = frozenset({"font", "media"})
 
 # Resolves once the DOM has been quiet for `quiet` ms, or after `cap` ms whatever happens:
@@ -293,7 +293,7 @@ class Renderer:
             extra_http_headers=self.settings.extra_headers or None,
         )
         if self.settings.cookies:
-            await context.add_cookies(list(self.settings.cookies))  # type: ignore[arg-type]
+            await context.add_cookies(list(self.settings.cookies))  # type: ignore[arg-type]  # Cookie: SetCookieParam's keys, untyped
         await context.add_init_script(script=_QUIET_BROWSER_APIS)
         for script in self.settings.init_scripts:
             await context.add_init_script(path=str(script))
@@ -401,12 +401,14 @@ class Renderer:
                 # Each inspector on its own: one that fails (a check's script throwing on an SVG
                 # document, say) costs its own results, not every other inspector's.
                 try:
-                    step = (
+                    inspecting = (
                         inspector.inspect_after(page, outcome.final_url, dict(outcome.inspections))
                         if isinstance(inspector, FollowUpInspector)
                         else inspector.inspect(page, outcome.final_url)
                     )
-                    outcome.inspections[inspector.name] = await asyncio.wait_for(step, self.settings.inspect_timeout_s)
+                    outcome.inspections[inspector.name] = await asyncio.wait_for(
+                        inspecting, self.settings.inspect_timeout_s
+                    )
                 except (PlaywrightTimeout, TimeoutError):
                     outcome.inspection_errors[inspector.name] = (
                         f"did not finish within {self.settings.inspect_timeout_s:g} s"

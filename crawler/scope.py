@@ -43,18 +43,32 @@ MAX_DATED_PER_SHAPE = 50
 MAX_QUERY_PER_SHAPE = 500
 
 
+@dataclass(frozen=True, slots=True)
+class _OfficialDomains:
+    """crawler/data/official_domains.yaml, typed."""
+
+    patterns: frozenset[str]
+    generic_suffixes: tuple[str, ...]
+    countries: dict[str, tuple[str, ...]]
+
+
 @cache
-def _official() -> dict[str, object]:
-    return yaml.safe_load(resources.files("crawler.data").joinpath("official_domains.yaml").read_text())
+def _official() -> _OfficialDomains:
+    data = yaml.safe_load(resources.files("crawler.data").joinpath("official_domains.yaml").read_text())
+    return _OfficialDomains(
+        patterns=frozenset(data["patterns"]),
+        generic_suffixes=tuple(data["generic_suffixes"]),
+        countries={country: tuple(domains) for country, domains in data["countries"].items()},
+    )
 
 
 def is_official(host: str, country: str = "") -> bool:
     """A government domain by its shape (gov.xx, gouv.xx …) or by the country's registry."""
     data = _official()
     labels = host.lower().split(".")
-    if len(labels) >= 3 and labels[-2] in data["patterns"] and len(labels[-1]) == 2:  # type: ignore[operator]
+    if len(labels) >= 3 and labels[-2] in data.patterns and len(labels[-1]) == 2:
         return True
-    suffixes = list(data["generic_suffixes"]) + list(data["countries"].get(country.upper(), []))  # type: ignore[attr-defined]
+    suffixes = data.generic_suffixes + data.countries.get(country.upper(), ())
     return any(host == s or host.endswith("." + s) for s in suffixes)
 
 
