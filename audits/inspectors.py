@@ -51,10 +51,12 @@ def checks_version() -> str:
     audited again rather than carried forward (the version string alone would not move)."""
     digest = hashlib.sha256()
     root = resources.files("audits")
-    folders = [root, root.joinpath("checks"), root.joinpath("data")]
-    for folder in folders:
+    data = root.joinpath("data")
+    # data's sub-folders too: the page rules and check metadata live there (`<id>.yaml`, `<id>.js`).
+    folders = [root, root.joinpath("checks"), data, *(f for f in data.iterdir() if f.is_dir())]
+    for folder in sorted(folders, key=lambda f: f.name):
         for item in sorted(folder.iterdir(), key=lambda i: i.name):
-            if item.is_file() and item.name.endswith((".py", ".yaml", ".txt")):
+            if item.is_file() and item.name.endswith((".py", ".yaml", ".txt", ".js")):
                 digest.update(item.name.encode() + b"\0" + item.read_bytes())
     return "0.1+" + digest.hexdigest()[:12]
 

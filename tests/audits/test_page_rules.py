@@ -121,6 +121,11 @@ CASES: dict[str, tuple[str, Outcome, str]] = {
         Outcome.FAILED,
         doc(f"<p>Applications for the spring session close on Friday at noon. NASA and the EU.</p><p>{LOREM}</p>"),
     ),
+    "text-italics": (
+        doc(f'<p style="font-style: italic">{LOREM * 2}</p>'),
+        Outcome.FAILED,
+        doc(f"<p>{LOREM} <em>Apply before Friday.</em> {LOREM}</p><blockquote><i>{LOREM * 2}</i></blockquote>"),
+    ),
     "css-generated-content": (
         doc('<span class="price">12</span>', '<style>.price::after { content: " euros per month"; }</style>'),
         Outcome.NEEDS_REVIEW,
