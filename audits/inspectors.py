@@ -10,6 +10,7 @@ from pathlib import Path
 
 from audits.axe import AxeInspector, find_axe_script
 from audits.checks.bypass import BypassBlocksCheck
+from audits.checks.hover import HoverOnlyCheck
 from audits.checks.keyboard import KeyboardCheck
 from audits.checks.language import LanguageCheck
 from audits.checks.language_parts import LanguageOfPartsCheck
@@ -74,6 +75,7 @@ def own_checks(settings: AuditSettings) -> tuple[PageInspector, ...]:
         TextSpacingCheck(),
         TextClippedZoomCheck(),
         PageRulesCheck(),
+        HoverOnlyCheck(),  # moves the mouse (it parks it in a corner after)
     ]
     if settings.keyboard_max_tabs > 0:
         checks.append(KeyboardCheck(max_tabs=settings.keyboard_max_tabs))
