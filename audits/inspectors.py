@@ -10,6 +10,7 @@ from pathlib import Path
 
 from audits.axe import AxeInspector, find_axe_script
 from audits.checks.bypass import BypassBlocksCheck
+from audits.checks.dialog import DialogFocusCheck
 from audits.checks.hover import HoverOnlyCheck
 from audits.checks.keyboard import KeyboardCheck
 from audits.checks.language import LanguageCheck
@@ -63,8 +64,8 @@ def checks_version() -> str:
 
 
 def own_checks(settings: AuditSettings) -> tuple[PageInspector, ...]:
-    """Our checks, cheapest first. The keyboard walk goes last: it moves focus and scrolls (it
-    restores both), and nothing after it should see that state."""
+    """Our checks, cheapest first. The keyboard walk goes late: it moves focus and scrolls (it
+    restores both); only the dialog check, which opens dialogs, comes after it."""
     checks: list[PageInspector] = [
         PageTitleCheck(),
         LanguageCheck(),
@@ -79,6 +80,7 @@ def own_checks(settings: AuditSettings) -> tuple[PageInspector, ...]:
     ]
     if settings.keyboard_max_tabs > 0:
         checks.append(KeyboardCheck(max_tabs=settings.keyboard_max_tabs))
+    checks.append(DialogFocusCheck())  # after the walk: it opens dialogs (and closes them, if it can)
     return tuple(checks)
 
 
