@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from audits.axe import AxeInspector, find_axe_script
+from audits.checks.animation import AnimatedImageCheck
 from audits.checks.bypass import BypassBlocksCheck
 from audits.checks.dialog import DialogFocusCheck
 from audits.checks.hover import HoverOnlyCheck
@@ -76,6 +77,7 @@ def own_checks(settings: AuditSettings) -> tuple[PageInspector, ...]:
         TextSpacingCheck(),
         TextClippedZoomCheck(),
         PageRulesCheck(),
+        AnimatedImageCheck(),
         HoverOnlyCheck(),  # moves the mouse (it parks it in a corner after)
     ]
     if settings.keyboard_max_tabs > 0:
