@@ -134,7 +134,10 @@ CASES: dict[str, tuple[str, Outcome, str]] = {
     "link-title-redundant": (
         doc('<a href="/tax" title="Council tax">Council tax</a>'),
         Outcome.FAILED,
-        doc('<a href="/tax" title="Rates, discounts and how to pay">Council tax</a>'),
+        doc(
+            '<a href="/tax" title="Rates, discounts and how to pay">Council tax</a>'
+            '<a href="/fb" title="Facebook" class="icon-facebook"></a>'
+        ),
     ),
     "hint-not-associated": (
         doc(
