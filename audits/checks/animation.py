@@ -49,6 +49,8 @@ _IMAGES = (
     if (out.length >= 30) break;
     const src = img.currentSrc || img.src;
     if (!src || !img.complete || img.naturalWidth < 2) continue;
+    // JPEG and SVG images do not animate as images: no need to read their bytes.
+    if (/\\.(jpe?g|svg)([?#]|$)/i.test(src) || /^data:image\\/(jpeg|svg)/i.test(src)) continue;
     const r = img.getBoundingClientRect();
     if (r.width < 1 || r.height < 1) continue;
     if (img.checkVisibility && !img.checkVisibility({visibilityProperty: true})) continue;
@@ -136,7 +138,7 @@ class AnimatedImageCheck:
         words = [str(w).lower() for w in load_data("pause_controls.yaml")["words"]]
         found = await page.evaluate(_IMAGES, words)
         if not found["images"]:
-            return [meta.result(url, Outcome.INAPPLICABLE, reason="no image on the page")]
+            return [meta.result(url, Outcome.INAPPLICABLE, reason="no image that may animate")]
         session = await page.context.new_cdp_session(page)
         try:
             await session.send("Page.enable")  # getResourceContent needs the agent on

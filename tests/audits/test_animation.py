@@ -23,6 +23,12 @@ def gif(frames: int, delay_ms: int, loop: int | None, size: int = 120) -> bytes:
     return out.getvalue()
 
 
+def jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), color=(90, 120, 200)).save(out, format="JPEG")
+    return out.getvalue()
+
+
 def doc(body: str) -> str:
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Council</title></head>'
@@ -57,10 +63,14 @@ def test_looping_gif_fails_and_short_or_still_images_pass(chromium: str) -> None
             "/loops": doc('<img src="/banner.gif" alt="Spring fair" width="300" height="100">'),
             "/loops-inline": doc(f'<img src="{inline}" alt="Spring fair">'),
             "/with-pause": doc('<img src="/banner.gif" alt="Spring fair"><button type="button">Pause</button>'),
-            "/short": doc('<img src="/short.gif" alt="Arrow"><img src="/still.gif" alt="Map">'),
+            "/short": doc(
+                '<img src="/short.gif" alt="Arrow"><img src="/still.gif" alt="Map">'
+                '<img src="/photo.jpg?v=2" alt="Hall">'
+            ),
             "/banner.gif": image(looping),
             "/short.gif": image(gif(4, 500, loop=None)),
             "/still.gif": image(gif(1, 0, loop=None)),
+            "/photo.jpg": Response(jpeg(), headers={"Content-Type": "image/jpeg"}),
         },
         [AnimatedImageCheck()],
     )

@@ -10,7 +10,7 @@
     const own = h.text(a) + ' ' + [...a.querySelectorAll('img[alt]')].map(i => i.getAttribute('alt')).join(' ');
     const name = norm((a.getAttribute('aria-label') || '').trim() || own);
     if (!name || name !== title) continue;
-    findings.push({el: a, outcome: 'failed', message: `The title repeats the link text "${h.text(a).slice(0, 80)}".`});
+    findings.push({el: a, outcome: 'failed', message: `The title repeats the link's name "${a.getAttribute('title').trim().slice(0, 80)}".`});
     if (findings.length >= 20) break;
   }
   return {applicable, findings};
