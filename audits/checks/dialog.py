@@ -98,7 +98,11 @@ _PREPARE = "(i) => window.__govauditDialog.prepare(i)"
 _LOOK = "() => window.__govauditDialog.look()"
 _CLOSE = "() => window.__govauditDialog.close()"
 _DESCRIBE = "(i) => window.__govauditDialog.describe(i)"
-_RESET = "() => { delete window.__govauditDialog; }"
+_RESET = """() => {
+  delete window.__govauditDialog;
+  if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+  window.scrollTo(0, 0);
+}"""
 
 
 @dataclass(slots=True)

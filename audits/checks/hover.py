@@ -219,7 +219,10 @@ _STILL = "() => window.__govauditHover.still()"
 _FOCUS = "(k) => window.__govauditHover.focusTarget(k)"
 _DESCRIBE = "() => window.__govauditHover.describe()"
 _BLUR = "() => window.__govauditHover.blur()"
-_RESET = "() => { window.__govauditHover && window.__govauditHover.blur(); delete window.__govauditHover; }"
+_RESET = (
+    "() => { window.__govauditHover && window.__govauditHover.blur(); delete window.__govauditHover;"
+    " window.scrollTo(0, 0); }"
+)
 
 SHOWN = 0.5  # the share of the revealed elements that must show again for "revealed on focus too"
 
