@@ -65,7 +65,7 @@ def test_every_check_reports_and_restores_the_page(chromium: str) -> None:
         + '<div style="height: 3000px"></div><style>.m ul { display: none } .m:hover ul { display: block }</style>'
         + '<div class="m"><a href="/m">More</a><ul><li><a href="/m/a">Archive</a></li></ul></div>'
         + '<button type="button" aria-haspopup="dialog" '
-        + 'onclick="document.getElementById(\'d\').showModal()">Help</button>'
+        + "onclick=\"document.getElementById('d').showModal()\">Help</button>"
         + '<dialog id="d"><p>Help</p><form method="dialog"><button>Close</button></form></dialog>'
     )
     results = inspect_pages(chromium, {"/": page("Passports – Ministry", body)}, [*own, PageState()])["/"]
