@@ -9,7 +9,10 @@ from importlib import resources
 from pathlib import Path
 
 from audits.axe import AxeInspector, find_axe_script
+from audits.checks.animation import AnimatedImageCheck
 from audits.checks.bypass import BypassBlocksCheck
+from audits.checks.dialog import DialogFocusCheck
+from audits.checks.hover import HoverOnlyCheck
 from audits.checks.keyboard import KeyboardCheck
 from audits.checks.language import LanguageCheck
 from audits.checks.language_parts import LanguageOfPartsCheck
@@ -51,17 +54,19 @@ def checks_version() -> str:
     audited again rather than carried forward (the version string alone would not move)."""
     digest = hashlib.sha256()
     root = resources.files("audits")
-    folders = [root, root.joinpath("checks"), root.joinpath("data")]
-    for folder in folders:
+    data = root.joinpath("data")
+    # data's sub-folders too: the page rules and check metadata live there (`<id>.yaml`, `<id>.js`).
+    folders = [root, root.joinpath("checks"), data, *(f for f in data.iterdir() if f.is_dir())]
+    for folder in sorted(folders, key=lambda f: f.name):
         for item in sorted(folder.iterdir(), key=lambda i: i.name):
-            if item.is_file() and item.name.endswith((".py", ".yaml", ".txt")):
+            if item.is_file() and item.name.endswith((".py", ".yaml", ".txt", ".js")):
                 digest.update(item.name.encode() + b"\0" + item.read_bytes())
     return "0.1+" + digest.hexdigest()[:12]
 
 
 def own_checks(settings: AuditSettings) -> tuple[PageInspector, ...]:
-    """Our checks, cheapest first. The keyboard walk goes last: it moves focus and scrolls (it
-    restores both), and nothing after it should see that state."""
+    """Our checks, cheapest first. The keyboard walk goes late: it moves focus and scrolls (it
+    restores both); only the dialog check, which opens dialogs, comes after it."""
     checks: list[PageInspector] = [
         PageTitleCheck(),
         LanguageCheck(),
@@ -72,9 +77,12 @@ def own_checks(settings: AuditSettings) -> tuple[PageInspector, ...]:
         TextSpacingCheck(),
         TextClippedZoomCheck(),
         PageRulesCheck(),
+        AnimatedImageCheck(),
+        HoverOnlyCheck(),  # moves the mouse (it parks it in a corner after)
     ]
     if settings.keyboard_max_tabs > 0:
         checks.append(KeyboardCheck(max_tabs=settings.keyboard_max_tabs))
+    checks.append(DialogFocusCheck())  # after the walk: it opens dialogs (and closes them, if it can)
     return tuple(checks)
 
 

@@ -23,8 +23,11 @@ from pathlib import Path
 
 from audits.act import OWN_CHECKS
 from audits.act_runner import StaticServer
+from audits.checks.animation import AnimatedImageCheck
 from audits.checks.bypass import BypassBlocksCheck
 from audits.checks.common import load_data
+from audits.checks.dialog import DialogFocusCheck
+from audits.checks.hover import HoverOnlyCheck
 from audits.checks.language import LanguageCheck
 from audits.checks.language_parts import LanguageOfPartsCheck
 from audits.checks.link_purpose import LinkPurposeCheck
@@ -73,6 +76,9 @@ def bench_inspectors() -> list[PageInspector]:
         BypassBlocksCheck(),
         VideoCaptionsCheck(),
         TextSpacingCheck(),
+        AnimatedImageCheck(),
+        HoverOnlyCheck(),
+        DialogFocusCheck(),
     ]
 
 
@@ -86,6 +92,9 @@ BENCH_PYTHON_RULES = frozenset(
         "bypass-blocks",
         "video-captions",
         "text-spacing",
+        "animated-image",
+        "hover-only",
+        "dialog-focus",
     }
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -80,3 +81,52 @@ def load_data(name: str) -> Any:
 def primary_language(tag: str) -> str:
     """ "fr-CA" → "fr"; "" when there is no tag."""
     return tag.strip().replace("_", "-").split("-")[0].lower()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckMeta:
+    """A check's metadata, kept as data in audits/data/checks/<id>.yaml (the page rules keep theirs
+    next to their scripts): what a passing page does, why it matters, how to fix it."""
+
+    id: str
+    wcag: tuple[str, ...]
+    level: str  # A, AA, AAA or best-practice
+    impact: str  # of a failure
+    what: str
+    why: str
+    fix: str
+    act: tuple[str, ...]  # W3C ACT rule ids the check implements
+
+    def result(self, url: str, outcome: Outcome, *, nodes: Iterable[AuditNode] = (), reason: str = "") -> AuditResult:
+        """A result of this check; a failure or a question says why it matters and how to fix it."""
+        concerns = outcome in (Outcome.FAILED, Outcome.NEEDS_REVIEW)
+        if concerns:
+            reason = f"{reason}. Why it matters: {self.why} How to fix: {self.fix}"
+        return AuditResult(
+            page_url=url,
+            engine=ENGINE,
+            engine_version=ENGINE_VERSION,
+            rule_id=self.id,
+            outcome=outcome,
+            wcag=self.wcag,
+            is_wcag=self.level in ("A", "AA"),
+            impact=(self.impact if outcome is Outcome.FAILED else "moderate") if concerns else None,
+            description=self.what,
+            nodes=tuple(nodes),
+            reason=reason,
+        )
+
+
+@cache
+def check_meta(rule_id: str) -> CheckMeta:
+    meta = load_data(f"checks/{rule_id}.yaml")
+    return CheckMeta(
+        id=str(meta["id"]),
+        wcag=tuple(str(c) for c in meta.get("wcag", [])),
+        level=str(meta["level"]),
+        impact=str(meta.get("impact", "moderate")),
+        what=str(meta["what"]).strip(),
+        why=str(meta["why"]).strip(),
+        fix=str(meta["fix"]).strip(),
+        act=tuple(str(a) for a in meta.get("act", [])),
+    )

@@ -121,6 +121,35 @@ CASES: dict[str, tuple[str, Outcome, str]] = {
         Outcome.FAILED,
         doc(f"<p>Applications for the spring session close on Friday at noon. NASA and the EU.</p><p>{LOREM}</p>"),
     ),
+    "text-italics": (
+        doc(f'<p style="font-style: italic">{LOREM * 2}</p>'),
+        Outcome.FAILED,
+        doc(f"<p>{LOREM} <em>Apply before Friday.</em> {LOREM}</p><blockquote><i>{LOREM * 2}</i></blockquote>"),
+    ),
+    "focus-changes-context": (
+        doc('<a href="/help" onfocus="window.location.href=\'/help\'">Help</a>'),
+        Outcome.FAILED,
+        doc('<a href="/help" onfocus="this.classList.add(\'on\')">Help</a>'),
+    ),
+    "link-title-redundant": (
+        doc('<a href="/tax" title="Council tax">Council tax</a>'),
+        Outcome.FAILED,
+        doc(
+            '<a href="/tax" title="Rates, discounts and how to pay">Council tax</a>'
+            '<a href="/fb" title="Facebook" class="icon-facebook"></a>'
+        ),
+    ),
+    "hint-not-associated": (
+        doc(
+            '<form><label for="dob">Date of birth</label><input id="dob" name="dob">'
+            '<span class="hint">For example, 31 3 1980</span></form>'
+        ),
+        Outcome.NEEDS_REVIEW,
+        doc(
+            '<form><label for="dob">Date of birth</label><div id="dob-hint" class="hint">For example, 31 3 1980</div>'
+            '<input id="dob" name="dob" aria-describedby="dob-hint"></form>'
+        ),
+    ),
     "css-generated-content": (
         doc('<span class="price">12</span>', '<style>.price::after { content: " euros per month"; }</style>'),
         Outcome.NEEDS_REVIEW,

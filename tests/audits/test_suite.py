@@ -25,6 +25,9 @@ OWN_RULES = {
     "reflow-320",
     "language-of-parts",
     "text-clipped-zoom",
+    "animated-image",
+    "hover-only",
+    "dialog-focus",
     *(rule.id for rule in load_rules()),
 }
 
@@ -58,6 +61,12 @@ def test_every_check_reports_and_restores_the_page(chromium: str) -> None:
         + "Renew your passport online. " * 20
         + "</p>"
         + "".join(f'<a href="/{i}">Service {i}</a> ' for i in range(8))
+        # A hover menu and a dialog opener, far down the page: those checks scroll to them and must scroll back.
+        + '<div style="height: 3000px"></div><style>.m ul { display: none } .m:hover ul { display: block }</style>'
+        + '<div class="m"><a href="/m">More</a><ul><li><a href="/m/a">Archive</a></li></ul></div>'
+        + '<button type="button" aria-haspopup="dialog" '
+        + "onclick=\"document.getElementById('d').showModal()\">Help</button>"
+        + '<dialog id="d"><p>Help</p><form method="dialog"><button>Close</button></form></dialog>'
     )
     results = inspect_pages(chromium, {"/": page("Passports – Ministry", body)}, [*own, PageState()])["/"]
     audit: list[AuditResult] = [r for r in results if isinstance(r, AuditResult)]
