@@ -52,7 +52,9 @@ def by_rule(results: list[AuditResult]) -> dict[str, AuditResult]:
 def test_all_pages_are_checked_in_one_jvm(checked: tuple[dict, int]) -> None:
     results, calls = checked
     assert set(results) == set(PAGES) and calls == 1
-    invalid = [url for url, rs in results.items() if any(r.outcome is Outcome.FAILED for r in by_rule(rs).values())]
+    invalid = [
+        url for url, rs in results.items() if any(r.outcome is Outcome.FAILED for r in by_rule(rs).values())
+    ]
     assert len(invalid) == 3 + 10  # bad, value, latin1 and the ten odd generated pages
 
 
