@@ -38,7 +38,7 @@ RULES = (RULE, DESCRIPTION_RULE, VIDEO_ONLY_RULE, AUDIO_RULE, LINK_RULE)
 
 _PROBE_CAP = 8_000_000  # bytes of a video file decoded to tell a silent sound track; larger ones: unknown
 _PROBE_MAX = 4  # videos probed per page (a gallery of videos costs four decodes, not forty)
-_PROBE_TIMEOUT_MS = 8000
+_PROBE_TIMEOUT_MS = 8000  # for all the probes of one page together
 _SILENCE = 1e-3  # peak sample amplitude (of 1.0) under which a decoded sound track is silence
 
 _MEDIA = (
@@ -69,12 +69,15 @@ _MEDIA = (
     return null;
   };
   const media = [...document.querySelectorAll('audio, video')];
+  const deadline = performance.now() + opts.timeout;
   const probe = async (src) => {
     let url;
     try { url = new URL(src, document.baseURI); } catch (e) { return 'unknown'; }
     if (url.origin !== location.origin) return 'unknown';
+    const left = deadline - performance.now();  // one time budget for all the probes of the page
+    if (left < 500) return 'unknown';
     const ctrl = new AbortController();
-    const timer = setTimeout(() => ctrl.abort(), opts.timeout);
+    const timer = setTimeout(() => ctrl.abort(), left);
     try {
       const r = await fetch(url.href, {signal: ctrl.signal});
       if (r.status === 404 || r.status === 410) return 'missing';
@@ -94,7 +97,7 @@ _MEDIA = (
       for (const c of chunks) { bytes.set(c, at); at += c.length; }
       const decoded = await Promise.race([
         new OfflineAudioContext(1, 1, 8000).decodeAudioData(bytes.buffer),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), opts.timeout)),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), deadline - performance.now())),
       ]);
       let peak = 0;
       for (let c = 0; c < decoded.numberOfChannels; c++) {
