@@ -55,8 +55,17 @@ OWN_CHECKS: dict[str, tuple[str, ...]] = {
     "ye5d6e": ("bypass-blocks",),  # Document has an instrument to move focus to non-repeated content
     "5effbb": ("link-purpose-generic",),  # Link in context is descriptive
     "aizyf1": ("link-purpose-generic",),  # Link is descriptive
-    "eac66b": ("video-captions",),  # Video element auditory content has captions
-    "f51b46": ("video-captions",),  # Video element auditory content has captions (1.2.1 side)
+    "eac66b": ("video-captions",),  # Video element auditory content has accessible alternative
+    "f51b46": ("video-captions",),  # Video element auditory content has captions
+    "c5a4ea": ("video-description",),  # Video element visual content has accessible alternative
+    "1ea59c": ("video-description",),  # Video element visual content has audio description
+    "1ec09b": ("video-description",),  # Video element visual content has strict accessible alternative
+    "1a02b0": ("video-description",),  # Audio and visuals of video element have transcript
+    "c3232f": ("video-only-alternative",),  # Video element visual-only content has accessible alternative
+    "ee13b5": ("video-only-alternative",),  # Video element visual-only content has transcript
+    "d7ba54": ("video-only-alternative",),  # Video element visual-only content has audio track alternative
+    "2eb176": ("audio-transcript",),  # Audio element content has transcript
+    "e7aa44": ("audio-transcript",),  # Audio element content has text alternative
     "59br37": ("text-clipped-zoom",),  # Zoomed text node is not clipped with CSS overflow
 }
 # Page rules name the ACT rules they implement in their own metadata (`act:` in audits/data/page_rules).

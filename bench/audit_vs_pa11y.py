@@ -1,7 +1,7 @@
 """govaudit audit vs pa11y-ci 4 on the same generated pages and the same Chromium. A benchmark, not a test.
 
     cd bench && PUPPETEER_SKIP_DOWNLOAD=true npm ci && cd ..
-    .venv/bin/python bench/audit_vs_pa11y.py [--pages 200] [--concurrency 4]
+    .venv/bin/python bench/audit_vs_pa11y.py [--pages 200] [--concurrency 4] [--against OTHER-CHECKOUT]
 
 Three runs, one after the other, against one local site (bench/sites.py) served on 127.0.0.1:
 1. `govaudit audit URL --max-pages N` as a subprocess: the command a user runs (crawl from the home page,
@@ -242,22 +242,39 @@ def _pa11y_failed(issues: list[Any]) -> bool:
 
 
 def compare(other: Path, pages: int, concurrency: int, rounds: int) -> int:
-    """`govaudit audit` of this checkout and of `other` on one generated site, A B A B …: the ratio of
-    the medians of their pages/s (screenshots on, the default)."""
-    rates: dict[str, list[float]] = {"this": [], "other": []}
+    """`govaudit audit` of `other` and of this checkout, and pa11y-ci (when installed), on one generated site,
+    in turn, `rounds` times: the ratios of the medians of their pages/s (screenshots on, the default), all
+    from this one run. The load average is printed before each run: other sessions share the machine."""
+    rates: dict[str, list[float]] = {"this": [], "other": [], "pa11y-ci": []}
     with tempfile.TemporaryDirectory(prefix="govaudit-bench-") as tmp:
         work = Path(tmp)
         paths = generate(work / "site", pages)
         with serve(work / "site") as base:
             start = base + paths[0]
+            urls = [base + p for p in paths]
             for n in range(rounds):
                 for name, checkout in (("other", other), ("this", REPO)):
+                    load = os.getloadavg()[0]
                     run = run_govaudit_cli(start, pages, work / f"{name}-{n}" / "out", concurrency, checkout)
                     rates[name].append(run["pages"] / run["wall_s"])
-                    print(f"round {n + 1} {name:5} ({checkout}): {run['pages']} pages in {run['wall_s']:.1f} s, "
-                          f"{rates[name][-1]:.2f} pages/s (exit {run['exit']})", flush=True)  # fmt: skip
+                    print(f"round {n + 1} {name:8} ({checkout}): {run['pages']} pages in {run['wall_s']:.1f} s, "
+                          f"{rates[name][-1]:.2f} pages/s (exit {run['exit']}, load {load:.1f} → "
+                          f"{os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
+                if PA11Y_CI.exists():
+                    load = os.getloadavg()[0]
+                    theirs = run_pa11y(urls, concurrency, work)
+                    rates["pa11y-ci"].append(theirs["pages_ok"] / theirs["wall_s"])
+                    print(f"round {n + 1} pa11y-ci: {theirs['pages_ok']} of {theirs['pages']} pages tested in "
+                          f"{theirs['wall_s']:.1f} s, {rates['pa11y-ci'][-1]:.2f} pages/s (load {load:.1f} → "
+                          f"{os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
     this, that = statistics.median(rates["this"]), statistics.median(rates["other"])
-    print(f"median pages/s: this {this:.2f}, other {that:.2f}; ratio {this / that:.3f}")
+    print(f"median pages/s: this {this:.2f}, other {that:.2f}; ratio this/other {this / that:.3f}")
+    if rates["pa11y-ci"]:
+        peer = statistics.median(rates["pa11y-ci"])
+        print(f"median pages/s: pa11y-ci {peer:.2f}; ratio this/pa11y-ci {this / peer:.3f}, "
+              f"other/pa11y-ci {that / peer:.3f}")  # fmt: skip
+    else:
+        print("pa11y-ci not installed (cd bench && PUPPETEER_SKIP_DOWNLOAD=true npm ci): no peer ratio")
     return 0
 
 
@@ -275,8 +292,9 @@ def main() -> int:
         "--against",
         type=Path,
         metavar="CHECKOUT",
-        help="another checkout of govaudit (e.g. `git clone --shared --branch main . /tmp/main`): `govaudit audit` "
-        "of both, alternating, --rounds times each, in this one run; prints this checkout's pages/s over the other's",
+        help="another checkout of govaudit (e.g. `git worktree add --detach /tmp/main-base main`): `govaudit audit` "
+        "of both and pa11y-ci, in turn, --rounds times each, in this one run; prints this checkout's pages/s over "
+        "the other's and over pa11y-ci's",
     )
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()

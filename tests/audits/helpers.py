@@ -18,6 +18,7 @@ def inspect_pages(
     inspectors: Sequence[PageInspector],
     timeout_s: float = 300,  # a hang guard, not a speed test: a loaded machine is slow
     init_scripts: tuple[Path, ...] = (),  # axe.min.js for an AxeInspector
+    assets: Mapping[str, Response] | None = None,  # served, not rendered (media files, stylesheets)
 ) -> dict[str, list[AuditResult]]:
     """Render every route once (one browser for the lot: launches are the slow part) and return
     the results of all inspectors per path. A render error fails loudly rather than reading as a pass."""
@@ -37,6 +38,7 @@ def inspect_pages(
         return out
 
     served = {path: Response(r) if isinstance(r, str) else r for path, r in routes.items()}
+    served.update(assets or {})
     with LocalServer(served) as server:
         return asyncio.run(asyncio.wait_for(go(server), timeout_s))
 
@@ -45,3 +47,31 @@ def only(results: Sequence[AuditResult], rule_id: str) -> AuditResult:
     matching = [r for r in results if r.rule_id == rule_id]
     assert len(matching) == 1, f"expected one {rule_id} result, got {matching}"
     return matching[0]
+
+
+def wav(seconds: float = 0.5, *, tone_hz: float = 440.0, rate: int = 8000) -> bytes:
+    """A mono 16-bit WAV: a sine tone, or silence with tone_hz=0. A `<video>` plays it too (a video
+    whose only track is sound), so media checks are tested without video files."""
+    import math
+    import struct
+
+    frames = int(seconds * rate)
+    samples = (int(12000 * math.sin(2 * math.pi * tone_hz * i / rate)) if tone_hz else 0 for i in range(frames))
+    data = b"".join(struct.pack("<h", s) for s in samples)
+    header = struct.pack(
+        "<4sI4s4sIHHIIHH4sI",
+        b"RIFF",
+        36 + len(data),
+        b"WAVE",
+        b"fmt ",
+        16,
+        1,
+        1,
+        rate,
+        rate * 2,
+        2,
+        16,
+        b"data",
+        len(data),
+    )
+    return header + data
