@@ -16,13 +16,13 @@ TREND_RUNS = 10  # earlier runs drawn in the trend chart; each is loaded whole, 
 def earlier_run_ids(store: Store, site_id: int, before_run: int, limit: int = TREND_RUNS) -> list[int]:
     """Completed runs of the site started before `before_run`, oldest first, at most `limit`."""
     stmt = (
-        select(models.CrawlRun.id)
+        select(models.CrawlRunRow.id)
         .where(
-            models.CrawlRun.site_id == site_id,
-            models.CrawlRun.id < before_run,
-            models.CrawlRun.status == "completed",
+            models.CrawlRunRow.site_id == site_id,
+            models.CrawlRunRow.id < before_run,
+            models.CrawlRunRow.status == "completed",
         )
-        .order_by(models.CrawlRun.id.desc())
+        .order_by(models.CrawlRunRow.id.desc())
         .limit(limit)
     )
     with store.transaction(readonly=True) as session:

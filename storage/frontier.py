@@ -37,12 +37,12 @@ class StoreFrontier:
     def __init__(self, store: Store, run_id: int) -> None:
         self.store = store
         self.run_id = run_id
-        row = models.FrontierEntry
+        row = models.FrontierEntryRow
         with self.store.transaction(readonly=True) as session:
             self._hashes = {_seen(h) for h in session.scalars(select(row.url_hash).where(row.run_id == self.run_id))}
 
     def _count(self, state: str) -> int:
-        row = models.FrontierEntry
+        row = models.FrontierEntryRow
         stmt = select(func.count()).select_from(row).where(row.run_id == self.run_id, row.state == state)
         with self.store.transaction(readonly=True) as session:
             return int(session.scalar(stmt) or 0)
@@ -67,7 +67,7 @@ class StoreFrontier:
             }
         if not rows:
             return 0
-        table = models.FrontierEntry.__table__
+        table = models.FrontierEntryRow.__table__
         with self.store.transaction() as session:
             # One statement executed for many rows: compiled once and cached, where a multi-row
             # VALUES would be compiled again for every length. ON CONFLICT still guards the unique
@@ -80,7 +80,7 @@ class StoreFrontier:
     def claim(self, limit: int) -> list[FrontierEntry]:
         if limit <= 0:
             return []
-        row = models.FrontierEntry.__table__.c
+        row = models.FrontierEntryRow.__table__.c
         with self.store.transaction() as session:
             # Core rows, not ORM objects: nothing here needs identity tracking, and an ORM UPDATE
             # would synchronise the session with every object it loaded.
@@ -96,7 +96,7 @@ class StoreFrontier:
             rows = connection.execute(stmt).all()
             if rows:
                 connection.execute(
-                    update(models.FrontierEntry.__table__)
+                    update(models.FrontierEntryRow.__table__)
                     .where(row.id.in_([r.id for r in rows]))
                     .values(state="claimed", claimed_at=models.utcnow())
                 )
@@ -106,7 +106,7 @@ class StoreFrontier:
         """Nothing to do: `Store.record_visit` marked the entry done with the page."""
 
     def release(self) -> int:
-        row = models.FrontierEntry
+        row = models.FrontierEntryRow
         with self.store.transaction() as session:
             result = session.execute(
                 update(row)

@@ -100,24 +100,24 @@ class BatchStore:
 
     def create(self, mode: str, trigger: str = "cli") -> int:
         with self.store.transaction() as session:
-            batch = models.NightlyBatch(mode=mode, trigger=trigger, created_at=models.utcnow())
+            batch = models.NightlyBatchRow(mode=mode, trigger=trigger, created_at=models.utcnow())
             session.add(batch)
             session.flush()
             return batch.id
 
     def latest(self) -> int | None:
         with self.store.transaction(readonly=True) as session:
-            return session.scalar(select(func.max(models.NightlyBatch.id)))
+            return session.scalar(select(func.max(models.NightlyBatchRow.id)))
 
     def add_item(self, batch_id: int, site_id: int, run_id: int) -> None:
         with self.store.transaction() as session:
-            session.add(models.NightlyItem(batch_id=batch_id, site_id=site_id, run_id=run_id, state="queued"))
+            session.add(models.NightlyItemRow(batch_id=batch_id, site_id=site_id, run_id=run_id, state="queued"))
 
     def unfinished_run(self, site_id: int) -> tuple[int, str] | None:
         """(run id, mode) of the site's latest run that a nightly task owns and that is still running:
         an earlier night's task that is queued or was interrupted. Enqueueing it again resumes it
         rather than starting a second run beside it. Runs started from the CLI are never taken."""
-        run, item = models.CrawlRun, models.NightlyItem
+        run, item = models.CrawlRunRow, models.NightlyItemRow
         stmt = (
             select(run.id, run.settings)
             .join(item, item.run_id == run.id)
@@ -133,14 +133,18 @@ class BatchStore:
         """A queued run is created with the little the enqueuer knows; the worker that first runs it
         writes the full settings (engine versions, browser) the reports read."""
         with self.store.transaction() as session:
-            session.execute(update(models.CrawlRun).where(models.CrawlRun.id == run_id).values(settings=dict(settings)))
+            session.execute(
+                update(models.CrawlRunRow).where(models.CrawlRunRow.id == run_id).values(settings=dict(settings))
+            )
 
     def run_settings(self, run_id: int) -> dict[str, Any]:
         with self.store.transaction(readonly=True) as session:
-            return dict(session.scalar(select(models.CrawlRun.settings).where(models.CrawlRun.id == run_id)) or {})
+            return dict(
+                session.scalar(select(models.CrawlRunRow.settings).where(models.CrawlRunRow.id == run_id)) or {}
+            )
 
     def mark_running(self, batch_id: int, site_id: int, run_id: int) -> None:
-        item = models.NightlyItem
+        item = models.NightlyItemRow
         now = models.utcnow()
         with self.store.transaction() as session:
             session.execute(
@@ -157,7 +161,7 @@ class BatchStore:
     def mark_finished(self, batch_id: int, site_id: int, run_id: int, state: str, reason: str = "") -> None:
         if state not in FINISHED:
             raise ValueError(f"an item finishes as one of {FINISHED}, not {state!r}")
-        item = models.NightlyItem
+        item = models.NightlyItemRow
         with self.store.transaction() as session:
             session.execute(
                 update(item)
@@ -166,7 +170,7 @@ class BatchStore:
             )
 
     def summary(self, batch_id: int) -> BatchSummary:
-        item, site, visit = models.NightlyItem, models.Site, models.PageVisit
+        item, site, visit = models.NightlyItemRow, models.SiteRow, models.PageVisitRow
         pages = (
             select(visit.run_id, func.count().label("n"))
             .where(visit.run_id.in_(select(item.run_id).where(item.batch_id == batch_id)))
@@ -181,7 +185,7 @@ class BatchStore:
             .order_by(item.id)
         )
         with self.store.transaction(readonly=True) as session:
-            batch = session.get(models.NightlyBatch, batch_id)
+            batch = session.get(models.NightlyBatchRow, batch_id)
             if batch is None:
                 raise LookupError(f"no nightly batch {batch_id}")
             items = tuple(

@@ -177,8 +177,8 @@ def site_values(cfg: SiteConfig) -> dict[str, Any]:
     }
 
 
-def finding_row(run_id: int, finding: Finding) -> models.Finding:
-    return models.Finding(
+def finding_row(run_id: int, finding: Finding) -> models.FindingRow:
+    return models.FindingRow(
         run_id=run_id,
         rule_id=finding.rule_id,
         rule_version=finding.rule_version,
@@ -207,7 +207,7 @@ def evidence_from_json(items: Sequence[dict[str, Any]]) -> tuple[Evidence, ...]:
     )
 
 
-def site_record(row: models.Site) -> SiteRecord:
+def site_record(row: models.SiteRow) -> SiteRecord:
     config = SiteConfig(
         name=row.name,
         start_urls=tuple(row.start_urls),
@@ -223,7 +223,7 @@ def site_record(row: models.Site) -> SiteRecord:
     return SiteRecord(id=row.id, config=config, created_at=row.created_at, updated_at=row.updated_at)
 
 
-def audit_result(row: models.AuditResult) -> AuditResult:
+def audit_result(row: models.AuditResultRow) -> AuditResult:
     return AuditResult(
         page_url=row.page_url,
         engine=row.engine,
@@ -270,7 +270,7 @@ def visit_values(snap: PageSnapshot, digest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def light_snapshot(row: models.PageVisit, digest: dict[str, Any] | None = None) -> PageSnapshot:
+def light_snapshot(row: models.PageVisitRow, digest: dict[str, Any] | None = None) -> PageSnapshot:
     """A recorded visit as a markup-free snapshot the rules can read again. A carried visit keeps
     no digest of its own: pass the digest of the visit it carries forward."""
     from storage.digest import snapshot_from_digest
@@ -296,7 +296,7 @@ def light_snapshot(row: models.PageVisit, digest: dict[str, Any] | None = None) 
     )
 
 
-def visit_record(row: models.PageVisit, audits: Sequence[models.AuditResult]) -> VisitRecord:
+def visit_record(row: models.PageVisitRow, audits: Sequence[models.AuditResultRow]) -> VisitRecord:
     return VisitRecord(
         id=row.id,
         page_id=row.page_id,
@@ -322,7 +322,7 @@ def visit_record(row: models.PageVisit, audits: Sequence[models.AuditResult]) ->
     )
 
 
-def finding(row: models.Finding) -> Finding:
+def finding(row: models.FindingRow) -> Finding:
     return Finding(
         rule_id=row.rule_id,
         rule_version=row.rule_version,
@@ -335,7 +335,7 @@ def finding(row: models.Finding) -> Finding:
     )
 
 
-def review_record(row: models.Review) -> ReviewRecord:
+def review_record(row: models.ReviewRow) -> ReviewRecord:
     return ReviewRecord(
         id=row.id,
         answer_id=row.answer_id,
@@ -350,9 +350,9 @@ def review_record(row: models.Review) -> ReviewRecord:
 
 
 def answer_record(
-    row: models.SuggestedAnswer,
-    findings: Sequence[models.Finding],
-    reviews: Sequence[models.Review] = (),
+    row: models.SuggestedAnswerRow,
+    findings: Sequence[models.FindingRow],
+    reviews: Sequence[models.ReviewRow] = (),
 ) -> AnswerRecord:
     answer = SuggestedAnswer(
         instrument=row.instrument,
@@ -408,7 +408,7 @@ class IndicatorRecord:
     imported_at: datetime
 
 
-def user_record(row: models.User) -> UserRecord:
+def user_record(row: models.UserRow) -> UserRecord:
     return UserRecord(
         id=row.id,
         name=row.name,

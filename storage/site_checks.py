@@ -39,7 +39,7 @@ class SiteCheckRecord:
         return self.result.status
 
 
-def _record(row: models.SiteCheck) -> SiteCheckRecord:
+def _record(row: models.SiteCheckRow) -> SiteCheckRecord:
     result = SiteCheckResult(
         status=row.status,
         url=row.url,
@@ -76,21 +76,23 @@ class SiteCheckStore:
             "reason": result.reason,
         }
         with self.store.transaction() as session:
-            session.add(models.SiteCheck(**values, checked_at=checked_at or models.utcnow()))
+            session.add(models.SiteCheckRow(**values, checked_at=checked_at or models.utcnow()))
 
     def latest(self, site_ids: list[int] | None = None) -> dict[int, SiteCheckRecord]:
         """The latest check of each site (of the given ones), by site id."""
-        newest = select(models.SiteCheck.site_id, func.max(models.SiteCheck.id).label("id")).group_by(
-            models.SiteCheck.site_id
+        newest = select(models.SiteCheckRow.site_id, func.max(models.SiteCheckRow.id).label("id")).group_by(
+            models.SiteCheckRow.site_id
         )
         if site_ids is not None:
-            newest = newest.where(models.SiteCheck.site_id.in_(site_ids))
+            newest = newest.where(models.SiteCheckRow.site_id.in_(site_ids))
         ids = newest.subquery()
-        stmt = select(models.SiteCheck).join(ids, models.SiteCheck.id == ids.c.id)
+        stmt = select(models.SiteCheckRow).join(ids, models.SiteCheckRow.id == ids.c.id)
         with self.store.transaction(readonly=True) as session:
             return {row.site_id: _record(row) for row in session.scalars(stmt)}
 
     def history(self, site_id: int) -> list[SiteCheckRecord]:
-        stmt = select(models.SiteCheck).where(models.SiteCheck.site_id == site_id).order_by(models.SiteCheck.id)
+        stmt = (
+            select(models.SiteCheckRow).where(models.SiteCheckRow.site_id == site_id).order_by(models.SiteCheckRow.id)
+        )
         with self.store.transaction(readonly=True) as session:
             return [_record(row) for row in session.scalars(stmt)]

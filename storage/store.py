@@ -115,7 +115,7 @@ class Store:
         values = rec.site_values(cfg)
         now = models.utcnow()
         with self.transaction() as session:
-            table = models.Site.__table__
+            table = models.SiteRow.__table__
             stmt = _insert(session, table).values(**values, registered=registered, created_at=now, updated_at=now)
             # One statement, so two workers registering the same site cannot both insert.
             stmt = stmt.on_conflict_do_update(
@@ -130,7 +130,7 @@ class Store:
 
     def site_for_start_url(self, url: str) -> int | None:
         """The site (registered or not) whose first start URL or name is `url`: one entry per start URL."""
-        stmt = select(models.Site.id, models.Site.name, models.Site.start_urls).order_by(models.Site.id)
+        stmt = select(models.SiteRow.id, models.SiteRow.name, models.SiteRow.start_urls).order_by(models.SiteRow.id)
         with self.transaction(readonly=True) as session:
             for site_id, name, starts in session.execute(stmt):
                 if name == url or (starts and starts[0] == url):
@@ -141,11 +141,11 @@ class Store:
         """Takes the site out of the registry: deleted if no run refers to it, else kept unregistered
         (its runs and their reports stay readable). Returns "deleted" or "unregistered"."""
         with self.transaction() as session:
-            site = session.get(models.Site, site_id)
+            site = session.get(models.SiteRow, site_id)
             if site is None:
                 raise LookupError(f"no site {site_id}")
-            runs = session.scalar(select(func.count()).where(models.CrawlRun.site_id == site_id))
-            checks = session.scalar(select(func.count()).where(models.SiteCheck.site_id == site_id))
+            runs = session.scalar(select(func.count()).where(models.CrawlRunRow.site_id == site_id))
+            checks = session.scalar(select(func.count()).where(models.SiteCheckRow.site_id == site_id))
             if not runs and not checks:
                 session.delete(site)
                 return "deleted"
@@ -154,26 +154,26 @@ class Store:
 
     def site(self, name: str) -> SiteRecord | None:
         with self.transaction(readonly=True) as session:
-            row = session.scalars(select(models.Site).where(models.Site.name == name)).one_or_none()
+            row = session.scalars(select(models.SiteRow).where(models.SiteRow.name == name)).one_or_none()
             return rec.site_record(row) if row else None
 
     def sites(
         self, *, country: str | None = None, site_id: int | None = None, registered_only: bool = True
     ) -> list[SiteRecord]:
         """Registered sites (or every site row), optionally only one country's or one id, in id order."""
-        stmt = select(models.Site).order_by(models.Site.id)
+        stmt = select(models.SiteRow).order_by(models.SiteRow.id)
         if registered_only:
-            stmt = stmt.where(models.Site.registered.is_(True))
+            stmt = stmt.where(models.SiteRow.registered.is_(True))
         if country is not None:
-            stmt = stmt.where(models.Site.country == country.upper())
+            stmt = stmt.where(models.SiteRow.country == country.upper())
         if site_id is not None:
-            stmt = stmt.where(models.Site.id == site_id)
+            stmt = stmt.where(models.SiteRow.id == site_id)
         with self.transaction(readonly=True) as session:
             return [rec.site_record(row) for row in session.scalars(stmt)]
 
     def start_run(self, site_id: int, settings: Mapping[str, Any], as_of: date | None = None) -> int:
         with self.transaction() as session:
-            run = models.CrawlRun(
+            run = models.CrawlRunRow(
                 site_id=site_id, status="running", settings=dict(settings), stats={}, error="", as_of=as_of
             )
             session.add(run)
@@ -186,12 +186,12 @@ class Store:
             raise ValueError(f"a run finishes as one of {FINISHED_STATUSES}, not {status!r}")
         with self.transaction() as session:
             result = session.execute(
-                update(models.CrawlRun)
-                .where(models.CrawlRun.id == run_id, models.CrawlRun.status == "running")
+                update(models.CrawlRunRow)
+                .where(models.CrawlRunRow.id == run_id, models.CrawlRunRow.status == "running")
                 .values(status=status, stats=dict(stats), error=error, finished_at=models.utcnow())
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
-                run = session.get(models.CrawlRun, run_id)
+                run = session.get(models.CrawlRunRow, run_id)
                 if run is None:
                     raise LookupError(f"no run {run_id}")
                 raise ValueError(f"run {run_id} is already {run.status}")
@@ -199,14 +199,14 @@ class Store:
     def latest_run_id(self, site_name: str, status: str | None = None) -> int | None:
         """The most recently started run of the site (optionally only runs with `status`)."""
         stmt = (
-            select(models.CrawlRun.id)
-            .join(models.Site, models.Site.id == models.CrawlRun.site_id)
-            .where(models.Site.name == site_name)
-            .order_by(models.CrawlRun.started_at.desc(), models.CrawlRun.id.desc())
+            select(models.CrawlRunRow.id)
+            .join(models.SiteRow, models.SiteRow.id == models.CrawlRunRow.site_id)
+            .where(models.SiteRow.name == site_name)
+            .order_by(models.CrawlRunRow.started_at.desc(), models.CrawlRunRow.id.desc())
             .limit(1)
         )
         if status is not None:
-            stmt = stmt.where(models.CrawlRun.status == status)
+            stmt = stmt.where(models.CrawlRunRow.status == status)
         with self.transaction(readonly=True) as session:
             return session.scalars(stmt).first()
 
@@ -217,14 +217,14 @@ class Store:
         url = snap.requested_url
         with self.transaction() as session:
             _check_run_site(session, run_id, site_id)
-            pages = models.Page.__table__
+            pages = models.PageRow.__table__
             stmt = _insert(session, pages).values(site_id=site_id, url=url, url_hash=_url_hash(url))
             # DO UPDATE (a no-op) rather than DO NOTHING, so that RETURNING yields the existing id.
             stmt = stmt.on_conflict_do_update(
                 index_elements=["site_id", "url_hash"], set_={"url": stmt.excluded.url}
             ).returning(pages.c.id)
             page_id = int(session.execute(stmt).scalar_one())
-            visit = models.PageVisit(run_id=run_id, page_id=page_id, **rec.visit_values(snap, snapshot_digest(snap)))
+            visit = models.PageVisitRow(run_id=run_id, page_id=page_id, **rec.visit_values(snap, snapshot_digest(snap)))
             session.add(visit)
             try:
                 session.flush()
@@ -234,7 +234,7 @@ class Store:
                 raise
             # Same transaction as the visit: a crash leaves the page either recorded and done, or
             # neither (and a resume fetches it again) — never recorded twice, never lost.
-            frontier = models.FrontierEntry
+            frontier = models.FrontierEntryRow
             session.execute(
                 update(frontier)
                 .where(frontier.run_id == run_id, frontier.url_hash == _url_hash(url_key(url)))
@@ -254,7 +254,7 @@ class Store:
             # and cached (a multi-row VALUES is compiled again for every batch length), and clear
             # of the ORM's bulk machinery, which a recrawl of carried pages would mostly pay for.
             connection = session.connection()
-            pages = models.Page.__table__
+            pages = models.PageRow.__table__
             hashes = {snap.requested_url: _url_hash(snap.requested_url) for snap in snaps}
             # Pages known from earlier runs are read, not upserted: on a recrawl that is every page,
             # and an upsert would rewrite each row to get its id back.
@@ -283,14 +283,14 @@ class Store:
                 for snap in snaps
             ]
             try:
-                connection.execute(insert(models.PageVisit.__table__), rows)
+                connection.execute(insert(models.PageVisitRow.__table__), rows)
             except IntegrityError as exc:
                 if _is_duplicate_visit(exc):
                     raise DuplicateVisit(run_id, snaps[0].requested_url) from exc
                 raise
-            frontier = models.FrontierEntry.__table__.c
+            frontier = models.FrontierEntryRow.__table__.c
             connection.execute(
-                update(models.FrontierEntry.__table__)
+                update(models.FrontierEntryRow.__table__)
                 .where(
                     frontier.run_id == run_id,
                     frontier.url_hash.in_([_url_hash(url_key(s.requested_url)) for s in snaps]),
@@ -301,7 +301,7 @@ class Store:
     def mark_rendered(self, visit_id: int, render_ms: float, reason: str, measurements: Mapping[str, float]) -> None:
         """A page rendered after its visit was recorded (an audit sample): say so on the visit."""
         with self.transaction() as session:
-            visit = session.get_one(models.PageVisit, visit_id)
+            visit = session.get_one(models.PageVisitRow, visit_id)
             visit.rendered, visit.render_ms, visit.render_reason = True, render_ms, reason
             if visit.digest is not None:
                 visit.digest = {**visit.digest, "measurements": dict(measurements), "rendered": True}
@@ -310,12 +310,12 @@ class Store:
         """A page rendered after its visit was recorded whose navigation was refused by the address guard
         or ended on the browser's error page: the visit says so (it is no longer `ok`)."""
         with self.transaction() as session:
-            visit = session.get_one(models.PageVisit, visit_id)
+            visit = session.get_one(models.PageVisitRow, visit_id)
             visit.status, visit.reason, visit.rendered = str(status), reason, False
 
     def record_audit_results(self, visit_id: int, results: Sequence[AuditResult]) -> list[int]:
         rows = [
-            models.AuditResult(
+            models.AuditResultRow(
                 visit_id=visit_id,
                 page_url=r.page_url,
                 engine=r.engine,
@@ -342,7 +342,7 @@ class Store:
         if not shots:
             return
         rows = [
-            models.ElementScreenshot(
+            models.ElementScreenshotRow(
                 visit_id=visit_id,
                 page_url=shot.page_url,
                 selector=shot.selector,
@@ -362,16 +362,18 @@ class Store:
         of those pages (the evidence of a suggested answer)."""
         with self.transaction(readonly=True) as session:
             visits = session.execute(
-                select(models.PageVisit.id, models.PageVisit.carried_from_id).where(models.PageVisit.run_id == run_id)
+                select(models.PageVisitRow.id, models.PageVisitRow.carried_from_id).where(
+                    models.PageVisitRow.run_id == run_id
+                )
             ).all()
             ids = {carried or own for own, carried in visits}
-            query = select(models.ElementScreenshot).where(models.ElementScreenshot.visit_id.in_(ids))
+            query = select(models.ElementScreenshotRow).where(models.ElementScreenshotRow.visit_id.in_(ids))
             if page_views_of is not None:
                 query = query.where(
-                    models.ElementScreenshot.selector == PAGE_VIEW,
-                    models.ElementScreenshot.page_url.in_(list(page_views_of)),
+                    models.ElementScreenshotRow.selector == PAGE_VIEW,
+                    models.ElementScreenshotRow.page_url.in_(list(page_views_of)),
                 )
-            rows = session.scalars(query.order_by(models.ElementScreenshot.id))
+            rows = session.scalars(query.order_by(models.ElementScreenshotRow.id))
             return [ElementShot(r.page_url, r.selector, r.image, r.width, r.height, r.media_type) for r in rows]
 
     def record_findings(self, run_id: int, findings: Sequence[Finding], visit_id: int | None = None) -> list[int]:
@@ -403,7 +405,7 @@ class Store:
                         session.flush()
                         known[finding] = row.id
                     finding_ids.append(known[finding])
-                row = models.SuggestedAnswer(
+                row = models.SuggestedAnswerRow(
                     run_id=run_id,
                     site_id=site_id,
                     instrument=answer.instrument,
@@ -418,7 +420,7 @@ class Store:
                 session.add(row)
                 session.flush()
                 session.add_all(
-                    models.AnswerFinding(answer_id=row.id, position=i, finding_id=fid)
+                    models.AnswerFindingRow(answer_id=row.id, position=i, finding_id=fid)
                     for i, fid in enumerate(finding_ids)
                 )
                 ids.append(row.id)
@@ -428,7 +430,7 @@ class Store:
         """The page-level findings recorded for a visit (to carry forward an unchanged page)."""
         with self.transaction(readonly=True) as session:
             rows = session.scalars(
-                select(models.Finding).where(models.Finding.visit_id == visit_id).order_by(models.Finding.id)
+                select(models.FindingRow).where(models.FindingRow.visit_id == visit_id).order_by(models.FindingRow.id)
             )
             return [rec.finding(r) for r in rows]
 
@@ -436,24 +438,24 @@ class Store:
         """Every page-level finding of a run (including those carried from earlier runs)."""
         with self.transaction(readonly=True) as session:
             rows = session.scalars(
-                select(models.Finding)
-                .where(models.Finding.run_id == run_id, models.Finding.visit_id.is_not(None))
-                .order_by(models.Finding.id)
+                select(models.FindingRow)
+                .where(models.FindingRow.run_id == run_id, models.FindingRow.visit_id.is_not(None))
+                .order_by(models.FindingRow.id)
             )
             return [rec.finding(r) for r in rows]
 
     def visit_audits(self, visit_id: int) -> list[AuditResult]:
         with self.transaction(readonly=True) as session:
             rows = session.scalars(
-                select(models.AuditResult)
-                .where(models.AuditResult.visit_id == visit_id)
-                .order_by(models.AuditResult.id)
+                select(models.AuditResultRow)
+                .where(models.AuditResultRow.visit_id == visit_id)
+                .order_by(models.AuditResultRow.id)
             )
             return [rec.audit_result(r) for r in rows]
 
     def last_completed_settings(self, site_id: int, before_run: int | None = None) -> dict[str, Any] | None:
         """The settings of the site's latest completed run (the one `previous_visits` reads), or None."""
-        run = models.CrawlRun
+        run = models.CrawlRunRow
         with self.transaction(readonly=True) as session:
             stmt = select(run.settings).where(run.site_id == site_id, run.status == "completed")
             if before_run is not None:
@@ -472,7 +474,7 @@ class Store:
         even those: reading them means reading every digest whole, most of the time a recrawl
         spent here, while a crawl that has spent its page budget needs none; `visit_links` reads
         them for the pages that do (`PreviousVisit.links_read` is false)."""
-        run = models.CrawlRun
+        run = models.CrawlRunRow
         with self.transaction(readonly=True) as session:
             stmt = select(run.id).where(run.site_id == site_id, run.status == "completed")
             if before_run is not None:
@@ -482,7 +484,7 @@ class Store:
                 return {}
             # Core columns on the session's connection: thousands of rows, no ORM objects wanted.
             connection = session.connection()
-            visits, pages = models.PageVisit.__table__, models.Page.__table__
+            visits, pages = models.PageVisitRow.__table__, models.PageRow.__table__
             roots = visits.alias("root")
             visit, page, root = visits.c, pages.c, roots.c
             if links:
@@ -563,7 +565,7 @@ class Store:
     def visit_links(self, visit_ids: Sequence[int]) -> dict[int, tuple[Link, ...]]:
         """The links stored with each of these visits' digests (ids of `PreviousVisit`s: visits
         that carry none forward); a visit without a digest is left out. The crawler's `LinksReader`."""
-        visit = models.PageVisit.__table__.c
+        visit = models.PageVisitRow.__table__.c
         ids, found = sorted(set(visit_ids)), {}
         shared: dict[tuple[str, ...], Link] = {}
         with self.transaction(readonly=True) as session:
@@ -577,7 +579,7 @@ class Store:
 
     def visit_summaries(self, run_id: int) -> list[tuple[str, str, str, int, int | None, str]]:
         """(url, final url, status, depth, status code, reason) of every page of a run, in order."""
-        visit, page = models.PageVisit, models.Page
+        visit, page = models.PageVisitRow, models.PageRow
         stmt = (
             select(page.url, visit.final_url, visit.status, visit.depth, visit.status_code, visit.reason)
             .join(page, page.id == visit.page_id)
@@ -592,7 +594,9 @@ class Store:
         with self.transaction(readonly=True) as session:
             rows = list(
                 session.scalars(
-                    select(models.PageVisit).where(models.PageVisit.run_id == run_id).order_by(models.PageVisit.id)
+                    select(models.PageVisitRow)
+                    .where(models.PageVisitRow.run_id == run_id)
+                    .order_by(models.PageVisitRow.id)
                 )
             )
             digests = _carried_digests(session, rows)
@@ -601,10 +605,10 @@ class Store:
     def run_site(self, run_id: int) -> tuple[int, SiteConfig, str]:
         """(site id, site, run status) of a run: what `crawl --resume` starts from."""
         with self.transaction(readonly=True) as session:
-            run = session.get(models.CrawlRun, run_id)
+            run = session.get(models.CrawlRunRow, run_id)
             if run is None:
                 raise LookupError(f"no run {run_id}")
-            site = session.get(models.Site, run.site_id)
+            site = session.get(models.SiteRow, run.site_id)
             assert site is not None
             return site.id, rec.site_record(site).config, run.status
 
@@ -614,7 +618,7 @@ class Store:
         if role not in models.ROLES:
             raise ValueError(f"role must be one of {models.ROLES}, not {role!r}")
         with self.transaction() as session:
-            user = models.User(name=name, role=role, password_hash=password_hash, countries=list(countries))
+            user = models.UserRow(name=name, role=role, password_hash=password_hash, countries=list(countries))
             session.add(user)
             session.flush()
             return user.id
@@ -640,17 +644,17 @@ class Store:
         if decision == "override" and final_value is None:
             raise ValueError("an override needs a final value")
         with self.transaction() as session:
-            answer = session.get(models.SuggestedAnswer, answer_id)
+            answer = session.get(models.SuggestedAnswerRow, answer_id)
             if answer is None:
                 raise LookupError(f"no suggested answer {answer_id}")
-            user = session.get(models.User, user_id)
+            user = session.get(models.UserRow, user_id)
             if user is None:
                 raise LookupError(f"no user {user_id}")
             if role != user.role and user.role != "admin":
                 raise PermissionError(f"user {user.name!r} is a {user.role}, cannot review as {role}")
             if decision == "accept" and final_value is None:
                 final_value = answer.value
-            review = models.Review(
+            review = models.ReviewRow(
                 answer_id=answer_id,
                 user_id=user_id,
                 role=role,
@@ -666,9 +670,9 @@ class Store:
         """Reviews of one answer, oldest first."""
         with self.transaction(readonly=True) as session:
             rows = session.scalars(
-                select(models.Review)
-                .where(models.Review.answer_id == answer_id)
-                .order_by(models.Review.created_at, models.Review.id)
+                select(models.ReviewRow)
+                .where(models.ReviewRow.answer_id == answer_id)
+                .order_by(models.ReviewRow.created_at, models.ReviewRow.id)
             )
             return [rec.review_record(r) for r in rows]
 
@@ -677,29 +681,29 @@ class Store:
     def load_run(self, run_id: int) -> RunRecord:
         """Everything a run produced, in insertion order, as detached records."""
         with self.transaction(readonly=True) as session:
-            run = session.get(models.CrawlRun, run_id)
+            run = session.get(models.CrawlRunRow, run_id)
             if run is None:
                 raise LookupError(f"no run {run_id}")
-            site = session.get_one(models.Site, run.site_id)
+            site = session.get_one(models.SiteRow, run.site_id)
 
             visits = session.scalars(
-                select(models.PageVisit).where(models.PageVisit.run_id == run_id).order_by(models.PageVisit.id)
+                select(models.PageVisitRow).where(models.PageVisitRow.run_id == run_id).order_by(models.PageVisitRow.id)
             ).all()
-            audits: dict[int, list[models.AuditResult]] = defaultdict(list)
+            audits: dict[int, list[models.AuditResultRow]] = defaultdict(list)
             for audit in session.scalars(
-                select(models.AuditResult)
-                .join(models.PageVisit, models.PageVisit.id == models.AuditResult.visit_id)
-                .where(models.PageVisit.run_id == run_id)
-                .order_by(models.AuditResult.id)
+                select(models.AuditResultRow)
+                .join(models.PageVisitRow, models.PageVisitRow.id == models.AuditResultRow.visit_id)
+                .where(models.PageVisitRow.run_id == run_id)
+                .order_by(models.AuditResultRow.id)
             ):
                 audits[audit.visit_id].append(audit)
             # An unchanged page's results are those of the visit it carries forward.
             carried = {v.carried_from_id for v in visits if v.carried_from_id is not None}
             if carried:
                 for audit in session.scalars(
-                    select(models.AuditResult)
-                    .where(models.AuditResult.visit_id.in_(carried))
-                    .order_by(models.AuditResult.id)
+                    select(models.AuditResultRow)
+                    .where(models.AuditResultRow.visit_id.in_(carried))
+                    .order_by(models.AuditResultRow.id)
                 ):
                     audits[audit.visit_id].append(audit)
             for visit in visits:
@@ -709,27 +713,27 @@ class Store:
             findings = {
                 f.id: f
                 for f in session.scalars(
-                    select(models.Finding).where(models.Finding.run_id == run_id).order_by(models.Finding.id)
+                    select(models.FindingRow).where(models.FindingRow.run_id == run_id).order_by(models.FindingRow.id)
                 )
             }
             answers = session.scalars(
-                select(models.SuggestedAnswer)
-                .where(models.SuggestedAnswer.run_id == run_id)
-                .order_by(models.SuggestedAnswer.id)
+                select(models.SuggestedAnswerRow)
+                .where(models.SuggestedAnswerRow.run_id == run_id)
+                .order_by(models.SuggestedAnswerRow.id)
             ).all()
             answer_ids = [a.id for a in answers]
-            links: dict[int, list[models.Finding]] = defaultdict(list)
+            links: dict[int, list[models.FindingRow]] = defaultdict(list)
             for link in session.scalars(
-                select(models.AnswerFinding)
-                .where(models.AnswerFinding.answer_id.in_(answer_ids))
-                .order_by(models.AnswerFinding.answer_id, models.AnswerFinding.position)
+                select(models.AnswerFindingRow)
+                .where(models.AnswerFindingRow.answer_id.in_(answer_ids))
+                .order_by(models.AnswerFindingRow.answer_id, models.AnswerFindingRow.position)
             ):
                 links[link.answer_id].append(findings[link.finding_id])
-            reviews: dict[int, list[models.Review]] = defaultdict(list)
+            reviews: dict[int, list[models.ReviewRow]] = defaultdict(list)
             for review in session.scalars(
-                select(models.Review)
-                .where(models.Review.answer_id.in_(answer_ids))
-                .order_by(models.Review.created_at, models.Review.id)
+                select(models.ReviewRow)
+                .where(models.ReviewRow.answer_id.in_(answer_ids))
+                .order_by(models.ReviewRow.created_at, models.ReviewRow.id)
             ):
                 reviews[review.answer_id].append(review)
 
@@ -752,25 +756,25 @@ class Store:
 
     def user_by_name(self, name: str) -> rec.UserRecord | None:
         with self.transaction(readonly=True) as session:
-            row = session.scalars(select(models.User).where(models.User.name == name)).one_or_none()
+            row = session.scalars(select(models.UserRow).where(models.UserRow.name == name)).one_or_none()
             return rec.user_record(row) if row else None
 
     def user(self, user_id: int) -> rec.UserRecord | None:
         with self.transaction(readonly=True) as session:
-            row = session.get(models.User, user_id)
+            row = session.get(models.UserRow, user_id)
             return rec.user_record(row) if row else None
 
     def users(self) -> list[rec.UserRecord]:
         with self.transaction(readonly=True) as session:
-            return [rec.user_record(r) for r in session.scalars(select(models.User).order_by(models.User.id))]
+            return [rec.user_record(r) for r in session.scalars(select(models.UserRow).order_by(models.UserRow.id))]
 
     def record_login_attempt(self, name: str, address: str, ok: bool) -> None:
         with self.transaction() as session:
-            session.add(models.LoginAttempt(name=name, address=address, ok=ok, at=models.utcnow()))
+            session.add(models.LoginAttemptRow(name=name, address=address, ok=ok, at=models.utcnow()))
 
     def failed_logins(self, name: str, address: str, since: datetime) -> tuple[int, int]:
         """Failed sign-ins since `since`: (for this name from anywhere, from this address for any name)."""
-        attempt = models.LoginAttempt
+        attempt = models.LoginAttemptRow
         recent = select(func.count()).select_from(attempt).where(attempt.ok.is_(False), attempt.at >= since)
         with self.transaction(readonly=True) as session:
             by_name = session.scalar(recent.where(attempt.name == name)) or 0
@@ -779,7 +783,7 @@ class Store:
 
     def answered_countries(self) -> list[tuple[str, str]]:
         """(country, instrument key) pairs that have suggested answers, sorted."""
-        answer, site = models.SuggestedAnswer, models.Site
+        answer, site = models.SuggestedAnswerRow, models.SiteRow
         stmt = (
             select(site.country, answer.instrument)
             .join(site, site.id == answer.site_id)
@@ -793,7 +797,7 @@ class Store:
     def country_answers(self, country: str, instrument: str) -> list[rec.CountryAnswer]:
         """Every suggestion (all runs) of one country's sites for one instrument, with its reviews,
         oldest first. The findings behind each answer are left out: the queue does not show them."""
-        answer, site = models.SuggestedAnswer, models.Site
+        answer, site = models.SuggestedAnswerRow, models.SiteRow
         with self.transaction(readonly=True) as session:
             rows = session.execute(
                 select(answer, site.name, site.kind)
@@ -801,13 +805,13 @@ class Store:
                 .where(site.country == country.upper(), answer.instrument == instrument)
                 .order_by(answer.created_at, answer.id)
             ).all()
-            reviews: dict[int, list[models.Review]] = defaultdict(list)
+            reviews: dict[int, list[models.ReviewRow]] = defaultdict(list)
             ids = [row[0].id for row in rows]
             for start in range(0, len(ids), 500):  # SQLite caps bound parameters per statement
                 for review in session.scalars(
-                    select(models.Review)
-                    .where(models.Review.answer_id.in_(ids[start : start + 500]))
-                    .order_by(models.Review.created_at, models.Review.id)
+                    select(models.ReviewRow)
+                    .where(models.ReviewRow.answer_id.in_(ids[start : start + 500]))
+                    .order_by(models.ReviewRow.created_at, models.ReviewRow.id)
                 ):
                     reviews[review.answer_id].append(review)
             return [
@@ -823,7 +827,7 @@ class Store:
 
     def answer_place(self, answer_id: int) -> tuple[str, str, str] | None:
         """(country, instrument, question) of a suggested answer: what a permission check needs."""
-        answer, site = models.SuggestedAnswer, models.Site
+        answer, site = models.SuggestedAnswerRow, models.SiteRow
         stmt = (
             select(site.country, answer.instrument, answer.question)
             .join(site, site.id == answer.site_id)
@@ -835,16 +839,16 @@ class Store:
 
     def save_indicator(self, country: str, edition: str, tii: float | None, hci: float | None, source: str) -> None:
         """Insert or replace a country's imported TII/HCI for an edition (a re-import corrects it)."""
-        table = models.Indicator.__table__
+        table = models.IndicatorRow.__table__
         values = {"tii": tii, "hci": hci, "source": source, "imported_at": models.utcnow()}
         with self.transaction() as session:
             stmt = _insert(session, table).values(country=country.upper(), edition=edition, **values)
             session.execute(stmt.on_conflict_do_update(index_elements=["country", "edition"], set_=values))
 
     def indicators(self, edition: str | None = None) -> list[rec.IndicatorRecord]:
-        stmt = select(models.Indicator).order_by(models.Indicator.country, models.Indicator.edition)
+        stmt = select(models.IndicatorRow).order_by(models.IndicatorRow.country, models.IndicatorRow.edition)
         if edition is not None:
-            stmt = stmt.where(models.Indicator.edition == edition)
+            stmt = stmt.where(models.IndicatorRow.edition == edition)
         with self.transaction(readonly=True) as session:
             return [
                 rec.IndicatorRecord(r.country, r.edition, r.tii, r.hci, r.source, r.imported_at)
@@ -862,12 +866,12 @@ def _insert(session: Session, table: Any) -> Any:
     raise NotImplementedError(f"storage supports SQLite and PostgreSQL, not {name}")
 
 
-def _carried_digests(session: Session, rows: Sequence[models.PageVisit]) -> dict[int, dict[str, Any]]:
+def _carried_digests(session: Session, rows: Sequence[models.PageVisitRow]) -> dict[int, dict[str, Any]]:
     """Digests of the visits that carried rows refer to, in one query."""
     roots = {row.carried_from_id for row in rows if row.carried_from_id is not None and row.digest is None}
     if not roots:
         return {}
-    visit = models.PageVisit
+    visit = models.PageVisitRow
     ids, digests = sorted(roots), {}
     for start in range(0, len(ids), 10_000):  # SQLite caps bound parameters per statement
         chunk = ids[start : start + 10_000]
@@ -894,7 +898,7 @@ def _is_duplicate_visit(exc: IntegrityError) -> bool:
 def _check_run_site(session: Session, run_id: int, site_id: int) -> None:
     # Guards against a pipeline mixing up ids: a page or answer filed under the wrong site would
     # silently corrupt another country's results.
-    run_site = session.scalar(select(models.CrawlRun.site_id).where(models.CrawlRun.id == run_id))
+    run_site = session.scalar(select(models.CrawlRunRow.site_id).where(models.CrawlRunRow.id == run_id))
     if run_site is None:
         raise LookupError(f"no run {run_id}")
     if run_site != site_id:
@@ -907,9 +911,9 @@ def _known_findings(session: Session, run_id: int, wanted: Sequence[Finding]) ->
         return {}
     questions = {f.question for f in wanted}
     rows = session.scalars(
-        select(models.Finding)
-        .where(models.Finding.run_id == run_id, models.Finding.question.in_(questions))
-        .order_by(models.Finding.id)
+        select(models.FindingRow)
+        .where(models.FindingRow.run_id == run_id, models.FindingRow.question.in_(questions))
+        .order_by(models.FindingRow.id)
     )
     known: dict[Finding, int] = {}
     for row in rows:

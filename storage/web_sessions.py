@@ -26,7 +26,7 @@ def open_session(store: Store, user_id: int, token: str, max_age_s: int) -> None
     now = models.utcnow()
     with store.transaction() as session:
         session.add(
-            models.WebSession(
+            models.WebSessionRow(
                 id=_key(token), user_id=user_id, created_at=now, expires_at=now + timedelta(seconds=max_age_s)
             )
         )
@@ -34,7 +34,7 @@ def open_session(store: Store, user_id: int, token: str, max_age_s: int) -> None
 
 def is_live(store: Store, user_id: int, token: str) -> bool:
     """The session exists for this user, has not expired and was not revoked."""
-    row = models.WebSession
+    row = models.WebSessionRow
     with store.transaction(readonly=True) as session:
         found = session.execute(
             select(row.user_id, row.expires_at, row.revoked_at).where(row.id == _key(token))
@@ -45,8 +45,8 @@ def is_live(store: Store, user_id: int, token: str) -> bool:
 def revoke(store: Store, token: str) -> None:
     with store.transaction() as session:
         session.execute(
-            update(models.WebSession)
-            .where(models.WebSession.id == _key(token), models.WebSession.revoked_at.is_(None))
+            update(models.WebSessionRow)
+            .where(models.WebSessionRow.id == _key(token), models.WebSessionRow.revoked_at.is_(None))
             .values(revoked_at=models.utcnow())
         )
 
@@ -55,13 +55,13 @@ def set_password(store: Store, user_id: int, password_hash: str) -> int:
     """Change the password and end every session of the account in one transaction; return how many."""
     now = models.utcnow()
     with store.transaction() as session:
-        user = session.get(models.User, user_id)
+        user = session.get(models.UserRow, user_id)
         if user is None:
             raise LookupError(f"no user {user_id}")
         user.password_hash = password_hash
         result = session.execute(
-            update(models.WebSession)
-            .where(models.WebSession.user_id == user_id, models.WebSession.revoked_at.is_(None))
+            update(models.WebSessionRow)
+            .where(models.WebSessionRow.user_id == user_id, models.WebSessionRow.revoked_at.is_(None))
             .values(revoked_at=now)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -87,7 +87,7 @@ class Failures:
 
 
 def login_failures(store: Store, name: str, address: str, since: datetime, known_since: datetime) -> Failures:
-    attempt = models.LoginAttempt
+    attempt = models.LoginAttemptRow
     with store.transaction(readonly=True) as session:
         last_ok = session.scalar(
             select(func.max(attempt.at)).where(attempt.name == name, attempt.ok.is_(True), attempt.at >= since)

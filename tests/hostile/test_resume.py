@@ -223,8 +223,8 @@ def _leased_run(store: Store, owner: str, until_s: float) -> int:
     run_id = store.start_run(store.ensure_site(SiteConfig(name="x", start_urls=("https://x.example/",))), {})
     with store.transaction() as session:
         session.execute(
-            update(models.CrawlRun)
-            .where(models.CrawlRun.id == run_id)
+            update(models.CrawlRunRow)
+            .where(models.CrawlRunRow.id == run_id)
             .values(lease_owner=owner, lease_until=models.utcnow() + timedelta(seconds=until_s))
         )
     return run_id

@@ -87,18 +87,18 @@ def test_orm_refuses_to_change_a_review(store: Store) -> None:
     ann = store.add_user("ann", "assessor", "h", [])
     store.add_review(answer_id, ann, "assessor", "accept")
     with pytest.raises(AppendOnlyError), store.transaction() as session:
-        review = session.scalars(select(models.Review)).one()
+        review = session.scalars(select(models.ReviewRow)).one()
         review.comment = "rewritten"
     with pytest.raises(AppendOnlyError), store.transaction() as session:
-        session.delete(session.scalars(select(models.Review)).one())
+        session.delete(session.scalars(select(models.ReviewRow)).one())
     assert store.reviews_for(answer_id)[0].comment == ""
 
 
 @pytest.mark.parametrize(
     "statement",
     [
-        update(models.Review).values(comment="rewritten"),
-        delete(models.Review),
+        update(models.ReviewRow).values(comment="rewritten"),
+        delete(models.ReviewRow),
         text("UPDATE reviews SET final_value = 'absent'"),
     ],
     ids=["core-update", "core-delete", "raw-sql"],
