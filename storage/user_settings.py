@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage import models
-from storage.store import Store
+from storage.database import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +15,7 @@ class UserSettings:
 
 
 class UserSettingsStore:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Database) -> None:
         self.store = store
 
     def get(self, user_id: int) -> UserSettings:
