@@ -535,7 +535,7 @@ def crawl(
         store.upgrade()
         if resume is not None:
             try:
-                _, site, _ = store.run_site(resume)
+                site = store.run_site(resume).site
             except LookupError as exc:
                 raise _fail(str(exc), EXIT_BAD_INPUT) from None
         elif url is None:

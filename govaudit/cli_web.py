@@ -161,7 +161,7 @@ def answers(
         raise _fail(f"format must be one of {', '.join(FORMATS)}")
     country = country.upper()
     with _store() as store:
-        keys = [k for c, k in store.answered_countries() if c == country]
+        keys = [q.instrument for q in store.answered_countries() if q.country == country]
         if not keys:
             raise _fail(f"no suggested answers for {country}")
         body = export(store, country, keys, fmt)

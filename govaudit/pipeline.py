@@ -42,6 +42,7 @@ from rules.lexicon import Lexicons
 from rules.module import SiteView
 from storage import Store, run_state
 from storage.frontier import StoreFrontier
+from storage.records import VisitSummary
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -72,14 +73,8 @@ class RunBusy(CannotResume):
     """Another live process holds the run's lease (it is being worked on): try again later."""
 
 
-@dataclass(frozen=True, slots=True)
-class PageSummary:
-    requested_url: str
-    final_url: str
-    status: ScanStatus
-    depth: int
-    status_code: int | None
-    reason: str
+# Where a page ended and how: the same record whether read back from the store or just crawled.
+PageSummary = VisitSummary
 
 
 @dataclass(slots=True)
@@ -124,7 +119,8 @@ class _Run:
             self.site_id = existing if existing is not None else store.ensure_site(site, registered=register)
             self.run_id = store.start_run(self.site_id, settings, as_of)
         else:
-            self.site_id, _, status = store.run_site(resume)
+            found = store.run_site(resume)
+            self.site_id, status = found.site_id, found.status
             if status != "running":
                 raise CannotResume(f"run {resume} is {status}; only an interrupted (running) run can resume")
             mode = run_state.run_mode(store, resume)
@@ -528,7 +524,7 @@ async def _off_the_loop(record: Callable[[CrawledPage], None], crawled: CrawledP
 
 
 def _summaries(store: Store, run_id: int) -> list[PageSummary]:
-    return [PageSummary(u, f, ScanStatus(s), d, c, r) for u, f, s, d, c, r in store.visit_summaries(run_id)]
+    return store.visit_summaries(run_id)
 
 
 def _light(snapshot: PageSnapshot) -> PageSnapshot:

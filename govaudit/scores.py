@@ -218,9 +218,10 @@ def compute(
     values_of = projected_values if projected else final_values
 
     weights = weights or {}
-    indicators = {i.country: i for i in store.indicators()}
+    indicators = {i.country: i for i in store.indicators.find()}
     by_country: dict[str, CountryScore] = {}
-    for country, key in store.answered_countries():
+    for queue in store.answered_countries():
+        country, key = queue.country, queue.instrument
         score = by_country.setdefault(country, CountryScore(country))
         inst = instrument(key)
         if inst.id == "OSI":

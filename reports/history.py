@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from storage import Store, models
+from storage import Store
 from storage.records import RunRecord
 
 TREND_RUNS = 10  # earlier runs drawn in the trend chart; each is loaded whole, so keep it small
@@ -15,18 +13,7 @@ TREND_RUNS = 10  # earlier runs drawn in the trend chart; each is loaded whole, 
 
 def earlier_run_ids(store: Store, site_id: int, before_run: int, limit: int = TREND_RUNS) -> list[int]:
     """Completed runs of the site started before `before_run`, oldest first, at most `limit`."""
-    stmt = (
-        select(models.CrawlRun.id)
-        .where(
-            models.CrawlRun.site_id == site_id,
-            models.CrawlRun.id < before_run,
-            models.CrawlRun.status == "completed",
-        )
-        .order_by(models.CrawlRun.id.desc())
-        .limit(limit)
-    )
-    with store.transaction(readonly=True) as session:
-        return sorted(session.scalars(stmt))
+    return store.runs.earlier_completed_ids(site_id, before_run, limit)
 
 
 def run_summary(run: RunRecord) -> dict[str, Any]:

@@ -1,9 +1,10 @@
-"""Persistence: SQLAlchemy models, Alembic migrations and the `Store` repository.
+"""Persistence: SQLAlchemy models, Alembic migrations, and `Store`: one database and its repositories.
 
 SQLite file by default (WAL, BEGIN IMMEDIATE), PostgreSQL by URL (`postgresql+psycopg://...`).
 Imports `crawler`, `audits` and `rules` for their types only; the application layer decides the URL.
 """
 
+from storage.database import Database
 from storage.engine import DEFAULT_URL, create_engine_for
 from storage.migrate import alembic_config, downgrade, upgrade
 from storage.models import AppendOnlyError, Base
@@ -23,6 +24,7 @@ __all__ = [
     "AnswerRecord",
     "AppendOnlyError",
     "Base",
+    "Database",
     "DuplicateVisit",
     "FindingRecord",
     "ReviewRecord",

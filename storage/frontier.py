@@ -16,7 +16,8 @@ from sqlalchemy import func, select, update
 
 from crawler.frontier import FrontierEntry
 from storage import models
-from storage.store import Store, _insert
+from storage.database import Database
+from storage.sql import rowcount, table_of, upsert
 
 
 def key_hash(key: str) -> str:
@@ -34,15 +35,15 @@ class StoreFrontier:
     already in the frontier is kept in memory too: a page's links are filtered here and the new
     ones written in one statement, instead of one round trip per link."""
 
-    def __init__(self, store: Store, run_id: int) -> None:
+    def __init__(self, store: Database, run_id: int) -> None:
         self.store = store
         self.run_id = run_id
-        row = models.FrontierEntry
+        row = models.FrontierEntryRow
         with self.store.transaction(readonly=True) as session:
             self._hashes = {_seen(h) for h in session.scalars(select(row.url_hash).where(row.run_id == self.run_id))}
 
     def _count(self, state: str) -> int:
-        row = models.FrontierEntry
+        row = models.FrontierEntryRow
         stmt = select(func.count()).select_from(row).where(row.run_id == self.run_id, row.state == state)
         with self.store.transaction(readonly=True) as session:
             return int(session.scalar(stmt) or 0)
@@ -67,12 +68,12 @@ class StoreFrontier:
             }
         if not rows:
             return 0
-        table = models.FrontierEntry.__table__
+        table = table_of(models.FrontierEntryRow)
         with self.store.transaction() as session:
             # One statement executed for many rows: compiled once and cached, where a multi-row
             # VALUES would be compiled again for every length. ON CONFLICT still guards the unique
             # key should another process have added one meanwhile.
-            stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["run_id", "url_hash"])
+            stmt = upsert(session, table).on_conflict_do_nothing(index_elements=["run_id", "url_hash"])
             session.connection().execute(stmt, list(rows.values()))
         self._hashes.update(map(_seen, rows))
         return len(rows)
@@ -80,7 +81,7 @@ class StoreFrontier:
     def claim(self, limit: int) -> list[FrontierEntry]:
         if limit <= 0:
             return []
-        row = models.FrontierEntry.__table__.c
+        row = table_of(models.FrontierEntryRow).c
         with self.store.transaction() as session:
             # Core rows, not ORM objects: nothing here needs identity tracking, and an ORM UPDATE
             # would synchronise the session with every object it loaded.
@@ -96,7 +97,7 @@ class StoreFrontier:
             rows = connection.execute(stmt).all()
             if rows:
                 connection.execute(
-                    update(models.FrontierEntry.__table__)
+                    update(table_of(models.FrontierEntryRow))
                     .where(row.id.in_([r.id for r in rows]))
                     .values(state="claimed", claimed_at=models.utcnow())
                 )
@@ -106,14 +107,14 @@ class StoreFrontier:
         """Nothing to do: `Store.record_visit` marked the entry done with the page."""
 
     def release(self) -> int:
-        row = models.FrontierEntry
+        row = models.FrontierEntryRow
         with self.store.transaction() as session:
             result = session.execute(
                 update(row)
                 .where(row.run_id == self.run_id, row.state == "claimed")
                 .values(state="pending", claimed_at=None)
             )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+            return rowcount(result)
 
     def known(self) -> int:
         return len(self._hashes)

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import URL
 
 from storage.engine import create_engine_for, normalise_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_MIGRATION_LOCK = 0x60FA0D17  # any constant: the PostgreSQL advisory lock id every worker shares
 
 
 def alembic_config(url: str | URL | None = None) -> Config:
@@ -42,6 +43,21 @@ def upgrade(url: str | URL | Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
     _run(url, check_then_upgrade)
+
+
+def upgrade_locked(engine: Engine) -> None:
+    """`upgrade` under a PostgreSQL advisory lock, so that processes starting together migrate one
+    after the other (SQLite's BEGIN IMMEDIATE already serialises them)."""
+    if engine.dialect.name == "sqlite":
+        upgrade(engine)
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK})
+        try:
+            upgrade(engine)
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK})
+            conn.commit()
 
 
 def _refuse_foreign(connection: Connection) -> None:

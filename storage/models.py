@@ -1,7 +1,7 @@
 """SQLAlchemy models. Portable across SQLite and PostgreSQL: generic types only, JSON as `sa.JSON`.
 
-The classes share names with the domain types they persist (AuditResult, Finding, ...); import this
-module as `models` and write `models.Finding` so that the two never get mixed up.
+Each class is named after its table's record with a `Row` suffix (`FindingRow` persists a
+`rules.findings.Finding`), so a database row and the domain value it maps to never share a name.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ class Base(DeclarativeBase):
     }
 
 
-class Site(Base):
+class SiteRow(Base):
     __tablename__ = "sites"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -112,7 +112,7 @@ class Site(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class CrawlRun(Base):
+class CrawlRunRow(Base):
     __tablename__ = "crawl_runs"
     __table_args__ = (
         CheckConstraint(_in("status", RUN_STATUSES), name="status"),
@@ -139,7 +139,7 @@ class CrawlRun(Base):
     audit_mark: Mapped[int | None] = mapped_column(Integer)
 
 
-class Page(Base):
+class PageRow(Base):
     """A URL of a site, shared by every run that visits it (so pages can be compared over time)."""
 
     __tablename__ = "pages"
@@ -153,7 +153,7 @@ class Page(Base):
     url_hash: Mapped[str] = mapped_column(String(64))  # sha256 hex of url
 
 
-class PageVisit(Base):
+class PageVisitRow(Base):
     __tablename__ = "page_visits"
     __table_args__ = (UniqueConstraint("run_id", "page_id"),)
 
@@ -190,10 +190,10 @@ class PageVisit(Base):
     # could not be fetched); null when not rendered. Carried visits copy the values they carry.
     assets: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
 
-    page: Mapped[Page] = relationship(lazy="joined", innerjoin=True)
+    page: Mapped[PageRow] = relationship(lazy="joined", innerjoin=True)
 
 
-class FrontierEntry(Base):
+class FrontierEntryRow(Base):
     """A URL a run still has to fetch (or has fetched): the crawl's persistent frontier."""
 
     __tablename__ = "frontier_entries"
@@ -215,7 +215,7 @@ class FrontierEntry(Base):
     claimed_at: Mapped[datetime | None]
 
 
-class AuditResult(Base):
+class AuditResultRow(Base):
     __tablename__ = "audit_results"
     __table_args__ = (CheckConstraint(_in("outcome", OUTCOMES), name="outcome"),)
 
@@ -237,7 +237,7 @@ class AuditResult(Base):
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
 
 
-class Finding(Base):
+class FindingRow(Base):
     __tablename__ = "findings"
     __table_args__ = (Index("ix_findings_run_question", "run_id", "instrument", "question"),)
 
@@ -257,7 +257,7 @@ class Finding(Base):
     )
 
 
-class AnswerFinding(Base):
+class AnswerFindingRow(Base):
     """Which findings an answer rests on, in the order the decider gave them."""
 
     __tablename__ = "answer_findings"
@@ -269,7 +269,7 @@ class AnswerFinding(Base):
     finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), index=True)
 
 
-class SuggestedAnswer(Base):
+class SuggestedAnswerRow(Base):
     """Never updated: a later run adds a new row, so human decisions keep pointing at what they saw."""
 
     __tablename__ = "suggested_answers"
@@ -293,7 +293,7 @@ class SuggestedAnswer(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class User(Base):
+class UserRow(Base):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
 
@@ -305,7 +305,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Review(Base):
+class ReviewRow(Base):
     """Append-only (the migration installs triggers that refuse UPDATE and DELETE)."""
 
     __tablename__ = "reviews"
@@ -323,21 +323,21 @@ class Review(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    user: Mapped[UserRow] = relationship(lazy="joined", innerjoin=True)
 
 
 class AppendOnlyError(Exception):
     """A review was about to be changed or deleted; reviews are an audit trail."""
 
 
-@event.listens_for(Review, "before_update")
-@event.listens_for(Review, "before_delete")
-def _refuse_review_change(_mapper: Any, _connection: Any, target: Review) -> None:
+@event.listens_for(ReviewRow, "before_update")
+@event.listens_for(ReviewRow, "before_delete")
+def _refuse_review_change(_mapper: Any, _connection: Any, target: ReviewRow) -> None:
     # The database triggers catch raw SQL too; this catches ORM code before it reaches them.
     raise AppendOnlyError(f"review {target.id} is append-only")
 
 
-class WebSession(Base):
+class WebSessionRow(Base):
     """A signed-in browser: the cookie carries a random token, this row its hash. Logout and a
     password change revoke the rows, so a copied cookie stops working at once."""
 
@@ -351,7 +351,7 @@ class WebSession(Base):
     revoked_at: Mapped[datetime | None]
 
 
-class LoginAttempt(Base):
+class LoginAttemptRow(Base):
     """One try at signing in to the web app: the rate limiter counts recent failures per name and
     per address. Kept in the database, not in memory, so every web worker sees the same count."""
 
@@ -368,7 +368,7 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Indicator(Base):
+class IndicatorRow(Base):
     """Imported, never crawled: the ITU/UNESCO-based TII and HCI of a country for one edition."""
 
     __tablename__ = "indicators"
@@ -386,7 +386,7 @@ class Indicator(Base):
 BATCH_ITEM_STATES = ("queued", "running", "done", "failed")
 
 
-class NightlyBatch(Base):
+class NightlyBatchRow(Base):
     """One enqueueing of the registry (`govaudit nightly`, or the beat schedule): what the
     operator asks about the morning after. Its sites' progress lives in `NightlyItem`."""
 
@@ -398,7 +398,7 @@ class NightlyBatch(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class NightlyItem(Base):
+class NightlyItemRow(Base):
     """One site of a batch: the run its task works on (replaced when a transient failure forced a
     fresh run), where the task got to, and why it failed. Written by the Celery task itself."""
 
@@ -423,7 +423,7 @@ class NightlyItem(Base):
 SITE_CHECK_STATUSES = ("verified", "moved", "dead")
 
 
-class SiteCheck(Base):
+class SiteCheckRow(Base):
     """One `govaudit sites verify` of a registered site: did its start URL answer, where did it end
     up, does the host look official, in which language, under which title. Append-only: the latest
     check of a site is its state; earlier ones show when it moved or died."""
@@ -449,7 +449,7 @@ class SiteCheck(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
 
 
-class UserSetting(Base):
+class UserSettingRow(Base):
     """What a person chose in the assessor app: the interface language ("" = their browser's) and
     whether single-key shortcuts are on (WCAG 2.1.4: character shortcuts can be turned off)."""
 
@@ -461,7 +461,7 @@ class UserSetting(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ElementScreenshot(Base):
+class ElementScreenshotRow(Base):
     """A JPEG taken while the page was open: a highlighted crop of a failing element (by the selector
     its audit result gives), or with selector "" a small view of the page's first screen."""
 

@@ -1,6 +1,6 @@
 """Nightly batches: what `govaudit nightly` enqueued and how each site ended.
 
-Kept beside `Store` rather than in it: only the distributed mode uses these tables. The Celery
+The batches repository (`Store.batches`): only the distributed mode uses these tables. The Celery
 task writes its own item's state, so the summary is right whichever worker ran (or re-ran) a site.
 Pages are counted from `page_visits` when asked, not copied, so a resumed run is counted whole.
 """
@@ -15,9 +15,16 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from storage import models
-from storage.store import Store
+from storage.database import Database, Repository
+from storage.repositories.runs import RunRepository
 
 FINISHED = ("done", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class UnfinishedRun:
+    run_id: int
+    mode: str  # crawl | assess
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,32 +99,33 @@ class BatchSummary:
         }
 
 
-class BatchStore:
-    """The nightly tables, over a `Store`'s engine and transactions."""
+class BatchStore(Repository):
+    """The nightly tables, over one database's engine and transactions."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        self._runs = RunRepository(db)
 
     def create(self, mode: str, trigger: str = "cli") -> int:
-        with self.store.transaction() as session:
-            batch = models.NightlyBatch(mode=mode, trigger=trigger, created_at=models.utcnow())
+        with self.db.transaction() as session:
+            batch = models.NightlyBatchRow(mode=mode, trigger=trigger, created_at=models.utcnow())
             session.add(batch)
             session.flush()
             return batch.id
 
     def latest(self) -> int | None:
-        with self.store.transaction(readonly=True) as session:
-            return session.scalar(select(func.max(models.NightlyBatch.id)))
+        with self.db.transaction(readonly=True) as session:
+            return session.scalar(select(func.max(models.NightlyBatchRow.id)))
 
     def add_item(self, batch_id: int, site_id: int, run_id: int) -> None:
-        with self.store.transaction() as session:
-            session.add(models.NightlyItem(batch_id=batch_id, site_id=site_id, run_id=run_id, state="queued"))
+        with self.db.transaction() as session:
+            session.add(models.NightlyItemRow(batch_id=batch_id, site_id=site_id, run_id=run_id, state="queued"))
 
-    def unfinished_run(self, site_id: int) -> tuple[int, str] | None:
-        """(run id, mode) of the site's latest run that a nightly task owns and that is still running:
+    def unfinished_run(self, site_id: int) -> UnfinishedRun | None:
+        """The site's latest run that a nightly task owns and that is still running:
         an earlier night's task that is queued or was interrupted. Enqueueing it again resumes it
         rather than starting a second run beside it. Runs started from the CLI are never taken."""
-        run, item = models.CrawlRun, models.NightlyItem
+        run, item = models.CrawlRunRow, models.NightlyItemRow
         stmt = (
             select(run.id, run.settings)
             .join(item, item.run_id == run.id)
@@ -125,24 +133,22 @@ class BatchStore:
             .order_by(run.id.desc())
             .limit(1)
         )
-        with self.store.transaction(readonly=True) as session:
+        with self.db.transaction(readonly=True) as session:
             row = session.execute(stmt).first()
-            return (int(row[0]), str((row[1] or {}).get("mode", "crawl"))) if row else None
+            return UnfinishedRun(int(row[0]), str((row[1] or {}).get("mode", "crawl"))) if row else None
 
     def set_run_settings(self, run_id: int, settings: Mapping[str, Any]) -> None:
         """A queued run is created with the little the enqueuer knows; the worker that first runs it
         writes the full settings (engine versions, browser) the reports read."""
-        with self.store.transaction() as session:
-            session.execute(update(models.CrawlRun).where(models.CrawlRun.id == run_id).values(settings=dict(settings)))
+        self._runs.set_settings(run_id, settings)
 
     def run_settings(self, run_id: int) -> dict[str, Any]:
-        with self.store.transaction(readonly=True) as session:
-            return dict(session.scalar(select(models.CrawlRun.settings).where(models.CrawlRun.id == run_id)) or {})
+        return self._runs.settings(run_id)
 
     def mark_running(self, batch_id: int, site_id: int, run_id: int) -> None:
-        item = models.NightlyItem
+        item = models.NightlyItemRow
         now = models.utcnow()
-        with self.store.transaction() as session:
+        with self.db.transaction() as session:
             session.execute(
                 update(item)
                 .where(item.batch_id == batch_id, item.site_id == site_id)
@@ -157,8 +163,8 @@ class BatchStore:
     def mark_finished(self, batch_id: int, site_id: int, run_id: int, state: str, reason: str = "") -> None:
         if state not in FINISHED:
             raise ValueError(f"an item finishes as one of {FINISHED}, not {state!r}")
-        item = models.NightlyItem
-        with self.store.transaction() as session:
+        item = models.NightlyItemRow
+        with self.db.transaction() as session:
             session.execute(
                 update(item)
                 .where(item.batch_id == batch_id, item.site_id == site_id)
@@ -166,7 +172,7 @@ class BatchStore:
             )
 
     def summary(self, batch_id: int) -> BatchSummary:
-        item, site, visit = models.NightlyItem, models.Site, models.PageVisit
+        item, site, visit = models.NightlyItemRow, models.SiteRow, models.PageVisitRow
         pages = (
             select(visit.run_id, func.count().label("n"))
             .where(visit.run_id.in_(select(item.run_id).where(item.batch_id == batch_id)))
@@ -180,26 +186,17 @@ class BatchStore:
             .where(item.batch_id == batch_id)
             .order_by(item.id)
         )
-        with self.store.transaction(readonly=True) as session:
-            batch = session.get(models.NightlyBatch, batch_id)
+        with self.db.transaction(readonly=True) as session:
+            batch = session.get(models.NightlyBatchRow, batch_id)
             if batch is None:
                 raise LookupError(f"no nightly batch {batch_id}")
-            items = tuple(
-                BatchItem(
-                    site_id=row.site_id,
-                    site_name=name,
-                    run_id=row.run_id,
-                    state=row.state,
-                    reason=row.reason,
-                    attempts=row.attempts,
-                    pages=int(count),
-                    seconds=(row.finished_at - row.started_at).total_seconds()
-                    if row.finished_at and row.started_at
-                    else None,
-                )
-                for row, name, count in session.execute(stmt)
-            )
+            items = tuple(_item(row, name, int(count)) for row, name, count in session.execute(stmt).tuples())
             ends = [row.finished_at for row in session.scalars(select(item).where(item.batch_id == batch_id))]
         done = all(i.state in FINISHED for i in items)  # an empty batch is finished when made
         finished_at = max((e for e in ends if e is not None), default=batch.created_at) if done else None
         return BatchSummary(batch.id, batch.mode, batch.trigger, batch.created_at, finished_at, items)
+
+
+def _item(row: models.NightlyItemRow, site_name: str, pages: int) -> BatchItem:
+    seconds = (row.finished_at - row.started_at).total_seconds() if row.finished_at and row.started_at else None
+    return BatchItem(row.site_id, site_name, row.run_id, row.state, row.reason, row.attempts, pages, seconds)

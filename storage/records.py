@@ -1,4 +1,4 @@
-"""Plain, frozen records that the store returns, and conversions between rows and domain types.
+"""Plain, frozen records that the repositories return (the mappers to and from rows are in `mappers`).
 
 Callers never see ORM objects or sessions: every value here is detached, immutable (apart from the
 dicts the domain types themselves carry) and safe to hand to another thread or process.
@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from audits.outcome import Outcome
 from audits.result import AuditNode, AuditResult
-from crawler.site import SiteConfig, SiteKind
-from crawler.snapshot import PageSnapshot, ScanStatus
-from rules.findings import Evidence, Finding, SuggestedAnswer
-from storage import models
+from crawler.site import SiteConfig
+from crawler.snapshot import ScanStatus
+from rules.findings import Finding, SuggestedAnswer
 
 
 class DuplicateVisit(Exception):
@@ -141,14 +139,28 @@ class RunRecord:
         )
 
 
-# --- domain -> JSON ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class RunSite:
+    """The site a run belongs to and where the run is: what `crawl --resume` starts from."""
+
+    site_id: int
+    site: SiteConfig
+    status: str
 
 
-def evidence_to_json(evidence: Iterable[Evidence]) -> list[dict[str, Any]]:
-    return [
-        {"url": e.url, "selector": e.selector, "quote": e.quote, "language": e.language, "depth": e.depth}
-        for e in evidence
-    ]
+@dataclass(frozen=True, slots=True)
+class VisitSummary:
+    """Where one page of a run ended and how (the progress listing of a crawl)."""
+
+    requested_url: str
+    final_url: str
+    status: ScanStatus
+    depth: int
+    status_code: int | None
+    reason: str
+
+
+# --- JSON shapes of nested values -----------------------------------------------------------------
 
 
 def nodes_to_json(nodes: Iterable[AuditNode]) -> list[dict[str, Any]]:
@@ -162,216 +174,8 @@ def nodes_to_json(nodes: Iterable[AuditNode]) -> list[dict[str, Any]]:
     return out
 
 
-def site_values(cfg: SiteConfig) -> dict[str, Any]:
-    return {
-        "name": cfg.name,
-        "country": cfg.country,
-        "kind": str(cfg.kind),
-        "start_urls": list(cfg.start_urls),
-        "domains": list(cfg.domains),
-        "languages": list(cfg.languages),
-        "max_pages": cfg.max_pages,
-        "max_depth": cfg.max_depth,
-        "allow_private": cfg.allow_private,
-        "extra": dict(cfg.extra),
-    }
-
-
-def finding_row(run_id: int, finding: Finding) -> models.Finding:
-    return models.Finding(
-        run_id=run_id,
-        rule_id=finding.rule_id,
-        rule_version=finding.rule_version,
-        instrument=finding.instrument,
-        question=finding.question,
-        value=finding.value,
-        confidence=finding.confidence,
-        evidence=evidence_to_json(finding.evidence),
-        note=finding.note,
-    )
-
-
-# --- rows -> domain ---------------------------------------------------------------------------
-
-
-def evidence_from_json(items: Sequence[dict[str, Any]]) -> tuple[Evidence, ...]:
-    return tuple(
-        Evidence(
-            url=i["url"],
-            selector=i.get("selector", ""),
-            quote=i.get("quote", ""),
-            language=i.get("language", ""),
-            depth=i.get("depth"),
-        )
-        for i in items
-    )
-
-
-def site_record(row: models.Site) -> SiteRecord:
-    config = SiteConfig(
-        name=row.name,
-        start_urls=tuple(row.start_urls),
-        country=row.country,
-        kind=SiteKind(row.kind),
-        domains=tuple(row.domains),
-        languages=tuple(row.languages),
-        max_pages=row.max_pages,
-        max_depth=row.max_depth,
-        allow_private=row.allow_private,
-        extra=dict(row.extra),
-    )
-    return SiteRecord(id=row.id, config=config, created_at=row.created_at, updated_at=row.updated_at)
-
-
-def audit_result(row: models.AuditResult) -> AuditResult:
-    return AuditResult(
-        page_url=row.page_url,
-        engine=row.engine,
-        engine_version=row.engine_version,
-        rule_id=row.rule_id,
-        outcome=Outcome(row.outcome),
-        wcag=tuple(row.wcag),
-        is_wcag=row.is_wcag,
-        impact=row.impact,
-        description=row.description,
-        help_url=row.help_url,
-        nodes=tuple(
-            AuditNode(n["selector"], n["html"], n.get("message", ""), tuple(n.get("images", ()))) for n in row.nodes
-        ),
-        reason=row.reason,
-    )
-
-
-def visit_values(snap: PageSnapshot, digest: dict[str, Any]) -> dict[str, Any]:
-    """The page_visits columns that come from a snapshot."""
-    return {
-        "depth": snap.depth,
-        "status": str(snap.status),
-        "status_code": snap.status_code,
-        "reason": snap.reason,
-        "final_url": snap.final_url,
-        "redirect_chain": list(snap.redirect_chain),
-        "content_type": snap.content_type,
-        "content_length": snap.content_length,
-        "content_hash": snap.content_hash,
-        "fetch_ms": snap.fetch_ms,
-        "render_ms": snap.render_ms,
-        "rendered": snap.rendered,
-        "render_reason": snap.render_reason,
-        "title": snap.title,
-        "language": snap.language,
-        "headers": dict(snap.headers),
-        "via": snap.via,
-        # A carried page is the visit it refers to: its digest is not written again.
-        "digest": None if snap.carried_from is not None else digest,
-        "carried_from_id": snap.carried_from,
-        "confirmed_at": snap.confirmed_at,
-        "assets": dict(snap.assets) if snap.assets is not None else None,
-    }
-
-
-def light_snapshot(row: models.PageVisit, digest: dict[str, Any] | None = None) -> PageSnapshot:
-    """A recorded visit as a markup-free snapshot the rules can read again. A carried visit keeps
-    no digest of its own: pass the digest of the visit it carries forward."""
-    from storage.digest import snapshot_from_digest
-
-    return snapshot_from_digest(
-        digest if digest is not None else (row.digest or {}),
-        requested_url=row.page.url,
-        final_url=row.final_url,
-        depth=row.depth,
-        status=ScanStatus(row.status),
-        status_code=row.status_code,
-        reason=row.reason,
-        redirect_chain=tuple(row.redirect_chain),
-        headers=dict(row.headers),
-        content_type=row.content_type,
-        content_length=row.content_length,
-        content_hash=row.content_hash,
-        fetch_ms=row.fetch_ms,
-        render_ms=row.render_ms,
-        render_reason=row.render_reason,
-        via=row.via,
-        carried_from=row.carried_from_id,
-    )
-
-
-def visit_record(row: models.PageVisit, audits: Sequence[models.AuditResult]) -> VisitRecord:
-    return VisitRecord(
-        id=row.id,
-        page_id=row.page_id,
-        url=row.page.url,
-        final_url=row.final_url,
-        depth=row.depth,
-        status=ScanStatus(row.status),
-        status_code=row.status_code,
-        reason=row.reason,
-        redirect_chain=tuple(row.redirect_chain),
-        content_type=row.content_type,
-        content_length=row.content_length,
-        content_hash=row.content_hash,
-        fetch_ms=row.fetch_ms,
-        render_ms=row.render_ms,
-        rendered=row.rendered,
-        render_reason=row.render_reason,
-        title=row.title,
-        language=row.language,
-        headers=dict(row.headers),
-        fetched_at=row.fetched_at,
-        audits=tuple(audit_result(a) for a in audits),
-    )
-
-
-def finding(row: models.Finding) -> Finding:
-    return Finding(
-        rule_id=row.rule_id,
-        rule_version=row.rule_version,
-        instrument=row.instrument,
-        question=row.question,
-        value=row.value,
-        confidence=row.confidence,
-        evidence=evidence_from_json(row.evidence),
-        note=row.note,
-    )
-
-
-def review_record(row: models.Review) -> ReviewRecord:
-    return ReviewRecord(
-        id=row.id,
-        answer_id=row.answer_id,
-        user_id=row.user_id,
-        user_name=row.user.name,
-        role=row.role,
-        decision=row.decision,
-        final_value=row.final_value,
-        comment=row.comment,
-        created_at=row.created_at,
-    )
-
-
-def answer_record(
-    row: models.SuggestedAnswer,
-    findings: Sequence[models.Finding],
-    reviews: Sequence[models.Review] = (),
-) -> AnswerRecord:
-    answer = SuggestedAnswer(
-        instrument=row.instrument,
-        edition=row.edition,
-        question=row.question,
-        value=row.value,
-        outcome=Outcome(row.outcome),
-        confidence=row.confidence,
-        rationale=row.rationale,
-        evidence=evidence_from_json(row.evidence),
-        findings=tuple(finding(f) for f in findings),
-    )
-    return AnswerRecord(
-        id=row.id,
-        answer=answer,
-        finding_ids=tuple(f.id for f in findings),
-        created_at=row.created_at,
-        reviews=tuple(review_record(r) for r in reviews),
-    )
+def nodes_from_json(items: Sequence[dict[str, Any]]) -> tuple[AuditNode, ...]:
+    return tuple(AuditNode(n["selector"], n["html"], n.get("message", ""), tuple(n.get("images", ()))) for n in items)
 
 
 # --- the assessor web app -----------------------------------------------------------------------
@@ -408,12 +212,16 @@ class IndicatorRecord:
     imported_at: datetime
 
 
-def user_record(row: models.User) -> UserRecord:
-    return UserRecord(
-        id=row.id,
-        name=row.name,
-        role=row.role,
-        password_hash=row.password_hash,
-        countries=tuple(row.countries),
-        created_at=row.created_at,
-    )
+@dataclass(frozen=True, slots=True)
+class CountryInstrument:
+    """A country and an instrument it has suggested answers for (one review queue)."""
+
+    country: str
+    instrument: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPlace(CountryInstrument):
+    """Where a suggested answer belongs, its queue and question: what a permission check needs."""
+
+    question: str

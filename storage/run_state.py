@@ -18,7 +18,9 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 
 from storage import models
-from storage.store import Store
+from storage.database import Database
+from storage.repositories.runs import RunRepository
+from storage.sql import rowcount
 
 STAGES = ("crawl", "audit", "conclude")
 DEFAULT_LEASE_S = 120.0
@@ -66,10 +68,10 @@ def _is_zombie(pid: int) -> bool:
         return False
 
 
-def acquire(store: Store, run_id: int, owner: str, seconds: float) -> None:
+def acquire(store: Database, run_id: int, owner: str, seconds: float) -> None:
     """Take the run's lease for `seconds`, or raise RunLeased naming the live holder."""
     with store.transaction() as session:
-        run = session.scalars(select(models.CrawlRun).where(models.CrawlRun.id == run_id).with_for_update()).one()
+        run = session.scalars(select(models.CrawlRunRow).where(models.CrawlRunRow.id == run_id).with_for_update()).one()
         now = models.utcnow()
         held = run.lease_owner and run.lease_owner != owner and run.lease_until is not None and run.lease_until > now
         if held and not _holder_is_dead(run.lease_owner or ""):
@@ -81,22 +83,22 @@ def acquire(store: Store, run_id: int, owner: str, seconds: float) -> None:
         run.lease_owner, run.lease_until = owner, now + timedelta(seconds=seconds)
 
 
-def renew(store: Store, run_id: int, owner: str, seconds: float) -> bool:
+def renew(store: Database, run_id: int, owner: str, seconds: float) -> bool:
     """Extend the lease; False when another process has taken it meanwhile."""
     with store.transaction() as session:
         result = session.execute(
-            update(models.CrawlRun)
-            .where(models.CrawlRun.id == run_id, models.CrawlRun.lease_owner == owner)
+            update(models.CrawlRunRow)
+            .where(models.CrawlRunRow.id == run_id, models.CrawlRunRow.lease_owner == owner)
             .values(lease_until=models.utcnow() + timedelta(seconds=seconds))
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rowcount(result) > 0
 
 
-def release(store: Store, run_id: int, owner: str) -> None:
+def release(store: Database, run_id: int, owner: str) -> None:
     with store.transaction() as session:
         session.execute(
-            update(models.CrawlRun)
-            .where(models.CrawlRun.id == run_id, models.CrawlRun.lease_owner == owner)
+            update(models.CrawlRunRow)
+            .where(models.CrawlRunRow.id == run_id, models.CrawlRunRow.lease_owner == owner)
             .values(lease_owner=None, lease_until=None)
         )
 
@@ -106,7 +108,7 @@ class Lease:
     """A run's lease held for the life of a `with` block, renewed by a thread every third of its life
     (a thread, so that a long synchronous step on the event loop cannot let it lapse)."""
 
-    store: Store
+    store: Database
     run_id: int
     seconds: float
     owner: str = ""
@@ -142,37 +144,47 @@ class Lease:
 # --- stages ------------------------------------------------------------------------------------
 
 
-def stage(store: Store, run_id: int) -> str:
+def stage(store: Database, run_id: int) -> str:
     with store.transaction(readonly=True) as session:
-        return session.scalar(select(models.CrawlRun.stage).where(models.CrawlRun.id == run_id)) or "crawl"
+        return session.scalar(select(models.CrawlRunRow.stage).where(models.CrawlRunRow.id == run_id)) or "crawl"
 
 
-def lease_of(store: Store, run_id: int) -> tuple[str | None, datetime | None]:
+@dataclass(frozen=True, slots=True)
+class LeaseHolder:
+    owner: str | None
+    until: datetime | None
+
+
+def lease_of(store: Database, run_id: int) -> LeaseHolder:
     with store.transaction(readonly=True) as session:
         row = session.execute(
-            select(models.CrawlRun.lease_owner, models.CrawlRun.lease_until).where(models.CrawlRun.id == run_id)
+            select(models.CrawlRunRow.lease_owner, models.CrawlRunRow.lease_until).where(
+                models.CrawlRunRow.id == run_id
+            )
         ).one()
-        return row[0], row[1]
+        return LeaseHolder(row[0], row[1])
 
 
-def enter_audit_stage(store: Store, run_id: int) -> None:
+def enter_audit_stage(store: Database, run_id: int) -> None:
     """The crawl is over: mark where its audit results end, so a resumed audit stage can drop what an
     interrupted one had added, and redo it whole."""
-    visit, result = models.PageVisit, models.AuditResult
+    visit, result = models.PageVisitRow, models.AuditResultRow
     with store.transaction() as session:
         mark = session.scalar(
             select(func.max(result.id)).join(visit, visit.id == result.visit_id).where(visit.run_id == run_id)
         )
         session.execute(
-            update(models.CrawlRun).where(models.CrawlRun.id == run_id).values(stage="audit", audit_mark=mark or 0)
+            update(models.CrawlRunRow)
+            .where(models.CrawlRunRow.id == run_id)
+            .values(stage="audit", audit_mark=mark or 0)
         )
 
 
-def reset_audit_stage(store: Store, run_id: int) -> None:
+def reset_audit_stage(store: Database, run_id: int) -> None:
     """Undo what an interrupted audit stage added: audit results after the mark, sample renders."""
-    visit, result = models.PageVisit, models.AuditResult
+    visit, result = models.PageVisitRow, models.AuditResultRow
     with store.transaction() as session:
-        mark = session.scalar(select(models.CrawlRun.audit_mark).where(models.CrawlRun.id == run_id)) or 0
+        mark = session.scalar(select(models.CrawlRunRow.audit_mark).where(models.CrawlRunRow.id == run_id)) or 0
         ids = select(visit.id).where(visit.run_id == run_id).scalar_subquery()
         session.execute(delete(result).where(result.visit_id.in_(ids), result.id > mark))
         session.execute(
@@ -182,39 +194,40 @@ def reset_audit_stage(store: Store, run_id: int) -> None:
         )
 
 
-def enter_conclude_stage(store: Store, run_id: int) -> None:
+def enter_conclude_stage(store: Database, run_id: int) -> None:
     with store.transaction() as session:
-        session.execute(update(models.CrawlRun).where(models.CrawlRun.id == run_id).values(stage="conclude"))
+        session.execute(update(models.CrawlRunRow).where(models.CrawlRunRow.id == run_id).values(stage="conclude"))
 
 
-def reset_conclusions(store: Store, run_id: int) -> None:
+def reset_conclusions(store: Database, run_id: int) -> None:
     """Drop the site-level findings and the answers an interrupted conclusion may have written (the
     pages' own findings stay): the resumed run writes them once, whole."""
     with store.transaction() as session:
-        answers = select(models.SuggestedAnswer.id).where(models.SuggestedAnswer.run_id == run_id).scalar_subquery()
-        session.execute(delete(models.AnswerFinding).where(models.AnswerFinding.answer_id.in_(answers)))
-        session.execute(delete(models.SuggestedAnswer).where(models.SuggestedAnswer.run_id == run_id))
+        answers = (
+            select(models.SuggestedAnswerRow.id).where(models.SuggestedAnswerRow.run_id == run_id).scalar_subquery()
+        )
+        session.execute(delete(models.AnswerFindingRow).where(models.AnswerFindingRow.answer_id.in_(answers)))
+        session.execute(delete(models.SuggestedAnswerRow).where(models.SuggestedAnswerRow.run_id == run_id))
         session.execute(
-            delete(models.Finding).where(models.Finding.run_id == run_id, models.Finding.visit_id.is_(None))
+            delete(models.FindingRow).where(models.FindingRow.run_id == run_id, models.FindingRow.visit_id.is_(None))
         )
 
 
-def visit_ids(store: Store, run_id: int) -> dict[str, int]:
+def visit_ids(store: Database, run_id: int) -> dict[str, int]:
     """Final URL → visit id of every page the run recorded (a resumed assessment's earlier part)."""
-    visit = models.PageVisit
+    visit = models.PageVisitRow
     with store.transaction(readonly=True) as session:
         return {
             url: vid for url, vid in session.execute(select(visit.final_url, visit.id).where(visit.run_id == run_id))
         }
 
 
-def run_settings(store: Store, run_id: int) -> dict[str, Any]:
+def run_settings(store: Database, run_id: int) -> dict[str, Any]:
     """The settings a run was started with (its mode, page budget, sample …)."""
-    with store.transaction(readonly=True) as session:
-        return dict(session.scalar(select(models.CrawlRun.settings).where(models.CrawlRun.id == run_id)) or {})
+    return RunRepository(store).settings(run_id)
 
 
-def run_mode(store: Store, run_id: int) -> str | None:
+def run_mode(store: Database, run_id: int) -> str | None:
     """The mode, "crawl" or "assess": what the run was started as (a crawl cannot finish an assessment)."""
     mode = run_settings(store, run_id).get("mode")
     return str(mode) if mode else None

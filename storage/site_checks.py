@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 
 from storage import models
-from storage.store import Store
+from storage.database import Database
+from storage.mapping import Mapper
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,9 @@ class SiteCheckResult:
     reason: str = ""
 
 
+_CHECK = Mapper(SiteCheckResult, models.SiteCheckRow)
+
+
 @dataclass(frozen=True, slots=True)
 class SiteCheckRecord:
     site_id: int
@@ -39,58 +42,36 @@ class SiteCheckRecord:
         return self.result.status
 
 
-def _record(row: models.SiteCheck) -> SiteCheckRecord:
-    result = SiteCheckResult(
-        status=row.status,
-        url=row.url,
-        final_url=row.final_url,
-        http_status=row.http_status,
-        redirects=tuple(row.redirects),
-        official_domain=row.official_domain,
-        parked=row.parked,
-        language=row.language,
-        title=row.title,
-        reason=row.reason,
-    )
-    return SiteCheckRecord(site_id=row.site_id, checked_at=row.checked_at, result=result)
+def _record(row: models.SiteCheckRow) -> SiteCheckRecord:
+    return SiteCheckRecord(site_id=row.site_id, checked_at=row.checked_at, result=_CHECK.build(row))
 
 
 class SiteCheckStore:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Database) -> None:
         self.store = store
 
     def record(self, site_id: int, result: SiteCheckResult, checked_at: datetime | None = None) -> None:
         if result.status not in models.SITE_CHECK_STATUSES:
             raise ValueError(f"status must be one of {models.SITE_CHECK_STATUSES}, not {result.status!r}")
-        values: dict[str, Any] = {
-            "site_id": site_id,
-            "status": result.status,
-            "url": result.url,
-            "final_url": result.final_url,
-            "http_status": result.http_status,
-            "redirects": list(result.redirects),
-            "official_domain": result.official_domain,
-            "parked": result.parked,
-            "language": result.language,
-            "title": result.title[:500],
-            "reason": result.reason,
-        }
+        values = {**_CHECK.values(result), "title": result.title[:500]}
         with self.store.transaction() as session:
-            session.add(models.SiteCheck(**values, checked_at=checked_at or models.utcnow()))
+            session.add(models.SiteCheckRow(site_id=site_id, **values, checked_at=checked_at or models.utcnow()))
 
     def latest(self, site_ids: list[int] | None = None) -> dict[int, SiteCheckRecord]:
         """The latest check of each site (of the given ones), by site id."""
-        newest = select(models.SiteCheck.site_id, func.max(models.SiteCheck.id).label("id")).group_by(
-            models.SiteCheck.site_id
+        newest = select(models.SiteCheckRow.site_id, func.max(models.SiteCheckRow.id).label("id")).group_by(
+            models.SiteCheckRow.site_id
         )
         if site_ids is not None:
-            newest = newest.where(models.SiteCheck.site_id.in_(site_ids))
+            newest = newest.where(models.SiteCheckRow.site_id.in_(site_ids))
         ids = newest.subquery()
-        stmt = select(models.SiteCheck).join(ids, models.SiteCheck.id == ids.c.id)
+        stmt = select(models.SiteCheckRow).join(ids, models.SiteCheckRow.id == ids.c.id)
         with self.store.transaction(readonly=True) as session:
             return {row.site_id: _record(row) for row in session.scalars(stmt)}
 
     def history(self, site_id: int) -> list[SiteCheckRecord]:
-        stmt = select(models.SiteCheck).where(models.SiteCheck.site_id == site_id).order_by(models.SiteCheck.id)
+        stmt = (
+            select(models.SiteCheckRow).where(models.SiteCheckRow.site_id == site_id).order_by(models.SiteCheckRow.id)
+        )
         with self.store.transaction(readonly=True) as session:
             return [_record(row) for row in session.scalars(stmt)]

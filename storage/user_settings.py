@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage import models
-from storage.store import Store
+from storage.database import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,19 +15,19 @@ class UserSettings:
 
 
 class UserSettingsStore:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Database) -> None:
         self.store = store
 
     def get(self, user_id: int) -> UserSettings:
         with self.store.transaction(readonly=True) as session:
-            row = session.get(models.UserSetting, user_id)
+            row = session.get(models.UserSettingRow, user_id)
             return UserSettings(row.language, row.shortcuts) if row else UserSettings()
 
     def set(self, user_id: int, *, language: str | None = None, shortcuts: bool | None = None) -> UserSettings:
         with self.store.transaction() as session:
-            row = session.get(models.UserSetting, user_id)
+            row = session.get(models.UserSettingRow, user_id)
             if row is None:
-                row = models.UserSetting(user_id=user_id, language="", shortcuts=True)
+                row = models.UserSettingRow(user_id=user_id, language="", shortcuts=True)
                 session.add(row)
             if language is not None:
                 row.language = language

@@ -15,26 +15,28 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from storage import models
-from storage.store import Store
+from storage.database import Database
+from storage.repositories.users import UserRepository
+from storage.sql import rowcount
 
 
 def _key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def open_session(store: Store, user_id: int, token: str, max_age_s: int) -> None:
+def open_session(store: Database, user_id: int, token: str, max_age_s: int) -> None:
     now = models.utcnow()
     with store.transaction() as session:
         session.add(
-            models.WebSession(
+            models.WebSessionRow(
                 id=_key(token), user_id=user_id, created_at=now, expires_at=now + timedelta(seconds=max_age_s)
             )
         )
 
 
-def is_live(store: Store, user_id: int, token: str) -> bool:
+def is_live(store: Database, user_id: int, token: str) -> bool:
     """The session exists for this user, has not expired and was not revoked."""
-    row = models.WebSession
+    row = models.WebSessionRow
     with store.transaction(readonly=True) as session:
         found = session.execute(
             select(row.user_id, row.expires_at, row.revoked_at).where(row.id == _key(token))
@@ -42,29 +44,29 @@ def is_live(store: Store, user_id: int, token: str) -> bool:
     return found is not None and found[0] == user_id and found[2] is None and found[1] > models.utcnow()
 
 
-def revoke(store: Store, token: str) -> None:
+def revoke(store: Database, token: str) -> None:
     with store.transaction() as session:
         session.execute(
-            update(models.WebSession)
-            .where(models.WebSession.id == _key(token), models.WebSession.revoked_at.is_(None))
+            update(models.WebSessionRow)
+            .where(models.WebSessionRow.id == _key(token), models.WebSessionRow.revoked_at.is_(None))
             .values(revoked_at=models.utcnow())
         )
 
 
-def set_password(store: Store, user_id: int, password_hash: str) -> int:
+def set_password(store: Database, user_id: int, password_hash: str) -> int:
     """Change the password and end every session of the account in one transaction; return how many."""
     now = models.utcnow()
     with store.transaction() as session:
-        user = session.get(models.User, user_id)
+        user = session.get(models.UserRow, user_id)
         if user is None:
             raise LookupError(f"no user {user_id}")
         user.password_hash = password_hash
         result = session.execute(
-            update(models.WebSession)
-            .where(models.WebSession.user_id == user_id, models.WebSession.revoked_at.is_(None))
+            update(models.WebSessionRow)
+            .where(models.WebSessionRow.user_id == user_id, models.WebSessionRow.revoked_at.is_(None))
             .values(revoked_at=now)
         )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return rowcount(result)
 
 
 # --- sign-in attempts --------------------------------------------------------------------------
@@ -86,8 +88,8 @@ class Failures:
     known_address: bool  # this address signed in as this name before (the owner's, most likely)
 
 
-def login_failures(store: Store, name: str, address: str, since: datetime, known_since: datetime) -> Failures:
-    attempt = models.LoginAttempt
+def login_failures(store: Database, name: str, address: str, since: datetime, known_since: datetime) -> Failures:
+    attempt = models.LoginAttemptRow
     with store.transaction(readonly=True) as session:
         last_ok = session.scalar(
             select(func.max(attempt.at)).where(attempt.name == name, attempt.ok.is_(True), attempt.at >= since)
@@ -111,6 +113,6 @@ def login_failures(store: Store, name: str, address: str, since: datetime, known
     return Failures(pair[0], pair[1], by_address[0], by_address[1], by_name[0], by_name[1], bool(known))
 
 
-def unlock(store: Store, name: str) -> None:
+def unlock(store: Database, name: str) -> None:
     """An administrator lets the account sign in again at once: its failures stop counting."""
-    store.record_login_attempt(name, UNLOCK_ADDRESS, True)
+    UserRepository(store).record_login_attempt(name, UNLOCK_ADDRESS, True)

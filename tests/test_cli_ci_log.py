@@ -104,4 +104,4 @@ def test_ctrl_c_writes_the_report_of_what_was_audited_marked_interrupted(tmp_pat
     assert "interrupted" in (tmp_path / "out" / "report.html").read_text()
     assert json.loads(stdout)["summary"]["pages_crawled"] == report["summary"]["pages_crawled"]
     with Store(env["GOVAUDIT_DATABASE_URL"]) as store, store.transaction(readonly=True) as session:
-        assert list(session.scalars(select(models.CrawlRun.status))) == ["interrupted"]
+        assert list(session.scalars(select(models.CrawlRunRow.status))) == ["interrupted"]

@@ -16,11 +16,11 @@ def _site_rows(tmp_path: Path) -> list[tuple[int, str, bool, int]]:
     with Store(f"sqlite:///{tmp_path}/cli.db") as store, store.transaction(readonly=True) as session:
         runs = (
             select(func.count())
-            .where(models.CrawlRun.site_id == models.Site.id)
-            .correlate(models.Site)
+            .where(models.CrawlRunRow.site_id == models.SiteRow.id)
+            .correlate(models.SiteRow)
             .scalar_subquery()
         )
-        rows = session.execute(select(models.Site.id, models.Site.name, models.Site.registered, runs))
+        rows = session.execute(select(models.SiteRow.id, models.SiteRow.name, models.SiteRow.registered, runs))
         return [tuple(r) for r in rows]  # type: ignore[misc]
 
 

@@ -33,7 +33,7 @@ from govaudit.review import (
 from govaudit.web.context import Web, can_see
 from govaudit.web.queue import OUTCOMES, QueueFilter
 from govaudit.web.queue import apply as apply_filter
-from storage.records import UserRecord
+from storage.records import AnswerPlace, UserRecord
 
 router = APIRouter()
 QUESTION_KEYS = (
@@ -69,7 +69,7 @@ def country_of(user: UserRecord, country: str) -> str:
 
 
 def instruments_of(web: Web, country: str) -> list[str]:
-    return [key for c, key in web.store.answered_countries() if c == country]
+    return [q.instrument for q in web.store.answered_countries() if q.country == country]
 
 
 def instrument_of(web: Web, country: str, key: str) -> str:
@@ -91,7 +91,7 @@ def _todo(state: QuestionState, user: UserRecord) -> bool:
 def home(request: Request) -> Response:
     web = _web(request)
     user = web.require_user(request)
-    pairs = [(c, k) for c, k in web.store.answered_countries() if can_see(user, c)]
+    pairs = [(q.country, q.instrument) for q in web.store.answered_countries() if can_see(user, q.country)]
     countries: dict[str, list[str]] = {}
     for country, key in pairs:
         countries.setdefault(country, []).append(key)
@@ -238,8 +238,8 @@ def decide(
     place = _place(web, request, user, country, key, code)
     state = place.state
     # The decision must be on a suggestion of this very question (not any id a form can carry).
-    if answer_id not in {h.record.id for h in state.history} or web.store.answer_place(answer_id) != (
-        country, key, code,
+    if answer_id not in {h.record.id for h in state.history} or web.store.answer_place(answer_id) != AnswerPlace(
+        country, key, code
     ):
         raise HTTPException(400, N_("That suggestion does not belong to this question."))
     seen = next(h.record.answer for h in state.history if h.record.id == answer_id)

@@ -5,14 +5,11 @@ from __future__ import annotations
 import logging
 import os
 
-from sqlalchemy import text
-
 from storage import Store
 from storage.engine import is_sqlite
 
 log = logging.getLogger(__name__)
 
-_MIGRATION_LOCK = 0x60FA0D17  # any constant: PostgreSQL advisory lock id shared by every worker
 _store: tuple[int, str, Store] | None = None
 
 
@@ -30,12 +27,4 @@ def upgrade_once(store: Store) -> None:
     same moment would otherwise both try to create the same tables, and one would fail."""
     if is_sqlite(store.url):
         log.warning("the store is SQLite: fine for one machine, but workers on several need PostgreSQL")
-        store.upgrade()
-        return
-    with store.engine.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK})
-        try:
-            store.upgrade()
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK})
-            conn.commit()
+    store.upgrade_once()

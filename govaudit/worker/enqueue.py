@@ -91,10 +91,9 @@ def enqueue_batch(
     for site in sites:
         unfinished = batches.unfinished_run(site.id)
         if unfinished is not None:
-            run_id, run_mode = unfinished
+            run_id, run_mode = unfinished.run_id, unfinished.mode
         else:
             run_id, run_mode = store.start_run(site.id, queued_settings(site, mode, batch_id, sample)), mode
         batches.add_item(batch_id, site.id, run_id)
         send(Job(run_id, run_mode, batch_id, sample))
     return batch_id, len(sites)
-

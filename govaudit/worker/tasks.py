@@ -100,7 +100,8 @@ def _run_job(
     store = process_store(settings.database_url)
     batches = BatchStore(store)
     try:
-        site_id, site, status = store.run_site(job.run_id)
+        run = store.run_site(job.run_id)
+        site_id, site, status = run.site_id, run.site, run.status
     except LookupError:
         log.error("run %s does not exist: message dropped", job.run_id)
         return {"run_id": job.run_id, "status": "missing"}
@@ -115,7 +116,7 @@ def _run_job(
         return _wait_for_host(task, job, config, lock, batches, site_id, transient, waits)
     with lock:
         # Checked again under the lock: the worker that held it may just have finished this run.
-        _, _, status = store.run_site(job.run_id)
+        status = store.run_site(job.run_id).status
         if status != "running":
             return {"run_id": job.run_id, "status": status, "skipped": True}
         return _execute(job, site, site_id, store, batches, settings)
@@ -215,7 +216,7 @@ def _best_effort_fail(settings: Settings, job: Job, reason: str) -> None:
         return
     try:
         store = process_store(settings.database_url)
-        site_id, _, _ = store.run_site(job.run_id)
+        site_id = store.run_site(job.run_id).site_id
         BatchStore(store).mark_finished(job.batch_id, site_id, job.run_id, "failed", reason)
     except Exception as exc:  # the database is what failed: the log line is all there is
         log.error("run %s: could not record the failure: %s", job.run_id, exc)

@@ -223,8 +223,8 @@ def _leased_run(store: Store, owner: str, until_s: float) -> int:
     run_id = store.start_run(store.ensure_site(SiteConfig(name="x", start_urls=("https://x.example/",))), {})
     with store.transaction() as session:
         session.execute(
-            update(models.CrawlRun)
-            .where(models.CrawlRun.id == run_id)
+            update(models.CrawlRunRow)
+            .where(models.CrawlRunRow.id == run_id)
             .values(lease_owner=owner, lease_until=models.utcnow() + timedelta(seconds=until_s))
         )
     return run_id
@@ -239,12 +239,12 @@ def test_a_lease_of_another_machine_blocks_until_it_expires(tmp_path: Path) -> N
         expired = _leased_run(store, "other-host:1234:abcd", -1)
         me = run_state.new_owner()
         run_state.acquire(store, expired, me, 30)
-        assert run_state.lease_of(store, expired)[0] == me
+        assert run_state.lease_of(store, expired).owner == me
         # Renewed by its holder only; released on exit of the block.
         assert run_state.renew(store, expired, me, 30) and not run_state.renew(store, expired, "someone", 30)
         with run_state.Lease(store, expired, 30, owner=me), pytest.raises(run_state.RunLeased):
             run_state.acquire(store, expired, "other-host:1:x", 30)
-        assert run_state.lease_of(store, expired) == (None, None)
+        assert run_state.lease_of(store, expired) == run_state.LeaseHolder(None, None)
 
 
 def test_a_lease_lapses_when_its_holder_stops_renewing(tmp_path: Path) -> None:

@@ -185,7 +185,7 @@ def test_a_visit_without_a_digest_is_not_carried_forward(store: Store) -> None:
     run_id = store.latest_run_id("revisit")
     visit = next(v for v in store.load_run(run_id).visits if v.url == server.url("/b"))  # type: ignore[arg-type]
     with store.transaction() as session:
-        session.execute(update(models.PageVisit).where(models.PageVisit.id == visit.id).values(digest=null()))
+        session.execute(update(models.PageVisitRow).where(models.PageVisitRow.id == visit.id).values(digest=null()))
     site_id = store.ensure_site(SiteConfig(name="revisit", start_urls=(server.url("/"),)))
     for links in (True, False):
         previous = store.previous_visits(site_id, links=links)

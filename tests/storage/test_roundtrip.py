@@ -324,6 +324,6 @@ def test_fingerprint_is_taken_from_the_first_node(store: Store) -> None:
     visit_id = store.record_visit(run_id, site_id, HOME)
     store.record_audit_results(visit_id, [CONTRAST, REGION])
     with store.transaction(readonly=True) as session:
-        stored = session.scalars(select(models.AuditResult.fingerprint).order_by(models.AuditResult.id)).all()
+        stored = session.scalars(select(models.AuditResultRow.fingerprint).order_by(models.AuditResultRow.id)).all()
     assert stored == [CONTRAST.fingerprint(CONTRAST.nodes[0]), REGION.fingerprint(None)]
     assert stored[0] != CONTRAST.fingerprint(None)

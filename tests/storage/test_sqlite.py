@@ -67,7 +67,7 @@ def test_in_memory_database_is_shared_by_the_store() -> None:
         store.upgrade()
         user_id = store.add_user("a", "admin", "h", [])
         with store.transaction(readonly=True) as session:
-            assert session.get_one(models.User, user_id).name == "a"
+            assert session.get_one(models.UserRow, user_id).name == "a"
 
 
 def test_bare_postgresql_url_uses_psycopg3() -> None:
@@ -89,9 +89,11 @@ def _writer(url: str, tag: str, start: Barrier, results: Any) -> None:
         for i in range(ROWS_PER_PROCESS):
             try:
                 with store.transaction() as session:
-                    count = session.scalar(select(func.count()).select_from(models.User))
+                    count = session.scalar(select(func.count()).select_from(models.UserRow))
                     assert count is not None
-                    session.add(models.User(name=f"{tag}-{i}", role="assessor", password_hash="-", countries=[count]))
+                    session.add(
+                        models.UserRow(name=f"{tag}-{i}", role="assessor", password_hash="-", countries=[count])
+                    )
                 seen.append(count)
             except OperationalError as exc:
                 errors.append(str(exc.orig))
@@ -128,7 +130,7 @@ def test_two_processes_write_without_database_is_locked(sqlite_store: Store) -> 
     # lost update (two transactions reading the same count) would break.
     assert sorted(seen_a + seen_b) == list(range(2 * ROWS_PER_PROCESS))
     with sqlite_store.transaction(readonly=True) as session:
-        assert session.scalar(select(func.count()).select_from(models.User)) == 2 * ROWS_PER_PROCESS
+        assert session.scalar(select(func.count()).select_from(models.UserRow)) == 2 * ROWS_PER_PROCESS
     # The processes really contended: each was writing while the other was. (Commits need not
     # interleave: SQLite's busy handler sleeps, so one writer may finish its burst first.)
     (began_a, ended_a), (began_b, ended_b) = outcome["a"][2], outcome["b"][2]

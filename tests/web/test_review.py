@@ -29,7 +29,7 @@ from tests.web.conftest import add_run, suggestion
 
 
 def _ids(store: Store) -> dict[str, int]:
-    return {u.name: u.id for u in store.users()}
+    return {u.name: u.id for u in store.users.all()}
 
 
 def _state(store: Store, code: str, country: str = "VLD"):
@@ -166,7 +166,7 @@ def test_cli_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = runner.invoke(app, ["answers", "--country", "VLD", "--format", "json"])
     assert json.loads(result.stdout)["country"] == "VLD"
     with Store(url) as store:
-        assert [(i.country, i.tii, i.hci) for i in store.indicators()] == [("VLD", 0.5, 0.7)]
+        assert [(i.country, i.tii, i.hci) for i in store.indicators.find()] == [("VLD", 0.5, 0.7)]
 
 
 def test_question_page_shows_the_evidence_page_as_the_audit_saw_it(
@@ -175,7 +175,7 @@ def test_question_page_shows_the_evidence_page_as_the_audit_saw_it(
     url = "https://gov.example/010"
     run_id = store.latest_run_id("portal.vld")
     assert run_id is not None
-    site_id = store.run_site(run_id)[0]
+    site_id = store.run_site(run_id).site_id
     visit_id = store.record_visit(run_id, site_id, PageSnapshot(url, url, 0, ScanStatus.OK))
     jpeg = b"\xff\xd8\xff\xe0 a first screen"
     crop = ElementShot(url, "#x", b"crop", 9, 9)

@@ -31,7 +31,7 @@ def _signed_in(client: TestClient) -> bool:
 
 def _age_attempts(store: Store, seconds: float) -> None:
     """Move every recorded attempt back in time, as if `seconds` had passed."""
-    attempt = models.LoginAttempt
+    attempt = models.LoginAttemptRow
     with store.transaction() as session:
         for row in session.query(attempt).all():
             row.at = row.at - timedelta(seconds=seconds)
@@ -95,9 +95,9 @@ def test_x_forwarded_for_from_a_configured_proxy_names_the_client(store: Store) 
     assert client_address("10.0.0.1", None, networks) == "10.0.0.1"
 
 
-def _attempts(store: Store) -> list[models.LoginAttempt]:
+def _attempts(store: Store) -> list[models.LoginAttemptRow]:
     with store.transaction(readonly=True) as session:
-        rows = session.query(models.LoginAttempt).order_by(models.LoginAttempt.id).all()
+        rows = session.query(models.LoginAttemptRow).order_by(models.LoginAttemptRow.id).all()
         session.expunge_all()
         return rows
 

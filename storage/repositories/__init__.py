@@ -1,0 +1,1 @@
+"""The repositories `Store` is made of: one per record kind, each over the same `Database`."""

@@ -1,0 +1,101 @@
+"""Suggested answers: a run's answer to each survey question, with the findings it rests on.
+
+Never updated: a later run adds new rows, so human reviews keep pointing at what they saw."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rules.findings import Finding, SuggestedAnswer
+from storage import models
+from storage.database import Repository
+from storage.mappers import ANSWER, answer_record, finding_row
+from storage.records import AnswerPlace, CountryAnswer, CountryInstrument
+from storage.repositories.findings import known_findings
+from storage.repositories.reviews import reviews_by_answer
+from storage.sql import check_run_site
+
+
+class AnswerRepository(Repository):
+    def record(self, run_id: int, site_id: int, answers: Sequence[SuggestedAnswer]) -> list[int]:
+        """Store suggested answers with the findings behind them; return the answer ids.
+
+        A finding identical to one already stored for this run (by `FindingRepository.record` or an
+        earlier answer) is linked rather than stored again, so a run's findings are not double-counted.
+        """
+        with self.db.transaction() as session:
+            check_run_site(session, run_id, site_id)
+            known = known_findings(session, run_id, [f for a in answers for f in a.findings])
+            ids: list[int] = []
+            for answer in answers:
+                finding_ids = [_finding_id(session, run_id, finding, known) for finding in answer.findings]
+                row = models.SuggestedAnswerRow(run_id=run_id, site_id=site_id, **ANSWER.values(answer))
+                session.add(row)
+                session.flush()
+                session.add_all(
+                    models.AnswerFindingRow(answer_id=row.id, position=i, finding_id=fid)
+                    for i, fid in enumerate(finding_ids)
+                )
+                ids.append(row.id)
+            return ids
+
+    def answered_countries(self) -> list[CountryInstrument]:
+        """The countries and instruments that have suggested answers, sorted."""
+        answer, site = models.SuggestedAnswerRow, models.SiteRow
+        stmt = (
+            select(site.country, answer.instrument)
+            .join(site, site.id == answer.site_id)
+            .where(site.country != "")
+            .distinct()
+            .order_by(site.country, answer.instrument)
+        )
+        with self.db.transaction(readonly=True) as session:
+            return [CountryInstrument(country, instrument) for country, instrument in session.execute(stmt)]
+
+    def of_country(self, country: str, instrument: str) -> list[CountryAnswer]:
+        """Every suggestion (all runs) of one country's sites for one instrument, with its reviews,
+        oldest first. The findings behind each answer are left out: the queue does not show them."""
+        answer, site = models.SuggestedAnswerRow, models.SiteRow
+        with self.db.transaction(readonly=True) as session:
+            rows = session.execute(
+                select(answer, site.name, site.kind)
+                .join(site, site.id == answer.site_id)
+                .where(site.country == country.upper(), answer.instrument == instrument)
+                .order_by(answer.created_at, answer.id)
+            ).all()
+            reviews = reviews_by_answer(session, [row.id for row, _, _ in rows])
+            return [
+                CountryAnswer(
+                    site_id=row.site_id,
+                    site_name=name,
+                    site_kind=kind,
+                    run_id=row.run_id,
+                    record=answer_record(row, (), reviews[row.id]),
+                )
+                for row, name, kind in rows
+            ]
+
+    def place(self, answer_id: int) -> AnswerPlace | None:
+        """Where a suggested answer belongs: what a permission check needs."""
+        answer, site = models.SuggestedAnswerRow, models.SiteRow
+        stmt = (
+            select(site.country, answer.instrument, answer.question)
+            .join(site, site.id == answer.site_id)
+            .where(answer.id == answer_id)
+        )
+        with self.db.transaction(readonly=True) as session:
+            row = session.execute(stmt).first()
+            return AnswerPlace(country=row[0], instrument=row[1], question=row[2]) if row else None
+
+
+def _finding_id(session: Session, run_id: int, finding: Finding, known: dict[Finding, int]) -> int:
+    """The id of `finding` in this run, stored now if it was not yet."""
+    if finding not in known:
+        row = finding_row(run_id, finding)
+        session.add(row)
+        session.flush()
+        known[finding] = row.id
+    return known[finding]

@@ -1,0 +1,71 @@
+"""A whole run read back as one detached record: what the report renderers read."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import models
+from storage.mappers import FINDING, answer_record, site_record, visit_record
+from storage.records import AnswerRecord, FindingRecord, RunRecord, VisitRecord
+from storage.repositories.reviews import reviews_by_answer
+
+
+def read_run(session: Session, run_id: int) -> RunRecord:
+    """Everything run `run_id` produced, in insertion order."""
+    run = session.get(models.CrawlRunRow, run_id)
+    if run is None:
+        raise LookupError(f"no run {run_id}")
+    findings = {
+        f.id: f
+        for f in session.scalars(
+            select(models.FindingRow).where(models.FindingRow.run_id == run_id).order_by(models.FindingRow.id)
+        )
+    }
+    return RunRecord(
+        id=run.id,
+        site=site_record(session.get_one(models.SiteRow, run.site_id)),
+        status=run.status,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        settings=dict(run.settings),
+        stats=dict(run.stats),
+        error=run.error,
+        as_of=run.as_of,
+        visits=_visits(session, run_id),
+        findings=tuple(FindingRecord(f.id, FINDING.build(f)) for f in findings.values()),
+        answers=_answers(session, run_id, findings),
+    )
+
+
+def _visits(session: Session, run_id: int) -> tuple[VisitRecord, ...]:
+    """The run's visits with their audit results; an unchanged page's results are those of the
+    visit it carries forward."""
+    visit, result = models.PageVisitRow, models.AuditResultRow
+    visits = session.scalars(select(visit).where(visit.run_id == run_id).order_by(visit.id)).all()
+    audits: dict[int, list[models.AuditResultRow]] = defaultdict(list)
+    own = select(result).join(visit, visit.id == result.visit_id).where(visit.run_id == run_id)
+    for row in session.scalars(own.order_by(result.id)):
+        audits[row.visit_id].append(row)
+    carried = {v.carried_from_id for v in visits if v.carried_from_id is not None}
+    if carried:
+        for row in session.scalars(select(result).where(result.visit_id.in_(carried)).order_by(result.id)):
+            audits[row.visit_id].append(row)
+    for v in visits:
+        if v.carried_from_id is not None:
+            audits[v.id] = audits.get(v.carried_from_id, [])
+    return tuple(visit_record(v, audits.get(v.id, ())) for v in visits)
+
+
+def _answers(session: Session, run_id: int, findings: dict[int, models.FindingRow]) -> tuple[AnswerRecord, ...]:
+    """The run's answers, each with the findings it rests on (in the decider's order) and its reviews."""
+    answer, link = models.SuggestedAnswerRow, models.AnswerFindingRow
+    answers = session.scalars(select(answer).where(answer.run_id == run_id).order_by(answer.id)).all()
+    ids = [a.id for a in answers]
+    links: dict[int, list[models.FindingRow]] = defaultdict(list)
+    for row in session.scalars(select(link).where(link.answer_id.in_(ids)).order_by(link.answer_id, link.position)):
+        links[row.answer_id].append(findings[row.finding_id])
+    reviews = reviews_by_answer(session, ids)
+    return tuple(answer_record(a, links[a.id], reviews[a.id]) for a in answers)

@@ -1,0 +1,114 @@
+"""Runs: one crawl or assessment of one site, from start to its finishing status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select, update
+
+from storage import models
+from storage.database import Repository
+from storage.mappers import SITE
+from storage.records import RunRecord, RunSite
+from storage.repositories.run_record import read_run
+from storage.sql import rowcount
+
+FINISHED_STATUSES = ("completed", "failed", "interrupted")
+
+
+class RunRepository(Repository):
+    def start(self, site_id: int, settings: Mapping[str, Any], as_of: date | None = None) -> int:
+        with self.db.transaction() as session:
+            run = models.CrawlRunRow(
+                site_id=site_id, status="running", settings=dict(settings), stats={}, error="", as_of=as_of
+            )
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish(self, run_id: int, status: str, stats: Mapping[str, Any], error: str = "") -> None:
+        """Close a running run as completed or failed. A run is finished once."""
+        if status not in FINISHED_STATUSES:
+            raise ValueError(f"a run finishes as one of {FINISHED_STATUSES}, not {status!r}")
+        with self.db.transaction() as session:
+            result = session.execute(
+                update(models.CrawlRunRow)
+                .where(models.CrawlRunRow.id == run_id, models.CrawlRunRow.status == "running")
+                .values(status=status, stats=dict(stats), error=error, finished_at=models.utcnow())
+            )
+            if rowcount(result) != 1:
+                run = session.get(models.CrawlRunRow, run_id)
+                if run is None:
+                    raise LookupError(f"no run {run_id}")
+                raise ValueError(f"run {run_id} is already {run.status}")
+
+    def latest_id(self, site_name: str, status: str | None = None) -> int | None:
+        """The most recently started run of the site (optionally only runs with `status`)."""
+        run = models.CrawlRunRow
+        stmt = (
+            select(run.id)
+            .join(models.SiteRow, models.SiteRow.id == run.site_id)
+            .where(models.SiteRow.name == site_name)
+            .order_by(run.started_at.desc(), run.id.desc())
+            .limit(1)
+        )
+        if status is not None:
+            stmt = stmt.where(run.status == status)
+        with self.db.transaction(readonly=True) as session:
+            return session.scalars(stmt).first()
+
+    def load(self, run_id: int) -> RunRecord:
+        """Everything a run produced, in insertion order, as detached records."""
+        with self.db.transaction(readonly=True) as session:
+            return read_run(session, run_id)
+
+    def site_of(self, run_id: int) -> RunSite:
+        """The site of a run and the run's status: what `crawl --resume` starts from."""
+        with self.db.transaction(readonly=True) as session:
+            run = session.get(models.CrawlRunRow, run_id)
+            if run is None:
+                raise LookupError(f"no run {run_id}")
+            site = session.get_one(models.SiteRow, run.site_id)
+            return RunSite(site_id=site.id, site=SITE.build(site), status=run.status)
+
+    def settings(self, run_id: int) -> dict[str, Any]:
+        """The settings a run was started with (its mode, page budget, sample …)."""
+        with self.db.transaction(readonly=True) as session:
+            found = session.scalar(select(models.CrawlRunRow.settings).where(models.CrawlRunRow.id == run_id))
+            return dict(found or {})
+
+    def set_settings(self, run_id: int, settings: Mapping[str, Any]) -> None:
+        with self.db.transaction() as session:
+            run = models.CrawlRunRow
+            session.execute(update(run).where(run.id == run_id).values(settings=dict(settings)))
+
+    def last_completed_settings(self, site_id: int, before_run: int | None = None) -> dict[str, Any] | None:
+        """The settings of the site's latest completed run (the one `previous_visits` reads), or None."""
+        with self.db.transaction(readonly=True) as session:
+            found: dict[str, Any] | None = session.scalars(
+                last_completed(select(models.CrawlRunRow.settings), site_id, before_run)
+            ).first()
+            return dict(found) if found is not None else None
+
+    def earlier_completed_ids(self, site_id: int, before_run: int, limit: int) -> list[int]:
+        """Completed runs of the site started before `before_run`, oldest first, at most `limit`."""
+        run = models.CrawlRunRow
+        stmt = (
+            select(run.id)
+            .where(run.site_id == site_id, run.id < before_run, run.status == "completed")
+            .order_by(run.id.desc())
+            .limit(limit)
+        )
+        with self.db.transaction(readonly=True) as session:
+            return sorted(session.scalars(stmt))
+
+
+def last_completed(stmt: Select[Any], site_id: int, before_run: int | None) -> Select[Any]:
+    """`stmt` narrowed to the site's latest completed run (before `before_run`)."""
+    run = models.CrawlRunRow
+    stmt = stmt.where(run.site_id == site_id, run.status == "completed")
+    if before_run is not None:
+        stmt = stmt.where(run.id < before_run)
+    return stmt.order_by(run.started_at.desc(), run.id.desc()).limit(1)
