@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import StrEnum, auto
 from fnmatch import fnmatchcase
 from urllib.parse import urlsplit
 
 
 class SiteKind(StrEnum):
-    NATIONAL_PORTAL = "national_portal"
-    MINISTRY = "ministry"
-    OPEN_DATA_PORTAL = "open_data_portal"
-    E_PARTICIPATION_PORTAL = "e_participation_portal"
-    CITY_PORTAL = "city_portal"
-    OTHER = "other"
+    """Each value is its name in lower case (what StrEnum's auto() gives): "national_portal", …"""
+
+    NATIONAL_PORTAL = auto()
+    MINISTRY = auto()
+    OPEN_DATA_PORTAL = auto()
+    E_PARTICIPATION_PORTAL = auto()
+    CITY_PORTAL = auto()
+    OTHER = auto()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 
 class ScanStatus(StrEnum):
@@ -24,6 +26,10 @@ class ScanStatus(StrEnum):
     TRAP = "trap"
     HTTP_ERROR = "http_error"
     ERROR = "error"
+
+
+# The server answered with the page: a login wall or a page unchanged since the last run is reached too.
+REACHED = frozenset({ScanStatus.OK, ScanStatus.LOGIN_WALL, ScanStatus.NOT_MODIFIED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +63,9 @@ class FormSnapshot:
         return frozenset(f.type for f in self.fields)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class PageSnapshot:
-    """A page as fetched once and rendered at most once.
+    """A page as fetched once and rendered at most once: a value, changed only by `replace`.
 
     `html` is the body as served; `dom` is the serialised DOM after rendering (None when the
     page was not rendered). `links` and `forms` come from the DOM when there is one.
@@ -123,3 +129,36 @@ class PageSnapshot:
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
+
+
+class Visited(Protocol):
+    """What tells whether a page was reached: a PageSnapshot, or a run's summary of one."""
+
+    @property
+    def requested_url(self) -> str: ...
+    @property
+    def depth(self) -> int: ...
+    @property
+    def status(self) -> ScanStatus: ...
+    @property
+    def status_code(self) -> int | None: ...
+    @property
+    def reason(self) -> str: ...
+
+
+V = TypeVar("V", bound=Visited)
+
+
+def start_page(pages: Iterable[V]) -> V | None:
+    """The page a crawl began at: the first of the pages nearest the start (a resumed run does not
+    yield its pages in crawl order)."""
+    return min(pages, key=lambda p: p.depth, default=None)
+
+
+def start_page_problem(home: Visited | None) -> str:
+    """Why the start page was not reached ("nothing fetched" when there is none), "" when it was."""
+    if home is None:
+        return "nothing fetched"
+    if home.status in REACHED:
+        return ""
+    return f"{home.status}: {home.reason or home.status_code}"

@@ -27,6 +27,7 @@ from crawler.incremental import RevisitPolicy, parse_duration
 from crawler.login import LoginFailed, SiteAccess
 from crawler.render import BrowserNotFound
 from crawler.site import SiteConfig, SiteKind
+from crawler.snapshot import start_page, start_page_problem
 from crawler.urls import BadURL, check_start_url
 from govaudit import cli_support, preflight
 from govaudit import config as audit_config
@@ -36,7 +37,6 @@ from govaudit.cli_sites import SiteFileError, site_for_url
 from govaudit.inputs import BadInput, CleanErrorsTyper, check_out_dir, resumable_assessment
 from govaudit.interrupt import StopRequest
 from govaudit.pipeline import (
-    REACHED,
     CannotResume,
     NothingAudited,
     RunOutcome,
@@ -590,8 +590,8 @@ def crawl(
         for status, count in sorted(outcome.status_counts.items(), key=lambda kv: -kv[1]):
             table.add_row(status, str(count))
         out.print(table)
-    home = outcome.pages[0] if outcome.pages else None
-    if home is None or home.status not in REACHED:
+    home = start_page(outcome.pages)
+    if start_page_problem(home):
         raise _fail(f"could not fetch the start page: {home.reason if home else 'nothing fetched'}", EXIT_UNREACHABLE)
 
 

@@ -30,7 +30,7 @@ from crawler.login import SiteAccess, log_in
 from crawler.render import PageInspector, Renderer, RenderSettings
 from crawler.robots import RobotsCache
 from crawler.site import SiteConfig
-from crawler.snapshot import PageSnapshot, ScanStatus
+from crawler.snapshot import PageSnapshot, ScanStatus, start_page, start_page_problem
 from govaudit.assessment import Assessment, SampleOptions
 from govaudit.interrupt import StopRequest
 from govaudit.selenium_audit import SeleniumAudit
@@ -48,7 +48,6 @@ T = TypeVar("T")
 Progress = Callable[[int, int], None]
 BATCH = 50  # pages fetched per transaction in a crawl-only run: a crash makes the resume fetch these again
 CARRIED_BATCH = 500  # pages carried forward without a request per transaction: redoing them costs no request
-REACHED = (ScanStatus.OK, ScanStatus.LOGIN_WALL, ScanStatus.NOT_MODIFIED)
 # With a time budget, the crawl of `assess`/`audit` stops at this share of it; the audits of a
 # sample, markup validation and the site-wide detectors (their probes) stop at WORK_SHARE; the rest
 # is for what cannot be cut: closing the browser, deciding and recording the answers.
@@ -200,9 +199,8 @@ class _Run:
             self.lease.__exit__(None, None, None)
 
     def check_home(self, pages: Sequence[PageSnapshot], budget: TimeBudget | None = None) -> None:
-        home = min(pages, key=lambda p: p.depth, default=None)
-        if home is None or home.status not in REACHED:
-            why = f"{home.status}: {home.reason or home.status_code}" if home else "nothing fetched"
+        home = start_page(pages)
+        if why := start_page_problem(home):
             if home is None and budget is not None and budget.spent:
                 why += f" within the time budget ({budget.seconds:g} s)"
             raise SiteUnreachable(f"{home.requested_url if home else self.site.home_url}: {why}")

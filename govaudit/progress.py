@@ -9,11 +9,9 @@ import threading
 import time
 from typing import TextIO
 
-from crawler.snapshot import ScanStatus
+from crawler.snapshot import REACHED
 
 DEFAULT_INTERVAL_S = 10.0
-# A page reached is not a failure even behind a login wall or unchanged since the last run.
-REACHED = frozenset({ScanStatus.OK, ScanStatus.LOGIN_WALL, ScanStatus.NOT_MODIFIED})
 
 
 def interval_from_env() -> float:

@@ -24,8 +24,9 @@ from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from crawler.site import SiteConfig
+from crawler.snapshot import start_page, start_page_problem
 from govaudit.assessment import SampleOptions
-from govaudit.pipeline import REACHED, CannotResume, RunBusy, RunOutcome, SiteUnreachable, assess_site, crawl_site
+from govaudit.pipeline import CannotResume, RunBusy, RunOutcome, SiteUnreachable, assess_site, crawl_site
 from govaudit.pipeline import _run_settings as full_run_settings
 from govaudit.pipeline import _suite as audit_suite
 from govaudit.settings import Settings
@@ -161,12 +162,10 @@ async def _pipeline(job: Job, site: SiteConfig, store: Store, settings: Settings
 def _start_page_problem(outcome: RunOutcome) -> str:
     """A crawl-only run completes even when its start page fails; the nightly summary must not
     count that site as done."""
-    home = min(outcome.pages, key=lambda p: p.depth, default=None)
-    if home is None:
-        return "unreachable: nothing fetched"
-    if home.status not in REACHED:
-        return f"unreachable: {home.requested_url}: {home.status}: {home.reason or home.status_code}"
-    return ""
+    home = start_page(outcome.pages)
+    if not (why := start_page_problem(home)):
+        return ""
+    return f"unreachable: {home.requested_url}: {why}" if home else f"unreachable: {why}"
 
 
 def _finish(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 
 from audits.sampling import choose_sample
 from crawler.snapshot import PageSnapshot, ScanStatus
@@ -49,7 +50,7 @@ def portal() -> list[PageSnapshot]:
         snap("/docs/annual-report.pdf", "", "", content_type="application/pdf"),
         snap("/broken", "Error", depth=1),
     ]
-    pages[-1].status = ScanStatus.HTTP_ERROR
+    pages[-1] = replace(pages[-1], status=ScanStatus.HTTP_ERROR)
     pages += [snap(f"/en/news/item-{i}", f"News {i}", ARTICLE, depth=3) for i in range(60)]
     pages += [snap(f"/en/news/list-{i}", f"All news, page {i}", LISTING, depth=3) for i in range(20)]
     return pages
