@@ -159,6 +159,9 @@ CASES: dict[str, tuple[str, Outcome, str]] = {
         doc(
             "<table><tr><td><b>District</b></td><td><b>Residents</b></td></tr>"
             "<tr><td>North</td><td>12,400</td></tr><tr><td>South</td><td>9,800</td></tr></table>"
+            # A caption makes it data; headers naming <td> cells are no header cells.
+            '<table><caption>Staff</caption><tr><td id="n">Name</td><td id="r">Role</td></tr>'
+            '<tr><td headers="n">Ana</td><td headers="r">Clerk</td></tr></table>'
         ),
         Outcome.FAILED,
         doc(
@@ -228,3 +231,8 @@ def test_no_rule_errors_or_fails_on_any_good_page(outcomes: dict[str, list]) -> 
         assert not [r.rule_id for r in results if r.outcome is Outcome.ERROR], path
         if path.endswith("/good"):
             assert not [r.rule_id for r in results if r.outcome is Outcome.FAILED], path
+
+
+def test_table_with_a_caption_or_headers_naming_data_cells_has_no_header_cells(outcomes: dict[str, list]) -> None:
+    bad = only(outcomes["/table-headers/bad"], "table-headers")
+    assert len(bad.nodes) == 2 and "Staff" in bad.nodes[1].html, bad.nodes

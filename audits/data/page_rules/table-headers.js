@@ -10,7 +10,11 @@
     if (width < 2) continue;
     applicable++;
     const own = (sel) => [...table.querySelectorAll(sel)].filter(c => c.closest('table') === table);
-    if (own('th, [role=columnheader], [role=rowheader], td[scope], td[headers]').length) continue;
+    // td[headers] counts only when it points at header cells: HTML has headers name <th> cells, and one
+    // naming other <td>s leaves the table with no header cell at all.
+    const headerRef = (td) => (td.getAttribute('headers') || '').split(/\s+/).filter(Boolean)
+      .map(id => document.getElementById(id)).some(c => c && c.matches('th, [role=columnheader], [role=rowheader]'));
+    if (own('th, [role=columnheader], [role=rowheader], td[scope]').length || own('td[headers]').some(headerRef)) continue;
     // Layout signs: nested tables, form controls, headings or long paragraphs in the cells.
     const layout = table.querySelector('table, form, h1, h2, h3, h4, h5, h6, nav, p + p') ||
       own('td').some(c => h.text(c).length > 400);
@@ -25,7 +29,9 @@
     const bodyNumbers = own('td').filter(c => /^[\s\d.,%€$£¥+\-−/:()]+$/.test(h.text(c)) && /\d/.test(h.text(c))).length;
     const headLike = firstText.every(t => t && !/^[\d.,%]+$/.test(t)) &&
       ([...first.cells].every(c => c.querySelector('b, strong') || parseInt(getComputedStyle(c).fontWeight, 10) >= 600));
-    if (headLike || (rows.length >= 3 && width >= 3 && bodyNumbers >= 4)) {
+    // A caption or a summary says the table holds data (layout tables have neither).
+    const described = !!(table.caption && h.text(table.caption)) || !!(table.getAttribute('summary') || '').trim();
+    if (headLike || described || (rows.length >= 3 && width >= 3 && bodyNumbers >= 4)) {
       findings.push({el: table, outcome: 'failed',
         message: `This ${rows.length}×${width} data table (first row: "${firstText.join(' | ').slice(0, 80)}") has no header cells.`});
     } else {
