@@ -242,9 +242,10 @@ def _pa11y_failed(issues: list[Any]) -> bool:
 
 
 def compare(other: Path, pages: int, concurrency: int, rounds: int) -> int:
-    """`govaudit audit` of `other` and of this checkout, and pa11y-ci (when installed), on one generated site,
-    in turn, `rounds` times: the ratios of the medians of their pages/s (screenshots on, the default), all
-    from this one run. The load average is printed before each run: other sessions share the machine."""
+    """`govaudit audit` of `other` and of this checkout (in turn, the first one alternating), and pa11y-ci (when
+    installed), on one generated site, `rounds` times: the ratios of the medians of their pages/s (screenshots
+    on, the default), all from this one run. The load average is printed before and after each run: other
+    sessions share the machine."""
     rates: dict[str, list[float]] = {"this": [], "other": [], "pa11y-ci": []}
     with tempfile.TemporaryDirectory(prefix="govaudit-bench-") as tmp:
         work = Path(tmp)
@@ -253,7 +254,9 @@ def compare(other: Path, pages: int, concurrency: int, rounds: int) -> int:
             start = base + paths[0]
             urls = [base + p for p in paths]
             for n in range(rounds):
-                for name, checkout in (("other", other), ("this", REPO)):
+                # A B, then B A: under a load that rises or falls, each side runs first as often.
+                pair = (("other", other), ("this", REPO))
+                for name, checkout in pair if n % 2 == 0 else pair[::-1]:
                     load = os.getloadavg()[0]
                     run = run_govaudit_cli(start, pages, work / f"{name}-{n}" / "out", concurrency, checkout)
                     rates[name].append(run["pages"] / run["wall_s"])

@@ -128,6 +128,21 @@ def _issues(
     return [_issue(issue, help_urls.get((issue.engine, issue.rule), ""), shots) for issue in grouped]
 
 
+def _fold_reviews(issues: list[dict[str, Any]], needs_review: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per rule and element shape in the whole report: an element that fails on some pages and
+    could not be decided on others (axe's contrast over a background image, say) is one issue to fix, whose
+    row lists the undecided pages under `review_pages`; its needs-review row goes."""
+    failed = {(i["engine"], i["rule_id"], i["label"]): i for i in issues}
+    kept = []
+    for row in needs_review:
+        issue = failed.get((row["engine"], row["rule_id"], row["label"]))
+        if issue is None:
+            kept.append(row)
+            continue
+        issue["review_pages"] = sorted({*issue["review_pages"], *row["pages"]} - set(issue["pages"]))
+    return kept
+
+
 def _priority(impact: str | None, is_wcag: bool, pages: int) -> int:
     # Best-practice issues weigh as minor ones: they are kept, but never ahead of a WCAG barrier.
     return (weight(impact) if is_wcag else 1) * pages
@@ -170,6 +185,7 @@ def _issue(issue: Issue, help_url: str, shots: _Screenshots) -> dict[str, Any]:
         "reasons": list(issue.reasons),
         "page_view": page_view,
         "pages": sorted(issue.pages),
+        "review_pages": [],  # a failed issue's pages where the same element needs review (_fold_reviews)
     }
 
 
@@ -262,7 +278,7 @@ def build_report(
     titles = _question_titles({a.answer.instrument for a in run.answers})
     shots = _Screenshots(screenshots)
     issues = _issues(visits, Outcome.FAILED, shots)
-    needs_review = _issues(visits, Outcome.NEEDS_REVIEW, shots)
+    needs_review = _fold_reviews(issues, _issues(visits, Outcome.NEEDS_REVIEW, shots))
     audited = [v for v in visits if v.audits]
     clean = [v for v in audited if not any(r.outcome is Outcome.FAILED and r.is_wcag for r in v.audits)]
     site_score = score(visits)

@@ -216,3 +216,41 @@ def test_changes_since_the_previous_run() -> None:
     assert {i["rule_id"] for i in diff["fixed_issues"]} == {"pdf-tagged"}  # the PDF is gone from the run
     assert diff["score_before"] == 66.0 and diff["score_after"] == 77.3  # (100 + 32 + 100) / 3
     assert changes(after, None) == {"previous_run": None}
+
+
+def test_an_element_failed_on_one_page_and_undecided_on_another_is_one_row() -> None:
+    """The same rule on the same element shape is one row of the report, in "Issues to fix", with the
+    pages where it could not be decided listed under it (seen on the CA template: axe color-contrast on a
+    button failed on one page and incomplete on three)."""
+    base = fixtures.BASE
+    home, news, form = (base + p for p in ("/", "/news", "/apply"))
+    axe, visit = fixtures.axe, fixtures.visit
+    button = fixtures.AuditNode("main > a.btn", '<a class="btn" role="button">Apply</a>', "")
+    contrast = ("1.4.3",)
+    visits = (
+        visit(1, "/", (axe(home, "color-contrast", fixtures.Outcome.FAILED, contrast, "serious", nodes=(button,)),)),
+        visit(
+            2,
+            "/news",
+            (axe(news, "color-contrast", fixtures.Outcome.NEEDS_REVIEW, contrast, "serious", nodes=(button,)),),
+        ),
+        visit(
+            3,
+            "/apply",
+            (
+                axe(
+                    form, "color-contrast", fixtures.Outcome.NEEDS_REVIEW, contrast, "serious", nodes=(fixtures.img(1),)
+                ),
+            ),
+        ),
+    )
+    report = build_report(fixtures.run(visits=visits))
+    acc = report["accessibility"]
+    assert [(i["rule_id"], i["pages"], i["review_pages"]) for i in acc["issues"]] == [
+        ("color-contrast", [home], [news])
+    ]
+    # Another element shape stays a review row of its own.
+    assert [(i["label"], i["pages"]) for i in acc["needs_review"]] == [("img[src]", [form])]
+    assert report["summary"]["needs_review"] == 1
+    html = render_html(report)
+    assert "To check on 1 more page" in html
