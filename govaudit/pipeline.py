@@ -30,7 +30,7 @@ from crawler.login import SiteAccess, log_in
 from crawler.render import PageInspector, Renderer, RenderSettings
 from crawler.robots import RobotsCache
 from crawler.site import SiteConfig
-from crawler.snapshot import PageSnapshot, ScanStatus, start_page, start_page_problem
+from crawler.snapshot import PageSnapshot, start_page, start_page_problem
 from govaudit.assessment import Assessment, SampleOptions
 from govaudit.interrupt import StopRequest
 from govaudit.selenium_audit import SeleniumAudit
