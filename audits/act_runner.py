@@ -155,7 +155,8 @@ class _Guarded:
 
     async def inspect(self, page: Any, url: str) -> Sequence[AuditResult]:
         try:
-            return await self.inner.inspect(page, url)
+            results: Sequence[AuditResult] = await self.inner.inspect(page, url)
+            return results
         except Exception as exc:  # any failure of a check is that check's error, never the page's
             reason = f"{self.name} failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
             return [

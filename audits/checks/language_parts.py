@@ -62,7 +62,8 @@ class LanguageOfPartsCheck:
         blocks = await page.evaluate(_BLOCKS)
         if not blocks:
             return [result(url, RULE, Outcome.INAPPLICABLE, WCAG, DESCRIPTION, reason="no paragraph long enough")]
-        failed, review = [], []
+        failed: list[AuditNode] = []
+        review: list[AuditNode] = []
         for block in blocks:
             if (reading := misdeclared(block["lang"], block["text"])) is None:
                 continue
