@@ -26,11 +26,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audits.act_cases import TestCase
 from audits.checks.page_rules import load_rules
 from audits.outcome import Outcome
 from audits.result import AuditResult
+
+if TYPE_CHECKING:
+    from audits.act_runner import ActRun
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "act-rules"
 
@@ -348,8 +352,8 @@ def stratified_subset(cases: Sequence[TestCase], per_outcome: int) -> list[TestC
     return out
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m audits.act", description=__doc__.splitlines()[0])
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m audits.act", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder with manifest.json and www/")
     parser.add_argument("--per-outcome", type=int, default=0, help="stratified subset: N cases per rule and outcome")
     parser.add_argument("--rule", action="append", default=[], help="only these ACT rule ids")
@@ -358,7 +362,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--production-tags", action="store_true", help="axe with the production WCAG A/AA tags only (no AAA/bp)"
     )
     parser.add_argument("--json", type=Path, help="also write per-case outcomes and the per-rule table here")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     if not (args.corpus / "manifest.json").is_file():
         print(f"ACT corpus not found at {args.corpus} (expected manifest.json and www/)", file=sys.stderr)
         return 2
@@ -389,34 +397,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Chromium {run.browser_version}; own checks: {', '.join(run.own_rules) or 'none'}"
     )
     if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    "wall_s": run.wall_s,
-                    "axe_version": run.axe_version,
-                    "errors": run.errors,
-                    "rules": [
-                        {
-                            "rule_id": r.rule_id,
-                            "name": r.rule_name,
-                            "cases": r.cases,
-                            "ours": r.ours.label,
-                            "axe_same_cases": r.axe.label,
-                            "axe_published": r.axe_published.label,
-                            "verdicts": r.verdicts,
-                            "procedures": r.chosen,
-                        }
-                        for r in reports
-                    ],
-                    "cases": {
-                        path: [[x.rule_id, str(x.outcome)] for x in res] if res is not None else None
-                        for path, res in run.results.items()
-                    },
-                },
-                indent=1,
-            )
-        )
+        _write_json(args.json, run, reports)
     return 0
+
+
+def _write_json(out: Path, run: ActRun, reports: Sequence[RuleReport]) -> None:
+    """Per-case outcomes and the per-rule table, for a comparison script."""
+    rules = [
+        {
+            "rule_id": r.rule_id,
+            "name": r.rule_name,
+            "cases": r.cases,
+            "ours": r.ours.label,
+            "axe_same_cases": r.axe.label,
+            "axe_published": r.axe_published.label,
+            "verdicts": r.verdicts,
+            "procedures": r.chosen,
+        }
+        for r in reports
+    ]
+    cases = {
+        path: [[x.rule_id, str(x.outcome)] for x in res] if res is not None else None
+        for path, res in run.results.items()
+    }
+    out.write_text(
+        json.dumps(
+            {
+                "wall_s": run.wall_s,
+                "axe_version": run.axe_version,
+                "errors": run.errors,
+                "rules": rules,
+                "cases": cases,
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

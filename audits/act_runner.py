@@ -29,6 +29,9 @@ CASE_TIMEOUT_S = 90.0  # a case that hangs (a missing video) is recorded as not 
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    # Read from the class (set on the functools.partial that builds handlers, it was never read).
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".xml": "application/xml"}  # noqa: RUF012 - as http.server declares it
+
     def log_message(self, *args: Any) -> None:
         pass
 
@@ -46,7 +49,6 @@ class StaticServer:
 
     def __init__(self, root: Path) -> None:
         handler = partial(_QuietHandler, directory=str(root))
-        handler.extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".xml": "application/xml"}  # type: ignore[attr-defined]
         self._httpd = _Server(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
@@ -155,7 +157,8 @@ class _Guarded:
 
     async def inspect(self, page: Any, url: str) -> Sequence[AuditResult]:
         try:
-            return await self.inner.inspect(page, url)
+            results: Sequence[AuditResult] = await self.inner.inspect(page, url)
+            return results
         except Exception as exc:  # any failure of a check is that check's error, never the page's
             reason = f"{self.name} failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
             return [

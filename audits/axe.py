@@ -158,7 +158,7 @@ def to_results(raw: dict[str, Any], url: str, version: str) -> list[AuditResult]
     for key, outcome in _OUTCOMES.items():
         for rule in raw.get(key, []):
             tags = rule.get("tags", [])
-            nodes = ()
+            nodes: tuple[AuditNode, ...] = ()
             if outcome in (Outcome.FAILED, Outcome.NEEDS_REVIEW):
                 nodes = tuple(_node(n) for n in rule.get("nodes", []))
             if outcome is Outcome.NEEDS_REVIEW and not nodes:

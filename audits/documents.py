@@ -115,7 +115,11 @@ def _title(pdf: pikepdf.Pdf, url: str) -> AuditResult:
     return _result(url, "pdf-title", Outcome.FAILED, ("2.4.2",), description, reason, (node,))
 
 
-def _has_text(resources: pikepdf.Object, instructions: list[pikepdf.ContentStreamInstruction], depth: int = 0) -> bool:
+def _has_text(
+    resources: pikepdf.Object,
+    instructions: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage],
+    depth: int = 0,
+) -> bool:
     if any(
         str(i.operator) in _TEXT_OPERATORS for i in instructions if not isinstance(i, pikepdf.ContentStreamInlineImage)
     ):

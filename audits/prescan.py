@@ -31,7 +31,8 @@ _SPACE = re.compile(r"\s+")
 
 @cache
 def rules() -> dict[str, Rule]:
-    return load_data("prescan_rules.yaml")
+    loaded: dict[str, Rule] = load_data("prescan_rules.yaml")
+    return loaded
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
@@ -102,7 +103,7 @@ def missing_child(tree: LexborHTMLParser, rule: Rule) -> Iterator[LexborNode]:
 def skipped_heading(tree: LexborHTMLParser, rule: Rule) -> Iterator[LexborNode]:
     previous = 0
     for node in tree.css("h1, h2, h3, h4, h5, h6"):
-        level = int(node.tag[1])
+        level = int((node.tag or "h0")[1])
         if previous and level > previous + 1:
             yield node
         previous = level
@@ -230,7 +231,7 @@ def _token(node: LexborNode) -> str:
     if node.attributes.get("id"):
         return "#" + (node.attributes.get("id") or "")
     classes = (node.attributes.get("class") or "").split()
-    return "." + classes[0] if classes else node.tag
+    return "." + classes[0] if classes else (node.tag or "")
 
 
 def context(node: LexborNode) -> str:
@@ -241,7 +242,7 @@ def context(node: LexborNode) -> str:
 
 def shape(node: LexborNode) -> str:
     """dedup's snippet shape, read from the parsed element rather than from its (possibly long) HTML."""
-    return snippet_shape("<" + node.tag + "".join(f" {name}" for name in node.attributes) + ">")
+    return snippet_shape("<" + (node.tag or "") + "".join(f" {name}" for name in node.attributes) + ">")
 
 
 def prescan(html: str, only: Iterable[str] | None = None) -> frozenset[str]:
@@ -257,7 +258,7 @@ def prescan(html: str, only: Iterable[str] | None = None) -> frozenset[str]:
             if rule.get("key") == "class":
                 # Generated classes (css-1x2y3z) lose their digits, so they do not count as new components.
                 classes = (node.attributes.get("class") or "").split()
-                keys.update(f"{rule_id}|{normalise_selector(node.tag + '.' + c)}|" for c in classes)
+                keys.update(f"{rule_id}|{normalise_selector((node.tag or '') + '.' + c)}|" for c in classes)
             else:
                 keys.add(f"{rule_id}|{context(node)}|{shape(node)}")
     return frozenset(keys)

@@ -13,6 +13,7 @@ import random
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from audits.checks.common import load_data
@@ -20,7 +21,7 @@ from audits.prescan import label, tier
 from audits.templates import cluster
 from crawler.snapshot import PageSnapshot
 
-Lexicon = Mapping[str, object]
+Lexicon = Mapping[str, Any]  # audits/data/sampling_lexicon.yaml: kind → phrases, and the document extensions
 _SEPARATORS = re.compile(r"[\s/_\-.+,;:|()\[\]«»\"'!?]+")
 _SEARCH_PARAMS = frozenset({"q", "query", "search", "s", "keywords", "recherche", "buscar", "suche"})
 
@@ -41,7 +42,8 @@ class Sample:
 
 
 def default_lexicon() -> Lexicon:
-    return load_data("sampling_lexicon.yaml")
+    loaded: Lexicon = load_data("sampling_lexicon.yaml")
+    return loaded
 
 
 def _words(text: str) -> str:
@@ -92,7 +94,7 @@ def _structural(
 def structural_pages(pages: Sequence[PageSnapshot], lexicon: Lexicon | None = None) -> dict[str, PageSnapshot]:
     """Structural kind → its page, without drawing a sample (e.g. to find the accessibility statement)."""
     lexicon = lexicon or default_lexicon()
-    structural: Mapping[str, Sequence[str]] = lexicon["structural"]  # type: ignore[assignment]
+    structural: Mapping[str, Sequence[str]] = lexicon["structural"]
     html_pages = sorted((p for p in pages if p.readable and p.is_html), key=_rank)
     return _structural(html_pages, structural, {id(p): _haystack(p) for p in html_pages})
 
@@ -138,59 +140,84 @@ def choose_sample(
     the sample may cover; `cover_share` caps the pages added for them, `later_tier_share` those added for each
     tier after tier 1 (components: a site whose articles each carry their own classes must not fill the
     sample with them), both as shares of all pages."""
-    lexicon = lexicon or default_lexicon()
-    structural: Mapping[str, Sequence[str]] = lexicon["structural"]  # type: ignore[assignment]
-    services: Mapping[str, Sequence[str]] = lexicon["services"]  # type: ignore[assignment]
-    extensions: Sequence[str] = lexicon.get("documents", ["pdf"])  # type: ignore[assignment]
-
     unique: dict[str, PageSnapshot] = {}
     for page in sorted((p for p in pages if p.readable), key=_rank):
         unique.setdefault(page.final_url or page.requested_url, page)
-    ordered = list(unique.values())
-    chosen: dict[str, str] = {}
-    kinds: dict[str, str] = {}
+    picks = _Picks()
+    _structured_part(picks, unique, lexicon or default_lexicon())
 
-    def take(page: PageSnapshot | None, kind: str, reason: str) -> None:
+    # The random part: sorted before drawing so that crawl order does not change the sample.
+    rest = sorted(url for url in unique if url not in picks.chosen)
+    count = min(len(rest), math.ceil(ratio * len(rest)))
+    for url in random.Random(seed).sample(rest, count):
+        picks.chosen[url] = f"random (seed {seed})"
+
+    candidates = {url: keys for url, keys in (candidates or {}).items() if url in unique}
+    shares = (math.floor(cover_share * len(unique)), math.floor(later_tier_share * len(unique)))
+    added, left = _coverage_part(picks.chosen, candidates, shares, seed)
+    return Sample(
+        urls=list(picks.chosen),
+        reasons=picks.chosen,
+        seed=seed,
+        population=len(unique),
+        random_count=count,
+        structured_kinds=picks.kinds,
+        coverage_count=len(added),
+        candidate_keys=len({k for keys in candidates.values() for k in keys}),
+        uncovered=sorted(left),
+    )
+
+
+@dataclass(slots=True)
+class _Picks:
+    """The pages chosen so far (URL → why) and the kind each structured pick stands for (kind → URL)."""
+
+    chosen: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    def take(self, page: PageSnapshot | None, kind: str, reason: str) -> None:
         if page is None:
             return
         url = page.final_url or page.requested_url
-        kinds.setdefault(kind, url)
-        chosen.setdefault(url, reason)
+        self.kinds.setdefault(kind, url)
+        self.chosen.setdefault(url, reason)
 
-    html_pages = [p for p in ordered if not _is_document(p, extensions)]
-    documents = [p for p in ordered if _is_document(p, extensions)]
+
+def _structured_part(picks: _Picks, unique: Mapping[str, PageSnapshot], lexicon: Lexicon) -> None:
+    """Home pages, a page of each structural kind, each template's representative, a page of each
+    service type and a document."""
+    extensions: Sequence[str] = lexicon.get("documents", ["pdf"])
+    html_pages = [p for p in unique.values() if not _is_document(p, extensions)]
+    documents = [p for p in unique.values() if _is_document(p, extensions)]
     # Home: every start page (depth 0); a site with one home per language keeps each.
     for page in html_pages:
         if page.depth == 0 or urlsplit(page.final_url).path in ("", "/"):
-            take(page, "home", "home page")
+            picks.take(page, "home", "home page")
     haystacks = {id(p): _haystack(p) for p in html_pages}
-    for kind, found in _structural(html_pages, structural, haystacks).items():
-        take(found, kind, f"structured: {kind}")
+    for kind, found in _structural(html_pages, lexicon["structural"], haystacks).items():
+        picks.take(found, kind, f"structured: {kind}")
     for page_cluster in cluster([(p.final_url, p.html or p.dom or "") for p in html_pages]):
         url = page_cluster.representative
-        if not any(u in chosen for u in page_cluster.urls):
-            take(
-                unique[url],
-                f"template {page_cluster.id}",
-                f"template cluster {page_cluster.id} ({page_cluster.size} pages)",
-            )
+        if not any(u in picks.chosen for u in page_cluster.urls):
+            kind = f"template {page_cluster.id}"
+            picks.take(unique[url], kind, f"template cluster {page_cluster.id} ({page_cluster.size} pages)")
         else:
-            kinds.setdefault(f"template {page_cluster.id}", next(u for u in page_cluster.urls if u in chosen))
+            picks.kinds.setdefault(
+                f"template {page_cluster.id}", next(u for u in page_cluster.urls if u in picks.chosen)
+            )
+    services: Mapping[str, Sequence[str]] = lexicon["services"]
     for kind, phrases in services.items():
-        found = next((p for p in html_pages if _matches(haystacks[id(p)], phrases)), None)
-        take(found, f"service: {kind}", f"service type: {kind}")
-    take(documents[0] if documents else None, "document", "document")
+        service = next((p for p in html_pages if _matches(haystacks[id(p)], phrases)), None)
+        picks.take(service, f"service: {kind}", f"service type: {kind}")
+    picks.take(documents[0] if documents else None, "document", "document")
 
-    # The random part: sorted before drawing so that crawl order does not change the sample.
-    rest = sorted(url for url in unique if url not in chosen)
-    count = min(len(rest), math.ceil(ratio * len(rest)))
-    drawn = random.Random(seed).sample(rest, count)
-    for url in drawn:
-        chosen[url] = f"random (seed {seed})"
 
-    candidates = {url: keys for url, keys in (candidates or {}).items() if url in unique}
-    budget = math.floor(cover_share * len(unique))
-    later_budget = math.floor(later_tier_share * len(unique))
+def _coverage_part(
+    chosen: dict[str, str], candidates: Mapping[str, Collection[str]], shares: tuple[int, int], seed: int
+) -> tuple[dict[str, list[str]], set[str]]:
+    """Pages added (to `chosen`) for the pre-scan candidates they cover, within `shares` (all tiers,
+    each tier after the first); returns the keys each covers and the keys left uncovered."""
+    budget, later_budget = shares
     added: dict[str, list[str]] = {}
     left: set[str] = set()
     # Likely problems first; components not yet seen only with the budget they leave.
@@ -202,14 +229,4 @@ def choose_sample(
         added.update(more)
         for url, keys in more.items():
             chosen[url] = "covers static candidates: " + ", ".join(sorted({label(k) for k in keys}))
-    return Sample(
-        urls=list(chosen),
-        reasons=chosen,
-        seed=seed,
-        population=len(unique),
-        random_count=count,
-        structured_kinds=kinds,
-        coverage_count=len(added),
-        candidate_keys=len({k for keys in candidates.values() for k in keys}),
-        uncovered=sorted(left),
-    )
+    return added, left

@@ -37,7 +37,8 @@ class StatementFacts:
 
 @cache
 def _phrases() -> dict[str, Any]:
-    return load_data("statement_phrases.yaml")
+    loaded: dict[str, Any] = load_data("statement_phrases.yaml")
+    return loaded
 
 
 def _languages(language: str) -> list[str]:

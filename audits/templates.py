@@ -40,7 +40,7 @@ class Cluster:
 
 def _label(node: LexborNode) -> str:
     classes = sorted(c for c in (node.attributes.get("class") or "").split() if not _GENERATED.search(c))[:3]
-    return node.tag + "".join("." + c for c in classes)
+    return (node.tag or "") + "".join("." + c for c in classes)
 
 
 def _paths(root: LexborNode, label: str, max_depth: int) -> frozenset[str]:

@@ -103,12 +103,12 @@ def run_validator(pages: Mapping[str, str | bytes], *, timeout_s: float = 300.0)
                 detail = (done.stderr or done.stdout).decode(errors="replace").strip().splitlines()[:1]
                 raise ValidatorUnavailable(f"the Nu checker did not answer in JSON: {detail}") from exc
             for item in raw.get("messages", []):
-                url = files.get(_file_uri(item.get("url", "")))
-                if url is None:
+                page_url = files.get(_file_uri(item.get("url", "")))
+                if page_url is None:
                     continue
-                if isinstance(pages[url], str) and "encoding" in item.get("message", "").lower():
+                if isinstance(pages[page_url], str) and "encoding" in item.get("message", "").lower():
                     continue
-                out[url].append(_message(item))
+                out[page_url].append(_message(item))
     return out
 
 

@@ -111,7 +111,7 @@ class FetchSettings:
     deadline_s: float = 60.0
     max_bytes: int = 10_000_000  # decoded bytes: a gzip bomb is cut here, not at its wire size
     # Of an HTML body, only this much is kept (the rest is read, hashed and counted against
-    # max_bytes): eight 10 MB pages in flight at once held 20 MB each.
+    # max_bytes): what the parser reads at most, so the pages in flight hold no more than that each.
     max_html_bytes: int = 2_000_000
     max_redirects: int = 10
     retries: int = 2
@@ -124,8 +124,8 @@ class FetchSettings:
 def tls_context() -> ssl.SSLContext:
     """The one TLS context of the process's https requests, made on the first of them: httpx's own
     default (certifi's roots, or SSL_CERT_FILE / SSL_CERT_DIR), verification on. Loading the roots
-    takes ~16 ms of CPU, as much as a recrawl spends on a hundred pages; a crawl of an http site
-    needs none, and every later crawl of the process shares this one."""
+    costs as much CPU as a recrawl spends on many pages: a crawl of an http site loads none, and
+    every later crawl of the process shares this one."""
     return httpx.create_ssl_context()
 
 

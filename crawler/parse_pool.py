@@ -1,7 +1,8 @@
 """HTML parsing off the event loop: a large page is parsed in a worker process, one at a time.
 
-Parsing a 10 MB page with 400,000 links took seconds of CPU and hundreds of MB; done on the event
-loop it stalled every fetch in flight (a server that answered at once was recorded as `timeout`).
+A very large page (megabytes, hundreds of thousands of links) takes seconds of CPU and hundreds of
+MB to parse; on the event loop that would stall every fetch in flight (a server that answered at
+once would be recorded as `timeout`).
 Small pages (nearly all) are parsed in place: a round trip to the worker would cost more than the
 parse. One worker bounds the memory of parsing to one large page at a time, whatever the concurrency.
 """

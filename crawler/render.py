@@ -134,7 +134,7 @@ class ServedDocument:
 @dataclass(slots=True)
 class _Tab:
     """A page kept open across renders: a new page per URL costs a renderer process and the init
-    scripts' compilation (~0.25 CPU s each, measured); a navigation in the same page reuses both.
+    scripts' compilation, each a large share of a page's CPU; a navigation in the same page reuses both.
     `served` is the document to replay to the next navigation, `crashed` what happened to it."""
 
     page: Page
@@ -170,7 +170,8 @@ def blocked_hosts() -> frozenset[str]:
 class PageInspector(Protocol):
     """Something that examines the live page after rendering (an accessibility engine)."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     async def inspect(self, page: Page, url: str) -> Sequence[Any]: ...
 

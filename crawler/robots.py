@@ -47,8 +47,8 @@ _PERCENT = "\ue000"
 _RAW = "\ue001"
 _UNMATCHABLE_AGENT = "govaudit-no-such-agent"
 _MAX_LINE_BYTES = 2083 * 8 - 1  # Google's kMaxLineLen, less its terminating NUL
-# Google reads the first 500 KiB of a robots.txt and ignores the rest; so do we (a 10 MB file read
-# whole and parsed took 689 MB).
+# Google reads the first 500 KiB of a robots.txt and ignores the rest; so do we (parsing a huge one
+# whole takes memory many times its size).
 MAX_ROBOTS_BYTES = 500 * 1024
 
 
