@@ -16,6 +16,8 @@ goes to a person with one question about that element.
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,10 +147,12 @@ _SETUP = (
     const r = t.el.getClientRects()[0] || t.el.getBoundingClientRect();
     for (const [x, y] of [[r.left + r.width / 2, r.top + r.height / 2], [r.left + 2, r.top + 2]]) {
       const hit = document.elementFromPoint(x, y);
-      if (hit && (t.el.contains(hit) || hit.contains(t.el))) return {x, y};
+      if (hit && (t.el.contains(hit) || hit.contains(t.el))) return {x, y, info: describe()};
     }
     return null;
   };
+  // Two frames: the style and layout of what the last input changed.
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   // What hovering revealed: the outermost newly shown elements near the trigger (or new in the page),
   // with letters or a focusable part; or the trigger's pseudo-element text.
   const reveal = () => {
@@ -193,6 +197,7 @@ _SETUP = (
     return [...new Set(out)].filter(el => !el.disabled);
   };
   const focusTarget = (k) => {
+    blur();
     const el = keyTargets()[k];
     if (!el) return null;
     el.focus({preventScroll: true});
@@ -208,7 +213,9 @@ _SETUP = (
   const blur = () => {
     if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
   };
-  window.__govauditHover = {prepare, reveal, still, focusTarget, describe, blur};
+  window.__govauditHover = {prepare, focusTarget, blur,
+    reveal: async () => { await frames(); return reveal(); },
+    still: async () => { await frames(); return still(); }};
   return triggers.length;
 }"""
 )
@@ -217,7 +224,6 @@ _PREPARE = "(i) => window.__govauditHover.prepare(i)"
 _REVEAL = "() => window.__govauditHover.reveal()"
 _STILL = "() => window.__govauditHover.still()"
 _FOCUS = "(k) => window.__govauditHover.focusTarget(k)"
-_DESCRIBE = "() => window.__govauditHover.describe()"
 _BLUR = "() => window.__govauditHover.blur()"
 _RESET = (
     "() => { window.__govauditHover && window.__govauditHover.blur(); delete window.__govauditHover;"
@@ -283,11 +289,15 @@ class HoverOnlyCheck:
             return [meta.result(url, Outcome.INAPPLICABLE, reason="no hover revealed content that hides again")]
         return [meta.result(url, Outcome.PASSED)]
 
-    async def _settle(self, page: Page, script: bool) -> None:
-        # Two frames for style and layout; a script-driven tooltip may wait on a timer.
-        await page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        if script:
-            await asyncio.sleep(self.script_wait_s)
+    async def _poll(self, page: Page, expression: str, done: Callable[[Any], bool], limit: float) -> Any:
+        """Evaluate until `done` holds or `limit` seconds have passed (script-driven tooltips often wait on a
+        timer); each evaluate itself waits two frames for style and layout."""
+        start = time.monotonic()
+        while True:
+            value = await page.evaluate(expression)
+            if done(value) or time.monotonic() - start >= limit:
+                return value
+            await asyncio.sleep(0.05)
 
     async def _one(self, page: Page, i: int) -> tuple[Outcome, AuditNode] | None:
         """Hover trigger i, then try the keyboard; None when the hover showed nothing we can judge."""
@@ -295,49 +305,47 @@ class HoverOnlyCheck:
             point = await page.evaluate(_PREPARE, i)
             if point is None:
                 return None
-            info = await page.evaluate(_DESCRIBE)
+            info = point["info"]
             size = page.viewport_size or {"width": 1280, "height": 800}
             await page.mouse.move(size["width"] - 1, size["height"] - 1)
             await page.mouse.move(point["x"], point["y"])
-            await self._settle(page, info["script"])
-            shown: dict[str, Any] = await page.evaluate(_REVEAL)
+            start = time.monotonic()
+            limit = self.script_wait_s if info["script"] else 0.0
+            shown: dict[str, Any] = await self._poll(page, _REVEAL, lambda v: bool(v["count"]), limit)
             if not shown["count"]:
                 return None
+            # The other waits for this trigger: as long as the hover took, with a margin (a CSS reveal: none).
+            wait = min(self.script_wait_s, 1.5 * (time.monotonic() - start) + 0.1) if info["script"] else 0.0
             # Away again: what the hover showed must hide, else it was not the hover (a timer, a sticky menu).
-            await page.mouse.move(size["width"] - 1, size["height"] - 1)
-            await self._settle(page, info["script"])
-            if await page.evaluate(_STILL) > 0:
-                await page.mouse.move(0, size["height"] - 1)
-                await self._settle(page, info["script"])
-                if await page.evaluate(_STILL) > 0:
-                    return None
-            if await self._keyboard_reveals(page, info["script"]):
+            for corner in ((size["width"] - 1, size["height"] - 1), (0, size["height"] - 1)):
+                await page.mouse.move(*corner)
+                if await self._poll(page, _STILL, lambda v: v == 0, wait) == 0:
+                    break
+            else:
+                return None
+            if await self._keyboard_reveals(page, wait):
                 return Outcome.PASSED, AuditNode(info["selector"], info["html"])
         except PlaywrightError:  # the page navigated or the element went away: nothing to judge
             return None
         return self._verdict(info, shown)
 
-    async def _keyboard_reveals(self, page: Page, script: bool) -> bool:
+    async def _keyboard_reveals(self, page: Page, wait: float) -> bool:
         await page.keyboard.press("Shift")  # the last input is the keyboard: focus() counts as :focus-visible
-        for k in range(self.max_focus_targets):
-            target = await page.evaluate(_FOCUS, k)
-            if target is None:
-                break
-            await self._settle(page, script)
-            if await page.evaluate(_STILL) >= SHOWN:
-                await page.evaluate(_BLUR)
-                return True
-            if target["toggles"] and target["focused"]:
-                await page.keyboard.press("Enter")
-                await self._settle(page, script)
-                opened = await page.evaluate(_STILL) >= SHOWN
-                if opened:
-                    await page.keyboard.press("Enter")  # close it again for the checks after us
-                await page.evaluate(_BLUR)
-                if opened:
+        try:
+            for k in range(self.max_focus_targets):
+                target = await page.evaluate(_FOCUS, k)  # blurs the one before
+                if target is None:
+                    return False
+                if await self._poll(page, _STILL, lambda v: v >= SHOWN, wait) >= SHOWN:
                     return True
+                if target["toggles"] and target["focused"]:
+                    await page.keyboard.press("Enter")
+                    if await self._poll(page, _STILL, lambda v: v >= SHOWN, wait) >= SHOWN:
+                        await page.keyboard.press("Enter")  # close it again for the checks after us
+                        return True
+            return False
+        finally:
             await page.evaluate(_BLUR)
-        return False
 
     @staticmethod
     def _verdict(info: dict[str, Any], shown: dict[str, Any]) -> tuple[Outcome, AuditNode]:

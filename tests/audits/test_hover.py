@@ -51,6 +51,19 @@ def test_hover_only_menu_and_tooltip_fail_and_focus_versions_pass(chromium: str)
                     "q.addEventListener('blur', () => { tip.hidden = true; });",
                 )
             ),
+            # A tooltip that waits 150 ms before it shows, on hover and on focus alike.
+            "/tip-delayed-focus-too": doc(
+                TIP_SCRIPT.replace("tip.hidden = false;", "setTimeout(() => { tip.hidden = false; }, 150);").replace(
+                    "EXTRA",
+                    "q.addEventListener('focus', () => setTimeout(() => { tip.hidden = false; }, 150));"
+                    "q.addEventListener('blur', () => { tip.hidden = true; });",
+                )
+            ),
+            "/tip-delayed": doc(
+                TIP_SCRIPT.replace("tip.hidden = false;", "setTimeout(() => { tip.hidden = false; }, 150);").replace(
+                    "EXTRA", ""
+                )
+            ),
             "/pseudo-tip-span": doc(
                 '<span class="tip" data-tip="Opening hours: 9 to 5">Hours</span>',
                 "<style>.tip:hover::after { content: attr(data-tip); }</style>",
@@ -76,6 +89,7 @@ def test_hover_only_menu_and_tooltip_fail_and_focus_versions_pass(chromium: str)
     span = only(results["/pseudo-tip-span"], "hover-only")
     assert span.outcome is Outcome.NEEDS_REVIEW and span.nodes[0].message.endswith("?")
     assert "Opening hours" in span.nodes[0].message
-    for path in ("/menu-focus-within", "/tip-focus-too", "/button-toggle"):
+    assert only(results["/tip-delayed"], "hover-only").outcome is Outcome.FAILED
+    for path in ("/menu-focus-within", "/tip-focus-too", "/tip-delayed-focus-too", "/button-toggle"):
         assert only(results[path], "hover-only").outcome is Outcome.PASSED, (path, only(results[path], "hover-only"))
     assert only(results["/nothing"], "hover-only").outcome is Outcome.INAPPLICABLE
