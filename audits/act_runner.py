@@ -17,13 +17,15 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from playwright.async_api import Page
+
 from audits.act_cases import ACT_EXTRA_TAGS, TestCase
 from audits.axe import AxeInspector
 from audits.inspectors import build_suite
 from audits.outcome import Outcome
 from audits.result import AuditResult
 from crawler.addresses import AddressGuard
-from crawler.render import Renderer, RenderSettings
+from crawler.render import PageInspector, Renderer, RenderSettings
 
 CASE_TIMEOUT_S = 90.0  # a case that hangs (a missing video) is recorded as not rendered, the run goes on
 
@@ -98,7 +100,7 @@ async def _run(
     suite = build_suite()
     axe = next(i for i in suite.inspectors if isinstance(i, AxeInspector))
     act_axe = axe if production_tags else dataclasses.replace(axe, tags=(*axe.tags, *ACT_EXTRA_TAGS))
-    inspectors = [act_axe if i is axe else _Guarded(i) for i in suite.inspectors]
+    inspectors: list[PageInspector] = [act_axe if i is axe else _Guarded(i) for i in suite.inspectors]
     # No responsive measurement: nothing in the ACT scoring reads it, and it costs two viewport changes.
     settings = RenderSettings(init_scripts=suite.init_scripts, measure_widths=())
     results: dict[str, list[AuditResult] | None] = {}
@@ -149,16 +151,15 @@ class _Guarded:
     """One own check that throws (e.g. on an SVG document, which has no body) must not cost the case its
     axe results: the renderer drops the whole render on an inspector's exception. Its error is recorded."""
 
-    inner: Any
+    inner: PageInspector
+    name: str = ""
 
-    @property
-    def name(self) -> str:
-        return str(self.inner.name)
+    def __post_init__(self) -> None:
+        self.name = self.inner.name
 
-    async def inspect(self, page: Any, url: str) -> Sequence[AuditResult]:
+    async def inspect(self, page: Page, url: str) -> Sequence[AuditResult]:
         try:
-            results: Sequence[AuditResult] = await self.inner.inspect(page, url)
-            return results
+            return list(await self.inner.inspect(page, url))
         except Exception as exc:  # any failure of a check is that check's error, never the page's
             reason = f"{self.name} failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
             return [
