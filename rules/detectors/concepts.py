@@ -15,6 +15,7 @@ need the markup.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -56,7 +57,8 @@ _DATED_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])(?:[/-]|$)")
 # A date in a link's text (2018年07月18日, 12/05/2019, 5 March 2017): an item of a news or event list.
 _DATE_IN_TEXT = re.compile(r"(19|20)\d\d\s*[年/.-]\s*\d{1,2}|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(19|20)\d\d")
 _HEADLINE_WORDS = 9  # a link text this long is a sentence (a headline, a document's title), not a section name
-_HEADLINE_CHARS = 24  # the same for scripts written without spaces
+_HEADLINE_CHARS = 24
+_MENU_QUESTION_WORDS = 4  # the same for scripts written without spaces
 _LIKELY_PAGES = 3
 
 
@@ -78,6 +80,7 @@ class Feature:
     absent: float = 0.75
     epi: str = ""  # E-Participation Index level of the feature, when it is an e-participation item
     official_links: int = 0  # navigation/footer links to this many other government domains count too
+    near: int = 0  # the `requires` concepts must be named within this many characters of the row's term
     negative: Mapping[str, float] = field(default_factory=dict)  # the row's own weights of negative contexts
     pack: str = "concepts"
 
@@ -126,6 +129,7 @@ def parse_pack(raw: Any, source: str) -> Pack:
                     absent=float(row.get("absent", default_absent)),
                     epi=str(row.get("epi", "")),
                     official_links=int(row.get("official_links", 0)),
+                    near=int(row.get("near", 0)),
                     negative={str(k): float(v) for k, v in (row.get("negative") or {}).items()},
                     pack=pack_id,
                 )
@@ -199,8 +203,10 @@ def is_partial(text: str, terms: str | Sequence[str]) -> bool:
 
 def is_headline(text: str, language: str) -> bool:
     """A sentence rather than a section's name: a news headline, an article's or a document's title."""
-    if text.rstrip().endswith(("?", "？", "!", "！", "。")) or any(mark in text for mark in "，。！？"):
+    if any(mark in text for mark in "，。！？"):
         return True
+    if text.rstrip().endswith(("?", "!")) and len(text.split()) > _MENU_QUESTION_WORDS:
+        return True  # "How do I…?" is a menu item; "Is the tap water safe to drink?" is an article
     if language in NO_WORD_BOUNDARIES or not any(c == " " for c in text.strip()):
         return len(text.strip()) > _HEADLINE_CHARS and not text.isascii()
     return len(text.split()) >= _HEADLINE_WORDS
@@ -359,9 +365,11 @@ class ConceptPackRule(RuleModule):
             )  # fmt: skip
         if "text" in feature.look_in:
             terms = self.terms_in(feature, lexicons, f"{page.title} {page.text}")
+            if feature.near:
+                terms = [t for t in terms if self._required_near(feature, lexicons, page.text, t)]
             if len(terms) >= feature.min_terms:
                 quote = snippet(page.text, terms[0]) if feature.min_terms == 1 else ", ".join(terms[:5])
-                text_negatives = negatives
+                text_negatives: tuple[str, ...] = negatives
                 if (
                     feature.min_terms == 1
                     and "listing" not in negatives
@@ -378,6 +386,17 @@ class ConceptPackRule(RuleModule):
                 "The page's address names it", negatives,
             )  # fmt: skip
         return None
+
+    def _required_near(self, feature: Feature, lexicons: Lexicons, text: str, term: str) -> bool:
+        """Some mention of `term` has every `requires` concept named within `feature.near` characters."""
+        haystack, needle = folded(text), fold(term)
+        at = haystack.find(needle)
+        while at >= 0:
+            around = haystack[max(0, at - feature.near) : at + len(needle) + feature.near]
+            if all(self.terms_of(feature, lexicons, concept, around) for concept in feature.requires):
+                return True
+            at = haystack.find(needle, at + len(needle))
+        return False
 
     def _on_pages(self, feature: Feature, lexicons: Lexicons, pages: list[PageSnapshot]) -> Sighting | None:
         best: Sighting | None = None
@@ -445,22 +464,30 @@ class ConceptPackRule(RuleModule):
         return best
 
     def _by_official_links(self, feature: Feature, site: SiteView, pages: list[PageSnapshot]) -> Sighting | None:
-        """Navigation and footer links to other government domains (agencies' sites): the feature is
-        the links themselves, whatever their text says."""
+        """Links to other government sites (agencies' own) in the navigation and footer of any page, or
+        anywhere on the home page (older markup has no landmarks): the feature is the links themselves,
+        whatever their text says. The site's own domain is left out, and so is a domain that takes most
+        of the links: the site's own where a copy is served from another address."""
         if not feature.official_links:
             return None
-        own = {host_of(p.final_url) for p in pages[:1]} | set(site.site.scope_hosts)
-        found: dict[str, tuple[PageSnapshot, Link]] = {}
+        links: list[tuple[PageSnapshot, Link, str]] = []
         for page in pages:
             for link in page.fetchable_links:
-                if link.region not in ("nav", "footer"):
-                    continue
-                host = host_of(link.url)
-                if not host or host in own or not official_host(host):
-                    continue
-                found.setdefault(registered_domain(host), (page, link))
-            if len(found) >= feature.official_links:
-                break
+                if page is pages[0] or link.region in ("nav", "footer"):
+                    host = host_of(link.url).removeprefix("www.")
+                    if host and official_host(host):
+                        links.append((page, link, host))
+        if not links:
+            return None
+        by_domain = Counter(registered_domain(host) for _p, _l, host in links)
+        own = {registered_domain(host_of(pages[0].final_url))} | {registered_domain(h) for h in site.site.scope_hosts}
+        top, count = by_domain.most_common(1)[0]
+        if count * 2 > len(links):
+            own.add(top)
+        found: dict[str, tuple[PageSnapshot, Link]] = {}
+        for page, link, host in links:
+            if registered_domain(host) not in own:
+                found.setdefault(host, (page, link))
         if len(found) < feature.official_links:
             return None
         page = next(iter(found.values()))[0]
@@ -468,7 +495,7 @@ class ConceptPackRule(RuleModule):
         quote = "; ".join(f"{link.text or link.url} → {host_of(link.url)}" for _p, link in list(found.values())[:4])
         return Sighting(
             "official_links", self.cue(feature, "official_links"), evidence_from(page, quote=quote),
-            f"The site's navigation or footer links to {len(found)} government domains ({shown})",
+            f"The site links to {len(found)} other government sites ({shown})",
         )  # fmt: skip
 
     def _by_hosts(self, feature: Feature, pages: list[PageSnapshot]) -> Sighting | None:
@@ -512,6 +539,11 @@ class ConceptPackRule(RuleModule):
 
 _DATE_NEAR = 48  # characters either side of a term in which a date makes it a dated item
 _ISO_DATE = re.compile(r"(19|20)\d\d-\d\d-\d\d")
+
+
+def dated(text: str) -> bool:
+    """A link text or heading that carries a date: an item of a news or event list."""
+    return bool(_DATE_IN_TEXT.search(text) or _ISO_DATE.search(text))
 
 
 def dated_mention(text: str, term: str) -> bool:
