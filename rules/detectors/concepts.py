@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from crawler.snapshot import Link, PageSnapshot
+from rules.detectors.city_site import government_domain
 from rules.detectors.common import (
     NO_WORD_BOUNDARIES,
     folded,
@@ -49,7 +50,7 @@ CUES = (
     "title", "headings", "nav_link", "link", "nav_link_unreached", "link_unreached", "text", "slug", "hosts",
     "official_links", "absent",
 )  # fmt: skip
-NEGATIVES = ("document", "headline", "article", "listing", "partial")
+NEGATIVES = ("document", "headline", "article", "listing", "partial", "off_target")
 _SLUG_SEPARATORS = re.compile(r"[/_.\-+]+")
 _DOCUMENT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip)$", re.IGNORECASE)
 # A dated path (/2017/12/05/…, /2017-12-…): a news item or post, whose words are its story's, not the site's.
@@ -60,6 +61,9 @@ _HEADLINE_WORDS = 9  # a link text this long is a sentence (a headline, a docume
 _HEADLINE_CHARS = 24
 _MENU_QUESTION_WORDS = 4  # the same for scripts written without spaces
 _LIKELY_PAGES = 3
+# `hosts: official_domains`: links to this many other government hosts from one page are a list of agencies
+OFFICIAL_DOMAINS = "official_domains"
+GOVERNMENT_HOSTS_MIN = 3
 
 
 class PackError(ValueError):
@@ -75,14 +79,17 @@ class Feature:
     title: str = ""
     min_terms: int = 1
     requires: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
     contacts_min: int = 0
     hosts: str | None = None
     absent: float = 0.75
     epi: str = ""  # E-Participation Index level of the feature, when it is an e-participation item
     official_links: int = 0  # navigation/footer links to this many other government domains count too
     near: int = 0  # the `requires` concepts must be named within this many characters of the row's term
-    negative: Mapping[str, float] = field(default_factory=dict)  # the row's own weights of negative contexts
     pack: str = "concepts"
+    # the row's own cue confidences and negative weights, over the pack's
+    cues: Mapping[str, float] = field(default_factory=dict)
+    negative: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +120,10 @@ def parse_pack(raw: Any, source: str) -> Pack:
             unknown = set(row["look_in"]) - set(PLACES)
             if unknown:
                 raise PackError(f"{source}: {row['id']}: unknown look_in {sorted(unknown)}")
-            if set(row.get("negative") or {}) - set(NEGATIVES):
-                raise PackError(f"{source}: {row['id']}: unknown negative contexts {sorted(row['negative'])}")
+            row_cues = {str(k): float(v) for k, v in (row.get("cues") or {}).items()}
+            row_negative = {str(k): float(v) for k, v in (row.get("negative") or {}).items()}
+            if set(row_cues) - set(CUES) or set(row_negative) - set(NEGATIVES):
+                raise PackError(f"{source}: {row['id']}: unknown cues or negative contexts")
             features.append(
                 Feature(
                     id=str(row["id"]),
@@ -124,14 +133,16 @@ def parse_pack(raw: Any, source: str) -> Pack:
                     title=row.get("title", str(row["id"]).replace("-", " ").capitalize()),
                     min_terms=int(row.get("min_terms", 1)),
                     requires=tuple(row.get("requires", ())),
+                    excludes=tuple(row.get("excludes", ())),
                     contacts_min=int(row.get("contacts_min", 0)),
                     hosts=row.get("hosts"),
                     absent=float(row.get("absent", default_absent)),
                     epi=str(row.get("epi", "")),
                     official_links=int(row.get("official_links", 0)),
                     near=int(row.get("near", 0)),
-                    negative={str(k): float(v) for k, v in (row.get("negative") or {}).items()},
                     pack=pack_id,
+                    cues=row_cues,
+                    negative=row_negative,
                 )
             )
         except (KeyError, TypeError, AttributeError) as exc:
@@ -243,6 +254,8 @@ class ConceptPackRule(RuleModule):
     # --- terms and cues
 
     def cue(self, feature: Feature, name: str) -> float:
+        if name in feature.cues:
+            return feature.cues[name]
         cues = self._pack[feature.pack].cues
         return cues.get(name, builtin_pack().cues.get(name, 0.75))
 
@@ -267,6 +280,8 @@ class ConceptPackRule(RuleModule):
         return found
 
     def terms_in(self, feature: Feature, lexicons: Lexicons, text: str) -> list[str]:
+        if any(self.terms_of(feature, lexicons, concept, text) for concept in feature.excludes):
+            return []  # "About us" names the body, not the city: the text is about something else
         return [t for concept in feature.concepts for t in self.terms_of(feature, lexicons, concept, text)]
 
     def terms_tried(self, feature: Feature, lexicons: Lexicons, language: str = "") -> list[str]:
@@ -422,6 +437,13 @@ class ConceptPackRule(RuleModule):
             negatives.append("listing")
         return tuple(negatives)
 
+    def off_target(self, feature: Feature, lexicons: Lexicons, target: PageSnapshot) -> bool:
+        """The link's page is about something else: neither its title nor its address names the
+        feature (a "Health" tag or news filter leading to a list of articles)."""
+        return bool(target.title) and not self.terms_in(
+            feature, lexicons, f"{target.title} {slug_text(target.final_url)}"
+        )
+
     def _by_links(self, feature: Feature, site: SiteView, pages: list[PageSnapshot]) -> Sighting | None:
         if "link" not in feature.look_in:
             return None
@@ -434,7 +456,7 @@ class ConceptPackRule(RuleModule):
         top = self.cue(feature, "nav_link")
         for page in pages:
             for link in page.links:
-                if not link.text or "alternate" in link.rel.split():
+                if not link.text or "alternate" in link.rel.split() or _no_where(link.url, page.final_url):
                     continue
                 terms = self.terms_in(feature, site.lexicons, link.text)
                 if not terms:
@@ -445,6 +467,8 @@ class ConceptPackRule(RuleModule):
                     negatives += ("partial",)
                 target = site.page(link.url)
                 if target is not None and target.ok and self.confirmed(feature, site.lexicons, target):
+                    if self.penalty(feature, ("off_target",)) and self.off_target(feature, site.lexicons, target):
+                        negatives += ("off_target",)
                     cue = "nav_link" if structural else "link"
                     evidence = evidence_from(target, quote=link.text)
                     how = f"Linked as '{link.text}' from {page.final_url}"
@@ -501,12 +525,30 @@ class ConceptPackRule(RuleModule):
     def _by_hosts(self, feature: Feature, pages: list[PageSnapshot]) -> Sighting | None:
         if not feature.hosts:
             return None
+        if feature.hosts == OFFICIAL_DOMAINS:
+            return self._by_government_hosts(feature, pages)
         hosts = signals(feature.hosts)["hosts"]
         for page in pages:
             if hits := links_to_hosts(page, hosts):
                 link, host = hits[0]
                 return Sighting("hosts", self.cue(feature, "hosts"), evidence_from(page, quote=link.url),
                                 f"A link goes to {host}")  # fmt: skip
+        return None
+
+    def _by_government_hosts(self, feature: Feature, pages: list[PageSnapshot]) -> Sighting | None:
+        """Links to other government sites (rules/signals/official_domains.yaml), several of them from
+        one page: a list of agencies, whatever its heading says."""
+        own = host_of(pages[0].final_url)
+        for page in pages:
+            linked: dict[str, Link] = {}
+            for link in page.fetchable_links:
+                host = host_of(link.url)
+                if host and host != own and host not in linked and government_domain(host):
+                    linked[host] = link
+            if len(linked) >= GOVERNMENT_HOSTS_MIN:
+                quote = ", ".join(f"{link.text or '?'} → {host}" for host, link in list(linked.items())[:5])
+                how = f"The page links to {len(linked)} other government sites"
+                return Sighting("hosts", self.cue(feature, "hosts"), evidence_from(page, quote=quote), how)
         return None
 
     # --- the trail of an "absent"
@@ -580,6 +622,11 @@ def registered_domain(host: str) -> str:
     if labels[-1] == "us" and len(labels) >= 4:
         keep = 4
     return ".".join(labels[-keep:])
+
+
+def _no_where(url: str, page_url: str) -> bool:
+    """A link to the page itself ("#", a placeholder): it leads to no page about anything."""
+    return urlsplit(url)._replace(fragment="") == urlsplit(page_url)._replace(fragment="")
 
 
 _WORDS = re.compile(r"\w{4,}")
