@@ -20,13 +20,18 @@ _TITLE_SEPARATORS = re.compile(r"\s+[—–|·:-]\s+|\s*[|,]\s*")
 def city_name(home: PageSnapshot, lexicons: Lexicons) -> str | None:
     """The city's name as the home page's title gives it: "City of Port Aldren — Official website"
     → "Port Aldren"; without a prefix, the title's first part."""
+    return _city_name(home, lexicons)[0]
+
+
+def _city_name(home: PageSnapshot, lexicons: Lexicons) -> tuple[str | None, bool]:
+    """(name, whether the title calls it a city: "City of …", "Ayuntamiento de …")."""
     first = _TITLE_SEPARATORS.split(home.title.strip(), maxsplit=1)[0].strip()
     for prefix in matched_terms(lexicons, "city_prefix", first):
         at = folded(first).find(fold(prefix))
         name = first[at + len(prefix) :].strip()
         if name:
-            return name
-    return first or None
+            return name, True
+    return first or None, False
 
 
 def government_domain(host: str) -> bool | None:
@@ -49,7 +54,7 @@ class CitySiteRule(RuleModule):
         home = site.home
         if home is None or not home.ok:
             return []
-        name = city_name(home, site.lexicons)
+        name, as_city = _city_name(home, site.lexicons)
         footer = home.text[-FOOTER_CHARS:]
         named = bool(name) and fold(name) in folded(footer)  # type: ignore[arg-type]
         host = host_of(home.final_url)
@@ -60,6 +65,8 @@ class CitySiteRule(RuleModule):
             return [Observation(ABSENT, 0.7, evidence, f"The home page's footer does not name '{name}'.")]
         if official is None:
             note = f"The footer names '{name}'; the domain {host} is a local address and was not judged."
+            if not as_city:  # neither the domain nor the title says it is a city's: an assessor decides
+                return [Observation(PRESENT, 0.5, evidence, f"{note} The title does not call it a city.")]
             return [Observation(PRESENT, 0.7, evidence, note)]
         if official:
             return [Observation(PRESENT, 0.9, evidence, f"A government domain ({host}) whose footer names '{name}'.")]

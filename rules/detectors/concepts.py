@@ -15,6 +15,7 @@ need the markup.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from crawler.snapshot import Link, PageSnapshot
+from rules.detectors.city_site import government_domain
 from rules.detectors.common import (
     NO_WORD_BOUNDARIES,
     folded,
@@ -48,7 +50,7 @@ CUES = (
     "title", "headings", "nav_link", "link", "nav_link_unreached", "link_unreached", "text", "slug", "hosts",
     "official_links", "absent",
 )  # fmt: skip
-NEGATIVES = ("document", "headline", "article", "listing", "partial")
+NEGATIVES = ("document", "headline", "article", "listing", "partial", "off_target")
 _SLUG_SEPARATORS = re.compile(r"[/_.\-+]+")
 _DOCUMENT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip)$", re.IGNORECASE)
 # A dated path (/2017/12/05/…, /2017-12-…): a news item or post, whose words are its story's, not the site's.
@@ -56,8 +58,12 @@ _DATED_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])(?:[/-]|$)")
 # A date in a link's text (2018年07月18日, 12/05/2019, 5 March 2017): an item of a news or event list.
 _DATE_IN_TEXT = re.compile(r"(19|20)\d\d\s*[年/.-]\s*\d{1,2}|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(19|20)\d\d")
 _HEADLINE_WORDS = 9  # a link text this long is a sentence (a headline, a document's title), not a section name
-_HEADLINE_CHARS = 24  # the same for scripts written without spaces
+_HEADLINE_CHARS = 24
+_MENU_QUESTION_WORDS = 4  # the same for scripts written without spaces
 _LIKELY_PAGES = 3
+# `hosts: official_domains`: links to this many other government hosts from one page are a list of agencies
+OFFICIAL_DOMAINS = "official_domains"
+GOVERNMENT_HOSTS_MIN = 3
 
 
 class PackError(ValueError):
@@ -73,13 +79,17 @@ class Feature:
     title: str = ""
     min_terms: int = 1
     requires: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
     contacts_min: int = 0
     hosts: str | None = None
     absent: float = 0.75
     epi: str = ""  # E-Participation Index level of the feature, when it is an e-participation item
     official_links: int = 0  # navigation/footer links to this many other government domains count too
-    negative: Mapping[str, float] = field(default_factory=dict)  # the row's own weights of negative contexts
+    near: int = 0  # the `requires` concepts must be named within this many characters of the row's term
     pack: str = "concepts"
+    # the row's own cue confidences and negative weights, over the pack's
+    cues: Mapping[str, float] = field(default_factory=dict)
+    negative: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +120,10 @@ def parse_pack(raw: Any, source: str) -> Pack:
             unknown = set(row["look_in"]) - set(PLACES)
             if unknown:
                 raise PackError(f"{source}: {row['id']}: unknown look_in {sorted(unknown)}")
-            if set(row.get("negative") or {}) - set(NEGATIVES):
-                raise PackError(f"{source}: {row['id']}: unknown negative contexts {sorted(row['negative'])}")
+            row_cues = {str(k): float(v) for k, v in (row.get("cues") or {}).items()}
+            row_negative = {str(k): float(v) for k, v in (row.get("negative") or {}).items()}
+            if set(row_cues) - set(CUES) or set(row_negative) - set(NEGATIVES):
+                raise PackError(f"{source}: {row['id']}: unknown cues or negative contexts")
             features.append(
                 Feature(
                     id=str(row["id"]),
@@ -121,13 +133,16 @@ def parse_pack(raw: Any, source: str) -> Pack:
                     title=row.get("title", str(row["id"]).replace("-", " ").capitalize()),
                     min_terms=int(row.get("min_terms", 1)),
                     requires=tuple(row.get("requires", ())),
+                    excludes=tuple(row.get("excludes", ())),
                     contacts_min=int(row.get("contacts_min", 0)),
                     hosts=row.get("hosts"),
                     absent=float(row.get("absent", default_absent)),
                     epi=str(row.get("epi", "")),
                     official_links=int(row.get("official_links", 0)),
-                    negative={str(k): float(v) for k, v in (row.get("negative") or {}).items()},
+                    near=int(row.get("near", 0)),
                     pack=pack_id,
+                    cues=row_cues,
+                    negative=row_negative,
                 )
             )
         except (KeyError, TypeError, AttributeError) as exc:
@@ -199,8 +214,10 @@ def is_partial(text: str, terms: str | Sequence[str]) -> bool:
 
 def is_headline(text: str, language: str) -> bool:
     """A sentence rather than a section's name: a news headline, an article's or a document's title."""
-    if text.rstrip().endswith(("?", "？", "!", "！", "。")) or any(mark in text for mark in "，。！？"):
+    if any(mark in text for mark in "，。！？"):
         return True
+    if text.rstrip().endswith(("?", "!")) and len(text.split()) > _MENU_QUESTION_WORDS:
+        return True  # "How do I…?" is a menu item; "Is the tap water safe to drink?" is an article
     if language in NO_WORD_BOUNDARIES or not any(c == " " for c in text.strip()):
         return len(text.strip()) > _HEADLINE_CHARS and not text.isascii()
     return len(text.split()) >= _HEADLINE_WORDS
@@ -237,6 +254,8 @@ class ConceptPackRule(RuleModule):
     # --- terms and cues
 
     def cue(self, feature: Feature, name: str) -> float:
+        if name in feature.cues:
+            return feature.cues[name]
         cues = self._pack[feature.pack].cues
         return cues.get(name, builtin_pack().cues.get(name, 0.75))
 
@@ -261,6 +280,8 @@ class ConceptPackRule(RuleModule):
         return found
 
     def terms_in(self, feature: Feature, lexicons: Lexicons, text: str) -> list[str]:
+        if any(self.terms_of(feature, lexicons, concept, text) for concept in feature.excludes):
+            return []  # "About us" names the body, not the city: the text is about something else
         return [t for concept in feature.concepts for t in self.terms_of(feature, lexicons, concept, text)]
 
     def terms_tried(self, feature: Feature, lexicons: Lexicons, language: str = "") -> list[str]:
@@ -359,9 +380,11 @@ class ConceptPackRule(RuleModule):
             )  # fmt: skip
         if "text" in feature.look_in:
             terms = self.terms_in(feature, lexicons, f"{page.title} {page.text}")
+            if feature.near:
+                terms = [t for t in terms if self._required_near(feature, lexicons, page.text, t)]
             if len(terms) >= feature.min_terms:
                 quote = snippet(page.text, terms[0]) if feature.min_terms == 1 else ", ".join(terms[:5])
-                text_negatives = negatives
+                text_negatives: tuple[str, ...] = negatives
                 if (
                     feature.min_terms == 1
                     and "listing" not in negatives
@@ -378,6 +401,17 @@ class ConceptPackRule(RuleModule):
                 "The page's address names it", negatives,
             )  # fmt: skip
         return None
+
+    def _required_near(self, feature: Feature, lexicons: Lexicons, text: str, term: str) -> bool:
+        """Some mention of `term` has every `requires` concept named within `feature.near` characters."""
+        haystack, needle = folded(text), fold(term)
+        at = haystack.find(needle)
+        while at >= 0:
+            around = haystack[max(0, at - feature.near) : at + len(needle) + feature.near]
+            if all(self.terms_of(feature, lexicons, concept, around) for concept in feature.requires):
+                return True
+            at = haystack.find(needle, at + len(needle))
+        return False
 
     def _on_pages(self, feature: Feature, lexicons: Lexicons, pages: list[PageSnapshot]) -> Sighting | None:
         best: Sighting | None = None
@@ -403,6 +437,13 @@ class ConceptPackRule(RuleModule):
             negatives.append("listing")
         return tuple(negatives)
 
+    def off_target(self, feature: Feature, lexicons: Lexicons, target: PageSnapshot) -> bool:
+        """The link's page is about something else: neither its title nor its address names the
+        feature (a "Health" tag or news filter leading to a list of articles)."""
+        return bool(target.title) and not self.terms_in(
+            feature, lexicons, f"{target.title} {slug_text(target.final_url)}"
+        )
+
     def _by_links(self, feature: Feature, site: SiteView, pages: list[PageSnapshot]) -> Sighting | None:
         if "link" not in feature.look_in:
             return None
@@ -415,7 +456,7 @@ class ConceptPackRule(RuleModule):
         top = self.cue(feature, "nav_link")
         for page in pages:
             for link in page.links:
-                if not link.text or "alternate" in link.rel.split():
+                if not link.text or "alternate" in link.rel.split() or _no_where(link.url, page.final_url):
                     continue
                 terms = self.terms_in(feature, site.lexicons, link.text)
                 if not terms:
@@ -426,6 +467,8 @@ class ConceptPackRule(RuleModule):
                     negatives += ("partial",)
                 target = site.page(link.url)
                 if target is not None and target.ok and self.confirmed(feature, site.lexicons, target):
+                    if self.penalty(feature, ("off_target",)) and self.off_target(feature, site.lexicons, target):
+                        negatives += ("off_target",)
                     cue = "nav_link" if structural else "link"
                     evidence = evidence_from(target, quote=link.text)
                     how = f"Linked as '{link.text}' from {page.final_url}"
@@ -445,22 +488,30 @@ class ConceptPackRule(RuleModule):
         return best
 
     def _by_official_links(self, feature: Feature, site: SiteView, pages: list[PageSnapshot]) -> Sighting | None:
-        """Navigation and footer links to other government domains (agencies' sites): the feature is
-        the links themselves, whatever their text says."""
+        """Links to other government sites (agencies' own) in the navigation and footer of any page, or
+        anywhere on the home page (older markup has no landmarks): the feature is the links themselves,
+        whatever their text says. The site's own domain is left out, and so is a domain that takes most
+        of the links: the site's own where a copy is served from another address."""
         if not feature.official_links:
             return None
-        own = {host_of(p.final_url) for p in pages[:1]} | set(site.site.scope_hosts)
-        found: dict[str, tuple[PageSnapshot, Link]] = {}
+        links: list[tuple[PageSnapshot, Link, str]] = []
         for page in pages:
             for link in page.fetchable_links:
-                if link.region not in ("nav", "footer"):
-                    continue
-                host = host_of(link.url)
-                if not host or host in own or not official_host(host):
-                    continue
-                found.setdefault(registered_domain(host), (page, link))
-            if len(found) >= feature.official_links:
-                break
+                if page is pages[0] or link.region in ("nav", "footer"):
+                    host = host_of(link.url).removeprefix("www.")
+                    if host and official_host(host):
+                        links.append((page, link, host))
+        if not links:
+            return None
+        by_domain = Counter(registered_domain(host) for _p, _l, host in links)
+        own = {registered_domain(host_of(pages[0].final_url))} | {registered_domain(h) for h in site.site.scope_hosts}
+        top, count = by_domain.most_common(1)[0]
+        if count * 2 > len(links):
+            own.add(top)
+        found: dict[str, tuple[PageSnapshot, Link]] = {}
+        for page, link, host in links:
+            if registered_domain(host) not in own:
+                found.setdefault(host, (page, link))
         if len(found) < feature.official_links:
             return None
         page = next(iter(found.values()))[0]
@@ -468,18 +519,36 @@ class ConceptPackRule(RuleModule):
         quote = "; ".join(f"{link.text or link.url} → {host_of(link.url)}" for _p, link in list(found.values())[:4])
         return Sighting(
             "official_links", self.cue(feature, "official_links"), evidence_from(page, quote=quote),
-            f"The site's navigation or footer links to {len(found)} government domains ({shown})",
+            f"The site links to {len(found)} other government sites ({shown})",
         )  # fmt: skip
 
     def _by_hosts(self, feature: Feature, pages: list[PageSnapshot]) -> Sighting | None:
         if not feature.hosts:
             return None
+        if feature.hosts == OFFICIAL_DOMAINS:
+            return self._by_government_hosts(feature, pages)
         hosts = signals(feature.hosts)["hosts"]
         for page in pages:
             if hits := links_to_hosts(page, hosts):
                 link, host = hits[0]
                 return Sighting("hosts", self.cue(feature, "hosts"), evidence_from(page, quote=link.url),
                                 f"A link goes to {host}")  # fmt: skip
+        return None
+
+    def _by_government_hosts(self, feature: Feature, pages: list[PageSnapshot]) -> Sighting | None:
+        """Links to other government sites (rules/signals/official_domains.yaml), several of them from
+        one page: a list of agencies, whatever its heading says."""
+        own = host_of(pages[0].final_url)
+        for page in pages:
+            linked: dict[str, Link] = {}
+            for link in page.fetchable_links:
+                host = host_of(link.url)
+                if host and host != own and host not in linked and government_domain(host):
+                    linked[host] = link
+            if len(linked) >= GOVERNMENT_HOSTS_MIN:
+                quote = ", ".join(f"{link.text or '?'} → {host}" for host, link in list(linked.items())[:5])
+                how = f"The page links to {len(linked)} other government sites"
+                return Sighting("hosts", self.cue(feature, "hosts"), evidence_from(page, quote=quote), how)
         return None
 
     # --- the trail of an "absent"
@@ -512,6 +581,11 @@ class ConceptPackRule(RuleModule):
 
 _DATE_NEAR = 48  # characters either side of a term in which a date makes it a dated item
 _ISO_DATE = re.compile(r"(19|20)\d\d-\d\d-\d\d")
+
+
+def dated(text: str) -> bool:
+    """A link text or heading that carries a date: an item of a news or event list."""
+    return bool(_DATE_IN_TEXT.search(text) or _ISO_DATE.search(text))
 
 
 def dated_mention(text: str, term: str) -> bool:
@@ -548,6 +622,11 @@ def registered_domain(host: str) -> str:
     if labels[-1] == "us" and len(labels) >= 4:
         keep = 4
     return ".".join(labels[-keep:])
+
+
+def _no_where(url: str, page_url: str) -> bool:
+    """A link to the page itself ("#", a placeholder): it leads to no page about anything."""
+    return urlsplit(url)._replace(fragment="") == urlsplit(page_url)._replace(fragment="")
 
 
 _WORDS = re.compile(r"\w{4,}")

@@ -10,12 +10,16 @@ from rules.detectors.common import concept_links
 from rules.findings import ABSENT, PRESENT
 from rules.module import Observation, RuleModule, SiteView, evidence_from
 
-_PHONE = re.compile(r"(?:\+|\b0)\d[\d ().-]{6,}\d")
+# International (+…), national with a trunk 0 (030 …), or North American ((916) 558-1784, 800-555-0199).
+_PHONE = re.compile(r"(?:\+|\b0)\d[\d ()./-]{6,}\d|(?<![\w-])\(?[2-9]\d{2}\)?[ .-]\d{3}[ .-]\d{4}\b")
+# Dates the patterns above also read: 04-30 2021, 2021-04-30, 30.04.2021
+_DATE = re.compile(r"^\d{1,2}[-/. ]\d{1,2}[-/. ]+(?:19|20)\d\d$|^(?:19|20)\d\d[-/. ]\d{1,2}[-/. ]\d{1,2}$")
 
 
 def phone_numbers(page: PageSnapshot) -> list[str]:
     numbers = [link.url.split(":", 1)[1] for link in page.links if link.url.lower().startswith("tel:")]
-    return list(dict.fromkeys(n.strip() for n in numbers + _PHONE.findall(page.text) if n.strip()))
+    found = numbers + [n for n in _PHONE.findall(page.text) if not _DATE.match(n.strip())]
+    return list(dict.fromkeys(n.strip() for n in found if n.strip()))
 
 
 class HelpdeskPhoneRule(RuleModule):

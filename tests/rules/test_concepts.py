@@ -242,3 +242,68 @@ def test_the_absent_answer_carries_its_trail_to_the_report_and_the_review_app() 
     assert answer.value == ABSENT and answer.searched_count == 2
     assert answer.searched == (BASE + "/", BASE + "/org-offices")
     assert "organization chart" in [t.lower() for t in answer.terms]
+
+
+# --- real-site wording and structure (issue 17): the cases the development set showed --------------
+
+
+def test_links_to_other_government_sites_are_links_to_agencies() -> None:
+    footer = "".join(
+        f'<a href="https://{host}/">{name}</a>'
+        for host, name in (("www.usa.gov", "USA.gov"), ("www.whitehouse.gov", "White House"), ("usaid.gov", "USAID"))
+    )
+    home = snap("/", doc("Portal", f"<p>Hi</p><footer>{footer}</footer>"), depth=0)
+    obs = observe("agency-links", [home])
+    assert obs.value == PRESENT and "cue: official_links" in obs.note and "usa.gov" in obs.note
+    # two are not a directory; and links to commercial sites never count
+    two = footer.split("</a>")[0] + '</a><a href="https://x.com/">X</a><a href="https://gov.example/a">A</a>'
+    assert observe("agency-links", [snap("/", doc("Portal", f"<footer>{two}</footer>"), depth=0)]).value == ABSENT
+
+
+def test_a_partial_title_goes_to_review_but_terms_found_together_cover_it() -> None:
+    home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
+    story = snap("/x", doc("Taiwan Can Help in Bangkok", "<p>Story</p>"))
+    assert observe("help-faq", [home, story]).confidence < 0.7
+    both = snap("/y", doc("Waste and recycling", "<p>Bins</p>"))
+    obs = observe("waste", [home, both])
+    assert obs.value == PRESENT and obs.confidence >= 0.85 and "partial" not in obs.note
+
+
+def test_a_law_named_next_to_a_date_is_an_item_of_a_list() -> None:
+    home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
+    talks = snap("/talks", doc("Talks", "<p>2022-04-27 Remarks on the right to information in the digital age</p>"))
+    page = snap("/foi", doc("Requests", "<p>Under the right to information, anyone may ask for records.</p>"))
+    assert observe("law-access-information", [home, talks]).confidence < 0.7
+    assert observe("law-access-information", [home, page]).confidence >= 0.7
+
+
+def test_an_open_licence_counts_only_next_to_the_data() -> None:
+    home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
+    far = snap(
+        "/about",
+        doc("About", "<p>We publish open data on many topics.</p>" + "<p>Other news.</p>" * 30 + "<p>CC BY 4.0</p>"),
+    )
+    near = snap("/data", doc("Data", "<p>All open data here is published under CC BY 4.0.</p>"))
+    assert observe("open-data-licence", [home, far]).value == ABSENT
+    assert observe("open-data-licence", [home, near]).value == PRESENT
+
+
+def test_a_team_page_lists_heads_with_titles_and_contacts() -> None:
+    home = snap("/", doc("Portal", '<a href="/team">Our team</a>'), depth=0)
+    staff = (("A. Gore", "Deputy Director"), ("O. Thomas", "Commissioner"), ("C. Vil", "Staff"))
+    people = "".join(
+        f'<p>{name}, {title} <a href="mailto:p{i}@gov.example">p{i}@gov.example</a></p>'
+        for i, (name, title) in enumerate(staff)
+    )
+    assert observe("heads-listed", [home, snap("/team", doc("Our team", people))]).value == PRESENT
+    # a leadership link whose page was not crawled is for the assessor to confirm, but it is a sighting
+    menu = snap("/", doc("Portal", '<nav><a href="https://gov.example/leaders">Senior Officials</a></nav>'), depth=0)
+    assert observe("heads-of-agencies", [menu]).value == PRESENT
+
+
+def test_who_we_are_is_an_org_chart_only_with_its_units() -> None:
+    home = snap("/", doc("Portal", '<a href="/about">Who we are</a>'), depth=0)
+    mission = snap("/about", doc("Who we are", "<p>Our mission is to serve.</p>"))
+    units = snap("/about", doc("Who we are", "<p>The department has four divisions and twelve branches.</p>"))
+    assert observe("org-chart-about", [home, mission]).value == ABSENT
+    assert observe("org-chart-about", [home, units]).value == PRESENT

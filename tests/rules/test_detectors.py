@@ -59,6 +59,18 @@ def test_privacy_statement_confirmed_by_its_page() -> None:
     assert obs.value == PRESENT and obs.confidence >= 0.9
 
 
+def test_an_article_about_privacy_is_not_the_privacy_statement() -> None:
+    story = snap("/blog/x", doc("Privacy in the age of platforms", "<h1>Privacy in the age of platforms</h1>"))
+    link = '<a href="/blog/x">event 2023-09-28 Privacy in the age of platforms</a>'
+    assert run(PrivacyRule(), site_view([home(link), story])).value == ABSENT
+
+
+def test_privacy_section_of_the_legal_notice() -> None:
+    legal = snap("/cgu", doc("Mentions légales", "<h2>Traitement des données à caractère personnel</h2>", "fr"))
+    obs = run(PrivacyRule(), site_view([home('<footer><a href="/cgu">Mentions légales / CGU</a></footer>'), legal]))
+    assert obs.value == PRESENT and obs.confidence >= 0.7 and obs.evidence[0].url == BASE + "/cgu"
+
+
 def test_privacy_absent() -> None:
     assert run(PrivacyRule(), site_view([home('<a href="/about">About</a>')])).value == ABSENT
 

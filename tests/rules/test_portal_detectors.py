@@ -80,6 +80,14 @@ def test_social_media_accounts() -> None:
     assert obs.value == PRESENT and "facebook.com" in obs.note
 
 
+def test_a_video_in_an_article_is_not_the_portal_s_account() -> None:
+    article = snap("/usage/addiction", doc("Story", '<p><a href="https://www.dailymotion.com/Drugs">Video</a></p>'))
+    obs = one(SocialMediaRule(), site_view([home('<a href="/usage/addiction">Story</a>'), article]))
+    assert obs.value == PRESENT and obs.confidence < 0.7
+    footer = snap("/about", doc("About", '<footer><a href="https://twitter.com/Gov">Twitter</a></footer>'))
+    assert one(SocialMediaRule(), site_view([home('<a href="/about">About</a>'), footer])).confidence >= 0.9
+
+
 def test_share_buttons_are_not_accounts() -> None:
     share = '<a href="https://www.facebook.com/sharer/sharer.php?u=x">Partager</a>'
     share += '<a href="https://twitter.com/intent/tweet?url=x">Tweet</a>'
