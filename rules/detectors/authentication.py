@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from crawler.snapshot import FormSnapshot, PageSnapshot
 from rules.detectors.common import concept_links, host_matches, signals
+from rules.detectors.concepts import is_headline
 from rules.findings import ABSENT, PRESENT
 from rules.module import Observation, RuleModule, SiteView, evidence_from
 
@@ -53,6 +54,12 @@ class AuthenticationRule(RuleModule):
                     f" mentions '{digital_id}'." if digital_id else " (the portal's own accounts)."
                 )
                 return [self._present(page, form.action, 0.9 if digital_id else 0.85, note)]
+        for found in concept_links(site, "digital_id", limit=5):
+            # a link in navigation or a page's own lists, not a headline of an article about e-ID
+            if found.link.region != "article" and not is_headline(found.link.text, found.page.language):
+                quote = f"{found.link.text} → {found.link.url}"
+                note = f"A link names the national digital ID ('{found.term}')."
+                return [self._present(found.page, quote, 0.75, note)]
         if links := concept_links(site, "login", limit=1):
             found = links[0]
             quote = f"{found.link.text} → {found.link.url}"

@@ -27,7 +27,6 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from crawler.snapshot import Link, PageSnapshot
-from rules.detectors.city_site import government_domain
 from rules.detectors.common import (
     NO_WORD_BOUNDARIES,
     folded,
@@ -46,7 +45,8 @@ from rules.module import Observation, PageView, RuleModule, SiteView, evidence_f
 PACK_ENTRY_POINTS = "govaudit.rule_packs"
 PLACES = ("title", "headings", "link", "text", "slug")
 CUES = (
-    "title", "headings", "nav_link", "link", "nav_link_unreached", "link_unreached", "text", "slug", "hosts", "absent",
+    "title", "headings", "nav_link", "link", "nav_link_unreached", "link_unreached", "text", "slug", "hosts",
+    "official_links", "absent",
 )  # fmt: skip
 NEGATIVES = ("document", "headline", "article", "listing", "partial", "off_target")
 _SLUG_SEPARATORS = re.compile(r"[/_.\-+]+")
@@ -58,9 +58,6 @@ _DATE_IN_TEXT = re.compile(r"(19|20)\d\d\s*[年/.-]\s*\d{1,2}|\d{1,2}\s*[/.-]\s*
 _HEADLINE_WORDS = 9  # a link text this long is a sentence (a headline, a document's title), not a section name
 _HEADLINE_CHARS = 24  # the same for scripts written without spaces
 _LIKELY_PAGES = 3
-# `hosts: official_domains`: links to this many other government hosts from one page are a list of agencies
-OFFICIAL_DOMAINS = "official_domains"
-GOVERNMENT_HOSTS_MIN = 3
 
 
 class PackError(ValueError):
@@ -81,10 +78,10 @@ class Feature:
     hosts: str | None = None
     absent: float = 0.75
     epi: str = ""  # E-Participation Index level of the feature, when it is an e-participation item
+    official_links: int = 0  # navigation/footer links to this many other government domains count too
+    negative: Mapping[str, float] = field(default_factory=dict)  # the row's own weights of negative contexts
+    cues: Mapping[str, float] = field(default_factory=dict)  # the row's own cue confidences, over the pack's
     pack: str = "concepts"
-    # the row's own cue confidences and negative weights, over the pack's
-    cues: Mapping[str, float] = field(default_factory=dict)
-    negative: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +113,7 @@ def parse_pack(raw: Any, source: str) -> Pack:
             if unknown:
                 raise PackError(f"{source}: {row['id']}: unknown look_in {sorted(unknown)}")
             row_cues = {str(k): float(v) for k, v in (row.get("cues") or {}).items()}
-            row_negative = {str(k): float(v) for k, v in (row.get("negative") or {}).items()}
-            if set(row_cues) - set(CUES) or set(row_negative) - set(NEGATIVES):
+            if set(row_cues) - set(CUES) or set(row.get("negative") or {}) - set(NEGATIVES):
                 raise PackError(f"{source}: {row['id']}: unknown cues or negative contexts")
             features.append(
                 Feature(
@@ -133,9 +129,10 @@ def parse_pack(raw: Any, source: str) -> Pack:
                     hosts=row.get("hosts"),
                     absent=float(row.get("absent", default_absent)),
                     epi=str(row.get("epi", "")),
+                    official_links=int(row.get("official_links", 0)),
+                    negative={str(k): float(v) for k, v in (row.get("negative") or {}).items()},
                     pack=pack_id,
                     cues=row_cues,
-                    negative=row_negative,
                 )
             )
         except (KeyError, TypeError, AttributeError) as exc:
@@ -192,13 +189,16 @@ _SEGMENTS = re.compile(r"\s[|–—:·•»/-]\s|[|：:]")
 _MIN_COVERAGE = 0.5
 
 
-def is_partial(text: str, term: str) -> bool:
-    """The term is a small part of the title or link text (of its segment, "FAQ | Ministry" → "FAQ"):
-    the text is about something else that merely contains the word ("Bus Replacement Grant")."""
-    needle = fold(term)
+def is_partial(text: str, terms: str | Sequence[str]) -> bool:
+    """The terms are a small part of the title or link text (of its segment, "FAQ | Ministry" → "FAQ"):
+    the text is about something else that merely contains the word ("Bus Replacement Grant"). Terms
+    found together count together: "Waste and recycling" is all about waste."""
+    needles = [fold(terms)] if isinstance(terms, str) else list(dict.fromkeys(fold(t) for t in terms))
     for segment in _SEGMENTS.split(fold(text)):
-        if needle in segment:
-            return len(needle) / max(len(segment.strip()), 1) < _MIN_COVERAGE
+        inside = [n for n in needles if n in segment]
+        if inside:
+            covered = sum(len(n) for n in inside if not any(n != m and n in m for m in inside))
+            return covered / max(len(segment.strip()), 1) < _MIN_COVERAGE
     return False
 
 
@@ -316,7 +316,7 @@ class ConceptPackRule(RuleModule):
                 terms = self.terms_in(feature, lexicons, heading)
                 if terms and self.confirmed(feature, lexicons, snap):
                     negatives = ("listing",) * listing + ("headline",) * is_headline(heading, snap.language)
-                    negatives += ("partial",) * all(is_partial(heading, t) for t in terms)
+                    negatives += ("partial",) * is_partial(heading, terms)
                     confidence = self.cue(feature, "headings") - self.penalty(feature, negatives)
                     sighting = Sighting(
                         "headings",
@@ -343,6 +343,7 @@ class ConceptPackRule(RuleModule):
                     self._on_pages(feature, site.lexicons, pages),
                     self._by_links(feature, site, pages),
                     self._by_hosts(feature, pages),
+                    self._by_official_links(feature, site, pages),
                 )
                 if s
             ]
@@ -360,7 +361,7 @@ class ConceptPackRule(RuleModule):
         penalty = self.penalty(feature, negatives)
         if "title" in feature.look_in and (terms := self.terms_in(feature, lexicons, page.title)):
             title_negatives = negatives + ("headline",) * is_headline(page.title, page.language)
-            title_negatives += ("partial",) * all(is_partial(page.title, t) for t in terms)
+            title_negatives += ("partial",) * is_partial(page.title, terms)
             return Sighting(
                 "title", self.cue(feature, "title") - self.penalty(feature, title_negatives),
                 evidence_from(page, quote=page.title), "The page's title names it", title_negatives,
@@ -369,9 +370,16 @@ class ConceptPackRule(RuleModule):
             terms = self.terms_in(feature, lexicons, f"{page.title} {page.text}")
             if len(terms) >= feature.min_terms:
                 quote = snippet(page.text, terms[0]) if feature.min_terms == 1 else ", ".join(terms[:5])
+                text_negatives = negatives
+                if (
+                    feature.min_terms == 1
+                    and "listing" not in negatives
+                    and all(dated_mention(page.text, t) for t in terms)
+                ):
+                    text_negatives += ("listing",)
                 return Sighting(
-                    "text", self.cue(feature, "text") - penalty, evidence_from(page, quote=quote),
-                    "The page's text names it", negatives,
+                    "text", self.cue(feature, "text") - self.penalty(feature, text_negatives),
+                    evidence_from(page, quote=quote), "The page's text names it", text_negatives,
                 )  # fmt: skip
         if "slug" in feature.look_in and self.terms_in(feature, lexicons, slug_text(page.final_url)):
             return Sighting(
@@ -414,7 +422,9 @@ class ConceptPackRule(RuleModule):
     def _by_links(self, feature: Feature, site: SiteView, pages: list[PageSnapshot]) -> Sighting | None:
         if "link" not in feature.look_in:
             return None
-        needs_target = bool(feature.requires or feature.contacts_min)
+        # A row whose page must name other concepts needs the page; one whose page must show contacts
+        # may still be answered by an unreached link (the contacts are then the assessor's to check).
+        needs_target = bool(feature.requires)
         # A row that is only a link (a link to a ministry) is answered by the link itself.
         link_is_feature = feature.look_in == ("link",)
         best: Sighting | None = None
@@ -428,7 +438,7 @@ class ConceptPackRule(RuleModule):
                     continue
                 structural = link.region in ("nav", "footer")
                 negatives = self._link_negatives(link, page)
-                if all(is_partial(link.text, t) for t in terms):
+                if is_partial(link.text, terms):
                     negatives += ("partial",)
                 target = site.page(link.url)
                 if target is not None and target.ok and self.confirmed(feature, site.lexicons, target):
@@ -452,33 +462,42 @@ class ConceptPackRule(RuleModule):
                     return best
         return best
 
+    def _by_official_links(self, feature: Feature, site: SiteView, pages: list[PageSnapshot]) -> Sighting | None:
+        """Navigation and footer links to other government domains (agencies' sites): the feature is
+        the links themselves, whatever their text says."""
+        if not feature.official_links:
+            return None
+        own = {host_of(p.final_url) for p in pages[:1]} | set(site.site.scope_hosts)
+        found: dict[str, tuple[PageSnapshot, Link]] = {}
+        for page in pages:
+            for link in page.fetchable_links:
+                if link.region not in ("nav", "footer"):
+                    continue
+                host = host_of(link.url)
+                if not host or host in own or not official_host(host):
+                    continue
+                found.setdefault(registered_domain(host), (page, link))
+            if len(found) >= feature.official_links:
+                break
+        if len(found) < feature.official_links:
+            return None
+        page = next(iter(found.values()))[0]
+        shown = ", ".join(sorted(found)[:6])
+        quote = "; ".join(f"{link.text or link.url} → {host_of(link.url)}" for _p, link in list(found.values())[:4])
+        return Sighting(
+            "official_links", self.cue(feature, "official_links"), evidence_from(page, quote=quote),
+            f"The site's navigation or footer links to {len(found)} government domains ({shown})",
+        )  # fmt: skip
+
     def _by_hosts(self, feature: Feature, pages: list[PageSnapshot]) -> Sighting | None:
         if not feature.hosts:
             return None
-        if feature.hosts == OFFICIAL_DOMAINS:
-            return self._by_government_hosts(feature, pages)
         hosts = signals(feature.hosts)["hosts"]
         for page in pages:
             if hits := links_to_hosts(page, hosts):
                 link, host = hits[0]
                 return Sighting("hosts", self.cue(feature, "hosts"), evidence_from(page, quote=link.url),
                                 f"A link goes to {host}")  # fmt: skip
-        return None
-
-    def _by_government_hosts(self, feature: Feature, pages: list[PageSnapshot]) -> Sighting | None:
-        """Links to other government sites (rules/signals/official_domains.yaml), several of them from
-        one page: a list of agencies, whatever its heading says."""
-        own = host_of(pages[0].final_url)
-        for page in pages:
-            linked: dict[str, Link] = {}
-            for link in page.fetchable_links:
-                host = host_of(link.url)
-                if host and host != own and host not in linked and government_domain(host):
-                    linked[host] = link
-            if len(linked) >= GOVERNMENT_HOSTS_MIN:
-                quote = ", ".join(f"{link.text or '?'} → {host}" for host, link in list(linked.items())[:5])
-                how = f"The page links to {len(linked)} other government sites"
-                return Sighting("hosts", self.cue(feature, "hosts"), evidence_from(page, quote=quote), how)
         return None
 
     # --- the trail of an "absent"
@@ -512,6 +531,46 @@ class ConceptPackRule(RuleModule):
 def _no_where(url: str, page_url: str) -> bool:
     """A link to the page itself ("#", a placeholder): it leads to no page about anything."""
     return urlsplit(url)._replace(fragment="") == urlsplit(page_url)._replace(fragment="")
+
+
+_DATE_NEAR = 48  # characters either side of a term in which a date makes it a dated item
+_ISO_DATE = re.compile(r"(19|20)\d\d-\d\d-\d\d")
+
+
+def dated_mention(text: str, term: str) -> bool:
+    """Every mention of `term` in `text` sits next to a date: an item of a dated list (news, talks,
+    events), whose words are the item's subject, not the site's."""
+    haystack, needle = folded(text), fold(term)
+    at = haystack.find(needle)
+    if at < 0:
+        return False
+    while at >= 0:
+        around = haystack[max(0, at - _DATE_NEAR) : at + len(needle) + _DATE_NEAR]
+        if not (_DATE_IN_TEXT.search(around) or _ISO_DATE.search(around)):
+            return False
+        at = haystack.find(needle, at + len(needle))
+    return True
+
+
+# Government domains: a suffix of rules/signals/official_domains.yaml, or a gov/gob/gouv second level
+# under a country code (gov.br, gob.cl, gouv.ci, go.jp), or a US state's or city's own (state.tx.us).
+_OFFICIAL_HOST = re.compile(
+    r"\.(gov|mil)$|\.(gov|gob|gouv|govt|go|gv|gub|admin)\.[a-z]{2}$|\.(state|ci|co)\.[a-z]{2}\.us$"
+)
+
+
+def official_host(host: str) -> bool:
+    return bool(_OFFICIAL_HOST.search(host)) or any(host.endswith(s) for s in signals("official_domains")["suffixes"])
+
+
+def registered_domain(host: str) -> str:
+    """The domain an organisation registers (state.gov, data.gov.tw, txdps.state.tx.us): one agency
+    linked from many subdomains counts once."""
+    labels = host.removeprefix("www.").split(".")
+    keep = 3 if len(labels) >= 3 and (len(labels[-1]) == 2 and len(labels[-2]) <= 4) else 2
+    if labels[-1] == "us" and len(labels) >= 4:
+        keep = 4
+    return ".".join(labels[-keep:])
 
 
 _WORDS = re.compile(r"\w{4,}")

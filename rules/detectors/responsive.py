@@ -1,5 +1,6 @@
 """OSI #071 / LOSI #204: responsive design — a viewport meta tag and no horizontal overflow
-when the page is rendered 375 px wide."""
+when the page is rendered 375 px wide. Without a render (a crawl without the browser) the home page's
+viewport meta alone answers, less surely: it is what makes a layout adapt, but overflow is unmeasured."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rules.module import Observation, RuleModule, SiteView, evidence_from
 
 WIDTH = 375
 PAGES_CHECKED = 5
+UNRENDERED = 0.75  # viewport meta set, overflow not measured
 
 
 class ResponsiveRule(RuleModule):
@@ -21,7 +23,7 @@ class ResponsiveRule(RuleModule):
     async def check_site(self, site: SiteView) -> Iterable[Observation]:
         pages = [p for p in site.ok_pages() if f"overflow_{WIDTH}" in p.measurements][:PAGES_CHECKED]
         if not pages:
-            return []
+            return self._unrendered(site)
         home = pages[0]
         viewport = home.meta.get("viewport", "")
         if "width=device-width" not in viewport.replace(" ", ""):
@@ -51,5 +53,30 @@ class ResponsiveRule(RuleModule):
                 0.9,
                 (evidence_from(home, selector='meta[name="viewport"]', quote=viewport),),
                 f"Viewport meta set and none of {len(pages)} pages overflows at {WIDTH} px.",
+            )
+        ]
+
+    @staticmethod
+    def _unrendered(site: SiteView) -> list[Observation]:
+        """No page was rendered: the home page's viewport meta alone (HTML pages only)."""
+        home = next((p for p in site.ok_pages() if p.is_html), None)
+        if home is None:
+            return []
+        viewport = home.meta.get("viewport", "")
+        if "width=device-width" in viewport.replace(" ", ""):
+            return [
+                Observation(
+                    PRESENT,
+                    UNRENDERED,
+                    (evidence_from(home, selector='meta[name="viewport"]', quote=viewport),),
+                    "The home page sets a viewport meta with width=device-width (not rendered: overflow not measured).",
+                )
+            ]
+        return [
+            Observation(
+                ABSENT,
+                UNRENDERED,
+                (evidence_from(home, selector='meta[name="viewport"]'),),
+                "The home page has no viewport meta tag with width=device-width (not rendered).",
             )
         ]

@@ -26,6 +26,7 @@ from functools import cache
 from crawler.snapshot import FormSnapshot, Link, PageSnapshot, ScanStatus
 from rules.detectors.authentication import identity_provider
 from rules.detectors.common import host_matches, matched_terms, signals
+from rules.detectors.concepts import is_headline, is_partial
 from rules.findings import ABSENT
 from rules.lexicon import Lexicons
 from rules.module import Observation, PageView, RuleModule, SiteView, evidence_from
@@ -34,6 +35,7 @@ INFORMATION = "information"
 ONLINE = "online"
 FILL_IN = frozenset({"text", "email", "tel", "number", "date", "textarea", "select", "file", "radio", "checkbox", ""})
 MIN_FIELDS = 3
+UNSURE = 0.6  # a page that names the service only in passing: for review
 # A transaction area the crawl may not enter: behind a sign-in, or kept from robots.
 CLOSED = frozenset({ScanStatus.LOGIN_WALL, ScanStatus.ROBOTS_DENIED})
 _SCRIPT_SRC = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']?([^"' >]+)""", re.IGNORECASE)
@@ -165,10 +167,14 @@ class ServicesRule(RuleModule):
         if service_pages:
             page = service_pages[0]
             details = matched_terms(lexicons, "service_details", page.text)
-            named = bool(matched_terms(lexicons, service.concept, page.title))
-            confidence = 0.85 if named and len(details) >= 2 else 0.8 if named else 0.75
+            terms = matched_terms(lexicons, service.concept, page.title)
+            confidence = 0.85 if terms and len(details) >= 2 else 0.8 if terms else 0.75
             described = f"; it describes {', '.join(details[:4])}" if details else ""
             note = f"A page describes the service but no transaction was found on it{described}"
+            if terms and len(details) < 2 and (is_headline(page.title, page.language) or is_partial(page.title, terms)):
+                # "Consultation on the pension reform (2018)": a story or a debate about the service
+                confidence = UNSURE
+                note += "; the title is about something else that names it"
             return self._observe(service, INFORMATION, confidence, page, page.title, note)
         if unreached is not None:
             page, link = unreached

@@ -94,8 +94,11 @@ def test_responsive_needs_viewport_and_no_overflow() -> None:
     assert run(ResponsiveRule(), site_view([no_meta])).value == ABSENT
 
 
-def test_responsive_without_a_render_says_nothing() -> None:
-    assert list(asyncio.run(ResponsiveRule().check_site(site_view([home("")])))) == []
+def test_responsive_without_a_render_reads_the_viewport_meta() -> None:
+    obs = run(ResponsiveRule(), site_view([home("")]))
+    assert obs.value == PRESENT and 0.7 <= obs.confidence < 0.9 and "not rendered" in obs.note
+    no_meta = snap("/", doc("Home", ""), depth=0)
+    assert run(ResponsiveRule(), site_view([no_meta])).value == ABSENT
 
 
 SEARCH_FORM = '<form role="search" action="/search"><input type="search" name="q"></form>'
