@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from audits.outcome import Outcome
 from rules.calibration import Calibration, cue_of, load_calibration
@@ -35,7 +36,7 @@ def decide_question(
     covered: bool,
     calibration: Calibration | None = None,
 ) -> SuggestedAnswer:
-    base = {"instrument": instrument.key, "edition": instrument.edition, "question": question.code}
+    base: dict[str, Any] = {"instrument": instrument.key, "edition": instrument.edition, "question": question.code}
     failures = [f for f in findings if f.value == ERROR]
     findings = [f for f in findings if f.value != ERROR]
     if failures and not findings:  # a module failed and no other one answered: say so, with why

@@ -22,7 +22,7 @@ from functools import cache
 from importlib import metadata, resources
 from importlib.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 import yaml
@@ -238,7 +238,7 @@ class ConceptPackRule(RuleModule):
     id = "concept-pack"
     version = "2.0"
     title = "Concept pack (pages and links about a feature)"
-    informs: Mapping[str, tuple[str, ...]] = {}
+    informs: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     def __init__(self, packs: Sequence[Pack] | None = None) -> None:
         self.packs = tuple(packs) if packs is not None else (builtin_pack(), *plugin_packs())
@@ -249,7 +249,7 @@ class ConceptPackRule(RuleModule):
             for key, codes in feature.informs.items():
                 informs.setdefault(key, [])
                 informs[key] += [c for c in codes if c not in informs[key]]
-        self.informs = {k: tuple(v) for k, v in informs.items()}
+        self.informs = {k: tuple(v) for k, v in informs.items()}  # type: ignore[misc]  # the packs decide, per instance
 
     # --- terms and cues
 

@@ -32,13 +32,13 @@ def _patterns(languages: tuple[str, ...]) -> tuple[dict[str, int], re.Pattern[st
                 raise ValueError(f"lexicon {lexicon.language}: {concept} must list 12 months, not {len(names)}")
             for number, name in enumerate(names, start=1):
                 months.setdefault(fold(name), number)
-    names = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
+    alternation = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
     # "5 March 2026", "05 mars 2026", "1er mars 2026", "5th of March 2026", "Mar. 5, 2026",
     # "5 de marzo de 2026", "1º de março de 2026" (º folds to o), "5. März 2026", "5 марта 2026"
     day_first = re.compile(
-        rf"\b(\d{{1,2}})(?:er|st|nd|rd|th|o|\.)?\s+(?:(?:of|de|del)\s+)?({names})\.?,?\s+(?:(?:de|del)\s+)?(\d{{4}})\b"
+        rf"\b(\d{{1,2}})(?:er|st|nd|rd|th|o|\.)?\s+(?:(?:of|de|del)\s+)?({alternation})\.?,?\s+(?:(?:de|del)\s+)?(\d{{4}})\b"
     )
-    month_first = re.compile(rf"\b({names})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")
+    month_first = re.compile(rf"\b({alternation})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")
     return months, day_first, month_first
 
 

@@ -51,12 +51,12 @@ class _AuditRule(RuleModule):
                     f"{self._where(bad_pages, pages)} {self.what} ({', '.join(rules[:5])}).",
                 )
             ]
-        home = min(pages, key=lambda u: self._depth(site, u))
+        home_url = min(pages, key=lambda u: self._depth(site, u))
         return [
             Observation(
                 PRESENT,
                 0.9,
-                (self._evidence(site, home, ()),),
+                (self._evidence(site, home_url, ()),),
                 f"{self._passing(pages)} {self.what}.",
             )
         ]
