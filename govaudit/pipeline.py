@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -390,17 +390,10 @@ async def assess_site(
     instruments = instruments_for(site.kind)
     engine = RuleEngine(load_modules(), instruments)
     lexicons = Lexicons.load()
-    # Auditing everything renders every page; a sample renders what needs JavaScript during the
-    # crawl and the chosen pages after it, from the HTML already fetched.
-    render = RenderMode.AUTO if sample else RenderMode.ALWAYS
-    run_settings = _run_settings(site, settings, suite.engine_versions, mode="assess")
-    if sample is not None:  # what `assess --resume` audits again with
-        run_settings["sample"] = {"seed": sample.seed, "ratio": sample.ratio}
     live = SeleniumAudit.for_suite(suite, selenium) if selenium is not None else None
     if live is not None:
         await live.check()  # before the run is recorded: a bad Grid URL or no chromedriver costs no crawl
-        render = RenderMode.NEVER
-        run_settings["driver"] = live.describe()
+    render, run_settings = _assess_plan(site, settings, suite, sample, live)
     budget = TimeBudget(settings.time_budget_s)
     run_settings["as_of"] = as_of.isoformat()
     with _Run(store, site, run_settings, resume, as_of, register=register) as run:
@@ -410,17 +403,7 @@ async def assess_site(
         assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons, standard=suite.standard, as_of=as_of)
         job = _Job(site, run, assessment, suite, live, sample, budget, budget.part(WORK_SHARE), resume)
         try:
-            async with open_crawler(
-                site,
-                settings,
-                run,
-                render,
-                suite.inspectors,
-                suite.init_scripts,
-                on_progress,
-                budget=budget.part(CRAWL_SHARE),
-                access=access,
-            ) as crawler:
+            async with _open_crawler(job, settings, render, on_progress, access) as crawler:
                 site_findings = await _assess_with(job, crawler, engine, lexicons, as_of, stop, on_page)
         except (KeyboardInterrupt, asyncio.CancelledError):
             assessment.close(keep=True)  # the run stays resumable: so does what it fetched
@@ -433,6 +416,22 @@ async def assess_site(
         if resume is not None:  # the summary covers the pages recorded before the interruption too
             run.outcome.pages = _summaries(store, run.run_id)
         return run.outcome
+
+
+def _assess_plan(
+    site: SiteConfig, settings: Settings, suite: AuditSuite, sample: SampleOptions | None, live: SeleniumAudit | None
+) -> tuple[RenderMode, dict[str, Any]]:
+    """When the crawl renders pages, and the settings the run is stored with."""
+    # Auditing everything renders every page; a sample renders what needs JavaScript during the
+    # crawl and the chosen pages after it, from the HTML already fetched.
+    render = RenderMode.AUTO if sample else RenderMode.ALWAYS
+    run_settings = _run_settings(site, settings, suite.engine_versions, mode="assess")
+    if sample is not None:  # what `assess --resume` audits again with
+        run_settings["sample"] = {"seed": sample.seed, "ratio": sample.ratio}
+    if live is not None:  # axe runs through Selenium after the crawl: the crawl renders nothing
+        render = RenderMode.NEVER
+        run_settings["driver"] = live.describe()
+    return render, run_settings
 
 
 @dataclass(slots=True)
@@ -453,6 +452,24 @@ class _Job:
     @property
     def store(self) -> Store:
         return self.run.store
+
+
+def _open_crawler(
+    job: _Job, settings: Settings, render: RenderMode, on_progress: Progress | None, access: SiteAccess | None
+) -> AbstractAsyncContextManager[Crawler]:
+    """The assessment's crawler: the suite's inspectors in its browser, within the crawl's share of the budget."""
+    suite = job.suite
+    return open_crawler(
+        job.site,
+        settings,
+        job.run,
+        render,
+        suite.inspectors,
+        suite.init_scripts,
+        on_progress,
+        budget=job.budget.part(CRAWL_SHARE),
+        access=access,
+    )
 
 
 async def _assess_with(
