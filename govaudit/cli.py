@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -29,6 +29,7 @@ from crawler.render import BrowserNotFound
 from crawler.site import SiteConfig, SiteKind
 from crawler.snapshot import start_page, start_page_problem
 from crawler.urls import BadURL, check_start_url
+from govaudit import cli_options as o
 from govaudit import cli_support, preflight
 from govaudit import config as audit_config
 from govaudit.assessment import SampleOptions
@@ -67,19 +68,7 @@ EXIT_GATE_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_UNREACHABLE = 3
 EXIT_NO_BROWSER = 4
-# Bounds on numbers typed by a user, checked before any work (a huge one overflowed the database's integers).
-MAX_PAGES = 10_000_000
-MAX_DEPTH = 1000
-MAX_ID = 2**63 - 1
 EXIT_INTERRUPTED = 130  # the shell's code for a process ended by SIGINT
-
-DRIVER_HELP = (
-    "Browser automation that runs axe-core: playwright (axe-core and our own checks) or selenium "
-    "(axe-core only; local chromedriver from GOVAUDIT_CHROMEDRIVER, default /usr/bin/chromedriver)."
-)
-SELENIUM_URL_HELP = (
-    "A Selenium Grid or remote WebDriver endpoint, e.g. http://localhost:4444 (implies --driver selenium)."
-)
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -139,12 +128,6 @@ def _progress(name: str, disabled: bool, lines: bool | None = None) -> Iterator[
         yield on_progress
 
 
-AS_OF_HELP = (
-    "The day time-relative rules judge against (updated in the past month, consultations in the past "
-    "12 months), as YYYY-MM-DD: for a dated copy of a site. Default: the day of the crawl."
-)
-
-
 def _as_of(value: str | None) -> date | None:
     """--as-of as a date; a malformed one exits 2 before any crawl."""
     if value is None:
@@ -177,45 +160,32 @@ def _run(
     `selenium`: axe-core through Selenium (`--driver selenium`) instead of Playwright."""
     if selenium is not None and not quiet:
         console.print(f"[yellow]note:[/] {OWN_CHECKS_NOT_RUN}")
-    try:
-        preflight.check_tools(settings.chromium, settings.axe_script, browser=selenium is None)
-        preflight.check_reachable(site.home_url)
-    except (BrowserNotFound, AxeNotFound) as exc:
-        raise _fail(str(exc), EXIT_NO_BROWSER) from None
-    except preflight.HostUnreachable as exc:
-        raise _fail(f"cannot reach {site.home_url}: {exc}", EXIT_UNREACHABLE) from None
+    _preflight(site, settings, selenium)
     with Store(settings.database_url) as store:
         store.upgrade()
         stop = StopRequest()
-        with _progress(f"{site.name}: crawl + audit", quiet, progress_lines) as on_progress, stop.on_sigint(_stopping):
-            try:
-                outcome: RunOutcome = asyncio.run(
-                    assess_site(
-                        site,
-                        store,
-                        settings,
-                        sample=sample,
-                        on_progress=on_progress,
-                        selenium=selenium,
-                        fresh=fresh,
-                        as_of=as_of,
-                        resume=resume,
-                        access=access,
-                        register=register,
-                        stop=stop,
-                        on_page=getattr(on_progress, "page", None),
-                    )
+        with (
+            _progress(f"{site.name}: crawl + audit", quiet, progress_lines) as on_progress,
+            stop.on_sigint(_stopping),
+            _assessment_errors(),
+        ):
+            outcome: RunOutcome = asyncio.run(
+                assess_site(
+                    site,
+                    store,
+                    settings,
+                    sample=sample,
+                    on_progress=on_progress,
+                    selenium=selenium,
+                    fresh=fresh,
+                    as_of=as_of,
+                    resume=resume,
+                    access=access,
+                    register=register,
+                    stop=stop,
+                    on_page=getattr(on_progress, "page", None),
                 )
-            except (BrowserNotFound, AxeNotFound) as exc:
-                raise _fail(str(exc), EXIT_NO_BROWSER) from None
-            except LoginFailed as exc:
-                raise _fail(str(exc), EXIT_UNREACHABLE) from None
-            except (BadGridURL, CannotResume) as exc:
-                raise _fail(str(exc), EXIT_BAD_INPUT) from None
-            except SiteUnreachable as exc:
-                raise _fail(f"could not fetch the start page: {exc}", EXIT_UNREACHABLE) from None
-            except NothingAudited as exc:
-                raise _fail(str(exc), EXIT_UNREACHABLE) from None
+            )
         run = store.load_run(outcome.run_id)
         # The trend chart: the same site's earlier completed runs, summarised from the store.
         report = build_report(run, earlier_runs(store, run), store.run_screenshots(run.id))
@@ -225,6 +195,34 @@ def _run(
     if summary:
         _exit_if_interrupted(report, paths)
     return report, paths
+
+
+def _preflight(site: SiteConfig, settings: Settings, selenium: SeleniumSettings | None) -> None:
+    """Exit 4 when a browser or axe-core is missing, 3 when the site's host does not answer."""
+    try:
+        preflight.check_tools(settings.chromium, settings.axe_script, browser=selenium is None)
+        preflight.check_reachable(site.home_url)
+    except (BrowserNotFound, AxeNotFound) as exc:
+        raise _fail(str(exc), EXIT_NO_BROWSER) from None
+    except preflight.HostUnreachable as exc:
+        raise _fail(f"cannot reach {site.home_url}: {exc}", EXIT_UNREACHABLE) from None
+
+
+@contextmanager
+def _assessment_errors() -> Iterator[None]:
+    """An assessment's failures as the exit code and message each has."""
+    try:
+        yield
+    except (BrowserNotFound, AxeNotFound) as exc:
+        raise _fail(str(exc), EXIT_NO_BROWSER) from None
+    except LoginFailed as exc:
+        raise _fail(str(exc), EXIT_UNREACHABLE) from None
+    except (BadGridURL, CannotResume) as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    except SiteUnreachable as exc:
+        raise _fail(f"could not fetch the start page: {exc}", EXIT_UNREACHABLE) from None
+    except NothingAudited as exc:
+        raise _fail(str(exc), EXIT_UNREACHABLE) from None
 
 
 def _resumable(settings: Settings, run_id: int) -> tuple[SiteConfig, SampleOptions | None]:
@@ -317,89 +315,108 @@ def _print_gate(gate: GateResult) -> None:
 @app.command()
 def audit(
     ctx: typer.Context,
-    url: Annotated[
-        str | None, typer.Argument(help="Start URL, e.g. https://www.gov.example/ (default: the config's start-urls)")
-    ] = None,
-    max_pages: Annotated[int, typer.Option(min=1, max=MAX_PAGES, help="Stop after this many pages.")] = 200,
-    max_depth: Annotated[int, typer.Option(min=0, max=MAX_DEPTH, help="Clicks from the start page.")] = 6,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("out/audit"),
-    country: Annotated[str, typer.Option(help="ISO 3166 alpha-3 code of the country.")] = "",
-    kind: Annotated[SiteKind, typer.Option(help="What kind of site this is.")] = SiteKind.NATIONAL_PORTAL,
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
-    sample: Annotated[bool, typer.Option("--sample", help="Audit a WCAG-EM sample instead of every page.")] = False,
-    seed: Annotated[int | None, typer.Option(help="Seed of the sample's random part (to redraw one).")] = None,
-    sample_ratio: Annotated[float, typer.Option(min=0.0, max=1.0, help="Random share of the sample.")] = 0.10,
-    formats: Annotated[
-        str, typer.Option("--format", help=f"Comma-separated, of: {','.join(FORMATS)}; or all.")
-    ] = "all",
-    fail_on: Annotated[
-        str,
-        typer.Option(
-            help="Exit 1 when a WCAG failure of this impact or worse is found: "
-            f"{'|'.join(FAIL_ON_CHOICES)}, optionally LEVEL+best-practice to gate best-practice failures "
-            "too. Default none (minor when --baseline is given)."
-        ),
-    ] = "",
-    baseline: Annotated[
-        Path | None, typer.Option(help="A previous report.json: only issues not in it fail the gate.")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary (and gate) as JSON on stdout.")] = False,
-    driver: Annotated[Driver | None, typer.Option(help=DRIVER_HELP, show_default="playwright")] = None,
-    selenium_url: Annotated[str | None, typer.Option(metavar="URL", help=SELENIUM_URL_HELP)] = None,
-    standard: Annotated[
-        str,
-        typer.Option(
-            help="The standard to audit against: wcag22 (4.1.1 Parsing is obsolete there), wcag21, wcag20 "
-            "or en301549 (EN 301 549 v3.2.1: WCAG 2.1 AA). Selects the criteria that count and axe-core's tags."
-        ),
-    ] = DEFAULT_STANDARD,
-    fresh: Annotated[
-        bool,
-        typer.Option(
-            "--fresh",
-            help="Audit every page again. Without it a page unchanged since the last run (same document, "
-            "stylesheets, scripts and engine versions) keeps its results.",
-        ),
-    ] = False,
-    time_budget: Annotated[
-        float | None, typer.Option(min=1, help="Seconds for the whole run; the crawl stops at 60 % of them.")
-    ] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
-    resume: Annotated[
-        int | None, typer.Option(min=1, max=MAX_ID, help="Finish an interrupted audit (its run id) instead.")
-    ] = None,
-    config_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--config", help="A govaudit.toml (default: ./govaudit.toml, or [tool.govaudit] in ./pyproject.toml)."
-        ),
-    ] = None,
-    register: Annotated[
-        bool, typer.Option("--register", help="Add the site to the registry (sites list, assess --country, nightly).")
-    ] = False,
-    no_screenshots: Annotated[
-        bool, typer.Option("--no-screenshots", help="Take no screenshots of the failing elements.")
-    ] = False,
+    url: o.AuditURL = None,
+    max_pages: o.MaxPages = 200,
+    max_depth: o.MaxDepth = 6,
+    out_dir: o.OutDir = Path("out/audit"),
+    country: o.Country = "",
+    kind: o.Kind = SiteKind.NATIONAL_PORTAL,
+    quiet: o.QuietAll = False,
+    sample: o.Sample = False,
+    seed: o.Seed = None,
+    sample_ratio: o.SampleRatio = 0.10,
+    formats: o.Formats = "all",
+    fail_on: o.FailOn = "",
+    baseline: o.Baseline = None,
+    as_json: o.AuditJSON = False,
+    driver: o.DriverOption = None,
+    selenium_url: o.SeleniumURL = None,
+    standard: o.Standard = DEFAULT_STANDARD,
+    fresh: o.Fresh = False,
+    time_budget: o.RunBudget = None,
+    as_of: o.AsOf = None,
+    resume: o.ResumeAudit = None,
+    config_file: o.ConfigFile = None,
+    register: o.Register = False,
+    no_screenshots: o.NoScreenshots = False,
 ) -> None:
     """Crawl and audit one site: accessibility reports, a draft accessibility statement, suggested
     survey answers. Exit codes: 0 done (gate passed), 1 gate failed, 2 bad input, 3 start page
     unreachable or no page could be audited (a start URL that is not HTML), 4 browser, chromedriver
     or axe-core missing, 130 interrupted (Ctrl-C; the report of what was audited is written)."""
     cli_support.error_mode.as_json = as_json
+    config = _audit_config(config_file)
+    given = {name for name in ctx.params if (src := ctx.get_parameter_source(name)) and src.name != "DEFAULT"}
+    typed = _FileOptions(max_pages, max_depth, out_dir, formats, fail_on, baseline, standard)
+    opts = replace(typed, **audit_config.overrides(config, given))
+    checked = _check_audit_inputs(url, resume, config, opts, as_of)
+    if checked.starts:
+        config = audit_config.for_start_urls(config, checked.starts)
+    settings = _audit_settings(checked.standard, time_budget, no_screenshots, config)
+    selenium = _driver(driver, selenium_url, settings)
+    site = _audit_site(config, checked.starts, country, kind, opts)
+    options = SampleOptions(seed=seed, ratio=sample_ratio) if sample else None
+    if resume is not None:
+        site, options = _resumable(settings, resume)
+    access = None if config.access.empty else config.access
+    run = _RunArgs(options, selenium, fresh, checked.as_of, resume, access, register)
+    report, paths = _run_audit(site, settings, opts.out_dir, checked.formats, run, quiet=quiet, as_json=as_json)
+    _gate_audit(report, paths, checked, opts.baseline, quiet=quiet, as_json=as_json)
+
+
+@dataclass(frozen=True, slots=True)
+class _FileOptions:
+    """The options of `audit` a govaudit.toml may set: a flag typed on the command line wins."""
+
+    max_pages: int
+    max_depth: int
+    out_dir: Path
+    formats: str
+    fail_on: str
+    baseline: Path | None
+    standard: str
+
+
+@dataclass(frozen=True, slots=True)
+class _AuditInputs:
+    """What the user typed for `audit`, checked before any crawl: a typo must not cost a whole audit."""
+
+    starts: tuple[str, ...]
+    formats: tuple[str, ...]
+    standard: str  # the standard's key
+    as_of: date | None
+    threshold: str  # the gate's --fail-on, "none" for no gate
+    known: set[str] | None  # the baseline's issues
+
+
+@dataclass(frozen=True, slots=True)
+class _RunArgs:
+    """How `audit` assesses its site, besides where and in which formats it writes."""
+
+    sample: SampleOptions | None
+    selenium: SeleniumSettings | None
+    fresh: bool
+    as_of: date | None
+    resume: int | None
+    access: SiteAccess | None
+    register: bool
+
+
+def _audit_config(config_file: Path | None) -> audit_config.AuditConfig:
+    """--config, else a govaudit.toml (or pyproject.toml) found from here, else the defaults; exit 2 when bad."""
     try:
         config = audit_config.load_config(config_file) if config_file else None
         if config is None and (found := audit_config.find_config(Path.cwd())):
             config = audit_config.load_config(found)
     except audit_config.ConfigError as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
-    config = config or audit_config.AuditConfig()
-    given = {name for name in ctx.params if (src := ctx.get_parameter_source(name)) and src.name != "DEFAULT"}
-    from_file = audit_config.overrides(config, given)
-    max_pages, max_depth = from_file.get("max_pages", max_pages), from_file.get("max_depth", max_depth)
-    out_dir, formats = from_file.get("out_dir", out_dir), from_file.get("formats", formats)
-    fail_on, baseline = from_file.get("fail_on", fail_on), from_file.get("baseline", baseline)
-    standard = from_file.get("standard", standard)
-    # Everything the user typed is checked before the crawl: a typo must not cost a whole audit.
+    return config or audit_config.AuditConfig()
+
+
+def _check_audit_inputs(
+    url: str | None, resume: int | None, config: audit_config.AuditConfig, opts: _FileOptions, as_of: str | None
+) -> _AuditInputs:
+    """Every input of `audit` checked, in the order the user reads them; exit 2 at the first bad one."""
     if url is not None and resume is not None:
         raise _fail("give a start URL or --resume RUN_ID, not both", EXIT_BAD_INPUT)
     if url is None and resume is None and not config.start_urls:
@@ -407,64 +424,89 @@ def audit(
     try:
         urls = () if resume is not None else ((url,) if url is not None else config.start_urls)
         starts = tuple(check_start_url(u) for u in urls)
-        chosen = parse_formats(formats)
-        chosen_standard = get_standard(standard)
+        chosen = parse_formats(opts.formats)
+        chosen_standard = get_standard(opts.standard)
     except (BadURL, UnknownFormat, UnknownStandard) as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
     reference_day = _as_of(as_of)
+    _check_out_dir(opts.out_dir)
+    threshold = opts.fail_on.strip().lower() or ("minor" if opts.baseline else "none")
+    if not valid_fail_on(threshold):
+        raise _fail(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {opts.fail_on!r}", EXIT_BAD_INPUT)
+    try:
+        known = load_baseline(opts.baseline) if opts.baseline else None
+    except BadBaseline as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    return _AuditInputs(starts, chosen, chosen_standard.key, reference_day, threshold, known)
+
+
+def _check_out_dir(out_dir: Path) -> None:
     try:
         check_out_dir(out_dir)
     except BadInput as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
-    start = starts[0] if starts else ""
-    if starts:
-        config = audit_config.for_start_urls(config, starts)
-    threshold = fail_on.strip().lower() or ("minor" if baseline else "none")
-    if not valid_fail_on(threshold):
-        raise _fail(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}", EXIT_BAD_INPUT)
-    try:
-        known = load_baseline(baseline) if baseline else None
-    except BadBaseline as exc:
-        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+
+
+def _audit_settings(
+    standard: str, time_budget: float | None, no_screenshots: bool, config: audit_config.AuditConfig
+) -> Settings:
     settings = replace(
-        Settings.from_env(),
-        standard=chosen_standard.key,
-        time_budget_s=time_budget,
-        screenshots=not no_screenshots,
+        Settings.from_env(), standard=standard, time_budget_s=time_budget, screenshots=not no_screenshots
     )
     if config.viewports:
         settings = replace(settings, measure_widths=config.viewports)
-    selenium = _driver(driver, selenium_url, settings)
-    site = SiteConfig(
+    return settings
+
+
+def _audit_site(
+    config: audit_config.AuditConfig, starts: tuple[str, ...], country: str, kind: SiteKind, opts: _FileOptions
+) -> SiteConfig:
+    start = starts[0] if starts else ""
+    return SiteConfig(
         name=start,
         start_urls=starts or (start,),
         country=country.upper(),
         kind=kind,
-        max_pages=max_pages,
-        max_depth=max_depth,
+        max_pages=opts.max_pages,
+        max_depth=opts.max_depth,
         include=config.include,
         exclude=config.exclude,
     )
-    options = SampleOptions(seed=seed, ratio=sample_ratio) if sample else None
-    if resume is not None:
-        site, options = _resumable(settings, resume)
-    report, paths = _run(
+
+
+def _run_audit(
+    site: SiteConfig,
+    settings: Settings,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    run: _RunArgs,
+    *,
+    quiet: bool,
+    as_json: bool,
+) -> tuple[dict, dict[str, Path]]:
+    return _run(
         site,
         settings,
         out_dir,
         quiet or as_json,
         progress_lines=not quiet,
-        sample=options,
-        formats=chosen,
+        sample=run.sample,
+        formats=formats,
         summary=False,
-        selenium=selenium,
-        fresh=fresh,
-        as_of=reference_day,
-        resume=resume,
-        access=None if config.access.empty else config.access,
-        register=register,
+        selenium=run.selenium,
+        fresh=run.fresh,
+        as_of=run.as_of,
+        resume=run.resume,
+        access=run.access,
+        register=run.register,
     )
-    gate = evaluate(report, threshold, known, str(baseline) if baseline else None)
+
+
+def _gate_audit(
+    report: dict, paths: dict[str, Path], checked: _AuditInputs, baseline: Path | None, *, quiet: bool, as_json: bool
+) -> None:
+    """The audit's summary (and gate) printed; exit 130 when interrupted, 1 when the gate failed."""
+    gate = evaluate(report, checked.threshold, checked.known, str(baseline) if baseline else None)
     if as_json:
         out.print_json(
             data={
@@ -491,28 +533,20 @@ def audit(
 
 @app.command()
 def crawl(
-    url: Annotated[str | None, typer.Argument(help="Start URL, e.g. https://www.gov.example/")] = None,
-    max_pages: Annotated[int, typer.Option(min=1, max=MAX_PAGES, help="Stop after this many pages.")] = 1000,
-    max_depth: Annotated[int, typer.Option(min=0, max=MAX_DEPTH, help="Clicks from the start page.")] = 6,
-    render: Annotated[RenderMode, typer.Option(help="When to render pages in Chromium.")] = RenderMode.NEVER,
-    concurrency: Annotated[int, typer.Option(min=1, max=1000, help="Requests in flight at once.")] = 2,
-    per_host: Annotated[int, typer.Option(min=1, max=1000, help="Requests in flight to one host at once.")] = 2,
-    time_budget: Annotated[float | None, typer.Option(min=1, help="Stop after this many seconds (resumable).")] = None,
-    max_bytes: Annotated[int, typer.Option(min=1024, max=2**40, help="Largest response body to read.")] = 10_000_000,
-    official_hops: Annotated[
-        int, typer.Option(min=0, max=MAX_DEPTH, help="Clicks onto other official gov domains.")
-    ] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
-    resume: Annotated[
-        int | None, typer.Option(min=1, max=MAX_ID, help="Finish an interrupted run (its id) instead.")
-    ] = None,
-    sitemap_lastmod: Annotated[
-        bool, typer.Option(help="On a recrawl, do not request pages the sitemap's lastmod says are unchanged.")
-    ] = True,
-    revisit_after: Annotated[
-        str | None, typer.Option(help="On a recrawl, do not request pages requested less than this ago (12h, 7d).")
-    ] = None,
+    url: o.CrawlURL = None,
+    max_pages: o.MaxPages = 1000,
+    max_depth: o.MaxDepth = 6,
+    render: o.Render = RenderMode.NEVER,
+    concurrency: o.Concurrency = 2,
+    per_host: o.PerHost = 2,
+    time_budget: o.CrawlBudget = None,
+    max_bytes: o.MaxBytes = 10_000_000,
+    official_hops: o.OfficialHops = 0,
+    as_json: o.CrawlJSON = False,
+    quiet: o.QuietBar = False,
+    resume: o.ResumeCrawl = None,
+    sitemap_lastmod: o.SitemapLastmod = True,
+    revisit_after: o.RevisitAfter = None,
 ) -> None:
     """Crawl one site and record every page with its status (no audit). A crawl interrupted at any
     point (even killed) resumes with --resume RUN_ID: every page is recorded exactly once."""
@@ -533,22 +567,9 @@ def crawl(
     )
     with Store(settings.database_url) as store:
         store.upgrade()
-        if resume is not None:
-            try:
-                site = store.run_site(resume).site
-            except LookupError as exc:
-                raise _fail(str(exc), EXIT_BAD_INPUT) from None
-        elif url is None:
-            raise _fail("give a start URL, or --resume RUN_ID", EXIT_BAD_INPUT)
-        else:
-            try:
-                start = check_start_url(url)
-            except BadURL as exc:
-                raise _fail(str(exc), EXIT_BAD_INPUT) from None
-            site = SiteConfig(name=start, start_urls=(start,), max_pages=max_pages, max_depth=max_depth)
+        site = _crawl_target(store, url, resume, max_pages, max_depth)
         # What start-up imported lives as long as the process: frozen out of the collector (its garbage
-        # collected first), each full collection walks the crawl's own objects only (measured: ~15 %
-        # less CPU for a 2,000-page recrawl).
+        # collected first), each full collection walks the crawl's own objects only.
         gc.collect()
         gc.freeze()
         with _progress(site.name, quiet or as_json) as on_progress:
@@ -562,6 +583,30 @@ def crawl(
                 raise _fail(str(exc), EXIT_NO_BROWSER) from None
             except CannotResume as exc:
                 raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    _print_crawl(outcome, as_json)
+    home = start_page(outcome.pages)
+    if start_page_problem(home):
+        raise _fail(f"could not fetch the start page: {home.reason if home else 'nothing fetched'}", EXIT_UNREACHABLE)
+
+
+def _crawl_target(store: Store, url: str | None, resume: int | None, max_pages: int, max_depth: int) -> SiteConfig:
+    """The site to crawl: the interrupted run's, or the start URL's; exit 2 when neither is usable."""
+    if resume is not None:
+        try:
+            return store.run_site(resume).site
+        except LookupError as exc:
+            raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    if url is None:
+        raise _fail("give a start URL, or --resume RUN_ID", EXIT_BAD_INPUT)
+    try:
+        start = check_start_url(url)
+    except BadURL as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    return SiteConfig(name=start, start_urls=(start,), max_pages=max_pages, max_depth=max_depth)
+
+
+def _print_crawl(outcome: RunOutcome, as_json: bool) -> None:
+    """The crawl's pages by status: a table, or JSON with every page."""
     summary = {
         "run_id": outcome.run_id,
         "seconds": round(outcome.seconds, 2),
@@ -583,40 +628,29 @@ def crawl(
             }
             sys.stdout.write((", " if i else "") + json.dumps(page))
         sys.stdout.write("]}\n")
-    else:
-        table = Table(
-            "status", "pages", title=f"Run {outcome.run_id}: {len(outcome.pages)} pages in {outcome.seconds:.1f} s"
-        )
-        for status, count in sorted(outcome.status_counts.items(), key=lambda kv: -kv[1]):
-            table.add_row(status, str(count))
-        out.print(table)
-    home = start_page(outcome.pages)
-    if start_page_problem(home):
-        raise _fail(f"could not fetch the start page: {home.reason if home else 'nothing fetched'}", EXIT_UNREACHABLE)
+        return
+    table = Table(
+        "status", "pages", title=f"Run {outcome.run_id}: {len(outcome.pages)} pages in {outcome.seconds:.1f} s"
+    )
+    for status, count in sorted(outcome.status_counts.items(), key=lambda kv: -kv[1]):
+        table.add_row(status, str(count))
+    out.print(table)
 
 
 @app.command()
 def assess(
-    url: Annotated[str | None, typer.Argument(help="A start URL to assess (registered if new).")] = None,
-    country: Annotated[
-        str | None, typer.Option(help="ISO3: with a URL, the site's country; alone, every registered site of it.")
-    ] = None,
-    site_id: Annotated[
-        int | None, typer.Option("--site", min=1, max=MAX_ID, help="Assess one registered site by its id.")
-    ] = None,
-    kind: Annotated[SiteKind, typer.Option(help="Kind of site, for a URL.")] = SiteKind.NATIONAL_PORTAL,
-    max_pages: Annotated[int, typer.Option(min=1, max=MAX_PAGES, help="Page budget, for a URL.")] = 200,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("out/assess"),
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
-    driver: Annotated[Driver | None, typer.Option(help=DRIVER_HELP, show_default="playwright")] = None,
-    selenium_url: Annotated[str | None, typer.Option(metavar="URL", help=SELENIUM_URL_HELP)] = None,
-    time_budget: Annotated[
-        float | None, typer.Option(min=1, help="Seconds for the whole run; the crawl stops at 60 % of them.")
-    ] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,
-    resume: Annotated[
-        int | None, typer.Option(min=1, max=MAX_ID, help="Finish an interrupted assessment (its run id) instead.")
-    ] = None,
+    url: o.AssessURL = None,
+    country: o.AssessCountry = None,
+    site_id: o.SiteID = None,
+    kind: o.AssessKind = SiteKind.NATIONAL_PORTAL,
+    max_pages: o.PageBudget = 200,
+    out_dir: o.OutDir = Path("out/assess"),
+    quiet: o.QuietBar = False,
+    driver: o.DriverOption = None,
+    selenium_url: o.SeleniumURL = None,
+    time_budget: o.RunBudget = None,
+    as_of: o.AsOf = None,
+    resume: o.ResumeAssess = None,
 ) -> None:
     """Crawl, audit and detect, then print the suggested survey answers with their evidence. A run
     interrupted at any point (even killed) is finished with --resume RUN_ID."""
@@ -626,31 +660,14 @@ def assess(
             "give exactly one of: a URL (with or without --country), --country ISO3, --site ID, --resume RUN_ID",
             EXIT_BAD_INPUT,
         )
-    try:
-        check_out_dir(out_dir)
-    except BadInput as exc:
-        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    _check_out_dir(out_dir)
     settings = replace(Settings.from_env(), time_budget_s=time_budget)
     selenium = _driver(driver, selenium_url, settings)
     if resume is not None:
         site, options = _resumable(settings, resume)
         _run(site, settings, out_dir, quiet, all_answers=True, sample=options, selenium=selenium, resume=resume)
         return
-    if url is not None:
-        try:
-            start = check_start_url(url)
-        except BadURL as exc:
-            raise _fail(str(exc), EXIT_BAD_INPUT) from None
-        try:
-            sites = [site_for_url(start, country, kind, max_pages)]
-        except SiteFileError as exc:
-            raise _fail(str(exc), EXIT_BAD_INPUT) from None
-    else:
-        with Store(settings.database_url) as store:
-            store.upgrade()
-            sites = [r.config for r in store.sites(country=country, site_id=site_id)]
-        if not sites:
-            raise _fail(f"no registered site for {country or site_id}", EXIT_BAD_INPUT)
+    sites = _sites_to_assess(settings, url, country, site_id, kind, max_pages)
     for n, site in enumerate(sites):
         _run(
             site,
@@ -663,10 +680,31 @@ def assess(
         )
 
 
+def _sites_to_assess(
+    settings: Settings, url: str | None, country: str | None, site_id: int | None, kind: SiteKind, max_pages: int
+) -> list[SiteConfig]:
+    """The URL's site (registered if new), or the registered sites of the country or id; exit 2 when none."""
+    if url is not None:
+        try:
+            start = check_start_url(url)
+        except BadURL as exc:
+            raise _fail(str(exc), EXIT_BAD_INPUT) from None
+        try:
+            return [site_for_url(start, country, kind, max_pages)]
+        except SiteFileError as exc:
+            raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    with Store(settings.database_url) as store:
+        store.upgrade()
+        sites = [r.config for r in store.sites(country=country, site_id=site_id)]
+    if not sites:
+        raise _fail(f"no registered site for {country or site_id}", EXIT_BAD_INPUT)
+    return sites
+
+
 @app.command()
 def demo(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("out/demo"),
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
+    out_dir: o.OutDir = Path("out/demo"),
+    quiet: o.QuietAll = False,
 ) -> None:
     """Serve the bundled demo portals on 127.0.0.1, assess them and write their reports."""
     from govaudit.demo.server import DemoServer

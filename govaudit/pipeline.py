@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from audits.inspectors import AuditSettings, AuditSuite, build_suite
 from audits.outcome import Outcome
+from audits.sampling import Sample
 from audits.selenium_driver import SeleniumSettings
 from crawler.addresses import AddressGuard
 from crawler.budget import TimeBudget
@@ -37,6 +38,7 @@ from govaudit.selenium_audit import SeleniumAudit
 from govaudit.settings import Settings
 from rules.decide import decide
 from rules.engine import RuleEngine, instruments_for, load_modules
+from rules.findings import Finding
 from rules.instruments import load_instrument
 from rules.lexicon import Lexicons
 from rules.module import SiteView
@@ -225,31 +227,14 @@ async def open_crawler(
     `access`: headers and cookies for every request, after logging in if it has a login recipe."""
     guard = _guard_for(site)
     access = await _logged_in(access, settings, guard)
-    # A page in the browser waits on its own round trips more than on the CPU: rendering more pages at
-    # once keeps the cores busy, while per_host still caps the requests any one host sees.
-    in_flight = settings.concurrency
-    if render is not RenderMode.NEVER:
-        in_flight = max(settings.concurrency, settings.render_concurrency)
+    in_flight = _in_flight(settings, render)
     fetch_settings = FetchSettings(
         user_agent=settings.user_agent, max_bytes=settings.max_bytes, headers=access.headers, cookies=access.cookies
     )
     async with Fetcher(guard, fetch_settings) as fetcher:
         renderer = None
         if render is not RenderMode.NEVER:
-            renderer = Renderer(
-                guard,
-                RenderSettings(
-                    executable=settings.chromium,
-                    timeout_s=settings.page_timeout_s,
-                    init_scripts=init_scripts,
-                    block_third_party=settings.block_third_party,
-                    measure_widths=settings.measure_widths,
-                    extra_headers=access.headers,
-                    cookies=access.cookies,
-                ),
-                user_agent=settings.user_agent,
-                concurrency=in_flight,
-            )
+            renderer = _renderer(guard, settings, access, init_scripts, in_flight)
             await renderer.__aenter__()
         crawler = None
         try:
@@ -259,14 +244,7 @@ async def open_crawler(
                 RobotsCache(fetcher),
                 renderer,
                 inspectors,
-                CrawlSettings(
-                    concurrency=in_flight,
-                    per_host=settings.per_host,
-                    render=render,
-                    time_budget_s=settings.time_budget_s,
-                    official_hops=settings.official_hops,
-                    revisit=revisit or RevisitPolicy(),
-                ),
+                _crawl_settings(settings, render, in_flight, revisit),
                 frontier=run.frontier(),
                 previous=run.previous(),
                 previous_links=run.store.visit_links,
@@ -275,15 +253,62 @@ async def open_crawler(
             )
             yield crawler
         finally:
-            if crawler is not None:  # how many pages went without a request, and why
-                run.extra_stats["revisit"] = crawler.revisits.stats()
-                run.extra_stats["politeness"] = crawler.caps.stats()
-                if crawler.assets_changed:
-                    run.extra_stats["assets_changed"] = crawler.assets_changed
-                if notes := crawler.robots.notes():
-                    run.extra_stats["robots"] = notes
+            if crawler is not None:
+                _note_crawler_stats(run, crawler)
             if renderer is not None:
                 await renderer.__aexit__(None, None, None)
+
+
+def _in_flight(settings: Settings, render: RenderMode) -> int:
+    """Requests in flight at once. A page in the browser waits on its own round trips more than on
+    the CPU: rendering more pages at once keeps the cores busy, while per_host still caps the
+    requests any one host sees."""
+    if render is RenderMode.NEVER:
+        return settings.concurrency
+    return max(settings.concurrency, settings.render_concurrency)
+
+
+def _renderer(
+    guard: AddressGuard, settings: Settings, access: SiteAccess, init_scripts: tuple[Path, ...], in_flight: int
+) -> Renderer:
+    """The browser the crawl renders pages in (not started yet)."""
+    return Renderer(
+        guard,
+        RenderSettings(
+            executable=settings.chromium,
+            timeout_s=settings.page_timeout_s,
+            init_scripts=init_scripts,
+            block_third_party=settings.block_third_party,
+            measure_widths=settings.measure_widths,
+            extra_headers=access.headers,
+            cookies=access.cookies,
+        ),
+        user_agent=settings.user_agent,
+        concurrency=in_flight,
+    )
+
+
+def _crawl_settings(
+    settings: Settings, render: RenderMode, in_flight: int, revisit: RevisitPolicy | None
+) -> CrawlSettings:
+    return CrawlSettings(
+        concurrency=in_flight,
+        per_host=settings.per_host,
+        render=render,
+        time_budget_s=settings.time_budget_s,
+        official_hops=settings.official_hops,
+        revisit=revisit or RevisitPolicy(),
+    )
+
+
+def _note_crawler_stats(run: _Run, crawler: Crawler) -> None:
+    """Into the run's stats: how many pages went without a request, and why."""
+    run.extra_stats["revisit"] = crawler.revisits.stats()
+    run.extra_stats["politeness"] = crawler.caps.stats()
+    if crawler.assets_changed:
+        run.extra_stats["assets_changed"] = crawler.assets_changed
+    if notes := crawler.robots.notes():
+        run.extra_stats["robots"] = notes
 
 
 async def _logged_in(access: SiteAccess | None, settings: Settings, guard: AddressGuard) -> SiteAccess:
@@ -365,100 +390,21 @@ async def assess_site(
     instruments = instruments_for(site.kind)
     engine = RuleEngine(load_modules(), instruments)
     lexicons = Lexicons.load()
-    # Auditing everything renders every page; a sample renders what needs JavaScript during the
-    # crawl and the chosen pages after it, from the HTML already fetched.
-    render = RenderMode.AUTO if sample else RenderMode.ALWAYS
-    run_settings = _run_settings(site, settings, suite.engine_versions, mode="assess")
-    if sample is not None:  # what `assess --resume` audits again with
-        run_settings["sample"] = {"seed": sample.seed, "ratio": sample.ratio}
     live = SeleniumAudit.for_suite(suite, selenium) if selenium is not None else None
     if live is not None:
         await live.check()  # before the run is recorded: a bad Grid URL or no chromedriver costs no crawl
-        render = RenderMode.NEVER
-        run_settings["driver"] = live.describe()
+    render, run_settings = _assess_plan(site, settings, suite, sample, live)
     budget = TimeBudget(settings.time_budget_s)
-    work = budget.part(WORK_SHARE)
     run_settings["as_of"] = as_of.isoformat()
     with _Run(store, site, run_settings, resume, as_of, register=register) as run:
         run.engines, run.fresh = suite.engine_versions, fresh
         if live is not None:  # in the stats too: report.json says the own checks did not run
             run.extra_stats["driver"] = live.describe()
         assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons, standard=suite.standard, as_of=as_of)
-        # A resumed run redoes only the stage it was killed in: the crawl goes on from its stored
-        # frontier; an audit stage is dropped and redone whole; the conclusions are always redone.
-        stage = run_state.stage(store, run.run_id) if resume is not None else "crawl"
-        if resume is not None:
-            assessment.resume()
-            run.extra_stats["resumed_from_stage"] = stage
+        job = _Job(site, run, assessment, suite, live, sample, budget, budget.part(WORK_SHARE), resume)
         try:
-            async with open_crawler(
-                site,
-                settings,
-                run,
-                render,
-                suite.inspectors,
-                suite.init_scripts,
-                on_progress,
-                budget=budget.part(CRAWL_SHARE),
-                access=access,
-            ) as crawler:
-                if stop is not None:
-                    stop.on_stop(crawler.stop)
-                if stage == "crawl":
-                    async for crawled in crawler.crawl():
-                        await _off_the_loop(assessment.add, crawled)
-                        run.outcome.pages.append(_summary(crawled.snapshot))
-                        if on_page is not None:
-                            on_page(crawled.snapshot.status)
-                    if left := crawler.left():
-                        run.extra_stats["left_in_frontier"] = left
-                run.interrupted = stop is not None and stop.requested
-                # Read back from the store: a resumed run sees the pages of its earlier part too.
-                pages = store.run_snapshots(run.run_id)
-                run.check_home(pages, budget.part(CRAWL_SHARE))
-                if stage == "crawl":
-                    run_state.enter_audit_stage(store, run.run_id)
-                elif stage == "audit":
-                    run_state.reset_audit_stage(store, run.run_id)
-                    pages = store.run_snapshots(run.run_id)
-                cut: list[str] = []  # steps the time budget cut short
-                if run.interrupted:  # what was rendered during the crawl is what the report covers
-                    run.extra_stats["interrupted"] = True
-                    run.extra_stats["markup_validation"] = "not run: the run was interrupted"
-                    assessment.check_statement(pages)
-                elif stage != "conclude":
-                    chosen = None
-                    if live is not None:  # axe through Selenium: every page fetched, or the sample
-                        chosen = await _within(
-                            work, live.audit(assessment, pages, sample, _guard_for(site)), "selenium audit", cut
-                        )
-                    elif sample is not None and crawler.renderer is not None:
-                        chosen = await _within(
-                            work,
-                            assessment.audit_sample(pages, sample, crawler.renderer, suite.inspectors),
-                            "sample audit",
-                            cut,
-                        )
-                    if live is not None or chosen is not None:  # pages rendered since: read them again
-                        run.extra_stats.update(assessment.sample_stats())
-                        pages = store.run_snapshots(run.run_id)
-                    if work.spent:
-                        cut.append("markup validation")
-                    elif problem := assessment.validate_markup(
-                        only=chosen.urls if chosen is not None else None, timeout_s=work.left()
-                    ):
-                        run.extra_stats["markup_validation"] = problem
-                    assessment.check_statement(pages)
-                    run_state.enter_conclude_stage(store, run.run_id)
-                    if resume is not None:  # an interrupted audit stage's results were dropped above
-                        assessment.resume()
-                _check_audited(assessment, pages)
-                view = SiteView(
-                    site, pages, lexicons, fetch=crawler.probe, audits_by_url=assessment.audits_by_url, as_of=as_of
-                )
-                site_findings = await engine.check_site(view, deadline=work.deadline)
-                if cut or work.spent:
-                    run.extra_stats["time_budget"] = {"seconds": budget.seconds, "cut_short": cut}
+            async with _open_crawler(job, settings, render, on_progress, access) as crawler:
+                site_findings = await _assess_with(job, crawler, engine, lexicons, as_of, stop, on_page)
         except (KeyboardInterrupt, asyncio.CancelledError):
             assessment.close(keep=True)  # the run stays resumable: so does what it fetched
             raise
@@ -466,17 +412,170 @@ async def assess_site(
             assessment.close()
             raise
         assessment.close()
-        if resume is not None:
-            run_state.reset_conclusions(store, run.run_id)
-        findings = [*assessment.page_findings(), *site_findings]
-        answers = [a for key in instruments for a in decide(load_instrument(key), findings, engine.covered())]
-        with store.atomic():  # the site's findings and the answers: all written or none
-            store.record_findings(run.run_id, site_findings)
-            store.record_answers(run.run_id, run.site_id, answers)
-        run.extra_stats["findings"] = len(findings)
+        _conclude(job, engine, instruments, site_findings)
         if resume is not None:  # the summary covers the pages recorded before the interruption too
             run.outcome.pages = _summaries(store, run.run_id)
         return run.outcome
+
+
+def _assess_plan(
+    site: SiteConfig, settings: Settings, suite: AuditSuite, sample: SampleOptions | None, live: SeleniumAudit | None
+) -> tuple[RenderMode, dict[str, Any]]:
+    """When the crawl renders pages, and the settings the run is stored with."""
+    # Auditing everything renders every page; a sample renders what needs JavaScript during the
+    # crawl and the chosen pages after it, from the HTML already fetched.
+    render = RenderMode.AUTO if sample else RenderMode.ALWAYS
+    run_settings = _run_settings(site, settings, suite.engine_versions, mode="assess")
+    if sample is not None:  # what `assess --resume` audits again with
+        run_settings["sample"] = {"seed": sample.seed, "ratio": sample.ratio}
+    if live is not None:  # axe runs through Selenium after the crawl: the crawl renders nothing
+        render = RenderMode.NEVER
+        run_settings["driver"] = live.describe()
+    return render, run_settings
+
+
+@dataclass(slots=True)
+class _Job:
+    """What every stage of one assessment reads and writes."""
+
+    site: SiteConfig
+    run: _Run
+    assessment: Assessment
+    suite: AuditSuite
+    live: SeleniumAudit | None  # axe through Selenium after the crawl, instead of during it
+    sample: SampleOptions | None
+    budget: TimeBudget
+    work: TimeBudget  # the share of the budget for audits, markup validation and the site-wide detectors
+    resume: int | None
+    cut: list[str] = field(default_factory=list)  # steps the time budget cut short
+
+    @property
+    def store(self) -> Store:
+        return self.run.store
+
+
+def _open_crawler(
+    job: _Job, settings: Settings, render: RenderMode, on_progress: Progress | None, access: SiteAccess | None
+) -> AbstractAsyncContextManager[Crawler]:
+    """The assessment's crawler: the suite's inspectors in its browser, within the crawl's share of the budget."""
+    suite = job.suite
+    return open_crawler(
+        job.site,
+        settings,
+        job.run,
+        render,
+        suite.inspectors,
+        suite.init_scripts,
+        on_progress,
+        budget=job.budget.part(CRAWL_SHARE),
+        access=access,
+    )
+
+
+async def _assess_with(
+    job: _Job,
+    crawler: Crawler,
+    engine: RuleEngine,
+    lexicons: Lexicons,
+    as_of: date,
+    stop: StopRequest | None,
+    on_page: Callable[[str], None] | None,
+) -> list[Finding]:
+    """Crawl, audit and run the site-wide detectors with one crawler; the site's findings."""
+    run, assessment, work = job.run, job.assessment, job.work
+    # A resumed run redoes only the stage it was killed in: the crawl goes on from its stored
+    # frontier; an audit stage is dropped and redone whole; the conclusions are always redone.
+    stage = run_state.stage(job.store, run.run_id) if job.resume is not None else "crawl"
+    if job.resume is not None:
+        assessment.resume()
+        run.extra_stats["resumed_from_stage"] = stage
+    if stop is not None:
+        stop.on_stop(crawler.stop)
+    if stage == "crawl":
+        await _crawl_stage(job, crawler, on_page)
+    run.interrupted = stop is not None and stop.requested
+    pages = _pages_to_audit(job, stage)
+    if run.interrupted:  # what was rendered during the crawl is what the report covers
+        run.extra_stats["interrupted"] = True
+        run.extra_stats["markup_validation"] = "not run: the run was interrupted"
+        assessment.check_statement(pages)
+    elif stage != "conclude":
+        pages = await _audit_stage(job, crawler, pages)
+    _check_audited(assessment, pages)
+    view = SiteView(job.site, pages, lexicons, fetch=crawler.probe, audits_by_url=assessment.audits_by_url, as_of=as_of)
+    site_findings = await engine.check_site(view, deadline=work.deadline)
+    if job.cut or work.spent:
+        run.extra_stats["time_budget"] = {"seconds": job.budget.seconds, "cut_short": job.cut}
+    return site_findings
+
+
+async def _crawl_stage(job: _Job, crawler: Crawler, on_page: Callable[[str], None] | None) -> None:
+    """Every page crawled is audited (when rendered) and recorded as it arrives."""
+    async for crawled in crawler.crawl():
+        await _off_the_loop(job.assessment.add, crawled)
+        job.run.outcome.pages.append(_summary(crawled.snapshot))
+        if on_page is not None:
+            on_page(crawled.snapshot.status)
+    if left := crawler.left():
+        job.run.extra_stats["left_in_frontier"] = left
+
+
+def _pages_to_audit(job: _Job, stage: str) -> list[PageSnapshot]:
+    """The run's pages, read back from the store (a resumed run sees the pages of its earlier part
+    too), once the start page is known to be reached; the run moves on to its audit stage."""
+    store, run_id = job.store, job.run.run_id
+    pages = store.run_snapshots(run_id)
+    job.run.check_home(pages, job.budget.part(CRAWL_SHARE))
+    if stage == "crawl":
+        run_state.enter_audit_stage(store, run_id)
+    elif stage == "audit":
+        run_state.reset_audit_stage(store, run_id)
+        pages = store.run_snapshots(run_id)
+    return pages
+
+
+async def _audit_stage(job: _Job, crawler: Crawler, pages: list[PageSnapshot]) -> list[PageSnapshot]:
+    """The audits after the crawl (Selenium's, or a sample's), markup validation and the
+    accessibility statement check; the pages as they are after it."""
+    assessment, work = job.assessment, job.work
+    chosen = await _audit_after_crawl(job, crawler, pages)
+    if job.live is not None or chosen is not None:  # pages rendered since: read them again
+        job.run.extra_stats.update(assessment.sample_stats())
+        pages = job.store.run_snapshots(job.run.run_id)
+    if work.spent:
+        job.cut.append("markup validation")
+    elif problem := assessment.validate_markup(only=chosen.urls if chosen is not None else None, timeout_s=work.left()):
+        job.run.extra_stats["markup_validation"] = problem
+    assessment.check_statement(pages)
+    run_state.enter_conclude_stage(job.store, job.run.run_id)
+    if job.resume is not None:  # an interrupted audit stage's results were dropped above
+        assessment.resume()
+    return pages
+
+
+async def _audit_after_crawl(job: _Job, crawler: Crawler, pages: list[PageSnapshot]) -> Sample | None:
+    """axe through Selenium (every page fetched, or the sample) or the sample in the crawl's browser;
+    the pages chosen, or None when every page was audited during the crawl."""
+    if job.live is not None:
+        live_audit = job.live.audit(job.assessment, pages, job.sample, _guard_for(job.site))
+        return await _within(job.work, live_audit, "selenium audit", job.cut)
+    if job.sample is not None and crawler.renderer is not None:
+        sample_audit = job.assessment.audit_sample(pages, job.sample, crawler.renderer, job.suite.inspectors)
+        return await _within(job.work, sample_audit, "sample audit", job.cut)
+    return None
+
+
+def _conclude(job: _Job, engine: RuleEngine, instruments: Sequence[str], site_findings: list[Finding]) -> None:
+    """The suggested answers from every finding, written with the site's findings."""
+    store, run = job.store, job.run
+    if job.resume is not None:
+        run_state.reset_conclusions(store, run.run_id)
+    findings = [*job.assessment.page_findings(), *site_findings]
+    answers = [a for key in instruments for a in decide(load_instrument(key), findings, engine.covered())]
+    with store.atomic():  # the site's findings and the answers: all written or none
+        store.record_findings(run.run_id, site_findings)
+        store.record_answers(run.run_id, run.site_id, answers)
+    run.extra_stats["findings"] = len(findings)
 
 
 def _check_audited(assessment: Assessment, pages: Sequence[PageSnapshot]) -> None:

@@ -133,42 +133,8 @@ def to_sarif(report: dict[str, Any]) -> dict[str, Any]:
         rule_id = issue["rule_id"]
         if rule_id not in index:
             index[rule_id] = len(rules)
-            rule: dict[str, Any] = {
-                "id": rule_id,
-                "name": re.sub(r"[^A-Za-z0-9]+", " ", rule_id).title().replace(" ", ""),
-                "shortDescription": {"text": issue["description"] or rule_id},
-                "fullDescription": {"text": issue["help"]["what"] or issue["description"] or rule_id},
-                "help": {"text": " ".join(x for x in (issue["help"]["why"], issue["help"]["fix"]) if x) or rule_id},
-                "defaultConfiguration": {"level": SARIF_LEVEL.get(issue["impact"], "warning")},
-                "properties": {
-                    "engine": issue["engine"],
-                    "tags": ["accessibility", *(_wcag_tags(issue["wcag"]) if issue["is_wcag"] else ["best-practice"])],
-                },
-            }
-            if issue["help_url"]:
-                rule["helpUri"] = issue["help_url"]
-            rules.append(rule)
-        for page in issue["pages"]:
-            result: dict[str, Any] = {
-                "ruleId": rule_id,
-                "ruleIndex": index[rule_id],
-                "message": {"text": f"{issue['description'] or rule_id} ({issue['occurrences']} on the site)"},
-                "locations": [
-                    {
-                        "physicalLocation": {"artifactLocation": _page_artifact(page), "region": {"startLine": 1}},
-                        "logicalLocations": [{"fullyQualifiedName": _selector(issue, page), "kind": "element"}],
-                    }
-                ],
-                "partialFingerprints": {"govaudit/issue/v1": issue["fingerprint"]},
-                "properties": {"impact": issue["impact"], "wcag": issue["wcag"], "url": page},
-            }
-            if outcome == "failed":
-                result["kind"] = "fail"
-                result["level"] = SARIF_LEVEL.get(issue["impact"], "warning")
-            else:
-                result["kind"] = "review"
-                result["level"] = "none"
-            results.append(result)
+            rules.append(_sarif_rule(issue))
+        results += [_sarif_result(issue, page, outcome, index[rule_id]) for page in issue["pages"]]
     engines = report["run"].get("engines", {})
     return {
         "$schema": SARIF_SCHEMA,
@@ -194,6 +160,51 @@ def to_sarif(report: dict[str, Any]) -> dict[str, Any]:
             }
         ],
     }
+
+
+def _sarif_rule(issue: dict[str, Any]) -> dict[str, Any]:
+    """The SARIF rule of an issue's (engine, rule): its help and WCAG tags."""
+    rule_id = issue["rule_id"]
+    rule: dict[str, Any] = {
+        "id": rule_id,
+        "name": re.sub(r"[^A-Za-z0-9]+", " ", rule_id).title().replace(" ", ""),
+        "shortDescription": {"text": issue["description"] or rule_id},
+        "fullDescription": {"text": issue["help"]["what"] or issue["description"] or rule_id},
+        "help": {"text": " ".join(x for x in (issue["help"]["why"], issue["help"]["fix"]) if x) or rule_id},
+        "defaultConfiguration": {"level": SARIF_LEVEL.get(issue["impact"], "warning")},
+        "properties": {
+            "engine": issue["engine"],
+            "tags": ["accessibility", *(_wcag_tags(issue["wcag"]) if issue["is_wcag"] else ["best-practice"])],
+        },
+    }
+    if issue["help_url"]:
+        rule["helpUri"] = issue["help_url"]
+    return rule
+
+
+def _sarif_result(issue: dict[str, Any], page: str, outcome: str, rule_index: int) -> dict[str, Any]:
+    """One issue on one page: a failure, or (needs review) a result of kind "review"."""
+    rule_id = issue["rule_id"]
+    result: dict[str, Any] = {
+        "ruleId": rule_id,
+        "ruleIndex": rule_index,
+        "message": {"text": f"{issue['description'] or rule_id} ({issue['occurrences']} on the site)"},
+        "locations": [
+            {
+                "physicalLocation": {"artifactLocation": _page_artifact(page), "region": {"startLine": 1}},
+                "logicalLocations": [{"fullyQualifiedName": _selector(issue, page), "kind": "element"}],
+            }
+        ],
+        "partialFingerprints": {"govaudit/issue/v1": issue["fingerprint"]},
+        "properties": {"impact": issue["impact"], "wcag": issue["wcag"], "url": page},
+    }
+    if outcome == "failed":
+        result["kind"] = "fail"
+        result["level"] = SARIF_LEVEL.get(issue["impact"], "warning")
+    else:
+        result["kind"] = "review"
+        result["level"] = "none"
+    return result
 
 
 # --- JUnit XML ------------------------------------------------------------------------------------
@@ -321,39 +332,50 @@ def to_earl(report: dict[str, Any]) -> dict[str, Any]:
         }
         for key, rule in rules.items()
     ]
-    for page in report["pages"]:
-        outcomes = page.get("outcomes", {})
-        if not outcomes:
-            continue
-        assertions = []
-        for outcome, keys in outcomes.items():
-            for key in keys:
-                result: dict[str, Any] = {"@type": "TestResult", "outcome": EARL_OUTCOME.get(outcome, "earl:untested")}
-                issue = failed.get((page["url"], key)) if outcome == "failed" else None
-                if issue:
-                    result["description"] = issue["help"]["title"]
-                    result["pointer"] = [
-                        {"@type": "ptr:CSSSelectorPointer", "ptr:expression": n["selector"]} for n in issue["nodes"]
-                    ]
-                elif outcome == "error":
-                    result["description"] = page.get("errors", {}).get(key, "the check could not run")
-                assertions.append(
-                    {
-                        "@type": "Assertion",
-                        "assertedBy": "_:govaudit",
-                        "mode": "earl:automatic",
-                        "test": _test_id(rules.get(key, {}), key),
-                        "result": result,
-                    }
-                )
-        graph.append(
-            {
-                "@id": page["final_url"] or page["url"],
-                "@type": ["earl:TestSubject", "sch:WebPage"],
-                "source": page["url"],
-                "title": page["title"],
-                "date": date,
-                "assertions": assertions,
-            }
-        )
+    graph += [_earl_subject(page, failed, rules, date) for page in report["pages"] if page.get("outcomes")]
     return {"@context": EARL_CONTEXT, "@graph": graph}
+
+
+def _earl_subject(
+    page: dict[str, Any],
+    failed: dict[tuple[str, str], dict[str, Any]],
+    rules: dict[str, dict[str, Any]],
+    date: str,
+) -> dict[str, Any]:
+    """A page as an earl:TestSubject with one assertion per rule that ran on it."""
+    assertions = []
+    for outcome, keys in page.get("outcomes", {}).items():
+        for key in keys:
+            assertions.append(
+                {
+                    "@type": "Assertion",
+                    "assertedBy": "_:govaudit",
+                    "mode": "earl:automatic",
+                    "test": _test_id(rules.get(key, {}), key),
+                    "result": _earl_result(page, key, outcome, failed),
+                }
+            )
+    return {
+        "@id": page["final_url"] or page["url"],
+        "@type": ["earl:TestSubject", "sch:WebPage"],
+        "source": page["url"],
+        "title": page["title"],
+        "date": date,
+        "assertions": assertions,
+    }
+
+
+def _earl_result(
+    page: dict[str, Any], key: str, outcome: str, failed: dict[tuple[str, str], dict[str, Any]]
+) -> dict[str, Any]:
+    """The outcome of one rule on one page; a failure points at its elements, an error says why."""
+    result: dict[str, Any] = {"@type": "TestResult", "outcome": EARL_OUTCOME.get(outcome, "earl:untested")}
+    issue = failed.get((page["url"], key)) if outcome == "failed" else None
+    if issue:
+        result["description"] = issue["help"]["title"]
+        result["pointer"] = [
+            {"@type": "ptr:CSSSelectorPointer", "ptr:expression": n["selector"]} for n in issue["nodes"]
+        ]
+    elif outcome == "error":
+        result["description"] = page.get("errors", {}).get(key, "the check could not run")
+    return result

@@ -8,7 +8,7 @@ from typing import Any
 from storage import Store
 from storage.records import RunRecord
 
-TREND_RUNS = 10  # earlier runs drawn in the trend chart; each is loaded whole, so keep it small
+TREND_RUNS = 10  # earlier runs drawn in the trend chart; each is loaded from the store, so keep it small
 
 
 def earlier_run_ids(store: Store, site_id: int, before_run: int, limit: int = TREND_RUNS) -> list[int]:
@@ -17,11 +17,11 @@ def earlier_run_ids(store: Store, site_id: int, before_run: int, limit: int = TR
 
 
 def run_summary(run: RunRecord) -> dict[str, Any]:
-    """The trend point of one run (same keys as the last entry of a report's `history`)."""
-    from reports.model import build_report
+    """The trend point of one run (the last entry of its report's `history`), without building the
+    rest of its report: pages, rules, answers and the issues' details are not needed for a point."""
+    from reports.model import trend_point
 
-    report = build_report(run)
-    return report["history"][-1]
+    return trend_point(run)
 
 
 def earlier_runs(store: Store, run: RunRecord, limit: int = TREND_RUNS) -> list[dict[str, Any]]:

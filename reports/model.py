@@ -273,54 +273,16 @@ def build_report(
     (reports.history.earlier_runs), drawn as the trend chart; the run itself is appended last.
     `screenshots`: the run's (Store.run_screenshots), shown beside the issues' elements."""
     visits = run.visits
-    results = [r for v in visits for r in v.audits]
-    failed = [r for r in results if r.outcome is Outcome.FAILED and r.is_wcag]
-    titles = _question_titles({a.answer.instrument for a in run.answers})
     shots = _Screenshots(screenshots)
     issues = _issues(visits, Outcome.FAILED, shots)
     needs_review = _fold_reviews(issues, _issues(visits, Outcome.NEEDS_REVIEW, shots))
-    audited = [v for v in visits if v.audits]
-    clean = [v for v in audited if not any(r.outcome is Outcome.FAILED and r.is_wcag for r in v.audits)]
-    site_score = score(visits)
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": datetime.now(UTC).isoformat(),
-        "run": {
-            "id": run.id,
-            "status": run.status,
-            "started_at": _iso(run.started_at),
-            "finished_at": _iso(run.finished_at),
-            "stats": run.stats,
-            "error": run.error,
-            "engines": run.settings.get("engines", {}),
-            "as_of": run.as_of.isoformat() if run.as_of else None,
-        },
-        "site": {
-            "name": run.site.config.name,
-            "country": run.site.config.country,
-            "kind": str(run.site.config.kind),
-            "start_urls": list(run.site.config.start_urls),
-            "languages": list(run.site.config.languages),
-            "language": main_language(run),
-        },
+        "run": _run_part(run),
+        "site": _site_part(run),
         "sample": run.stats.get("sample"),
-        "summary": {
-            "score": site_score,
-            "pages_without_failures_pct": round(100 * len(clean) / len(audited), 1) if audited else None,
-            "pages_crawled": len(visits),
-            "pages_by_status": dict(Counter(str(v.status) for v in visits)),
-            "pages_audited": sum(1 for v in visits if v.audits),
-            "pages_with_failures": sum(
-                1 for v in visits if any(r.outcome is Outcome.FAILED and r.is_wcag for r in v.audits)
-            ),
-            "wcag_failures": len(failed),
-            "issues": len(issues),
-            "issues_by_impact": dict(Counter(i["impact"] or "none" for i in issues if i["is_wcag"])),
-            "issues_by_principle": _by_principle(issues),
-            "needs_review": len(needs_review),
-            "documents": sum(1 for v in visits if any(r.rule_id.startswith("pdf-") for r in v.audits)),
-            "answers_by_outcome": dict(Counter(str(a.answer.outcome) for a in run.answers)),
-        },
+        "summary": _summary(run, issues, needs_review),
         "pages": [_page(v) for v in visits],
         "rules": _rules(visits),
         "accessibility": {
@@ -330,46 +292,106 @@ def build_report(
             "by_criterion": _by_criterion(issues),
         },
         "documents": _documents(visits),
-        "history": [
-            *history,
-            {
-                "run_id": run.id,
-                "started_at": _iso(run.started_at),
-                "score": site_score,
-                "issues": sum(1 for i in issues if i["is_wcag"]),
-                "wcag_failures": len(failed),
-                "pages_audited": len(audited),
-            },
-        ],
-        "answers": [
-            {
-                "id": record.id,
-                "instrument": a.instrument,
-                "question": a.question,
-                "title": titles.get((a.instrument, a.question), ""),
-                "value": a.value,
-                "outcome": str(a.outcome),
-                "confidence": round(a.confidence, 2),
-                "raw_confidence": _detector_confidence(a),
-                "cue": _cue(a),
-                # For an "absent": how many pages were searched, the most likely ones, the terms tried.
-                "searched": {"pages": a.searched_count, "likely": list(a.searched), "terms": list(a.terms)}
-                if a.searched_count
-                else None,
-                "rationale": a.rationale,
-                "evidence": [
-                    {
-                        "url": e.url,
-                        "selector": e.selector,
-                        "quote": e.quote,
-                        "language": e.language,
-                        "depth": e.depth,
-                    }
-                    for e in a.evidence
-                ],
-            }
-            for record in run.answers
-            for a in (record.answer,)
+        "history": [*history, trend_point(run, issues)],
+        "answers": _answers(run),
+    }
+
+
+def _run_part(run: RunRecord) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "status": run.status,
+        "started_at": _iso(run.started_at),
+        "finished_at": _iso(run.finished_at),
+        "stats": run.stats,
+        "error": run.error,
+        "engines": run.settings.get("engines", {}),
+        "as_of": run.as_of.isoformat() if run.as_of else None,
+    }
+
+
+def _site_part(run: RunRecord) -> dict[str, Any]:
+    config = run.site.config
+    return {
+        "name": config.name,
+        "country": config.country,
+        "kind": str(config.kind),
+        "start_urls": list(config.start_urls),
+        "languages": list(config.languages),
+        "language": main_language(run),
+    }
+
+
+def _fails_wcag(visit: VisitRecord) -> bool:
+    return any(r.outcome is Outcome.FAILED and r.is_wcag for r in visit.audits)
+
+
+def _wcag_failures(visits: Sequence[VisitRecord]) -> int:
+    return sum(1 for v in visits for r in v.audits if r.outcome is Outcome.FAILED and r.is_wcag)
+
+
+def _summary(run: RunRecord, issues: list[dict[str, Any]], needs_review: list[dict[str, Any]]) -> dict[str, Any]:
+    visits = run.visits
+    audited = [v for v in visits if v.audits]
+    clean = [v for v in audited if not _fails_wcag(v)]
+    return {
+        "score": score(visits),
+        "pages_without_failures_pct": round(100 * len(clean) / len(audited), 1) if audited else None,
+        "pages_crawled": len(visits),
+        "pages_by_status": dict(Counter(str(v.status) for v in visits)),
+        "pages_audited": len(audited),
+        "pages_with_failures": sum(1 for v in visits if _fails_wcag(v)),
+        "wcag_failures": _wcag_failures(visits),
+        "issues": len(issues),
+        "issues_by_impact": dict(Counter(i["impact"] or "none" for i in issues if i["is_wcag"])),
+        "issues_by_principle": _by_principle(issues),
+        "needs_review": len(needs_review),
+        "documents": sum(1 for v in visits if any(r.rule_id.startswith("pdf-") for r in v.audits)),
+        "answers_by_outcome": dict(Counter(str(a.answer.outcome) for a in run.answers)),
+    }
+
+
+def trend_point(run: RunRecord, issues: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The run's point on the trend chart (`history`): its score and WCAG counts. `issues`: the
+    run's failed issues when already grouped (build_report); else they are grouped here, without
+    building the rest of the report."""
+    visits = run.visits
+    if issues is None:
+        issues = _issues(visits, Outcome.FAILED)
+    return {
+        "run_id": run.id,
+        "started_at": _iso(run.started_at),
+        "score": score(visits),
+        "issues": sum(1 for i in issues if i["is_wcag"]),
+        "wcag_failures": _wcag_failures(visits),
+        "pages_audited": sum(1 for v in visits if v.audits),
+    }
+
+
+def _answers(run: RunRecord) -> list[dict[str, Any]]:
+    titles = _question_titles({a.answer.instrument for a in run.answers})
+    return [_answer(record.id, record.answer, titles) for record in run.answers]
+
+
+def _answer(answer_id: int, a: SuggestedAnswer, titles: dict[tuple[str, str], str]) -> dict[str, Any]:
+    return {
+        "id": answer_id,
+        "instrument": a.instrument,
+        "question": a.question,
+        "title": titles.get((a.instrument, a.question), ""),
+        "value": a.value,
+        "outcome": str(a.outcome),
+        "confidence": round(a.confidence, 2),
+        "raw_confidence": _detector_confidence(a),
+        "cue": _cue(a),
+        # For an "absent": how many pages were searched, the most likely ones, the terms tried.
+        "searched": {"pages": a.searched_count, "likely": list(a.searched), "terms": list(a.terms)}
+        if a.searched_count
+        else None,
+        "rationale": a.rationale,
+        "evidence": [
+            {"url": e.url, "selector": e.selector, "quote": e.quote, "language": e.language, "depth": e.depth}
+            for e in a.evidence
         ],
     }
 

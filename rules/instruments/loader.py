@@ -329,116 +329,18 @@ def _question(
     groups: tuple[str, ...],
     loci: Mapping[str, str],
 ) -> Question:
-    if not isinstance(raw, Mapping):
-        raise InstrumentError(path, f"questions[{index}] must be a mapping", field="questions")
-    code = raw.get("code")
-    if not isinstance(code, str):
-        # Typically an unquoted 010 (read as octal 8) or 003 (read as 3): the code would be wrong.
-        raise InstrumentError(
-            path,
-            f"questions[{index}]: code must be a quoted string, got {code!r}",
-            code=None if code is None else str(code),
-            field="code",
-        )
-    if not CODE_RE.match(code):
-        raise InstrumentError(
-            path, "code must look like '003', '095a' or '09a' (no '#')", code=code, field="code"
-        )
+    """One question of the file, each field checked in the order the file lists them."""
+    code = _question_code(path, index, raw)
     _check_keys(path, raw, QUESTION_REQUIRED, QUESTION_OPTIONAL, code=code)
     title = _text(path, raw["title"], "title", code)
-
-    subindex = raw["subindex"]
-    if subindex not in subindices:
-        raise InstrumentError(
-            path,
-            f"unknown subindex {subindex!r} (known: {', '.join(subindices)})",
-            code=code,
-            field="subindex",
-        )
-    also_in = raw.get("also_in", [])
-    if (
-        not isinstance(also_in, list)
-        or any(s not in subindices for s in also_in)
-        or subindex in also_in
-        or len(set(also_in)) != len(also_in)
-    ):
-        raise InstrumentError(
-            path,
-            f"must list other known subindices, once each, not the primary {subindex!r}; got {also_in!r}",
-            code=code,
-            field="also_in",
-        )
-
-    answer = raw["answer"]
-    if answer not in ANSWER_TYPES:
-        raise InstrumentError(
-            path, f"must be one of {', '.join(ANSWER_TYPES)}, got {answer!r}", code=code, field="answer"
-        )
-    levels = raw.get("levels")
-    if answer == GRADED:
-        if (
-            not isinstance(levels, list)
-            or len(levels) < 2
-            or not all(isinstance(v, str) and NAME_RE.match(v) for v in levels)
-            or len(set(levels)) != len(levels)
-        ):
-            raise InstrumentError(
-                path,
-                "a graded question needs levels: a list of at least two distinct "
-                "lower_case names, lowest first",
-                code=code,
-                field="levels",
-            )
-    elif levels is not None:
-        raise InstrumentError(
-            path, f"levels are only for graded questions (answer is {BINARY})", code=code, field="levels"
-        )
-
-    locus = raw.get("locus")
-    locus_source = raw.get("locus_source")
-    if loci:
-        # The instrument declares loci (OSI): every question must say where it has to be found.
-        if locus not in loci:
-            raise InstrumentError(
-                path, f"must be one of {', '.join(loci)}, got {locus!r}", code=code, field="locus"
-            )
-        if locus_source not in LOCUS_SOURCES:
-            raise InstrumentError(
-                path,
-                f"must be one of {', '.join(LOCUS_SOURCES)}, got {locus_source!r}",
-                code=code,
-                field="locus_source",
-            )
-    elif locus is not None or locus_source is not None:
-        raise InstrumentError(path, "this instrument declares no loci", code=code, field="locus")
-
-    sector = raw.get("sector")
-    if sector is not None and sector not in sectors:
-        raise InstrumentError(
-            path,
-            f"unknown sector {sector!r} (known: {', '.join(sectors) or 'none'})",
-            code=code,
-            field="sector",
-        )
-    group = raw.get("group")
-    if group is not None and group not in groups:
-        raise InstrumentError(
-            path, f"unknown group {group!r} (known: {', '.join(groups) or 'none'})", code=code, field="group"
-        )
-
-    crawlable = raw["crawlable"]
-    if not isinstance(crawlable, bool):
-        raise InstrumentError(path, f"must be true or false, got {crawlable!r}", code=code, field="crawlable")
-    reason = raw.get("not_crawlable_reason")
-    if not crawlable:
-        reason = _text(path, reason, "not_crawlable_reason", code)
-    elif reason is not None:
-        raise InstrumentError(path, "given for a crawlable question", code=code, field="not_crawlable_reason")
-
+    subindex, also_in = _question_subindices(path, raw, code, subindices)
+    answer, levels = _question_answer(path, raw, code)
+    locus, locus_source = _question_locus(path, raw, code, loci)
+    sector, group = _question_place(path, raw, code, sectors, groups)
+    crawlable, reason = _question_crawlable(path, raw, code)
     note = raw.get("note")
     if note is not None:
         note = _text(path, note, "note", code)
-
     return Question(
         code=code,
         title=title,
@@ -454,3 +356,125 @@ def _question(
         not_crawlable_reason=reason,
         note=note,
     )
+
+
+def _question_code(path: Path, index: int, raw: Any) -> str:
+    if not isinstance(raw, Mapping):
+        raise InstrumentError(path, f"questions[{index}] must be a mapping", field="questions")
+    code = raw.get("code")
+    if not isinstance(code, str):
+        # Typically an unquoted 010 (read as octal 8) or 003 (read as 3): the code would be wrong.
+        raise InstrumentError(
+            path,
+            f"questions[{index}]: code must be a quoted string, got {code!r}",
+            code=None if code is None else str(code),
+            field="code",
+        )
+    if not CODE_RE.match(code):
+        raise InstrumentError(path, "code must look like '003', '095a' or '09a' (no '#')", code=code, field="code")
+    return code
+
+
+def _question_subindices(
+    path: Path, raw: Mapping[str, Any], code: str, subindices: Mapping[str, Subindex]
+) -> tuple[str, list[str]]:
+    """The question's subindex, and the other subindices it also counts in."""
+    subindex = raw["subindex"]
+    if subindex not in subindices:
+        raise InstrumentError(
+            path, f"unknown subindex {subindex!r} (known: {', '.join(subindices)})", code=code, field="subindex"
+        )
+    also_in = raw.get("also_in", [])
+    if (
+        not isinstance(also_in, list)
+        or any(s not in subindices for s in also_in)
+        or subindex in also_in
+        or len(set(also_in)) != len(also_in)
+    ):
+        raise InstrumentError(
+            path,
+            f"must list other known subindices, once each, not the primary {subindex!r}; got {also_in!r}",
+            code=code,
+            field="also_in",
+        )
+    return subindex, also_in
+
+
+def _question_answer(path: Path, raw: Mapping[str, Any], code: str) -> tuple[str, list[str] | None]:
+    """The kind of answer, and a graded question's levels (lowest first)."""
+    answer = raw["answer"]
+    if answer not in ANSWER_TYPES:
+        raise InstrumentError(
+            path, f"must be one of {', '.join(ANSWER_TYPES)}, got {answer!r}", code=code, field="answer"
+        )
+    levels = raw.get("levels")
+    if answer == GRADED:
+        if (
+            not isinstance(levels, list)
+            or len(levels) < 2
+            or not all(isinstance(v, str) and NAME_RE.match(v) for v in levels)
+            or len(set(levels)) != len(levels)
+        ):
+            raise InstrumentError(
+                path,
+                "a graded question needs levels: a list of at least two distinct lower_case names, lowest first",
+                code=code,
+                field="levels",
+            )
+    elif levels is not None:
+        raise InstrumentError(
+            path, f"levels are only for graded questions (answer is {BINARY})", code=code, field="levels"
+        )
+    return answer, levels
+
+
+def _question_locus(
+    path: Path, raw: Mapping[str, Any], code: str, loci: Mapping[str, str]
+) -> tuple[str | None, str | None]:
+    """Where the feature has to be found, and the source that says so: required when the instrument
+    declares loci (OSI), refused when it does not."""
+    locus = raw.get("locus")
+    locus_source = raw.get("locus_source")
+    if loci:
+        if locus not in loci:
+            raise InstrumentError(path, f"must be one of {', '.join(loci)}, got {locus!r}", code=code, field="locus")
+        if locus_source not in LOCUS_SOURCES:
+            raise InstrumentError(
+                path,
+                f"must be one of {', '.join(LOCUS_SOURCES)}, got {locus_source!r}",
+                code=code,
+                field="locus_source",
+            )
+    elif locus is not None or locus_source is not None:
+        raise InstrumentError(path, "this instrument declares no loci", code=code, field="locus")
+    return locus, locus_source
+
+
+def _question_place(
+    path: Path, raw: Mapping[str, Any], code: str, sectors: tuple[str, ...], groups: tuple[str, ...]
+) -> tuple[str | None, str | None]:
+    """The question's sector and group, each one the instrument declares (or none)."""
+    sector = raw.get("sector")
+    if sector is not None and sector not in sectors:
+        raise InstrumentError(
+            path, f"unknown sector {sector!r} (known: {', '.join(sectors) or 'none'})", code=code, field="sector"
+        )
+    group = raw.get("group")
+    if group is not None and group not in groups:
+        raise InstrumentError(
+            path, f"unknown group {group!r} (known: {', '.join(groups) or 'none'})", code=code, field="group"
+        )
+    return sector, group
+
+
+def _question_crawlable(path: Path, raw: Mapping[str, Any], code: str) -> tuple[bool, str | None]:
+    """Whether a crawl can answer the question, and, when it cannot, why."""
+    crawlable = raw["crawlable"]
+    if not isinstance(crawlable, bool):
+        raise InstrumentError(path, f"must be true or false, got {crawlable!r}", code=code, field="crawlable")
+    reason = raw.get("not_crawlable_reason")
+    if not crawlable:
+        reason = _text(path, reason, "not_crawlable_reason", code)
+    elif reason is not None:
+        raise InstrumentError(path, "given for a crawlable question", code=code, field="not_crawlable_reason")
+    return crawlable, reason
