@@ -47,7 +47,7 @@ typecheck: $(VENV)/.installed
 TEST_WORKERS ?= 3
 FAST_TESTS := not browser and not e2e and not services and not postgres
 
-test: setup lint
+test: setup lint typecheck
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadscope
 
 check: $(VENV)/.installed lint
