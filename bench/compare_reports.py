@@ -1,4 +1,5 @@
-"""Compare two report.json files apart from what changes on every run: times, database ids, ports.
+"""Compare two report.json files apart from what changes on every run: times, database ids, ports, and
+the order of list items (it follows the crawl order).
 
     .venv/bin/python bench/compare_reports.py BEFORE/report.json AFTER/report.json
 
@@ -26,7 +27,8 @@ def normalised(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: "<volatile>" if VOLATILE_KEYS.search(k) else normalised(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [normalised(v) for v in value]
+        # Pages are crawled in a different order on every run, and lists follow it: compare them as sets.
+        return sorted((normalised(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
     if isinstance(value, str):
         return TIMESTAMP.sub("<time>", LOOPBACK_PORT.sub(r"\1:<port>", value))
     return value
