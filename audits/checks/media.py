@@ -249,17 +249,21 @@ def judge(found: Mapping[str, Any], url: str) -> list[AuditResult]:
     """The page script's findings → one result per media rule (pure: tested without a browser)."""
     elements: list[dict[str, Any]] = found["elements"]
     alone = not found["other"] and len(elements) == 1  # nothing else where an alternative could be
-    # Perceivable: a video on screen (or playing by itself), an audio player on screen or playing by itself.
+    return [*_judge_videos(found, alone, url), _judge_audio(elements, alone, url), _judge_links(found["links"], url)]
+
+
+def _judge_videos(found: Mapping[str, Any], alone: bool, url: str) -> list[AuditResult]:
+    """Captions, audio description and the soundless-video alternative: a video counts when it is on
+    screen or plays by itself."""
+    elements: list[dict[str, Any]] = found["elements"]
     videos = [v for v in elements if v["tag"] == "video" and (v["shown"] or v["autoplay"]) and v["sound"] != "missing"]
     silent = [v for v in videos if v["sound"] == "silent" or (v["muted"] and not v["controls"])]
     with_sound = [v for v in videos if v not in silent]
-    audios = [a for a in elements if a["tag"] == "audio" and ((a["controls"] and a["shown"]) or a["autoplay"])]
     players = [
         {**f, "message": f"embedded video player ({urlsplit(f['src']).hostname}): does it offer captions?"}
         for f in found["frames"]
         if is_video_host(f["src"], found["base"])
     ]
-
     captions_review = [
         _node(
             v,
@@ -274,10 +278,7 @@ def judge(found: Mapping[str, Any], url: str) -> list[AuditResult]:
         for v in with_sound
     ]
     video_only_failed = [
-        _node(
-            v,
-            f"video {_name(v)} has no sound and nothing else is on the page: nowhere to describe what it shows",
-        )
+        _node(v, f"video {_name(v)} has no sound and nothing else is on the page: nowhere to describe what it shows")
         for v in silent
         if alone and not v["descriptions"]
     ]
@@ -286,34 +287,9 @@ def judge(found: Mapping[str, Any], url: str) -> list[AuditResult]:
         if video_only_failed
         else [_node(v, _transcript_question(v, "what this soundless video shows")) for v in silent]
     )
-    audio_failed = [
-        _node(a, f"audio {_name(a)} is the only thing on the page: there is nowhere a transcript could be")
-        for a in audios
-        if alone
-    ]
-    audio_review = [] if audio_failed else [_node(a, _transcript_question(a, "everything said in it")) for a in audios]
-    links: list[dict[str, Any]] = found["links"]
-    link_review = [
-        _node(
-            link,
-            f"link '{link['text'][:60]}' leads to {link['kind']}: "
-            "is a transcript of it on this page or linked from it?",
-        )
-        for link in links
-        if link["evidence"] is None
-    ]
-
+    no_video = "no video with sound on the page"
     return [
-        _verdict(
-            url,
-            RULE,
-            WCAG,
-            DESCRIPTION,
-            len(with_sound) + len(players),
-            [],
-            captions_review,
-            none="no video with sound on the page",
-        ),
+        _verdict(url, RULE, WCAG, DESCRIPTION, len(with_sound) + len(players), [], captions_review, none=no_video),
         _verdict(
             url,
             DESCRIPTION_RULE,
@@ -322,7 +298,7 @@ def judge(found: Mapping[str, Any], url: str) -> list[AuditResult]:
             len(with_sound),
             [],
             description_review,
-            none="no video with sound on the page",
+            none=no_video,
         ),
         _verdict(
             url,
@@ -334,29 +310,53 @@ def judge(found: Mapping[str, Any], url: str) -> list[AuditResult]:
             video_only_review,
             none="no soundless video on the page",
         ),
-        _verdict(
-            url,
-            AUDIO_RULE,
-            AUDIO_WCAG,
-            "Prerecorded audio has a transcript",
-            len(audios),
-            audio_failed,
-            audio_review,
-            none="no audio player on the page",
-        ),
-        _verdict(
-            url,
-            LINK_RULE,
-            LINK_WCAG,
-            "Links to audio or video have a transcript nearby",
-            len(links),
-            [],
-            link_review,
-            none="no link to audio or video on the page",
-            passed="every link to audio or video has a transcript next to it",
-            impact="moderate",
-        ),
     ]
+
+
+def _judge_audio(elements: list[dict[str, Any]], alone: bool, url: str) -> AuditResult:
+    """An audio player on screen, or one that plays by itself, needs a transcript."""
+    audios = [a for a in elements if a["tag"] == "audio" and ((a["controls"] and a["shown"]) or a["autoplay"])]
+    failed = [
+        _node(a, f"audio {_name(a)} is the only thing on the page: there is nowhere a transcript could be")
+        for a in audios
+        if alone
+    ]
+    review = [] if failed else [_node(a, _transcript_question(a, "everything said in it")) for a in audios]
+    return _verdict(
+        url,
+        AUDIO_RULE,
+        AUDIO_WCAG,
+        "Prerecorded audio has a transcript",
+        len(audios),
+        failed,
+        review,
+        none="no audio player on the page",
+    )
+
+
+def _judge_links(links: list[dict[str, Any]], url: str) -> AuditResult:
+    """A link to a recording asks whether its transcript is near, unless the page script found one."""
+    review = [
+        _node(
+            link,
+            f"link '{link['text'][:60]}' leads to {link['kind']}: "
+            "is a transcript of it on this page or linked from it?",
+        )
+        for link in links
+        if link["evidence"] is None
+    ]
+    return _verdict(
+        url,
+        LINK_RULE,
+        LINK_WCAG,
+        "Links to audio or video have a transcript nearby",
+        len(links),
+        [],
+        review,
+        none="no link to audio or video on the page",
+        passed="every link to audio or video has a transcript next to it",
+        impact="moderate",
+    )
 
 
 @dataclass(slots=True)
