@@ -354,8 +354,8 @@ class ConceptPackRule(RuleModule):
                 for s in (
                     self._on_pages(feature, site.lexicons, pages),
                     self._by_links(feature, site, pages),
-                    self._by_hosts(feature, pages),
-                    self._by_official_links(feature, site, pages),
+                    by_hosts(feature, self.cue(feature, "hosts"), pages),
+                    by_official_links(feature, self.cue(feature, "official_links"), site, pages),
                 )
                 if s
             ]
@@ -487,70 +487,6 @@ class ConceptPackRule(RuleModule):
                     return best
         return best
 
-    def _by_official_links(self, feature: Feature, site: SiteView, pages: list[PageSnapshot]) -> Sighting | None:
-        """Links to other government sites (agencies' own) in the navigation and footer of any page, or
-        anywhere on the home page (older markup has no landmarks): the feature is the links themselves,
-        whatever their text says. The site's own domain is left out, and so is a domain that takes most
-        of the links: the site's own where a copy is served from another address."""
-        if not feature.official_links:
-            return None
-        links: list[tuple[PageSnapshot, Link, str]] = []
-        for page in pages:
-            for link in page.fetchable_links:
-                if page is pages[0] or link.region in ("nav", "footer"):
-                    host = host_of(link.url).removeprefix("www.")
-                    if host and official_host(host):
-                        links.append((page, link, host))
-        if not links:
-            return None
-        by_domain = Counter(registered_domain(host) for _p, _l, host in links)
-        own = {registered_domain(host_of(pages[0].final_url))} | {registered_domain(h) for h in site.site.scope_hosts}
-        top, count = by_domain.most_common(1)[0]
-        if count * 2 > len(links):
-            own.add(top)
-        found: dict[str, tuple[PageSnapshot, Link]] = {}
-        for page, link, host in links:
-            if registered_domain(host) not in own:
-                found.setdefault(host, (page, link))
-        if len(found) < feature.official_links:
-            return None
-        page = next(iter(found.values()))[0]
-        shown = ", ".join(sorted(found)[:6])
-        quote = "; ".join(f"{link.text or link.url} → {host_of(link.url)}" for _p, link in list(found.values())[:4])
-        return Sighting(
-            "official_links", self.cue(feature, "official_links"), evidence_from(page, quote=quote),
-            f"The site links to {len(found)} other government sites ({shown})",
-        )  # fmt: skip
-
-    def _by_hosts(self, feature: Feature, pages: list[PageSnapshot]) -> Sighting | None:
-        if not feature.hosts:
-            return None
-        if feature.hosts == OFFICIAL_DOMAINS:
-            return self._by_government_hosts(feature, pages)
-        hosts = signals(feature.hosts)["hosts"]
-        for page in pages:
-            if hits := links_to_hosts(page, hosts):
-                link, host = hits[0]
-                return Sighting("hosts", self.cue(feature, "hosts"), evidence_from(page, quote=link.url),
-                                f"A link goes to {host}")  # fmt: skip
-        return None
-
-    def _by_government_hosts(self, feature: Feature, pages: list[PageSnapshot]) -> Sighting | None:
-        """Links to other government sites (rules/signals/official_domains.yaml), several of them from
-        one page: a list of agencies, whatever its heading says."""
-        own = host_of(pages[0].final_url)
-        for page in pages:
-            linked: dict[str, Link] = {}
-            for link in page.fetchable_links:
-                host = host_of(link.url)
-                if host and host != own and host not in linked and government_domain(host):
-                    linked[host] = link
-            if len(linked) >= GOVERNMENT_HOSTS_MIN:
-                quote = ", ".join(f"{link.text or '?'} → {host}" for host, link in list(linked.items())[:5])
-                how = f"The page links to {len(linked)} other government sites"
-                return Sighting("hosts", self.cue(feature, "hosts"), evidence_from(page, quote=quote), how)
-        return None
-
     # --- the trail of an "absent"
 
     def _absent(self, feature: Feature, site: SiteView, pages: list[PageSnapshot]) -> Observation:
@@ -645,3 +581,74 @@ def likely_pages(pages: list[PageSnapshot], terms: Sequence[str]) -> list[tuple[
     scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
     home = [(pages[0], "the home page")] if pages else []
     return home + [(p, f"title or address shares '{', '.join(s[:3])}'") for _n, _d, p, s in scored[:_LIKELY_PAGES]]
+
+
+# --- sightings by where links go, whatever their text says
+
+
+def by_official_links(feature: Feature, cue: float, site: SiteView, pages: list[PageSnapshot]) -> Sighting | None:
+    """Links to other government sites (agencies' own) in the navigation and footer of any page, or
+    anywhere on the home page (older markup has no landmarks): the feature is the links themselves,
+    whatever their text says. The site's own domain is left out, and so is a domain that takes most
+    of the links: the site's own where a copy is served from another address."""
+    if not feature.official_links:
+        return None
+    links: list[tuple[PageSnapshot, Link, str]] = []
+    for page in pages:
+        for link in page.fetchable_links:
+            if page is pages[0] or link.region in ("nav", "footer"):
+                host = host_of(link.url).removeprefix("www.")
+                if host and official_host(host):
+                    links.append((page, link, host))
+    if not links:
+        return None
+    by_domain = Counter(registered_domain(host) for _p, _l, host in links)
+    own = {registered_domain(host_of(pages[0].final_url))} | {registered_domain(h) for h in site.site.scope_hosts}
+    top, count = by_domain.most_common(1)[0]
+    if count * 2 > len(links):
+        own.add(top)
+    found: dict[str, tuple[PageSnapshot, Link]] = {}
+    for page, link, host in links:
+        if registered_domain(host) not in own:
+            found.setdefault(host, (page, link))
+    if len(found) < feature.official_links:
+        return None
+    page = next(iter(found.values()))[0]
+    shown = ", ".join(sorted(found)[:6])
+    quote = "; ".join(f"{link.text or link.url} → {host_of(link.url)}" for _p, link in list(found.values())[:4])
+    return Sighting(
+        "official_links", cue, evidence_from(page, quote=quote),
+        f"The site links to {len(found)} other government sites ({shown})",
+    )  # fmt: skip
+
+
+def by_hosts(feature: Feature, cue: float, pages: list[PageSnapshot]) -> Sighting | None:
+    """Links to the hosts the row names (a signals list), or to several other government sites."""
+    if not feature.hosts:
+        return None
+    if feature.hosts == OFFICIAL_DOMAINS:
+        return _by_government_hosts(cue, pages)
+    hosts = signals(feature.hosts)["hosts"]
+    for page in pages:
+        if hits := links_to_hosts(page, hosts):
+            link, host = hits[0]
+            return Sighting("hosts", cue, evidence_from(page, quote=link.url),
+                            f"A link goes to {host}")  # fmt: skip
+    return None
+
+
+def _by_government_hosts(cue: float, pages: list[PageSnapshot]) -> Sighting | None:
+    """Links to other government sites (rules/signals/official_domains.yaml), several of them from
+    one page: a list of agencies, whatever its heading says."""
+    own = host_of(pages[0].final_url)
+    for page in pages:
+        linked: dict[str, Link] = {}
+        for link in page.fetchable_links:
+            host = host_of(link.url)
+            if host and host != own and host not in linked and government_domain(host):
+                linked[host] = link
+        if len(linked) >= GOVERNMENT_HOSTS_MIN:
+            quote = ", ".join(f"{link.text or '?'} → {host}" for host, link in list(linked.items())[:5])
+            how = f"The page links to {len(linked)} other government sites"
+            return Sighting("hosts", cue, evidence_from(page, quote=quote), how)
+    return None
