@@ -295,7 +295,7 @@ def main() -> int:
         "--against",
         type=Path,
         metavar="CHECKOUT",
-        help="another checkout of govaudit (e.g. `git worktree add --detach /tmp/main-base main`): `govaudit audit` "
+        help="another checkout of govaudit (e.g. `git worktree add --detach BASE_DIR main`): `govaudit audit` "
         "of both and pa11y-ci, in turn, --rounds times each, in this one run; prints this checkout's pages/s over "
         "the other's and over pa11y-ci's",
     )

@@ -1,8 +1,8 @@
 """`govaudit audit` throughput of two checkouts on the same generated site, interleaved (A B B A …).
 A benchmark, not a test: it measured what the browser's egress proxy (crawler/egress.py) costs.
 
-    git archive BASE | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/node_modules
-    nice .venv/bin/python bench/egress_overhead.py --baseline /tmp/base [--this DIR] [--pages 200] [--rounds 2]
+    git archive BASE | tar -x -C BASE_DIR && ln -s $PWD/node_modules BASE_DIR/node_modules
+    nice .venv/bin/python bench/egress_overhead.py --baseline BASE_DIR [--this DIR] [--pages 200] [--rounds 2]
 
 Each checkout runs as `python -m govaudit audit` with this interpreter and PYTHONPATH=CHECKOUT (its code wins
 over the editable install), the same Chromium, the same `--concurrency` (GOVAUDIT_RENDER_CONCURRENCY) and page

@@ -1,6 +1,6 @@
 """The labeller's search over a rebuilt copy: where each code's terms occur, to read before labelling.
 
-    .venv/bin/python bench/govsites_search.py NAME [CODE...] [--context 80] > /tmp/NAME.hits
+    .venv/bin/python bench/govsites_search.py NAME [CODE...] [--context 80] > NAME.hits
     .venv/bin/python bench/govsites_search.py NAME --skeleton zfl-legistik-de > labels/NAME.yaml  # to fill in
 
 Terms are tests/eval/labels/search_terms.yaml (the labeller's own, per code). For every code it prints

@@ -4,7 +4,7 @@ test cases and the W3C ACT Rules cases. One command:
     .venv/bin/python bench/rule_suites.py            # extract the suites from the mirrors, render, score
 
 The suites are read from local git mirrors (fetched with the session's `fetch` tool) and extracted outside
-the repository (--work, default /tmp/govaudit-rule-suites), with the source and commit printed. Only a small
+the repository (--work, default govaudit-rule-suites in the system's temporary folder), with the source and commit printed. Only a small
 Apache-2.0 subset of IBM's cases is committed, for the fast test (tests/fixtures/rule_suites).
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import tempfile
 import subprocess
 import sys
 import time
@@ -52,7 +53,7 @@ def extract(suite: str, mirror: Path, work: Path) -> tuple[Path, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--work", type=Path, default=Path("/tmp/govaudit-rule-suites"))
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "govaudit-rule-suites")
     parser.add_argument("--ibm-mirror", type=Path, default=MIRRORS["ibm"][0])
     parser.add_argument("--rgaa-mirror", type=Path, default=MIRRORS["rgaa30"][0])
     parser.add_argument("--act-corpus", type=Path, default=DEFAULT_CORPUS)
