@@ -13,9 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import tempfile
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
