@@ -4,8 +4,9 @@ test cases and the W3C ACT Rules cases. One command:
     .venv/bin/python bench/rule_suites.py            # extract the suites from the mirrors, render, score
 
 The suites are read from local git mirrors (fetched with the session's `fetch` tool) and extracted outside
-the repository (--work, default govaudit-rule-suites in the system's temporary folder), with the source and commit printed. Only a small
-Apache-2.0 subset of IBM's cases is committed, for the fast test (tests/fixtures/rule_suites).
+the repository (--work, default govaudit-rule-suites in the system's temporary folder), with the source and
+commit printed. Only a small Apache-2.0 subset of IBM's cases is committed, for the fast test
+(tests/fixtures/rule_suites).
 """
 
 from __future__ import annotations
