@@ -93,7 +93,7 @@ def _national_search() -> list[Exchange]:
         *_get("/en/search?q=licence", "/fr/search?q=permis", "/fr/search?q=peche", "/en/search?q=fishing+licence"),
         *_get("/en/search", "/en/search?q=", "/en/search?q=+", "/en/search?q=qzxwvortplk", "/fr/search?q=qzxwvortplk"),
         *_get("/en/search?q=%3Cscript%3Ex%3C%2Fscript%3E", "/en/search?q=tax&q=fishing", "/de/search?q=tax"),
-        *_get("/en/search/", "/search?q=tax", "/en/search?q=" + long_query, "/en/search?q=%22quoted%22"),
+        *_get("/en/search/", "/search?q=licence", "/en/search?q=" + long_query, "/en/search?q=%22quoted%22"),
         *_get("/search?q=permis", Referer="http://127.0.0.1/fr/"),
         *_get("/search?q=permis", Referer="http://127.0.0.1/de/"),
         *_get("/nope.html", "/en/nope/", Referer="http://127.0.0.1/fr/services/"),
@@ -153,13 +153,14 @@ def _national_logout() -> list[Exchange]:
     return [
         Exchange("HEAD", "/en/apply/income-tax.html", signed_in=True),
         *_get("/logout", signed_in=True),
-        *_get("/en/apply/income-tax.html", "/logout", signed_in=True),
+        *_get("/en/apply/income-tax.html?after=logout", signed_in=True),
+        Exchange("HEAD", "/logout", signed_in=True),
         _post("/en/apply/submit", signed_in=True),
     ]
 
 
 def exchanges(server: DemoServer) -> list[Exchange]:
-    """The requests asked of one portal, in order (the session-dependent ones depend on it)."""
+    """The requests asked of one portal, in order (the signed-in ones depend on it), each asked once."""
     asked = _get(*_file_paths(server.portal.root)) + _common()
     if server.portal.name == "national":
         asked += _national_search() + _national_login() + _national_forms() + _national_api()
@@ -167,7 +168,7 @@ def exchanges(server: DemoServer) -> list[Exchange]:
     else:
         asked += _get("/index.html", "/about.html?lang=fr", "/nope.html", Referer="http://127.0.0.1/fr/")
         asked += [_post("/en/feedback"), _post("/feedback-thanks.html")]
-    return asked
+    return list({exchange.key: exchange for exchange in asked}.values())
 
 
 def _sign_in(server: DemoServer) -> str:
