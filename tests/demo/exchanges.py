@@ -24,8 +24,16 @@ from govaudit.demo.server import DemoServer
 SERVED_FILE = Path(__file__).with_name("served.json")
 # A fixed serving day keeps the dated pages, their Last-Modified and the recorded hashes stable.
 TODAY = date(2026, 3, 4)
-HEADERS = ("content-type", "content-length", "location", "set-cookie", "last-modified", "allow", "server")
-HEADERS += ("x-content-type-options",)
+HEADERS = (
+    "content-type",
+    "content-length",
+    "location",
+    "set-cookie",
+    "last-modified",
+    "allow",
+    "server",
+    "x-content-type-options",
+)
 SESSION = re.compile(r"vld_session=[^;]+")
 
 
