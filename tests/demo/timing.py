@@ -26,7 +26,8 @@ def _ms(samples: list[float]) -> str:
 
 
 def _import_time(rounds: int) -> list[float]:
-    code = "import time; t = time.perf_counter(); import govaudit.demo.server; print(time.perf_counter() - t)"
+    module = DemoServer.__module__
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
     return [float(subprocess.check_output([sys.executable, "-c", code], text=True)) for _ in range(rounds)]
 
 
@@ -73,7 +74,7 @@ def _requests(server: DemoServer, path: str, rounds: int) -> tuple[list[float], 
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    print(f"import govaudit.demo.server: {_ms(_import_time(5))} ms")
+    print(f"import {DemoServer.__module__}: {_ms(_import_time(5))} ms")
     for name, factory in (("national", DemoServer.national), ("city", DemoServer.city)):
         starts, firsts, stops = _life_cycle(factory, rounds)
         print(f"{name}: start {_ms(starts)} ms, start + first answer {_ms(firsts)} ms, stop {_ms(stops)} ms")
