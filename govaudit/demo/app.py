@@ -25,7 +25,7 @@ from govaudit.demo.text import render_tokens
 
 SERVER = f"ValdoriaDemo/1.0 Python/{sys.version.split()[0]}".encode("ascii")
 _MAX_FORM = 1_000_000
-# The error page of the standard library's HTTP server, which the demo was first served with.
+# The standard library HTTP server's error page: crawlers sent an odd method see the answer they always saw.
 _ERROR_PAGE = """<!DOCTYPE HTML>
 <html lang="en">
     <head>
@@ -161,7 +161,7 @@ class Endpoints:
         return reply(405, b"", None, {"allow": "GET, HEAD"})
 
     def routes(self) -> list[Route]:
-        """In the order the old hand-written dispatch tested them; the portal folder comes last."""
+        """The dynamic pages first; the portal folder answers every other GET, and POSTs elsewhere get 405."""
         portal = self.portal
         routes: list[Route] = []
         if portal.root_redirect:
