@@ -2,7 +2,7 @@
 
 Prints medians in milliseconds: the import of the server module (fresh interpreter); start(), start
 to first answer and stop() of each portal; one request per kind over a kept-alive httpx connection
-and over a fresh http.client connection.
+and over a fresh http.client connection, and the CPU time of the process per request.
 """
 
 from __future__ import annotations
@@ -56,9 +56,11 @@ def _life_cycle(factory: Callable[[], DemoServer], rounds: int) -> list[list[flo
     return [starts, firsts, stops]
 
 
-def _requests(server: DemoServer, path: str, rounds: int) -> tuple[list[float], list[float]]:
+def _requests(server: DemoServer, path: str, rounds: int) -> tuple[list[float], list[float], float]:
+    """Wall times kept-alive and fresh, and the CPU time (client and server threads) per request."""
     kept: list[float] = []
     fresh: list[float] = []
+    cpu = time.process_time()
     with httpx.Client(base_url=server.base_url) as client:
         client.get(path)
         for _ in range(rounds):
@@ -69,7 +71,7 @@ def _requests(server: DemoServer, path: str, rounds: int) -> tuple[list[float], 
         began = time.perf_counter()
         _get(server, path)
         fresh.append(time.perf_counter() - began)
-    return kept, fresh
+    return kept, fresh, (time.process_time() - cpu) / (2 * rounds + 1)
 
 
 def main() -> None:
@@ -80,8 +82,8 @@ def main() -> None:
         print(f"{name}: start {_ms(starts)} ms, start + first answer {_ms(firsts)} ms, stop {_ms(stops)} ms")
     with DemoServer.national() as server:
         for path in PATHS:
-            kept, fresh = _requests(server, path, rounds * 5)
-            print(f"GET {path}: kept-alive {_ms(kept)} ms, fresh connection {_ms(fresh)} ms")
+            kept, fresh, cpu = _requests(server, path, rounds * 5)
+            print(f"GET {path}: kept-alive {_ms(kept)} ms, fresh connection {_ms(fresh)} ms, CPU {cpu * 1000:.2f} ms")
 
 
 if __name__ == "__main__":
