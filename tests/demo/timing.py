@@ -2,7 +2,8 @@
 
 Prints medians in milliseconds: the import of the server module (fresh interpreter); start(), start
 to first answer and stop() of each portal; one request per kind over a kept-alive httpx connection
-and over a fresh http.client connection, and the CPU time of the process per request.
+and over a fresh http.client connection, and the CPU time of the process per request; the median
+request time of each of six city servers in turn.
 """
 
 from __future__ import annotations
@@ -74,12 +75,27 @@ def _requests(server: DemoServer, path: str, rounds: int) -> tuple[list[float], 
     return kept, fresh, (time.process_time() - cpu) / (2 * rounds + 1)
 
 
+def _per_instance(instances: int, rounds: int) -> list[str]:
+    """Median of fresh-connection requests to each of several city servers started one after another."""
+    medians: list[str] = []
+    for _ in range(instances):
+        with DemoServer.city() as server:
+            samples: list[float] = []
+            for _ in range(rounds):
+                began = time.perf_counter()
+                _get(server, "/robots.txt")
+                samples.append(time.perf_counter() - began)
+            medians.append(_ms(samples))
+    return medians
+
+
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     print(f"import {DemoServer.__module__}: {_ms(_import_time(5))} ms")
     for name, factory in (("national", DemoServer.national), ("city", DemoServer.city)):
         starts, firsts, stops = _life_cycle(factory, rounds)
         print(f"{name}: start {_ms(starts)} ms, start + first answer {_ms(firsts)} ms, stop {_ms(stops)} ms")
+    print(f"city, GET /robots.txt, fresh connections, per server: {' '.join(_per_instance(6, rounds * 3))} ms")
     with DemoServer.national() as server:
         for path in PATHS:
             kept, fresh, cpu = _requests(server, path, rounds * 5)
