@@ -46,7 +46,7 @@ class GateResult:
 def load_baseline(path: Path) -> set[str]:
     """Fingerprints of the failed issues of a previous report.json."""
     try:
-        return {i.fingerprint for i in read_report(path).accessibility.issues}
+        return {i.fingerprint for i in read_report(path, role="baseline").accessibility.issues}
     except MalformedReport as exc:
         raise BadBaseline(str(exc)) from None
 

@@ -62,12 +62,13 @@ def from_plain(cls: type[T], data: object) -> T:
     return value
 
 
-def read_report(path: Path) -> Report:
-    """A stored report.json as a Report; MalformedReport when it cannot be read as one."""
+def read_report(path: Path, role: str = "") -> Report:
+    """A stored report.json as a Report; MalformedReport when it cannot be read as one. `role`
+    names the file in the message ("baseline")."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise MalformedReport(f"cannot read {path}: {exc}") from None
+        raise MalformedReport(f"cannot read {role + ' ' if role else ''}{path}: {exc}") from None
     except RecursionError:
         raise MalformedReport(f"{path} is not a govaudit report.json (JSON nested too deeply)") from None
     try:
