@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import storage
 from crawler.site import SiteConfig, SiteKind
 from storage import Store
 
@@ -27,3 +28,17 @@ def test_trend_points_of_earlier_completed_runs(db_url: str) -> None:
         assert [run_id for run_id, _ in points] == store.runs.earlier_completed_ids(site_id, current, 10)
         assert store.runs.earlier_trend_points(site_id, current, limit=1) == [(stored, {**POINT, "run_id": stored})]
         assert store.runs.earlier_trend_points(site_id, stored, limit=10) == [(before_migration, None)]
+
+
+def test_the_migration_goes_down_and_up_on_a_database_with_runs(db_url: str) -> None:
+    with Store(db_url) as store:
+        store.upgrade()
+        site_id = store.ensure_site(SITE)
+        run_id = store.start_run(site_id, {})
+        store.finish_run(run_id, "completed", {})
+        store.runs.set_trend_point(run_id, POINT)
+    storage.downgrade(db_url, "0012_element_screenshots")
+    storage.upgrade(db_url)
+    with Store(db_url) as store:
+        # The run is kept; its point went with the column.
+        assert store.runs.earlier_trend_points(site_id, run_id + 1, limit=10) == [(run_id, None)]

@@ -27,5 +27,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("crawl_runs") as batch:
-        batch.drop_column("trend_point")
+    # Not in a batch: on SQLite a batch copies crawl_runs into a new table, and dropping the old one
+    # breaks the foreign keys of a database that holds runs. SQLite drops a column itself since 3.35.
+    op.drop_column("crawl_runs", "trend_point")
