@@ -9,8 +9,7 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from reports.knowledge import criterion
@@ -103,10 +102,10 @@ def _base_id(scheme: str, netloc: str) -> str:
     return "SITE_" + re.sub(r"[^A-Za-z0-9]+", "_", f"{scheme}_{netloc}").strip("_").upper()
 
 
-def _uri_bases(results: list[dict[str, Any]]) -> dict[str, Any]:
-    bases: dict[str, Any] = {}
-    for result in results:
-        parts = urlsplit(result["properties"]["url"])
+def _uri_bases(pages: Iterable[str]) -> dict[str, object]:
+    bases: dict[str, object] = {}
+    for page in pages:
+        parts = urlsplit(page)
         base = _base_id(parts.scheme, parts.netloc)
         bases.setdefault(base, {"uri": f"{parts.scheme}://{parts.netloc}/", "description": {"text": "site root"}})
     return bases
@@ -122,14 +121,16 @@ def to_sarif(report: Report) -> dict[str, object]:
     """One run; one rule per (engine, rule) with its help and WCAG tags; one result per issue and
     page, located at the page URL with the element's CSS selector as a logical location. Needs-review
     items are results of kind "review" (level "none"), so a code-scanning UI lists them apart."""
-    rules: list[dict[str, Any]] = []
+    rules: list[dict[str, object]] = []
     index: dict[str, int] = {}
-    results = []
+    results: list[dict[str, object]] = []
+    pages: list[str] = []
     for outcome, issue in _issues_with_outcome(report):
         if issue.rule_id not in index:
             index[issue.rule_id] = len(rules)
             rules.append(_sarif_rule(issue))
         results += [_sarif_result(issue, page, outcome, index[issue.rule_id]) for page in issue.pages]
+        pages += issue.pages
     engines = report.run.engines
     return {
         "$schema": SARIF_SCHEMA,
@@ -149,7 +150,7 @@ def to_sarif(report: Report) -> dict[str, object]:
                 },
                 # Code scanning reads what comes before the last "/" as the category: one per site.
                 "automationDetails": {"id": f"govaudit-accessibility/{_site_key(report)}/run-{report.run.id}"},
-                "originalUriBaseIds": _uri_bases(results),
+                "originalUriBaseIds": _uri_bases(pages),
                 "results": results,
                 "properties": {"summary": to_plain(report.summary)},
             }
@@ -157,10 +158,10 @@ def to_sarif(report: Report) -> dict[str, object]:
     }
 
 
-def _sarif_rule(issue: Issue) -> dict[str, Any]:
+def _sarif_rule(issue: Issue) -> dict[str, object]:
     """The SARIF rule of an issue's (engine, rule): its help and WCAG tags."""
     rule_id = issue.rule_id
-    rule: dict[str, Any] = {
+    rule: dict[str, object] = {
         "id": rule_id,
         "name": re.sub(r"[^A-Za-z0-9]+", " ", rule_id).title().replace(" ", ""),
         "shortDescription": {"text": issue.description or rule_id},
@@ -177,10 +178,10 @@ def _sarif_rule(issue: Issue) -> dict[str, Any]:
     return rule
 
 
-def _sarif_result(issue: Issue, page: str, outcome: str, rule_index: int) -> dict[str, Any]:
+def _sarif_result(issue: Issue, page: str, outcome: str, rule_index: int) -> dict[str, object]:
     """One issue on one page: a failure, or (needs review) a result of kind "review"."""
     rule_id = issue.rule_id
-    result: dict[str, Any] = {
+    result: dict[str, object] = {
         "ruleId": rule_id,
         "ruleIndex": rule_index,
         "message": {"text": f"{issue.description or rule_id} ({issue.occurrences} on the site)"},
@@ -315,7 +316,7 @@ def to_earl(report: Report) -> dict[str, object]:
     failed = _by_page_and_rule(report.accessibility.issues)
     rules = report.rules
     date = report.run.finished_at or report.generated_at
-    graph: list[dict[str, Any]] = [
+    graph: list[dict[str, object]] = [
         {
             "@id": "_:govaudit",
             "@type": ["earl:Assertor", "earl:Software"],
@@ -343,7 +344,7 @@ def _earl_subject(
     failed: dict[tuple[str, str], Issue],
     rules: Mapping[str, Rule],
     date: str,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """A page as an earl:TestSubject with one assertion per rule that ran on it."""
     assertions = []
     for outcome, keys in page.outcomes.items():
@@ -367,9 +368,9 @@ def _earl_subject(
     }
 
 
-def _earl_result(page: Page, key: str, outcome: str, failed: dict[tuple[str, str], Issue]) -> dict[str, Any]:
+def _earl_result(page: Page, key: str, outcome: str, failed: dict[tuple[str, str], Issue]) -> dict[str, object]:
     """The outcome of one rule on one page; a failure points at its elements, an error says why."""
-    result: dict[str, Any] = {"@type": "TestResult", "outcome": EARL_OUTCOME.get(outcome, "earl:untested")}
+    result: dict[str, object] = {"@type": "TestResult", "outcome": EARL_OUTCOME.get(outcome, "earl:untested")}
     issue = failed.get((page.url, key)) if outcome == "failed" else None
     if issue:
         result["description"] = issue.help.title

@@ -33,7 +33,6 @@ from storage.records import RunRecord, VisitRecord
 # element's path: baselines of version 2 match no issue); issue label, reasons, page_view; each sample
 # node's page and screenshot; help.fix never empty.
 SCHEMA_VERSION = "3"
-IMPACT_ORDER = ("critical", "serious", "moderate", "minor")
 # A page loses this many points (out of 100) per impact-weight unit of each distinct WCAG rule it fails:
 # one critical failure costs 40, serious 28, moderate 12, minor 4 (see docs/report-schema.md).
 PENALTY_PER_WEIGHT = 4
