@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reports.history import Changes, changes, earlier_run_ids, earlier_runs
 from reports.model import build_report
+from reports.render import ENV
 from reports.serial import to_json
 from reports.types import OMIT_EMPTY, Answer, Issue, Summary, TrendPoint
 from storage import Store
@@ -93,9 +94,12 @@ def build_dashboard(store: Store, country: str) -> Dashboard:
     )
 
 
-def write_dashboard(dashboard: Dashboard, out_dir: Path) -> dict[str, Path]:
-    from reports.render import render_dashboard
+def render_dashboard(dashboard: Dashboard) -> str:
+    trends = {site.site_id: [(f"run {h.run_id}", h.score) for h in site.history] for site in dashboard.sites}
+    return ENV.get_template("dashboard.html.j2").render(d=dashboard, site_trend=trends)
 
+
+def write_dashboard(dashboard: Dashboard, out_dir: Path) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"html": out_dir / "dashboard.html", "json": out_dir / "dashboard.json"}
     paths["html"].write_text(render_dashboard(dashboard), encoding="utf-8")

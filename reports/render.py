@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -18,10 +17,7 @@ from reports.serial import to_json
 from reports.statement import render_statement
 from reports.types import Report
 
-if TYPE_CHECKING:
-    from reports.dashboard import Dashboard
-
-_env = Environment(
+ENV = Environment(
     loader=PackageLoader("reports", "templates"),
     # Everything in a report came from untrusted sites: escape it all, always (the Markdown statement
     # too: a page title must not become live HTML where the statement is published).
@@ -29,7 +25,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.globals.update(charts=charts, weight=weight, link=link, csp=REPORT_CSP)
+ENV.globals.update(charts=charts, weight=weight, link=link, csp=REPORT_CSP)
 
 # Format name → file name. "statement" is the draft accessibility statement.
 FILES = {
@@ -61,17 +57,12 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 def render_html(report: Report) -> str:
     summary = report.summary
-    return _env.get_template("report.html.j2").render(
+    return ENV.get_template("report.html.j2").render(
         r=report,
         impact_rows=[(i, summary.issues_by_impact.get(i, 0)) for i in ("critical", "serious", "moderate", "minor")],
         criterion_rows=[(c.sc, c.issues) for c in report.accessibility.by_criterion],
         trend_points=[(f"run {h.run_id}", h.score) for h in report.history],
     )
-
-
-def render_dashboard(dashboard: Dashboard) -> str:
-    trends = {site.site_id: [(f"run {h.run_id}", h.score) for h in site.history] for site in dashboard.sites}
-    return _env.get_template("dashboard.html.j2").render(d=dashboard, site_trend=trends)
 
 
 def render(report: Report, fmt: str) -> str:
@@ -89,7 +80,7 @@ def render(report: Report, fmt: str) -> str:
         # One assertion per rule and page: compact, since no person reads it (indenting doubles it).
         return json.dumps(to_earl(report), ensure_ascii=False, separators=(",", ":")) + "\n"
     if fmt == "statement":
-        return render_statement(report, _env)[1]
+        return render_statement(report, ENV)[1]
     raise UnknownFormat(fmt)
 
 
