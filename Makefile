@@ -36,7 +36,7 @@ demo: setup
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
-# mypy over the packages ([tool.mypy] in pyproject.toml): strict for crawler/, audits/ and storage/.
+# mypy over the packages ([tool.mypy] in pyproject.toml): strict for crawler/, audits/, storage/ and reports/.
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 

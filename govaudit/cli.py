@@ -50,8 +50,10 @@ from govaudit.selenium_audit import OWN_CHECKS_NOT_RUN, BadGridURL, Driver, sele
 from govaudit.settings import Settings, SettingsError
 from reports import build_report, write_reports
 from reports.gate import FAIL_ON_CHOICES, BadBaseline, GateResult, evaluate, load_baseline, valid_fail_on
-from reports.history import earlier_runs
+from reports.history import earlier_runs, record_trend_point
 from reports.render import FORMATS, UnknownFormat, parse_formats
+from reports.serial import MalformedReport, read_report, to_object
+from reports.types import Report
 from storage import Store
 
 app = CleanErrorsTyper(
@@ -154,8 +156,8 @@ def _run(
     access: SiteAccess | None = None,
     register: bool = True,
     progress_lines: bool | None = None,
-) -> tuple[dict, dict[str, Path]]:
-    """Assess one site with a progress bar, write its reports, return the report structure and the
+) -> tuple[Report, dict[str, Path]]:
+    """Assess one site with a progress bar, write its reports, return the report and the
     files written. `quiet` silences the progress bar; `summary` prints the table after the run.
     `selenium`: axe-core through Selenium (`--driver selenium`) instead of Playwright."""
     if selenium is not None and not quiet:
@@ -189,6 +191,7 @@ def _run(
         run = store.load_run(outcome.run_id)
         # The trend chart: the same site's earlier completed runs, summarised from the store.
         report = build_report(run, earlier_runs(store, run), store.run_screenshots(run.id))
+        record_trend_point(store, report)
     paths = write_reports(report, out_dir, formats)
     if summary and not quiet:
         _print_summary(report, paths, all_answers)
@@ -242,12 +245,12 @@ def _stopping() -> None:
     )
 
 
-def _exit_if_interrupted(report: dict, paths: dict[str, Path]) -> None:
+def _exit_if_interrupted(report: Report, paths: dict[str, Path]) -> None:
     """Exit 130 (as after SIGINT) once the report of an interrupted run is written."""
-    if report["run"].get("status") == "interrupted":
+    if report.run.status == "interrupted":
         where = next(iter(paths.values()), None)
         console.print(
-            f"[yellow]interrupted:[/] the report covers the {report['summary']['pages_crawled']} page(s) "
+            f"[yellow]interrupted:[/] the report covers the {report.summary.pages_crawled} page(s) "
             f"audited before Ctrl-C" + (f" ({where.parent})" if where else "")
         )
         raise typer.Exit(EXIT_INTERRUPTED)
@@ -266,29 +269,29 @@ def _driver(driver: Driver | None, selenium_url: str | None, settings: Settings)
 
 
 def _print_summary(
-    report: dict, paths: dict[str, Path], all_answers: bool = False, gate: GateResult | None = None
+    report: Report, paths: dict[str, Path], all_answers: bool = False, gate: GateResult | None = None
 ) -> None:
-    summary = report["summary"]
-    score = f"score {summary['score']:g}/100, " if summary.get("score") is not None else ""
+    summary = report.summary
+    score = f"score {summary.score:g}/100, " if summary.score is not None else ""
     out.print(
-        f"[bold]{report['site']['name']}[/]: {summary['pages_crawled']} pages, {score}"
-        f"{summary['wcag_failures']} WCAG failures in {summary['issues']} distinct issues "
-        f"on {summary['pages_with_failures']} pages; run {report['run']['id']}"
+        f"[bold]{report.site.name}[/]: {summary.pages_crawled} pages, {score}"
+        f"{summary.wcag_failures} WCAG failures in {summary.issues} distinct issues "
+        f"on {summary.pages_with_failures} pages; run {report.run.id}"
     )
     table = Table("question", "suggestion", "outcome", "confidence", "evidence", title="Suggested answers")
-    for answer in sorted(report["answers"], key=lambda a: (a["instrument"], a["question"])):
-        if answer["outcome"] == "not_tested" and not all_answers:
+    for answer in sorted(report.answers, key=lambda a: (a.instrument, a.question)):
+        if answer.outcome == "not_tested" and not all_answers:
             continue
-        evidence = answer["evidence"][0]["url"] if answer["evidence"] else answer["rationale"]
+        evidence = answer.evidence[0].url if answer.evidence else answer.rationale
         table.add_row(
-            f"{answer['instrument']} #{answer['question']} {answer['title']}",
-            str(answer["value"]),
-            answer["outcome"],
-            f"{answer['confidence']:.2f}",
+            f"{answer.instrument} #{answer.question} {answer.title}",
+            str(answer.value),
+            answer.outcome,
+            f"{answer.confidence:.2f}",
             evidence,
         )
     out.print(table)
-    untested = sum(1 for a in report["answers"] if a["outcome"] == "not_tested")
+    untested = sum(1 for a in report.answers if a.outcome == "not_tested")
     if not all_answers:
         out.print(f"{untested} more questions are not tested automatically (listed in the report).")
     out.print("Reports: " + "  ".join(str(p) for p in paths.values()))
@@ -307,8 +310,8 @@ def _print_gate(gate: GateResult) -> None:
     )
     for issue in gate.blocking[:20]:
         console.print(
-            f"  {issue['impact'] or 'no impact'} · {issue['rule_id']} (WCAG {', '.join(issue['wcag'])}) · "
-            f"{len(issue['pages'])} page(s), e.g. {issue['pages'][0]}"
+            f"  {issue.impact or 'no impact'} · {issue.rule_id} (WCAG {', '.join(issue.wcag)}) · "
+            f"{len(issue.pages)} page(s), e.g. {issue.pages[0]}"
         )
 
 
@@ -483,7 +486,7 @@ def _run_audit(
     *,
     quiet: bool,
     as_json: bool,
-) -> tuple[dict, dict[str, Path]]:
+) -> tuple[Report, dict[str, Path]]:
     return _run(
         site,
         settings,
@@ -503,16 +506,16 @@ def _run_audit(
 
 
 def _gate_audit(
-    report: dict, paths: dict[str, Path], checked: _AuditInputs, baseline: Path | None, *, quiet: bool, as_json: bool
+    report: Report, paths: dict[str, Path], checked: _AuditInputs, baseline: Path | None, *, quiet: bool, as_json: bool
 ) -> None:
     """The audit's summary (and gate) printed; exit 130 when interrupted, 1 when the gate failed."""
     gate = evaluate(report, checked.threshold, checked.known, str(baseline) if baseline else None)
     if as_json:
         out.print_json(
             data={
-                "run": report["run"]["id"],
-                "site": report["site"]["name"],
-                "summary": report["summary"],
+                "run": report.run.id,
+                "site": report.site.name,
+                "summary": to_object(report.summary),
                 "gate": gate.as_dict(),
                 "files": {fmt: str(path) for fmt, path in paths.items()},
             }
@@ -748,23 +751,20 @@ def show(
     """Print the summary of a report.json; optionally write its other formats again (CSV, SARIF, …)
     and gate it, without the database or a new crawl."""
     try:
-        data = json.loads(report.read_text(encoding="utf-8"))
+        data = read_report(report)
         chosen = parse_formats(formats)
         known = load_baseline(baseline) if baseline else None
         threshold = fail_on.strip().lower() or "none"
         if baseline is not None and threshold == "none":
             threshold = "minor"  # as in `audit`: a baseline means "fail on anything new"
         gate = evaluate(data, threshold, known, str(baseline) if baseline else None) if threshold != "none" else None
-    except (OSError, json.JSONDecodeError, RecursionError) as exc:
-        raise _fail(f"cannot read {report}: {exc or 'JSON nested too deeply'}", EXIT_BAD_INPUT) from None
-    except (UnknownFormat, BadBaseline, ValueError, KeyError, TypeError) as exc:
+    except MalformedReport as exc:  # it says which key is missing or wrong (an older schema's file, say)
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    except (UnknownFormat, BadBaseline, ValueError) as exc:
         raise _fail(f"{report}: {exc}", EXIT_BAD_INPUT) from None
-    out.print_json(data=data.get("summary", {}))
+    out.print_json(data=to_object(data.summary))
     if out_dir is not None:
-        try:
-            write_reports(data, out_dir, chosen)
-        except (KeyError, TypeError) as exc:  # a report.json from an older schema lacks what a format needs
-            raise _fail(f"{report} lacks {exc} (written by an older govaudit?)", EXIT_BAD_INPUT) from None
+        write_reports(data, out_dir, chosen)
     if gate is not None and gate.failed:
         _print_gate(gate)
         raise typer.Exit(EXIT_GATE_FAILED)
@@ -787,21 +787,21 @@ def report_country(
     with Store(settings.database_url) as store:
         store.upgrade()
         dashboard = build_dashboard(store, country)
-    if not dashboard["sites"]:
+    if not dashboard.sites:
         raise _fail(f"no registered site for {country.upper()}", EXIT_BAD_INPUT)
     paths = write_dashboard(dashboard, out_dir)
     if not quiet:
-        table = Table("site", "run", "score", "WCAG issues", "new", "fixed", title=f"{dashboard['country']}")
-        for entry in dashboard["sites"]:
-            summary = entry.get("summary") or {}
-            changes = entry.get("changes") or {}
+        table = Table("site", "run", "score", "WCAG issues", "new", "fixed", title=dashboard.country)
+        for entry in dashboard.sites:
+            score = entry.summary.score if entry.summary else None
+            changes = entry.changes if entry.changes and entry.changes.previous_run else None
             table.add_row(
-                entry["name"],
-                str(entry.get("run_id") or "not assessed"),
-                "–" if summary.get("score") is None else f"{summary['score']:g}",
-                str(entry["history"][-1]["issues"]) if entry.get("history") else "–",  # WCAG issues only
-                str(len(changes.get("new_issues", []))) if changes.get("previous_run") else "–",
-                str(len(changes.get("fixed_issues", []))) if changes.get("previous_run") else "–",
+                entry.name,
+                str(entry.run_id or "not assessed"),
+                "–" if score is None else f"{score:g}",
+                str(entry.history[-1].issues) if entry.history else "–",  # WCAG issues only
+                str(len(changes.new_issues)) if changes else "–",
+                str(len(changes.fixed_issues)) if changes else "–",
             )
         out.print(table)
         out.print("Dashboard: " + "  ".join(str(p) for p in paths.values()))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -13,6 +12,8 @@ from rich.markup import escape
 
 from govaudit.evaluation import Evaluation, combine, evaluate, format_calibration, format_table, load_truth
 from govaudit.evaluation_languages import by_language, format_languages
+from reports.serial import MalformedReport, read_report
+from reports.types import Report
 
 DEMO_TRUTH = Path(__file__).parent / "demo" / "truth.yaml"
 # Which portal of the demo truth file a report is about, by the kind of site it assessed.
@@ -20,9 +21,9 @@ PORTAL_BY_KIND = {"national_portal": "national", "city_portal": "city"}
 INSTRUMENT_BY_KIND = {"city_portal": "LOSI-2024"}
 
 
-def _language(report: dict[str, Any]) -> str:
+def _language(report: Report) -> str:
     """The language most of the report's pages are in."""
-    counts = Counter(p.get("language") or "" for p in report.get("pages", []) if p.get("language"))
+    counts = Counter(p.language for p in report.pages if p.language)
     return counts.most_common(1)[0][0] if counts else "?"
 
 
@@ -46,14 +47,15 @@ def eval_command(
     for n, path in enumerate(reports):
         labels_file = truths[n] if len(truths) > 1 else truths[0]
         try:
-            report = json.loads(path.read_text(encoding="utf-8"))
-            kind = report["site"]["kind"]
-            if not isinstance(report.get("answers"), list):  # a report always lists its answers, even none
-                raise KeyError("answers")
+            report = read_report(path)
+            kind = report.site.kind
             key = instrument or INSTRUMENT_BY_KIND.get(kind, "OSI-2024")
             portal = PORTAL_BY_KIND.get(kind) if labels_file == DEMO_TRUTH else None
             labels = load_truth(labels_file, instrument=key, portal=portal)
             evaluation = evaluate(report, labels, instrument=key)
+        except MalformedReport as exc:  # names the file and what is wrong in it
+            Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(2) from None
         except (OSError, ValueError) as exc:
             Console(stderr=True).print(f"[bold red]error:[/] {path}: {escape(str(exc))}")
             raise typer.Exit(2) from None

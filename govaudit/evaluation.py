@@ -33,6 +33,8 @@ from urllib.parse import urlsplit
 import yaml
 from rich.table import Table
 
+from reports.serial import to_object
+from reports.types import Report
 from rules.instruments import InstrumentError, load_instrument
 
 ABSENT = "absent"
@@ -208,10 +210,14 @@ def _binary_codes(instrument: str) -> frozenset[str]:
         return frozenset()
 
 
-def evaluate(report: Mapping[str, Any], truth: Mapping[str, Any], *, instrument: str) -> Evaluation:
-    """Score one report's suggested answers for `instrument` against `truth` ({code: label})."""
+def evaluate(report: Report | Mapping[str, Any], truth: Mapping[str, Any], *, instrument: str) -> Evaluation:
+    """Score one report's suggested answers for `instrument` against `truth` ({code: label}).
+    `report`: a Report, or the answers of one as JSON (`{"answers": [...]}`, what the eval harness builds)."""
     binary = _binary_codes(instrument)
-    answers = {a["question"]: a for a in report.get("answers", []) if a.get("instrument") == instrument}
+    items: list[Mapping[str, Any]] = (
+        [to_object(a) for a in report.answers] if isinstance(report, Report) else report.get("answers", [])
+    )
+    answers = {a["question"]: a for a in items if a.get("instrument") == instrument}
     labels = _labels(truth)
     evaluation = Evaluation(instrument)
     for code, label in sorted(labels.items()):

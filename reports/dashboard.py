@@ -4,61 +4,104 @@ previous run. Read from the store only: `govaudit report --country ISO3` crawls 
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from reports.history import changes, earlier_run_ids, earlier_runs
+from reports.history import Changes, changes, earlier_run_ids, earlier_runs
 from reports.model import build_report
+from reports.render import ENV
+from reports.serial import to_json
+from reports.types import OMIT_EMPTY, Answer, Issue, Summary, TrendPoint
 from storage import Store
 
-TREND_RUNS = 5  # per site: every earlier run is loaded whole, and a country has several sites
+TREND_RUNS = 5  # per site: a country has several sites
 TOP_ISSUES = 5
 
 
-def site_entry(store: Store, site_id: int, name: str, kind: str, start_urls: list[str]) -> dict[str, Any]:
-    entry: dict[str, Any] = {"site_id": site_id, "name": name, "kind": kind, "start_urls": start_urls}
+@dataclass(frozen=True, slots=True)
+class TopIssue:
+    rule_id: str
+    impact: str | None
+    wcag: tuple[str, ...]
+    pages: tuple[str, ...]
+    occurrences: int
+    help_url: str
+    title: str
+
+    @classmethod
+    def of(cls, i: Issue) -> TopIssue:
+        return cls(i.rule_id, i.impact, i.wcag, i.pages, i.occurrences, i.help_url, i.help.title)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteEntry:
+    """One site of the dashboard; a site never assessed has no run, summary or changes."""
+
+    site_id: int
+    name: str
+    kind: str
+    start_urls: tuple[str, ...]
+    run_id: int | None = None
+    finished_at: str | None = field(default=None, metadata={OMIT_EMPTY: True})
+    summary: Summary | None = None
+    history: tuple[TrendPoint, ...] = field(default=(), metadata={OMIT_EMPTY: True})
+    top_issues: tuple[TopIssue, ...] = ()
+    answers: tuple[Answer, ...] = ()
+    changes: Changes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    country: str
+    generated_at: str
+    sites: tuple[SiteEntry, ...]
+
+
+def site_entry(store: Store, site_id: int, name: str, kind: str, start_urls: tuple[str, ...]) -> SiteEntry:
+    entry = SiteEntry(site_id, name, kind, start_urls)
     run_id = store.latest_run_id(name, status="completed")
     if run_id is None:
-        return {**entry, "run_id": None, "summary": None, "answers": [], "changes": None, "top_issues": []}
+        return entry
     run = store.load_run(run_id)
     report = build_report(run, earlier_runs(store, run, TREND_RUNS))
     previous_ids = earlier_run_ids(store, site_id, run_id, limit=1)
     previous = build_report(store.load_run(previous_ids[-1])) if previous_ids else None
-    return {
-        **entry,
-        "run_id": run_id,
-        "finished_at": report["run"]["finished_at"],
-        "summary": report["summary"],
-        "history": report["history"],
-        "top_issues": [
-            {k: i[k] for k in ("rule_id", "impact", "wcag", "pages", "occurrences", "help_url")}
-            | {"title": i["help"]["title"]}
-            for i in report["accessibility"]["issues"][:TOP_ISSUES]
-        ],
-        "answers": report["answers"],
-        "changes": changes(report, previous),
-    }
+    return SiteEntry(
+        site_id,
+        name,
+        kind,
+        start_urls,
+        run_id=run_id,
+        finished_at=report.run.finished_at,
+        summary=report.summary,
+        history=report.history,
+        top_issues=tuple(TopIssue.of(i) for i in report.accessibility.issues[:TOP_ISSUES]),
+        answers=report.answers,
+        changes=changes(report, previous),
+    )
 
 
-def build_dashboard(store: Store, country: str) -> dict[str, Any]:
+def build_dashboard(store: Store, country: str) -> Dashboard:
     country = country.upper()
-    return {
-        "country": country,
-        "generated_at": datetime.now(UTC).isoformat(),
-        "sites": [
-            site_entry(store, s.id, s.name, str(s.config.kind), list(s.config.start_urls))
+    return Dashboard(
+        country=country,
+        generated_at=datetime.now(UTC).isoformat(),
+        sites=tuple(
+            site_entry(store, s.id, s.name, str(s.config.kind), tuple(s.config.start_urls))
             for s in store.sites(country=country)
-        ],
-    }
+        ),
+    )
 
 
-def write_dashboard(dashboard: dict[str, Any], out_dir: Path) -> dict[str, Path]:
-    from reports.render import render_dashboard
+def render_dashboard(dashboard: Dashboard) -> str:
+    trends = {site.site_id: [(f"run {h.run_id}", h.score) for h in site.history] for site in dashboard.sites}
+    return ENV.get_template("dashboard.html.j2").render(d=dashboard, site_trend=trends)
 
+
+def write_dashboard(dashboard: Dashboard, out_dir: Path) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"html": out_dir / "dashboard.html", "json": out_dir / "dashboard.json"}
     paths["html"].write_text(render_dashboard(dashboard), encoding="utf-8")
-    paths["json"].write_text(json.dumps(dashboard, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    paths["json"].write_text(to_json(dashboard), encoding="utf-8")
     return paths

@@ -4,12 +4,13 @@ fingerprint), so a team can adopt the gate on a site with known debt and fail on
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from reports.history import IssueBrief
 from reports.knowledge import IMPACT_LEVELS
+from reports.serial import MalformedReport, read_report, to_object
+from reports.types import Issue, Report
 
 FAIL_ON_CHOICES = (*IMPACT_LEVELS, "none")
 # `--fail-on serious+best-practice`: best-practice failures of that impact gate too (off by default).
@@ -28,34 +29,26 @@ class BadBaseline(ValueError):
 class GateResult:
     fail_on: str
     failed: bool
-    blocking: list[dict[str, Any]] = field(default_factory=list)  # issues that fail the gate
+    blocking: tuple[Issue, ...] = ()  # issues that fail the gate
     known: int = 0  # issues at or above the threshold that the baseline already had
     baseline: str | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         return {
             "fail_on": self.fail_on,
             "failed": self.failed,
             "baseline": self.baseline,
             "known_in_baseline": self.known,
-            "blocking": [
-                {k: i[k] for k in ("fingerprint", "rule_id", "impact", "wcag", "description", "pages")}
-                for i in self.blocking
-            ],
+            "blocking": [to_object(IssueBrief.of(i)) for i in self.blocking],
         }
 
 
 def load_baseline(path: Path) -> set[str]:
     """Fingerprints of the failed issues of a previous report.json."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {i["fingerprint"] for i in data["accessibility"]["issues"]}
-    except (OSError, ValueError) as exc:
-        raise BadBaseline(f"cannot read baseline {path}: {exc}") from None
-    except RecursionError:
-        raise BadBaseline(f"{path} is not a govaudit report.json (JSON nested too deeply)") from None
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise BadBaseline(f"{path} is not a govaudit report.json (missing {exc})") from None
+        return {i.fingerprint for i in read_report(path, role="baseline").accessibility.issues}
+    except MalformedReport as exc:
+        raise BadBaseline(str(exc)) from None
 
 
 def at_or_above(impact: str | None, fail_on: str) -> bool:
@@ -68,7 +61,7 @@ def at_or_above(impact: str | None, fail_on: str) -> bool:
 
 
 def evaluate(
-    report: dict[str, Any], fail_on: str, baseline: set[str] | None = None, baseline_name: str | None = None
+    report: Report, fail_on: str, baseline: set[str] | None = None, baseline_name: str | None = None
 ) -> GateResult:
     """Only WCAG failures gate: best-practice findings gate only when asked (`LEVEL+best-practice`),
     and needs-review items never fail a build (needs-review is for a person, not a pass or a fail)."""
@@ -80,10 +73,8 @@ def evaluate(
     level = fail_on.removesuffix(BEST_PRACTICE_SUFFIX)
     with_best_practice = fail_on.endswith(BEST_PRACTICE_SUFFIX)
     over = [
-        i
-        for i in report["accessibility"]["issues"]
-        if (i["is_wcag"] or with_best_practice) and at_or_above(i["impact"], level)
+        i for i in report.accessibility.issues if (i.is_wcag or with_best_practice) and at_or_above(i.impact, level)
     ]
-    known = [i for i in over if baseline is not None and i["fingerprint"] in baseline]
-    blocking = [i for i in over if i not in known]
+    known = [i for i in over if baseline is not None and i.fingerprint in baseline]
+    blocking = tuple(i for i in over if i not in known)
     return GateResult(fail_on, bool(blocking), blocking, len(known), baseline_name)

@@ -1,4 +1,4 @@
-"""Write a report structure as files: report.html (self-contained), report.json, report.csv,
+"""Write a report as files: report.html (self-contained), report.json, report.csv,
 report.sarif, report.junit.xml, report.earl.jsonld and a draft statement.md."""
 
 from __future__ import annotations
@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -14,9 +13,11 @@ from reports import charts
 from reports.formats import to_csv, to_earl, to_junit, to_sarif
 from reports.knowledge import weight
 from reports.links import REPORT_CSP, link
+from reports.serial import to_json
 from reports.statement import render_statement
+from reports.types import Report
 
-_env = Environment(
+ENV = Environment(
     loader=PackageLoader("reports", "templates"),
     # Everything in a report came from untrusted sites: escape it all, always (the Markdown statement
     # too: a page title must not become live HTML where the statement is published).
@@ -24,7 +25,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.globals.update(charts=charts, weight=weight, link=link, csp=REPORT_CSP)
+ENV.globals.update(charts=charts, weight=weight, link=link, csp=REPORT_CSP)
 
 # Format name → file name. "statement" is the draft accessibility statement.
 FILES = {
@@ -54,48 +55,36 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def render_html(report: dict[str, Any]) -> str:
-    summary, acc = report["summary"], report["accessibility"]
-    return _env.get_template("report.html.j2").render(
+def render_html(report: Report) -> str:
+    summary = report.summary
+    return ENV.get_template("report.html.j2").render(
         r=report,
-        impact_rows=[(i, summary["issues_by_impact"].get(i, 0)) for i in ("critical", "serious", "moderate", "minor")],
-        criterion_rows=[(c["sc"], c["issues"]) for c in acc.get("by_criterion", [])],
-        trend_points=[(f"run {h['run_id']}", h["score"]) for h in report.get("history", [])],
+        impact_rows=[(i, summary.issues_by_impact.get(i, 0)) for i in ("critical", "serious", "moderate", "minor")],
+        criterion_rows=[(c.sc, c.issues) for c in report.accessibility.by_criterion],
+        trend_points=[(f"run {h.run_id}", h.score) for h in report.history],
     )
 
 
-def render_dashboard(dashboard: dict[str, Any]) -> str:
-    trends = {
-        site["site_id"]: [(f"run {h['run_id']}", h["score"]) for h in site.get("history", [])]
-        for site in dashboard["sites"]
-    }
-    return _env.get_template("dashboard.html.j2").render(d=dashboard, site_trend=trends)
-
-
-def _json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def render(report: dict[str, Any], fmt: str) -> str:
+def render(report: Report, fmt: str) -> str:
     if fmt == "html":
         return render_html(report)
     if fmt == "json":
-        return _json(report)
+        return to_json(report)
     if fmt == "csv":
         return to_csv(report)
     if fmt == "sarif":
-        return _json(to_sarif(report))
+        return to_json(to_sarif(report))
     if fmt == "junit":
         return to_junit(report)
     if fmt == "earl":
         # One assertion per rule and page: compact, since no person reads it (indenting doubles it).
         return json.dumps(to_earl(report), ensure_ascii=False, separators=(",", ":")) + "\n"
     if fmt == "statement":
-        return render_statement(report, _env)[1]
+        return render_statement(report, ENV)[1]
     raise UnknownFormat(fmt)
 
 
-def write_reports(report: dict[str, Any], out_dir: Path, formats: Iterable[str] = FORMATS) -> dict[str, Path]:
+def write_reports(report: Report, out_dir: Path, formats: Iterable[str] = FORMATS) -> dict[str, Path]:
     """Write the chosen formats into out_dir; returns format → path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {}

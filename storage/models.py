@@ -137,6 +137,8 @@ class CrawlRunRow(Base):
     lease_until: Mapped[datetime | None]
     # The last audit result recorded when the crawl ended: what a resumed audit stage redoes is after it.
     audit_mark: Mapped[int | None] = mapped_column(Integer)
+    # The run's point on its site's trend chart (reports.types.TrendPoint), stored with its report.
+    trend_point: Mapped[dict[str, Any] | None]
 
 
 class PageRow(Base):

@@ -92,6 +92,28 @@ class RunRepository(Repository):
             ).first()
             return dict(found) if found is not None else None
 
+    def set_trend_point(self, run_id: int, point: Mapping[str, Any]) -> None:
+        """Store the run's trend point (written by the reports; read back by earlier_trend_points)."""
+        with self.db.transaction() as session:
+            run = models.CrawlRunRow
+            session.execute(update(run).where(run.id == run_id).values(trend_point=dict(point)))
+
+    def earlier_trend_points(
+        self, site_id: int, before_run: int, limit: int
+    ) -> list[tuple[int, dict[str, Any] | None]]:
+        """(run id, stored trend point or None) of the site's completed runs started before
+        `before_run`, oldest first, at most `limit`: the runs earlier_completed_ids lists."""
+        run = models.CrawlRunRow
+        stmt = (
+            select(run.id, run.trend_point)
+            .where(run.site_id == site_id, run.id < before_run, run.status == "completed")
+            .order_by(run.id.desc())
+            .limit(limit)
+        )
+        with self.db.transaction(readonly=True) as session:
+            rows = [(row.id, dict(row.trend_point) if row.trend_point else None) for row in session.execute(stmt)]
+        return sorted(rows, key=lambda row: row[0])
+
     def earlier_completed_ids(self, site_id: int, before_run: int, limit: int) -> list[int]:
         """Completed runs of the site started before `before_run`, oldest first, at most `limit`."""
         run = models.CrawlRunRow

@@ -123,8 +123,10 @@ def test_html_report_is_self_contained(
     reports: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     from reports import render_html
+    from reports.serial import from_plain
+    from reports.types import Report
 
-    html = render_html(reports["national"])
+    html = render_html(from_plain(Report, reports["national"]))
     assert "<script" not in html and "<link" not in html  # nothing fetched from elsewhere
     assert "Suggested survey answers" in html and "image-alt" in html
 

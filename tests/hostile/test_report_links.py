@@ -3,7 +3,7 @@ into a link, and carry a Content-Security-Policy that allows no script."""
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
@@ -11,20 +11,21 @@ from selectolax.lexbor import LexborHTMLParser
 from reports import build_report
 from reports.links import link, safe_href
 from reports.render import render_html
+from reports.types import Evidence, Report
 from tests.reports import fixtures
 
 HOSTILE = ("javascript:alert(document.cookie)", "JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>")
 
 
-def _hostile_report() -> dict:
-    report = copy.deepcopy(build_report(fixtures.run()))
+def _hostile_report() -> Report:
+    report = build_report(fixtures.run())
     # As a catalogue API can hand them over: as evidence of an answer and as a page of an issue.
-    report["answers"][0]["evidence"] = [{"url": url, "quote": "open data"} for url in HOSTILE] + [
-        {"url": fixtures.BASE + "/data", "quote": "open data"}
-    ]
-    issue = report["accessibility"]["issues"][0]
-    issue["pages"] = [*HOSTILE, *issue["pages"]]
-    return report
+    evidence = tuple(Evidence(url, "", "open data", "", None) for url in (*HOSTILE, fixtures.BASE + "/data"))
+    answers = (dataclasses.replace(report.answers[0], evidence=evidence), *report.answers[1:])
+    issues = report.accessibility.issues
+    issue = dataclasses.replace(issues[0], pages=(*HOSTILE, *issues[0].pages))
+    accessibility = dataclasses.replace(report.accessibility, issues=(issue, *issues[1:]))
+    return dataclasses.replace(report, answers=answers, accessibility=accessibility)
 
 
 def test_report_html_links_only_http_and_shows_the_rest_as_text() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import dataclasses
 import json
 import os
 import struct
@@ -22,6 +23,7 @@ from junitparser import JUnitXml
 
 from govaudit.demo.server import DemoServer
 from reports import render_html
+from reports.serial import read_report, to_json
 from tests.localserver import LocalServer, Response
 
 pytestmark = pytest.mark.browser
@@ -86,16 +88,24 @@ def test_sarif_validates_and_junit_parses(demo: dict[str, Any]) -> None:
     assert len(list(xml)) == sum(1 for p in report["pages"] if p["outcomes"].keys() - {"inapplicable"})
 
 
-def _with_trend(report: dict[str, Any]) -> str:
+def _with_trend(path: Path) -> str:
     """The report as a second run would show it: with a trend chart (an earlier point added)."""
-    earlier = {**report["history"][-1], "run_id": 0, "score": 71.5}
-    return render_html({**report, "history": [earlier, *report["history"]]})
+    report = read_report(path)
+    earlier = dataclasses.replace(report.history[-1], run_id=0, score=71.5)
+    return render_html(dataclasses.replace(report, history=(earlier, *report.history)))
+
+
+def test_report_json_reads_back_as_the_same_report(demo: dict[str, Any]) -> None:
+    path: Path = demo["out"] / "report.json"
+    report = read_report(path)
+    assert report.accessibility.issues and report.answers and report.history
+    assert to_json(report) == path.read_text(encoding="utf-8")  # every key and value, in the same order
 
 
 @pytest.mark.parametrize("which", ["report", "dashboard"])
 def test_our_reports_pass_our_own_audit(demo: dict[str, Any], which: str) -> None:
     if which == "report":
-        html = _with_trend(json.loads((demo["out"] / "report.json").read_text()))
+        html = _with_trend(demo["out"] / "report.json")
     else:
         html = (demo["dir"] / "dash" / "dashboard.html").read_text()
     with LocalServer({"/": Response(html)}) as server:
@@ -122,7 +132,7 @@ def test_report_in_a_real_browser(demo: dict[str, Any], chromium: str) -> None:
     from playwright.async_api import async_playwright
 
     path = demo["dir"] / "trend-report.html"
-    path.write_text(_with_trend(json.loads((demo["out"] / "report.json").read_text())), encoding="utf-8")
+    path.write_text(_with_trend(demo["out"] / "report.json"), encoding="utf-8")
 
     async def shoot() -> tuple[bytes, int, int, bool]:
         async with async_playwright() as pw:

@@ -11,7 +11,6 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
@@ -21,6 +20,7 @@ from reports import build_report, render_html, write_reports
 from reports.formats import to_csv, to_earl, to_junit, to_sarif
 from reports.gate import BadBaseline, evaluate, load_baseline
 from reports.render import FORMATS, UnknownFormat, parse_formats, render
+from reports.types import Report, TrendPoint
 from tests.reports import fixtures
 from tests.reports.sarif_code_scanning import code_scanning_problems
 
@@ -28,33 +28,33 @@ SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_tex
 
 
 @pytest.fixture(scope="module")
-def report() -> dict[str, Any]:
+def report() -> Report:
     return build_report(fixtures.run())
 
 
-def test_score_counts_and_priority(report: dict[str, Any]) -> None:
-    summary = report["summary"]
+def test_score_counts_and_priority(report: Report) -> None:
+    summary = report.summary
     # Pages: home fails image-alt (critical, 40) → 60; news fails image-alt + reflow (40 + 28) → 32;
     # the form page fails nothing → 100; the PDF fails pdf-tagged (serious, 28) → 72. Mean 66.
-    assert summary["score"] == 66.0
-    assert summary["pages_without_failures_pct"] == 25.0
-    assert summary["issues_by_principle"] == {"Perceivable": 3, "Operable": 0, "Understandable": 0, "Robust": 0}
-    issues = report["accessibility"]["issues"]
-    priorities = [i["priority"] for i in issues]
+    assert summary.score == 66.0
+    assert summary.pages_without_failures_pct == 25.0
+    assert summary.issues_by_principle == {"Perceivable": 3, "Operable": 0, "Understandable": 0, "Robust": 0}
+    issues = report.accessibility.issues
+    priorities = [i.priority for i in issues]
     assert priorities == sorted(priorities, reverse=True)
     # image-alt in the same place on two pages is one issue; the second node shape on /news another.
     top = issues[0]
-    assert (top["rule_id"], top["priority"], len(top["pages"])) == ("image-alt", 20, 2)
-    assert issues[-1]["rule_id"] == "region" and not issues[-1]["is_wcag"]  # best practice last
-    reflow = next(i for i in issues if i["rule_id"] == "reflow-320")
-    assert reflow["help"]["fix"] and reflow["help"]["title"].startswith("Content needs horizontal scrolling")
-    assert "Low vision" in reflow["help"]["why"] or "low vision" in reflow["help"]["why"]
-    assert [c["sc"] for c in report["accessibility"]["by_criterion"]] == ["1.1.1", "1.3.1", "1.4.10"]
-    assert report["documents"][0]["url"].endswith("/doc.pdf") and report["documents"][0]["failed"] == 1
-    assert report["pages"][2]["errors"] == {"govaudit/page-language": "the page closed"}
+    assert (top.rule_id, top.priority, len(top.pages)) == ("image-alt", 20, 2)
+    assert issues[-1].rule_id == "region" and not issues[-1].is_wcag  # best practice last
+    reflow = next(i for i in issues if i.rule_id == "reflow-320")
+    assert reflow.help.fix and reflow.help.title.startswith("Content needs horizontal scrolling")
+    assert "Low vision" in reflow.help.why or "low vision" in reflow.help.why
+    assert [c.sc for c in report.accessibility.by_criterion] == ["1.1.1", "1.3.1", "1.4.10"]
+    assert report.documents[0].url.endswith("/doc.pdf") and report.documents[0].failed == 1
+    assert report.pages[2].errors == {"govaudit/page-language": "the page closed"}
 
 
-def test_sarif_validates_against_the_2_1_0_schema(report: dict[str, Any]) -> None:
+def test_sarif_validates_against_the_2_1_0_schema(report: Report) -> None:
     sarif = to_sarif(report)
     jsonschema.Draft4Validator(SCHEMA).validate(sarif)
     run = sarif["runs"][0]
@@ -74,7 +74,7 @@ def test_sarif_validates_against_the_2_1_0_schema(report: dict[str, Any]) -> Non
     assert first["logicalLocations"][0]["fullyQualifiedName"]
 
 
-def test_sarif_meets_the_code_scanning_constraints(report: dict[str, Any]) -> None:
+def test_sarif_meets_the_code_scanning_constraints(report: Report) -> None:
     sarif = to_sarif(report)
     assert code_scanning_problems(sarif) == []
     # The check does catch what the earlier shape did: page URLs as absolute http:// artifact URIs.
@@ -84,7 +84,7 @@ def test_sarif_meets_the_code_scanning_constraints(report: dict[str, Any]) -> No
     assert sarif["runs"][0]["automationDetails"]["id"].startswith("govaudit-accessibility/")
 
 
-def test_junit_is_read_by_a_junit_parser(report: dict[str, Any], tmp_path: Path) -> None:
+def test_junit_is_read_by_a_junit_parser(report: Report, tmp_path: Path) -> None:
     path = tmp_path / "report.junit.xml"
     path.write_text(to_junit(report), encoding="utf-8")
     xml = JUnitXml.fromfile(str(path))
@@ -100,7 +100,7 @@ def test_junit_is_read_by_a_junit_parser(report: dict[str, Any], tmp_path: Path)
     assert xml.failures == 5 and xml.errors == 1 and xml.skipped == 1
 
 
-def test_earl_assertions_use_the_earl_outcomes(report: dict[str, Any]) -> None:
+def test_earl_assertions_use_the_earl_outcomes(report: Report) -> None:
     earl = to_earl(report)
     assert earl["@context"]["earl"] == "http://www.w3.org/ns/earl#"
     subjects = [n for n in earl["@graph"] if "earl:TestSubject" in n.get("@type", [])]
@@ -115,10 +115,10 @@ def test_earl_assertions_use_the_earl_outcomes(report: dict[str, Any]) -> None:
     assert failed["result"]["pointer"][0]["@type"] == "ptr:CSSSelectorPointer"
 
 
-def test_csv_has_one_row_per_issue_and_page(report: dict[str, Any]) -> None:
+def test_csv_has_one_row_per_issue_and_page(report: Report) -> None:
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
-    acc = report["accessibility"]
-    assert len(rows) == sum(len(i["pages"]) for i in acc["issues"] + acc["needs_review"])
+    acc = report.accessibility
+    assert len(rows) == sum(len(i.pages) for i in acc.issues + acc.needs_review)
     assert {r["outcome"] for r in rows} == {"failed", "needs_review"}
 
 
@@ -133,19 +133,19 @@ def test_statement_follows_the_site_language(tmp_path: Path) -> None:
     assert german.startswith("# Accessibility statement")
 
 
-def test_gate_thresholds_and_baseline(report: dict[str, Any], tmp_path: Path) -> None:
+def test_gate_thresholds_and_baseline(report: Report, tmp_path: Path) -> None:
     assert not evaluate(report, "none").failed
     critical = evaluate(report, "critical")
-    assert critical.failed and {i["rule_id"] for i in critical.blocking} == {"image-alt"}
+    assert critical.failed and {i.rule_id for i in critical.blocking} == {"image-alt"}
     # best-practice "region" never gates; needs-review never gates.
-    assert {i["rule_id"] for i in evaluate(report, "minor").blocking} == {"image-alt", "reflow-320", "pdf-tagged"}
+    assert {i.rule_id for i in evaluate(report, "minor").blocking} == {"image-alt", "reflow-320", "pdf-tagged"}
     # ...unless asked for: LEVEL+best-practice gates best-practice failures of that impact too.
-    asked = {i["rule_id"] for i in evaluate(report, "minor+best-practice").blocking}
+    asked = {i.rule_id for i in evaluate(report, "minor+best-practice").blocking}
     assert asked == {"image-alt", "reflow-320", "pdf-tagged", "region"}
     with pytest.raises(ValueError):
         evaluate(report, "loud+best-practice")
     baseline = tmp_path / "baseline.json"
-    baseline.write_text(json.dumps(report), encoding="utf-8")
+    baseline.write_text(render(report, "json"), encoding="utf-8")
     known = load_baseline(baseline)
     gate = evaluate(report, "minor", known, str(baseline))
     assert not gate.failed and gate.known == 3
@@ -154,7 +154,7 @@ def test_gate_thresholds_and_baseline(report: dict[str, Any], tmp_path: Path) ->
         load_baseline(tmp_path / "bad.json")
 
 
-def test_formats_written_and_parsed(report: dict[str, Any], tmp_path: Path) -> None:
+def test_formats_written_and_parsed(report: Report, tmp_path: Path) -> None:
     assert parse_formats("all") == FORMATS and parse_formats("sarif, junit") == ("sarif", "junit")
     with pytest.raises(UnknownFormat):
         parse_formats("html,pdf")
@@ -173,7 +173,7 @@ def test_formats_written_and_parsed(report: dict[str, Any], tmp_path: Path) -> N
 
 def test_html_report_sections_trend_and_sample() -> None:
     earlier = [
-        {"run_id": 5, "started_at": "2026-10-01", "score": 50.0, "issues": 9, "wcag_failures": 12, "pages_audited": 4}
+        TrendPoint(run_id=5, started_at="2026-10-01", score=50.0, issues=9, wcag_failures=12, pages_audited=4)
     ]
     html = render_html(build_report(fixtures.run(sample=True), earlier))
     assert "<script" not in html and "<link" not in html
@@ -206,16 +206,18 @@ def test_html_report_sections_trend_and_sample() -> None:
 
 def test_changes_since_the_previous_run() -> None:
     from reports.history import changes
+    from reports.serial import to_plain
 
     before = build_report(fixtures.run(run_id=6))
     fixed_home = tuple(r for r in fixtures.pages()[0].audits if r.rule_id != "image-alt")
     visits = (fixtures.visit(1, "/", fixed_home), *fixtures.pages()[1:3])
     after = build_report(fixtures.run(run_id=7, visits=visits))
     diff = changes(after, before)
-    assert diff["previous_run"] == 6 and diff["new_issues"] == []
-    assert {i["rule_id"] for i in diff["fixed_issues"]} == {"pdf-tagged"}  # the PDF is gone from the run
-    assert diff["score_before"] == 66.0 and diff["score_after"] == 77.3  # (100 + 32 + 100) / 3
-    assert changes(after, None) == {"previous_run": None}
+    assert diff.previous_run == 6 and diff.new_issues == ()
+    assert {i.rule_id for i in diff.fixed_issues} == {"pdf-tagged"}  # the PDF is gone from the run
+    assert diff.score_before == 66.0 and diff.score_after == 77.3  # (100 + 32 + 100) / 3
+    # A first run's changes are the one key, in dashboard.json.
+    assert to_plain(changes(after, None)) == {"previous_run": None}
 
 
 def test_an_element_failed_on_one_page_and_undecided_on_another_is_one_row() -> None:
@@ -245,12 +247,10 @@ def test_an_element_failed_on_one_page_and_undecided_on_another_is_one_row() -> 
         ),
     )
     report = build_report(fixtures.run(visits=visits))
-    acc = report["accessibility"]
-    assert [(i["rule_id"], i["pages"], i["review_pages"]) for i in acc["issues"]] == [
-        ("color-contrast", [home], [news])
-    ]
+    acc = report.accessibility
+    assert [(i.rule_id, i.pages, i.review_pages) for i in acc.issues] == [("color-contrast", (home,), (news,))]
     # Another element shape stays a review row of its own.
-    assert [(i["label"], i["pages"]) for i in acc["needs_review"]] == [("img[src]", [form])]
-    assert report["summary"]["needs_review"] == 1
+    assert [(i.label, i.pages) for i in acc.needs_review] == [("img[src]", (form,))]
+    assert report.summary.needs_review == 1
     html = render_html(report)
     assert "To check on 1 more page" in html

@@ -75,4 +75,4 @@ def test_single_head() -> None:
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(storage.alembic_config()).get_heads()
-    assert heads == ["0012_element_screenshots"]
+    assert heads == ["0014_run_trend_point"]

@@ -1,0 +1,246 @@
+"""The report of one run as typed, immutable records (docs/report-schema.md).
+
+Each field is named as its key in report.json and declared in the order the file lists it:
+`reports.serial` writes a record as that JSON object and reads it back. Parts whose shape is the
+run's own (its stats, the sample, engine versions) stay JSON objects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+# Field metadata for reports.serial: a None written as this value ({} for an issue without a page
+# view), and an empty value left out of the JSON object (a node's images).
+EMPTY_AS: Final = "empty_as"
+OMIT_EMPTY: Final = "omit_empty"
+
+# A JSON object whose shape the report does not fix (run stats, the WCAG-EM sample).
+JsonObject = Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class RunPart:
+    id: int
+    status: str
+    started_at: str | None
+    finished_at: str | None
+    stats: JsonObject
+    error: str | None
+    engines: JsonObject
+    as_of: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SitePart:
+    name: str
+    country: str
+    kind: str
+    start_urls: tuple[str, ...]
+    languages: tuple[str, ...]
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    score: float | None
+    pages_without_failures_pct: float | None
+    pages_crawled: int
+    pages_by_status: Mapping[str, int]
+    pages_audited: int
+    pages_with_failures: int
+    wcag_failures: int
+    issues: int
+    issues_by_impact: Mapping[str, int]
+    issues_by_principle: Mapping[str, int]
+    needs_review: int
+    documents: int
+    answers_by_outcome: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    url: str
+    final_url: str | None
+    depth: int
+    status: str
+    status_code: int | None
+    reason: str | None
+    title: str | None
+    language: str | None
+    content_type: str | None
+    rendered: bool
+    failed: int
+    needs_review: int
+    passed: int
+    # Outcome → "engine/rule" keys of every rule that ran on the page (rules are described in Report.rules).
+    outcomes: Mapping[str, tuple[str, ...]]
+    errors: Mapping[str, str]  # "engine/rule" → why the check could not run
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    engine: str
+    rule_id: str
+    wcag: tuple[str, ...]
+    is_wcag: bool
+    description: str
+    help_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    sc: str
+    name: str
+    level: str
+    principle: str
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    title: str
+    what: str
+    why: str
+    fix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A sample element of an issue, with the page it was found on and its screenshot ("" if none)."""
+
+    selector: str
+    html: str
+    message: str
+    images: tuple[str, ...] = field(default=(), metadata={OMIT_EMPTY: True})
+    page: str = ""
+    screenshot: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    page: str
+    screenshot: str
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    fingerprint: str
+    rule_id: str
+    engine: str
+    wcag: tuple[str, ...]
+    criteria: tuple[Criterion, ...]
+    is_wcag: bool
+    impact: str | None
+    priority: int
+    description: str
+    label: str
+    help_url: str
+    help: Help
+    occurrences: int
+    selector: str
+    nodes: tuple[Node, ...]
+    reasons: tuple[str, ...]
+    page_view: PageView | None = field(metadata={EMPTY_AS: {}})
+    pages: tuple[str, ...]
+    review_pages: tuple[str, ...]
+
+    def selector_on(self, page: str) -> str:
+        """The element's selector on `page` when a sample was found there (an element's path
+        differs from page to page), else the first sample's."""
+        on_page = next((n.selector for n in self.nodes if n.page == page), None)
+        return on_page or (self.nodes[0].selector if self.nodes else self.selector)
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionCount:
+    """One WCAG success criterion failed: its issues, their elements and pages."""
+
+    sc: str
+    name: str
+    level: str
+    principle: str
+    issues: int
+    occurrences: int
+    pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class Accessibility:
+    issues: tuple[Issue, ...]
+    needs_review: tuple[Issue, ...]
+    errors: tuple[Issue, ...]
+    by_criterion: tuple[CriterionCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    rule_id: str
+    outcome: str
+    wcag: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    url: str
+    title: str | None
+    failed: int
+    results: tuple[DocumentResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    run_id: int
+    started_at: str | None
+    score: float | None
+    issues: int  # distinct WCAG issues
+    wcag_failures: int
+    pages_audited: int
+
+
+@dataclass(frozen=True, slots=True)
+class Searched:
+    pages: int
+    likely: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    url: str
+    selector: str
+    quote: str
+    language: str
+    depth: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    id: int
+    instrument: str
+    question: str
+    title: str
+    value: str | None
+    outcome: str
+    confidence: float
+    raw_confidence: float | None
+    cue: str
+    searched: Searched | None
+    rationale: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    schema_version: str
+    generated_at: str
+    run: RunPart
+    site: SitePart
+    sample: JsonObject | None
+    summary: Summary
+    pages: tuple[Page, ...]
+    rules: Mapping[str, Rule]  # "engine/rule" → the rule, described once
+    accessibility: Accessibility
+    documents: tuple[Document, ...]
+    history: tuple[TrendPoint, ...]
+    answers: tuple[Answer, ...]
