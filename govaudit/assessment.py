@@ -97,11 +97,20 @@ class _HtmlOnDisk(Mapping[str, str]):
         return len(self._urls)
 
 
+def _database_identity(store: Store) -> str:
+    # A relative SQLite file is another database in each working folder: two runs of `govaudit demo`
+    # in two folders must not share (and delete) each other's served HTML.
+    url = store.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return "sqlite:" + os.path.abspath(url.database or "")
+    return repr(url)
+
+
 def _served_folder(store: Store, run_id: int) -> Path:
     """A private folder for the run's served HTML, named after the database and the run, so that a
     resume on this machine after a kill finds what the killed process had fetched. Falls back to a
     fresh temporary folder when the named one is not ours (a shared /tmp)."""
-    key = hashlib.sha1(f"{store.url!r}#{run_id}".encode()).hexdigest()[:16]
+    key = hashlib.sha1(f"{_database_identity(store)}#{run_id}".encode()).hexdigest()[:16]
     folder = Path(tempfile.gettempdir()) / f"govaudit-served-{os.getuid()}-{key}"
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
