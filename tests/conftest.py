@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from audits.selenium_driver import chromedriver_path
 from crawler.render import chromium_path
+from tests.shared_once import shared_once
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -35,6 +39,30 @@ def chromedriver() -> str:
     if not Path(path).is_file():
         pytest.skip(f"no chromedriver at {path}: apt-get install chromium-driver or set GOVAUDIT_CHROMEDRIVER")
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Path:
+    """`govaudit demo` run once per test session, whichever xdist worker asks first, as `make demo`
+    runs it (a subprocess, real Chromium, SQLite): its folder holds `demo.db`, the reports under
+    `out/` (`out/city/` for the city portal) and the command's `stderr.txt`. Tests copy the database
+    before changing it."""
+    with shared_once(tmp_path_factory, "demo-run") as folder:
+        if not (folder / "done").exists():
+            (folder / "demo.db").unlink(missing_ok=True)
+            env = {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{folder / 'demo.db'}"}
+            result = subprocess.run(
+                [sys.executable, "-m", "govaudit", "demo", "--out", str(folder / "out")],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=folder,
+                timeout=900,
+            )
+            (folder / "stderr.txt").write_text(result.stderr, encoding="utf-8")
+            assert result.returncode == 0, result.stderr[-3000:]
+            (folder / "done").touch()
+    return folder
 
 
 # Markers follow from what a test uses, so `make check` (none of these) cannot miss a test that

@@ -1,7 +1,7 @@
 """`govaudit demo` end to end, as `make demo` runs it: real Chromium, SQLite, both demo portals.
 
-The run happens once (a subprocess, like a user's); each test reads its report against the demo's
-truth file.
+The run happens once per test session (the `demo_run` fixture of tests/conftest.py: a subprocess,
+like a user's, shared with the web app's tests); each test reads its report against the demo's truth file.
 """
 
 from __future__ import annotations
@@ -26,22 +26,11 @@ FOUNDATION_OSI = ("003", "005", "008", "014", "071", "074")
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> dict[str, dict[str, Any]]:
-    tmp = tmp_path_factory.mktemp("demo")
-    env = {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{tmp}/demo.db"}
-    result = subprocess.run(
-        [sys.executable, "-m", "govaudit", "demo", "--out", str(tmp / "out")],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Traceback" not in result.stderr
+def reports(demo_run: Path) -> dict[str, dict[str, Any]]:
+    assert "Traceback" not in (demo_run / "stderr.txt").read_text(encoding="utf-8")
     return {
-        "national": json.loads((tmp / "out" / "report.json").read_text()),
-        "city": json.loads((tmp / "out" / "city" / "report.json").read_text()),
+        "national": json.loads((demo_run / "out" / "report.json").read_text()),
+        "city": json.loads((demo_run / "out" / "city" / "report.json").read_text()),
     }
 
 

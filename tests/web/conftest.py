@@ -7,8 +7,6 @@ import contextlib
 import re
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +23,6 @@ from govaudit.web import create_app
 from govaudit.web.security import hash_password
 from rules.findings import Evidence, SuggestedAnswer
 from storage import Store
-from tests.shared_once import shared_once
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "test-secret-" + "x" * 40
@@ -108,22 +105,10 @@ def login(client: TestClient, name: str, password: str) -> object:
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Path:
-    """The demo country (VLD) assessed once per test session, whichever xdist worker asks first;
+def demo_db(demo_run: Path) -> Path:
+    """The demo country (VLD) as `govaudit demo` assessed it, once per test session (tests/conftest.py);
     tests copy the file before changing it."""
-    with shared_once(tmp_path_factory, "demo-db") as folder:
-        path = folder / "demo.db"
-        if not path.exists():
-            building = folder / "demo.db.part"
-            building.unlink(missing_ok=True)
-            subprocess.run(
-                [sys.executable, "-m", "tests.web.make_demo_db", f"sqlite:///{building}"],
-                cwd=REPO,
-                check=True,
-                timeout=900,
-            )
-            building.rename(path)
-    return path
+    return demo_run / "demo.db"
 
 
 def copy_db(source: Path, target: Path) -> str:
