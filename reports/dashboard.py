@@ -19,13 +19,13 @@ TOP_ISSUES = 5
 
 def site_entry(store: Store, site_id: int, name: str, kind: str, start_urls: list[str]) -> dict[str, Any]:
     entry: dict[str, Any] = {"site_id": site_id, "name": name, "kind": kind, "start_urls": start_urls}
-    run_id = store.latest_run_id(name, status="completed")
+    run_id = store.runs.latest_id(name, status="completed")
     if run_id is None:
         return {**entry, "run_id": None, "summary": None, "answers": [], "changes": None, "top_issues": []}
-    run = store.load_run(run_id)
+    run = store.runs.load(run_id)
     report = build_report(run, earlier_runs(store, run, TREND_RUNS))
     previous_ids = earlier_run_ids(store, site_id, run_id, limit=1)
-    previous = build_report(store.load_run(previous_ids[-1])) if previous_ids else None
+    previous = build_report(store.runs.load(previous_ids[-1])) if previous_ids else None
     return {
         **entry,
         "run_id": run_id,
@@ -49,7 +49,7 @@ def build_dashboard(store: Store, country: str) -> dict[str, Any]:
         "generated_at": datetime.now(UTC).isoformat(),
         "sites": [
             site_entry(store, s.id, s.name, str(s.config.kind), list(s.config.start_urls))
-            for s in store.sites(country=country)
+            for s in store.registry.find(country=country)
         ],
     }
 

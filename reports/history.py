@@ -27,7 +27,7 @@ def run_summary(run: RunRecord) -> dict[str, Any]:
 def earlier_runs(store: Store, run: RunRecord, limit: int = TREND_RUNS) -> list[dict[str, Any]]:
     """Trend points of the site's earlier completed runs, oldest first. Only runs that audited
     something are drawn: a crawl-only run has no accessibility score."""
-    points = [run_summary(store.load_run(i)) for i in earlier_run_ids(store, run.site.id, run.id, limit)]
+    points = [run_summary(store.runs.load(i)) for i in earlier_run_ids(store, run.site.id, run.id, limit)]
     return [p for p in points if p["pages_audited"]]
 
 
