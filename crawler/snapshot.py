@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, TypeVar
@@ -63,8 +63,34 @@ class FormSnapshot:
         return frozenset(f.type for f in self.fields)
 
 
+class _Reading:
+    """What every form of a page answers from its fields (a mixin of `PageSnapshot` and `PageDigest`)."""
+
+    __slots__ = ()
+
+    @property
+    def ok(self: PageContent) -> bool:
+        return self.status is ScanStatus.OK
+
+    @property
+    def readable(self: PageContent) -> bool:
+        """Its content is known: fetched now, or unchanged since a stored visit (carried)."""
+        return self.status in (ScanStatus.OK, ScanStatus.NOT_MODIFIED)
+
+    @property
+    def is_html(self: PageContent) -> bool:
+        return self.content_type.startswith(("text/html", "application/xhtml"))
+
+    @property
+    def fetchable_links(self: PageContent) -> tuple[Link, ...]:
+        return tuple(link for link in self.links if link.url.startswith(("http://", "https://")))
+
+    def header(self: PageContent, name: str) -> str:
+        return self.headers.get(name.lower(), "")
+
+
 @dataclass(frozen=True, slots=True)
-class PageSnapshot:
+class PageSnapshot(_Reading):
     """A page as fetched once and rendered at most once: a value, changed only by `replace`.
 
     `html` is the body as served; `dom` is the serialised DOM after rendering (None when the
@@ -107,32 +133,51 @@ class PageSnapshot:
     assets: dict[str, str] | None = None
 
     @property
-    def ok(self) -> bool:
-        return self.status is ScanStatus.OK
-
-    @property
-    def readable(self) -> bool:
-        """Its content is known: fetched now, or unchanged since a stored visit (carried)."""
-        return self.status in (ScanStatus.OK, ScanStatus.NOT_MODIFIED)
-
-    @property
-    def is_html(self) -> bool:
-        return self.content_type.startswith(("text/html", "application/xhtml"))
-
-    @property
     def rendered(self) -> bool:
         return self.dom is not None
 
-    @property
-    def fetchable_links(self) -> tuple[Link, ...]:
-        return tuple(link for link in self.links if link.url.startswith(("http://", "https://")))
 
-    def header(self, name: str) -> str:
-        return self.headers.get(name.lower(), "")
+@dataclass(frozen=True, slots=True)
+class PageDigest(_Reading):
+    """A page read back from its stored visit: the fetch's facts and the page as the rules read it,
+    without its markup (`html`, `dom`), and with its text cut short (`MAX_TEXT` characters).
+
+    `rendered`: a browser rendered the page in the visit's run (its audits ran on the live page).
+    """
+
+    requested_url: str
+    final_url: str
+    depth: int
+    status: ScanStatus
+    status_code: int | None = None
+    reason: str = ""
+    redirect_chain: tuple[str, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = ""
+    content_length: int = 0
+    content_hash: str = ""
+    rendered: bool = False
+    title: str = ""
+    language: str = ""
+    text: str = ""
+    links: tuple[Link, ...] = ()
+    forms: tuple[FormSnapshot, ...] = ()
+    meta: dict[str, str] = field(default_factory=dict)
+    measurements: dict[str, float] = field(default_factory=dict)
+    via: str = "link"
+    carried_from: int | None = None
+
+    def served(self, html: str) -> PageSnapshot:
+        """This page with the markup it was served (kept apart from the store), for a reader of markup."""
+        return PageSnapshot(**{name: getattr(self, name) for name in _SNAPSHOT_FIELDS}, html=html)
+
+
+MAX_TEXT = 20_000  # a digest's text: enough for every detector's look at a page; bounds the row size
+_SNAPSHOT_FIELDS = tuple(f.name for f in fields(PageDigest) if f.name != "rendered")
 
 
 class Visited(Protocol):
-    """What tells whether a page was reached: a PageSnapshot, or a run's summary of one."""
+    """What tells whether a page was reached: a page (`PageContent`), or a run's summary of one."""
 
     @property
     def requested_url(self) -> str: ...
@@ -144,6 +189,53 @@ class Visited(Protocol):
     def status_code(self) -> int | None: ...
     @property
     def reason(self) -> str: ...
+
+
+class PageContent(Visited, Protocol):
+    """What every reader of a page may read, from a page just crawled (`PageSnapshot`) or one read
+    back from the store (`PageDigest`). The markup is not here: only a `PageSnapshot` has it."""
+
+    @property
+    def final_url(self) -> str: ...
+    @property
+    def redirect_chain(self) -> tuple[str, ...]: ...
+    @property
+    def headers(self) -> dict[str, str]: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def content_length(self) -> int: ...
+    @property
+    def content_hash(self) -> str: ...
+    @property
+    def rendered(self) -> bool: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def links(self) -> tuple[Link, ...]: ...
+    @property
+    def forms(self) -> tuple[FormSnapshot, ...]: ...
+    @property
+    def meta(self) -> dict[str, str]: ...
+    @property
+    def measurements(self) -> dict[str, float]: ...
+    @property
+    def via(self) -> str: ...
+    @property
+    def carried_from(self) -> int | None: ...
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def readable(self) -> bool: ...
+    @property
+    def is_html(self) -> bool: ...
+    @property
+    def fetchable_links(self) -> tuple[Link, ...]: ...
+    def header(self, name: str) -> str: ...
 
 
 V = TypeVar("V", bound=Visited)

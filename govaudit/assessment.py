@@ -17,7 +17,7 @@ import stat
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from audits.statement import check_statement
 from audits.validity import ValidatorUnavailable, validate_html
 from crawler.crawl import CrawledPage
 from crawler.render import PageInspector, Renderer, ServedDocument
-from crawler.snapshot import PageSnapshot, ScanStatus
+from crawler.snapshot import PageContent, PageDigest, PageSnapshot, ScanStatus
 from rules.engine import RuleEngine
 from rules.findings import Finding
 from rules.lexicon import Lexicons
@@ -200,7 +200,7 @@ class Assessment:
 
     async def audit_sample(
         self,
-        pages: Sequence[PageSnapshot],
+        pages: Sequence[PageDigest],
         options: SampleOptions,
         renderer: Renderer,
         inspectors: Sequence[PageInspector],
@@ -237,9 +237,9 @@ class Assessment:
         if shots := screenshots_in(outcome.inspections):
             self.store.audits.record_screenshots(self.visits[url], shots)
 
-    def draw_sample(self, pages: Sequence[PageSnapshot], options: SampleOptions) -> Sample:
+    def draw_sample(self, pages: Sequence[PageDigest], options: SampleOptions) -> Sample:
         """The WCAG-EM sample of `pages`, read with the HTML they were served (kept on disk)."""
-        with_html = [replace(p, html=self.html[p.final_url]) if p.final_url in self.html else p for p in pages]
+        with_html = [p.served(self.html.get(p.final_url, "")) for p in pages]
         # Static candidates (image without alt, unlabelled field …) so the sample covers per-page problems too.
         candidates = {p.final_url: prescan(p.html) for p in with_html if p.html and p.is_html}
         self.sample = choose_sample(with_html, seed=options.resolved_seed(), ratio=options.ratio, candidates=candidates)
@@ -282,7 +282,7 @@ class Assessment:
             self._add_results(url, found)
         return ""
 
-    def check_statement(self, pages: Sequence[PageSnapshot]) -> None:
+    def check_statement(self, pages: Sequence[PageContent]) -> None:
         """The accessibility statement, found as the sampler finds structural pages."""
         page = structural_pages(pages).get("accessibility")
         if page is not None:

@@ -1,10 +1,10 @@
 """crawl → audit → rules → suggested answers → storage, for one site and one run.
 
 Each page is fetched once and rendered at most once; the audits run on the live rendered page and
-every rule reads the same `PageSnapshot`. Pages are written to the store as they arrive and the
-frontier lives there too, so a run killed at any moment resumes where it stopped; a page that has
-not changed since the last run is not rendered, audited or detected again — its results carry
-forward by reference.
+every rule reads the same `PageSnapshot` (once the crawl is over, its stored `PageDigest`). Pages
+are written to the store as they arrive and the frontier lives there too, so a run killed at any
+moment resumes where it stopped; a page that has not changed since the last run is not rendered,
+audited or detected again — its results carry forward by reference.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from crawler.login import SiteAccess, log_in
 from crawler.render import PageInspector, Renderer, RenderSettings
 from crawler.robots import RobotsCache
 from crawler.site import SiteConfig
-from crawler.snapshot import PageSnapshot, start_page, start_page_problem
+from crawler.snapshot import PageContent, PageDigest, PageSnapshot, Visited, start_page, start_page_problem
 from govaudit.assessment import Assessment, SampleOptions
 from govaudit.interrupt import StopRequest
 from govaudit.selenium_audit import SeleniumAudit
@@ -200,7 +200,7 @@ class _Run:
         finally:
             self.lease.__exit__(None, None, None)
 
-    def check_home(self, pages: Sequence[PageSnapshot], budget: TimeBudget | None = None) -> None:
+    def check_home(self, pages: Sequence[Visited], budget: TimeBudget | None = None) -> None:
         home = start_page(pages)
         if why := start_page_problem(home):
             if home is None and budget is not None and budget.spent:
@@ -520,28 +520,28 @@ async def _crawl_stage(job: _Job, crawler: Crawler, on_page: Callable[[str], Non
         job.run.extra_stats["left_in_frontier"] = left
 
 
-def _pages_to_audit(job: _Job, stage: str) -> list[PageSnapshot]:
+def _pages_to_audit(job: _Job, stage: str) -> list[PageDigest]:
     """The run's pages, read back from the store (a resumed run sees the pages of its earlier part
     too), once the start page is known to be reached; the run moves on to its audit stage."""
     store, run_id = job.store, job.run.run_id
-    pages = store.visits.snapshots(run_id)
+    pages = store.visits.digests(run_id)
     job.run.check_home(pages, job.budget.part(CRAWL_SHARE))
     if stage == "crawl":
         run_state.enter_audit_stage(store, run_id)
     elif stage == "audit":
         run_state.reset_audit_stage(store, run_id)
-        pages = store.visits.snapshots(run_id)
+        pages = store.visits.digests(run_id)
     return pages
 
 
-async def _audit_stage(job: _Job, crawler: Crawler, pages: list[PageSnapshot]) -> list[PageSnapshot]:
+async def _audit_stage(job: _Job, crawler: Crawler, pages: list[PageDigest]) -> list[PageDigest]:
     """The audits after the crawl (Selenium's, or a sample's), markup validation and the
     accessibility statement check; the pages as they are after it."""
     assessment, work = job.assessment, job.work
     chosen = await _audit_after_crawl(job, crawler, pages)
     if job.live is not None or chosen is not None:  # pages rendered since: read them again
         job.run.extra_stats.update(assessment.sample_stats())
-        pages = job.store.visits.snapshots(job.run.run_id)
+        pages = job.store.visits.digests(job.run.run_id)
     if work.spent:
         job.cut.append("markup validation")
     elif problem := assessment.validate_markup(only=chosen.urls if chosen is not None else None, timeout_s=work.left()):
@@ -553,7 +553,7 @@ async def _audit_stage(job: _Job, crawler: Crawler, pages: list[PageSnapshot]) -
     return pages
 
 
-async def _audit_after_crawl(job: _Job, crawler: Crawler, pages: list[PageSnapshot]) -> Sample | None:
+async def _audit_after_crawl(job: _Job, crawler: Crawler, pages: list[PageDigest]) -> Sample | None:
     """axe through Selenium (every page fetched, or the sample) or the sample in the crawl's browser;
     the pages chosen, or None when every page was audited during the crawl."""
     if job.live is not None:
@@ -578,7 +578,7 @@ def _conclude(job: _Job, engine: RuleEngine, instruments: Sequence[str], site_fi
     run.extra_stats["findings"] = len(findings)
 
 
-def _check_audited(assessment: Assessment, pages: Sequence[PageSnapshot]) -> None:
+def _check_audited(assessment: Assessment, pages: Sequence[PageContent]) -> None:
     """NothingAudited unless at least one page has a result that is not an error."""
     if any(any(r.outcome is not Outcome.ERROR for r in results) for results in assessment.audits_by_url.values()):
         return

@@ -106,7 +106,7 @@ def test_recrawl_requests_only_what_the_sitemap_does_not_vouch_for(store: Store)
     run = store.runs.load(run_id)
     assert run.stats["revisit"] == {"not_requested": {"sitemap_lastmod": 3}}
     # The carried visits stand for the first run's: the rules read the same page again.
-    snapshots = {s.requested_url.removeprefix(server.base_url): s for s in store.visits.snapshots(run_id)}
+    snapshots = {s.requested_url.removeprefix(server.base_url): s for s in store.visits.digests(run_id)}
     assert snapshots["/a"].carried_from is not None and snapshots["/a"].title == "A"
     assert snapshots["/c"].carried_from is None and snapshots["/c"].title == "C v2"
 

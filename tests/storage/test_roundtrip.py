@@ -10,7 +10,7 @@ from sqlalchemy import select
 from audits.outcome import Outcome
 from audits.result import AuditNode, AuditResult
 from crawler.site import SiteConfig, SiteKind
-from crawler.snapshot import PageSnapshot, ScanStatus
+from crawler.snapshot import MAX_TEXT, FormField, FormSnapshot, Link, PageDigest, PageSnapshot, ScanStatus
 from rules.findings import ABSENT, PRESENT, Evidence, Finding, SuggestedAnswer
 from storage import DuplicateVisit, RunRecord, Store, models
 
@@ -228,6 +228,49 @@ def test_full_round_trip(store: Store) -> None:
     assert open_data.latest_review.final_value is None  # accepted a suggestion that had no value
     assert run.answer_for("OSI-2024", "OSI-12") == searched
     assert run.answer_for("OSI-2024", "nope") is None
+
+
+def test_a_visit_reads_back_as_its_digest_without_markup(store: Store) -> None:
+    site_id = store.registry.ensure(SITE)
+    run_id = store.runs.start(site_id, {})
+    form = FormSnapshot("/recherche", "get", (FormField("q", "search", "Rechercher"),), role="search")
+    full = PageSnapshot(
+        requested_url=HOME.requested_url,
+        final_url=HOME.final_url,
+        depth=0,
+        status=ScanStatus.OK,
+        status_code=200,
+        headers={"content-type": "text/html"},
+        content_type="text/html",
+        html="<html>…</html>",
+        dom="<html>…</html>",
+        title=HOME.title,
+        language="fr",
+        text="é" * (MAX_TEXT + 5),
+        links=(Link("https://www.service-public.fr/a", "A", region="nav"),),
+        forms=(form,),
+        meta={"description": "d"},
+        measurements={"overflow_375": 0.0},
+        via="start",
+    )
+    store.visits.record(run_id, site_id, full)
+    store.visits.record(run_id, site_id, LOGIN)
+    home, login = store.visits.digests(run_id)
+    assert isinstance(home, PageDigest) and not hasattr(home, "html") and not hasattr(home, "dom")
+    assert home.rendered and not login.rendered  # the visit's own rendering, not a missing DOM
+    assert home.text == full.text[:MAX_TEXT]
+    assert (home.title, home.language, home.links, home.forms) == (full.title, "fr", full.links, (form,))
+    assert (home.meta, home.measurements, home.via, home.status) == (
+        full.meta,
+        full.measurements,
+        "start",
+        ScanStatus.OK,
+    )
+    assert home.header("Content-Type") == "text/html" and home.ok and home.is_html
+    assert (login.status, login.reason, login.title) == (LOGIN.status, LOGIN.reason, LOGIN.title)
+    # With the markup the crawl kept apart, a full snapshot again (for a reader of markup).
+    served = home.served("<p>served</p>")
+    assert isinstance(served, PageSnapshot) and served.html == "<p>served</p>" and served.links == full.links
 
 
 def test_ensure_site_updates_by_name(store: Store) -> None:
