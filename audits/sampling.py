@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from audits.checks.common import load_data
 from audits.prescan import label, tier
 from audits.templates import cluster
-from crawler.snapshot import PageContent, PageSnapshot
+from crawler.snapshot import PageSnapshot
 
 Lexicon = Mapping[str, Any]  # audits/data/sampling_lexicon.yaml: kind → phrases, and the document extensions
 _SEPARATORS = re.compile(r"[\s/_\-.+,;:|()\[\]«»\"'!?]+")
@@ -50,7 +50,7 @@ def _words(text: str) -> str:
     return " " + " ".join(_SEPARATORS.split(unquote(text).lower())).strip() + " "
 
 
-def _haystack(page: PageContent) -> str:
+def _haystack(page: PageSnapshot) -> str:
     parts = urlsplit(page.final_url or page.requested_url)
     path = re.sub(r"\.(html?|php|aspx?|jsp)$", "", parts.path)
     return _words(path) + _words(page.title)
@@ -60,28 +60,28 @@ def _matches(haystack: str, phrases: Sequence[str]) -> bool:
     return any(_words(p) in haystack for p in phrases)
 
 
-def _is_search_results(page: PageContent) -> bool:
+def _is_search_results(page: PageSnapshot) -> bool:
     query = parse_qs(urlsplit(page.final_url).query)
     return any(key.lower() in _SEARCH_PARAMS for key in query)
 
 
-def _is_document(page: PageContent, extensions: Sequence[str]) -> bool:
+def _is_document(page: PageSnapshot, extensions: Sequence[str]) -> bool:
     if page.content_type and not page.is_html:
         return True
     path = urlsplit(page.final_url).path.lower()
     return any(path.endswith("." + ext) for ext in extensions)
 
 
-def _rank(page: PageContent) -> tuple[int, int, str]:
+def _rank(page: PageSnapshot) -> tuple[int, int, str]:
     """Shallowest, then shortest URL: the canonical page of its kind rather than a deep copy."""
     return (page.depth, len(page.final_url), page.final_url)
 
 
 def _structural(
-    html_pages: Sequence[PageContent], structural: Mapping[str, Sequence[str]], haystacks: Mapping[int, str]
-) -> dict[str, PageContent]:
+    html_pages: Sequence[PageSnapshot], structural: Mapping[str, Sequence[str]], haystacks: Mapping[int, str]
+) -> dict[str, PageSnapshot]:
     """The first page (shallowest) of each structural kind: contact, help, accessibility …"""
-    found: dict[str, PageContent] = {}
+    found: dict[str, PageSnapshot] = {}
     for kind, phrases in structural.items():
         page = next((p for p in html_pages if kind == "search" and _is_search_results(p)), None) or next(
             (p for p in html_pages if _matches(haystacks[id(p)], phrases)), None
@@ -91,7 +91,7 @@ def _structural(
     return found
 
 
-def structural_pages(pages: Sequence[PageContent], lexicon: Lexicon | None = None) -> dict[str, PageContent]:
+def structural_pages(pages: Sequence[PageSnapshot], lexicon: Lexicon | None = None) -> dict[str, PageSnapshot]:
     """Structural kind → its page, without drawing a sample (e.g. to find the accessibility statement)."""
     lexicon = lexicon or default_lexicon()
     structural: Mapping[str, Sequence[str]] = lexicon["structural"]
@@ -175,7 +175,7 @@ class _Picks:
     chosen: dict[str, str] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
 
-    def take(self, page: PageContent | None, kind: str, reason: str) -> None:
+    def take(self, page: PageSnapshot | None, kind: str, reason: str) -> None:
         if page is None:
             return
         url = page.final_url or page.requested_url

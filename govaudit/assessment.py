@@ -33,7 +33,7 @@ from audits.statement import check_statement
 from audits.validity import ValidatorUnavailable, validate_html
 from crawler.crawl import CrawledPage
 from crawler.render import PageInspector, Renderer, ServedDocument
-from crawler.snapshot import PageContent, PageDigest, PageSnapshot, ScanStatus
+from crawler.snapshot import PageDigest, PageSnapshot, ScanStatus
 from rules.engine import RuleEngine
 from rules.findings import Finding
 from rules.lexicon import Lexicons
@@ -282,9 +282,10 @@ class Assessment:
             self._add_results(url, found)
         return ""
 
-    def check_statement(self, pages: Sequence[PageContent]) -> None:
-        """The accessibility statement, found as the sampler finds structural pages."""
-        page = structural_pages(pages).get("accessibility")
+    def check_statement(self, pages: Sequence[PageDigest]) -> None:
+        """The accessibility statement, found as the sampler finds structural pages (by their
+        address and title: no markup is read)."""
+        page = structural_pages([p.served("") for p in pages]).get("accessibility")
         if page is not None:
             self._add_results(page.final_url, [check_statement(page.text, page.language, page.final_url)])
 
