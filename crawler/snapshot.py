@@ -63,41 +63,11 @@ class FormSnapshot:
         return frozenset(f.type for f in self.fields)
 
 
-class _Reading:
-    """What every form of a page answers from its fields (a mixin of `PageSnapshot` and `PageDigest`)."""
-
-    __slots__ = ()
-
-    @property
-    def ok(self: PageContent) -> bool:
-        return self.status is ScanStatus.OK
-
-    @property
-    def readable(self: PageContent) -> bool:
-        """Its content is known: fetched now, or unchanged since a stored visit (carried)."""
-        return self.status in (ScanStatus.OK, ScanStatus.NOT_MODIFIED)
-
-    @property
-    def is_html(self: PageContent) -> bool:
-        return self.content_type.startswith(("text/html", "application/xhtml"))
-
-    @property
-    def fetchable_links(self: PageContent) -> tuple[Link, ...]:
-        return tuple(link for link in self.links if link.url.startswith(("http://", "https://")))
-
-    def header(self: PageContent, name: str) -> str:
-        return self.headers.get(name.lower(), "")
-
-
 @dataclass(frozen=True, slots=True)
-class PageSnapshot(_Reading):
-    """A page as fetched once and rendered at most once: a value, changed only by `replace`.
-
-    `html` is the body as served; `dom` is the serialised DOM after rendering (None when the
-    page was not rendered). `links` and `forms` come from the DOM when there is one.
-    `measurements` holds numbers taken in the live page while it was rendered (for example
-    `overflow_375`: horizontal overflow in CSS px at a 375 px wide viewport).
-    """
+class PageContent:
+    """What every reader of a page may read, in both its forms: a page just crawled (`PageSnapshot`)
+    or one read back from the store (`PageDigest`). The markup is not here: only a `PageSnapshot`
+    has it, so a reader of markup says so in its type (and mypy holds the others to this one)."""
 
     requested_url: str
     final_url: str
@@ -110,11 +80,6 @@ class PageSnapshot(_Reading):
     content_type: str = ""
     content_length: int = 0
     content_hash: str = ""
-    fetch_ms: float = 0.0
-    render_ms: float = 0.0
-    render_reason: str = ""
-    html: str = ""
-    dom: str | None = None
     title: str = ""
     language: str = ""
     text: str = ""
@@ -122,9 +87,46 @@ class PageSnapshot(_Reading):
     forms: tuple[FormSnapshot, ...] = ()
     meta: dict[str, str] = field(default_factory=dict)
     measurements: dict[str, float] = field(default_factory=dict)
-    referrer: str | None = None
     via: str = "link"  # how the crawl found it: start, link, sitemap
     carried_from: int | None = None  # unchanged since this stored visit: its results carry forward
+
+    @property
+    def ok(self) -> bool:
+        return self.status is ScanStatus.OK
+
+    @property
+    def readable(self) -> bool:
+        """Its content is known: fetched now, or unchanged since a stored visit (carried)."""
+        return self.status in (ScanStatus.OK, ScanStatus.NOT_MODIFIED)
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type.startswith(("text/html", "application/xhtml"))
+
+    @property
+    def fetchable_links(self) -> tuple[Link, ...]:
+        return tuple(link for link in self.links if link.url.startswith(("http://", "https://")))
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")
+
+
+@dataclass(frozen=True, slots=True)
+class PageSnapshot(PageContent):
+    """A page as fetched once and rendered at most once: a value, changed only by `replace`.
+
+    `html` is the body as served; `dom` is the serialised DOM after rendering (None when the
+    page was not rendered). `links` and `forms` come from the DOM when there is one.
+    `measurements` holds numbers taken in the live page while it was rendered (for example
+    `overflow_375`: horizontal overflow in CSS px at a 375 px wide viewport).
+    """
+
+    fetch_ms: float = 0.0
+    render_ms: float = 0.0
+    render_reason: str = ""
+    html: str = ""
+    dom: str | None = None
+    referrer: str | None = None
     # When a request last showed this content, for a page carried forward without one (the revisit
     # policy trusted the sitemap); None when this visit made its own request.
     confirmed_at: datetime | None = None
@@ -138,42 +140,22 @@ class PageSnapshot(_Reading):
 
 
 @dataclass(frozen=True, slots=True)
-class PageDigest(_Reading):
+class PageDigest(PageContent):
     """A page read back from its stored visit: the fetch's facts and the page as the rules read it,
     without its markup (`html`, `dom`), and with its text cut short (`MAX_TEXT` characters).
 
     `rendered`: a browser rendered the page in the visit's run (its audits ran on the live page).
     """
 
-    requested_url: str
-    final_url: str
-    depth: int
-    status: ScanStatus
-    status_code: int | None = None
-    reason: str = ""
-    redirect_chain: tuple[str, ...] = ()
-    headers: dict[str, str] = field(default_factory=dict)
-    content_type: str = ""
-    content_length: int = 0
-    content_hash: str = ""
     rendered: bool = False
-    title: str = ""
-    language: str = ""
-    text: str = ""
-    links: tuple[Link, ...] = ()
-    forms: tuple[FormSnapshot, ...] = ()
-    meta: dict[str, str] = field(default_factory=dict)
-    measurements: dict[str, float] = field(default_factory=dict)
-    via: str = "link"
-    carried_from: int | None = None
 
     def served(self, html: str) -> PageSnapshot:
         """This page with the markup it was served (kept apart from the store), for a reader of markup."""
-        return PageSnapshot(**{name: getattr(self, name) for name in _SNAPSHOT_FIELDS}, html=html)
+        return PageSnapshot(**{name: getattr(self, name) for name in _SHARED}, html=html)
 
 
 MAX_TEXT = 20_000  # a digest's text: enough for every detector's look at a page; bounds the row size
-_SNAPSHOT_FIELDS = tuple(f.name for f in fields(PageDigest) if f.name != "rendered")
+_SHARED = tuple(f.name for f in fields(PageContent))
 
 
 class Visited(Protocol):
@@ -189,53 +171,6 @@ class Visited(Protocol):
     def status_code(self) -> int | None: ...
     @property
     def reason(self) -> str: ...
-
-
-class PageContent(Visited, Protocol):
-    """What every reader of a page may read, from a page just crawled (`PageSnapshot`) or one read
-    back from the store (`PageDigest`). The markup is not here: only a `PageSnapshot` has it."""
-
-    @property
-    def final_url(self) -> str: ...
-    @property
-    def redirect_chain(self) -> tuple[str, ...]: ...
-    @property
-    def headers(self) -> dict[str, str]: ...
-    @property
-    def content_type(self) -> str: ...
-    @property
-    def content_length(self) -> int: ...
-    @property
-    def content_hash(self) -> str: ...
-    @property
-    def rendered(self) -> bool: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def language(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def links(self) -> tuple[Link, ...]: ...
-    @property
-    def forms(self) -> tuple[FormSnapshot, ...]: ...
-    @property
-    def meta(self) -> dict[str, str]: ...
-    @property
-    def measurements(self) -> dict[str, float]: ...
-    @property
-    def via(self) -> str: ...
-    @property
-    def carried_from(self) -> int | None: ...
-    @property
-    def ok(self) -> bool: ...
-    @property
-    def readable(self) -> bool: ...
-    @property
-    def is_html(self) -> bool: ...
-    @property
-    def fetchable_links(self) -> tuple[Link, ...]: ...
-    def header(self, name: str) -> str: ...
 
 
 V = TypeVar("V", bound=Visited)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from crawler.snapshot import MAX_TEXT, FormField, FormSnapshot, Link, PageContent
+from crawler.snapshot import MAX_TEXT, FormField, FormSnapshot, Link, PageSnapshot
 
 # The digest's fields, by their `PageDigest` names. `rendered` is written too, for the readers of
 # the JSON alone; a `PageDigest` takes it from its visit's column.
@@ -51,7 +51,7 @@ _CODECS: Mapping[str, tuple[Convert, Convert]] = {
 _AS_IS: tuple[Convert, Convert] = (str, str)
 
 
-def snapshot_digest(page: PageContent) -> dict[str, Any]:
+def snapshot_digest(page: PageSnapshot) -> dict[str, Any]:
     digest = {name: _CODECS.get(name, _AS_IS)[0](getattr(page, name)) for name in FIELDS}
     digest["rendered"] = page.rendered
     return digest
