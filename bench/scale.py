@@ -205,7 +205,7 @@ def measure(crawl_pages: int, assess_pages: int) -> list[Phase]:
         idle_cpu = worker.startup_cpu()
         print(f"idle worker start + stop: {idle_cpu:.1f} CPU s (subtracted from each phase)", flush=True)
         for mode, pages in (("crawl", crawl_pages), ("assess", assess_pages)):
-            site_id = store.ensure_site(
+            site_id = store.registry.ensure(
                 SiteConfig(
                     name=f"bench {mode}",
                     start_urls=(url,),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, TypeVar
@@ -64,14 +64,10 @@ class FormSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
-class PageSnapshot:
-    """A page as fetched once and rendered at most once: a value, changed only by `replace`.
-
-    `html` is the body as served; `dom` is the serialised DOM after rendering (None when the
-    page was not rendered). `links` and `forms` come from the DOM when there is one.
-    `measurements` holds numbers taken in the live page while it was rendered (for example
-    `overflow_375`: horizontal overflow in CSS px at a 375 px wide viewport).
-    """
+class PageContent:
+    """What every reader of a page may read, in both its forms: a page just crawled (`PageSnapshot`)
+    or one read back from the store (`PageDigest`). The markup is not here: only a `PageSnapshot`
+    has it, so a reader of markup says so in its type (and mypy holds the others to this one)."""
 
     requested_url: str
     final_url: str
@@ -84,11 +80,6 @@ class PageSnapshot:
     content_type: str = ""
     content_length: int = 0
     content_hash: str = ""
-    fetch_ms: float = 0.0
-    render_ms: float = 0.0
-    render_reason: str = ""
-    html: str = ""
-    dom: str | None = None
     title: str = ""
     language: str = ""
     text: str = ""
@@ -96,15 +87,8 @@ class PageSnapshot:
     forms: tuple[FormSnapshot, ...] = ()
     meta: dict[str, str] = field(default_factory=dict)
     measurements: dict[str, float] = field(default_factory=dict)
-    referrer: str | None = None
     via: str = "link"  # how the crawl found it: start, link, sitemap
     carried_from: int | None = None  # unchanged since this stored visit: its results carry forward
-    # When a request last showed this content, for a page carried forward without one (the revisit
-    # policy trusted the sitemap); None when this visit made its own request.
-    confirmed_at: datetime | None = None
-    # The stylesheets and scripts the rendered page loaded: URL → sha256 of what the crawler fetched
-    # from it ("" when it could not). None when the page was not rendered (not known).
-    assets: dict[str, str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -120,10 +104,6 @@ class PageSnapshot:
         return self.content_type.startswith(("text/html", "application/xhtml"))
 
     @property
-    def rendered(self) -> bool:
-        return self.dom is not None
-
-    @property
     def fetchable_links(self) -> tuple[Link, ...]:
         return tuple(link for link in self.links if link.url.startswith(("http://", "https://")))
 
@@ -131,8 +111,55 @@ class PageSnapshot:
         return self.headers.get(name.lower(), "")
 
 
+@dataclass(frozen=True, slots=True)
+class PageSnapshot(PageContent):
+    """A page as fetched once and rendered at most once: a value, changed only by `replace`.
+
+    `html` is the body as served; `dom` is the serialised DOM after rendering (None when the
+    page was not rendered). `links` and `forms` come from the DOM when there is one.
+    `measurements` holds numbers taken in the live page while it was rendered (for example
+    `overflow_375`: horizontal overflow in CSS px at a 375 px wide viewport).
+    """
+
+    fetch_ms: float = 0.0
+    render_ms: float = 0.0
+    render_reason: str = ""
+    html: str = ""
+    dom: str | None = None
+    referrer: str | None = None
+    # When a request last showed this content, for a page carried forward without one (the revisit
+    # policy trusted the sitemap); None when this visit made its own request.
+    confirmed_at: datetime | None = None
+    # The stylesheets and scripts the rendered page loaded: URL → sha256 of what the crawler fetched
+    # from it ("" when it could not). None when the page was not rendered (not known).
+    assets: dict[str, str] | None = None
+
+    @property
+    def rendered(self) -> bool:
+        return self.dom is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PageDigest(PageContent):
+    """A page read back from its stored visit: the fetch's facts and the page as the rules read it,
+    without its markup (`html`, `dom`), and with its text cut short (`MAX_TEXT` characters).
+
+    `rendered`: a browser rendered the page in the visit's run (its audits ran on the live page).
+    """
+
+    rendered: bool = False
+
+    def served(self, html: str) -> PageSnapshot:
+        """This page with the markup it was served (kept apart from the store), for a reader of markup."""
+        return PageSnapshot(**{name: getattr(self, name) for name in _SHARED}, html=html)
+
+
+MAX_TEXT = 20_000  # a digest's text: enough for every detector's look at a page; bounds the row size
+_SHARED = tuple(f.name for f in fields(PageContent))
+
+
 class Visited(Protocol):
-    """What tells whether a page was reached: a PageSnapshot, or a run's summary of one."""
+    """What tells whether a page was reached: a page (`PageContent`), or a run's summary of one."""
 
     @property
     def requested_url(self) -> str: ...

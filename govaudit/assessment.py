@@ -17,7 +17,7 @@ import stat
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from audits.statement import check_statement
 from audits.validity import ValidatorUnavailable, validate_html
 from crawler.crawl import CrawledPage
 from crawler.render import PageInspector, Renderer, ServedDocument
-from crawler.snapshot import PageSnapshot, ScanStatus
+from crawler.snapshot import PageDigest, PageSnapshot, ScanStatus
 from rules.engine import RuleEngine
 from rules.findings import Finding
 from rules.lexicon import Lexicons
@@ -162,15 +162,15 @@ class Assessment:
         self.visits.update(run_state.visit_ids(self.store, self.run_id))
         self.html.reload(self.visits)  # what the killed process kept on disk (none on another machine)
         for url, visit_id in self.visits.items():
-            self.audits_by_url[url] = self.store.visit_audits(visit_id)
+            self.audits_by_url[url] = self.store.audits.of_visit(visit_id)
 
     def _add(self, crawled: CrawledPage) -> None:
         snapshot = crawled.snapshot
         if snapshot.carried_from is not None:
             # Unchanged since the last run: its audit results and findings stand, by reference.
             visit_id = self._record(snapshot, ())
-            self.audits_by_url[snapshot.final_url] = self.store.visit_audits(snapshot.carried_from)
-            findings = self.store.page_findings(snapshot.carried_from)
+            self.audits_by_url[snapshot.final_url] = self.store.audits.of_visit(snapshot.carried_from)
+            findings = self.store.findings.of_visit(snapshot.carried_from)
         else:
             results = audit_results_in(crawled.inspections)
             results += [
@@ -180,7 +180,7 @@ class Assessment:
                 results += check_pdf(crawled.document, snapshot.final_url)
             results = self.standard.select(results)
             visit_id = self._record(snapshot, results)
-            self.store.record_screenshots(visit_id, screenshots_in(crawled.inspections))
+            self.store.audits.record_screenshots(visit_id, screenshots_in(crawled.inspections))
             # Survey features are read from pages and documents, never from an image or a stylesheet.
             readable = snapshot.is_html or crawled.document is not None
             findings = (
@@ -189,12 +189,12 @@ class Assessment:
             if snapshot.html and snapshot.is_html:
                 self.html.put(snapshot.final_url, snapshot.html)
         if findings:
-            self.store.record_findings(self.run_id, findings, visit_id=visit_id)
+            self.store.findings.record(self.run_id, findings, visit_id=visit_id)
 
     def _record(self, snapshot: PageSnapshot, results: Sequence[AuditResult]) -> int:
-        visit_id = self.store.record_visit(self.run_id, self.site_id, snapshot)
+        visit_id = self.store.visits.record(self.run_id, self.site_id, snapshot)
         if results:
-            self.store.record_audit_results(visit_id, results)
+            self.store.audits.record(visit_id, results)
         self.visits[snapshot.final_url] = visit_id
         self.audits_by_url[snapshot.final_url] = list(results)
         return visit_id
@@ -202,14 +202,14 @@ class Assessment:
     def _add_results(self, url: str, results: Sequence[AuditResult]) -> None:
         results = self.standard.select(results)
         if results and url in self.visits:
-            self.store.record_audit_results(self.visits[url], results)
+            self.store.audits.record(self.visits[url], results)
             self.audits_by_url.setdefault(url, []).extend(results)
 
     # --- once the crawl is over ----------------------------------------------------------------
 
     async def audit_sample(
         self,
-        pages: Sequence[PageSnapshot],
+        pages: Sequence[PageDigest],
         options: SampleOptions,
         renderer: Renderer,
         inspectors: Sequence[PageInspector],
@@ -244,11 +244,11 @@ class Assessment:
         results += [_inspector_error(url, name, why) for name, why in outcome.inspection_errors.items()]
         self.add_rendered(url, outcome.render_ms, reason, results, outcome.measurements)
         if shots := screenshots_in(outcome.inspections):
-            self.store.record_screenshots(self.visits[url], shots)
+            self.store.audits.record_screenshots(self.visits[url], shots)
 
-    def draw_sample(self, pages: Sequence[PageSnapshot], options: SampleOptions) -> Sample:
+    def draw_sample(self, pages: Sequence[PageDigest], options: SampleOptions) -> Sample:
         """The WCAG-EM sample of `pages`, read with the HTML they were served (kept on disk)."""
-        with_html = [replace(p, html=self.html[p.final_url]) if p.final_url in self.html else p for p in pages]
+        with_html = [p.served(self.html.get(p.final_url, "")) for p in pages]
         # Static candidates (image without alt, unlabelled field …) so the sample covers per-page problems too.
         candidates = {p.final_url: prescan(p.html) for p in with_html if p.html and p.is_html}
         self.sample = choose_sample(with_html, seed=options.resolved_seed(), ratio=options.ratio, candidates=candidates)
@@ -263,14 +263,14 @@ class Assessment:
         measurements: Mapping[str, float] | None = None,
     ) -> None:
         """A page rendered and audited after its visit was recorded (a sample, or `--driver selenium`)."""
-        self.store.mark_rendered(self.visits[url], render_ms, reason, measurements or {})
+        self.store.visits.mark_rendered(self.visits[url], render_ms, reason, measurements or {})
         self._add_results(url, results)
 
     def render_failed(self, url: str, status: ScanStatus, reason: str) -> None:
         """A page rendered after its visit was recorded whose navigation the address guard refused (or that
         ended on the browser's error page): the visit takes that status, and no result of it is kept."""
         if url in self.visits:
-            self.store.mark_render_failed(self.visits[url], status, reason)
+            self.store.visits.mark_render_failed(self.visits[url], status, reason)
 
     def add_results(self, url: str, results: Sequence[AuditResult]) -> None:
         """Results for a page already recorded that no browser rendered (one that failed to load, say)."""
@@ -291,9 +291,10 @@ class Assessment:
             self._add_results(url, found)
         return ""
 
-    def check_statement(self, pages: Sequence[PageSnapshot]) -> None:
-        """The accessibility statement, found as the sampler finds structural pages."""
-        page = structural_pages(pages).get("accessibility")
+    def check_statement(self, pages: Sequence[PageDigest]) -> None:
+        """The accessibility statement, found as the sampler finds structural pages (by their
+        address and title: no markup is read)."""
+        page = structural_pages([p.served("") for p in pages]).get("accessibility")
         if page is not None:
             self._add_results(page.final_url, [check_statement(page.text, page.language, page.final_url)])
 
@@ -314,4 +315,4 @@ class Assessment:
         }
 
     def page_findings(self) -> list[Finding]:
-        return self.store.run_page_findings(self.run_id)
+        return self.store.findings.of_run_pages(self.run_id)

@@ -188,9 +188,9 @@ def _run(
                     on_page=getattr(on_progress, "page", None),
                 )
             )
-        run = store.load_run(outcome.run_id)
+        run = store.runs.load(outcome.run_id)
         # The trend chart: the same site's earlier completed runs, summarised from the store.
-        report = build_report(run, earlier_runs(store, run), store.run_screenshots(run.id))
+        report = build_report(run, earlier_runs(store, run), store.audits.screenshots(run.id))
         record_trend_point(store, report)
     paths = write_reports(report, out_dir, formats)
     if summary and not quiet:
@@ -596,7 +596,7 @@ def _crawl_target(store: Store, url: str | None, resume: int | None, max_pages: 
     """The site to crawl: the interrupted run's, or the start URL's; exit 2 when neither is usable."""
     if resume is not None:
         try:
-            return store.run_site(resume).site
+            return store.runs.site_of(resume).site
         except LookupError as exc:
             raise _fail(str(exc), EXIT_BAD_INPUT) from None
     if url is None:
@@ -698,7 +698,7 @@ def _sites_to_assess(
             raise _fail(str(exc), EXIT_BAD_INPUT) from None
     with Store(settings.database_url) as store:
         store.upgrade()
-        sites = [r.config for r in store.sites(country=country, site_id=site_id)]
+        sites = [r.config for r in store.registry.find(country=country, site_id=site_id)]
     if not sites:
         raise _fail(f"no registered site for {country or site_id}", EXIT_BAD_INPUT)
     return sites

@@ -151,7 +151,7 @@ def import_command(
     with Store(Settings.from_env().database_url) as store:
         store.upgrade()
         for site in sites:
-            store.ensure_site(site)
+            store.registry.ensure(site)
             if site.country and member_state(site.country) is None:
                 console.print(f"[yellow]note:[/] {site.name}: {site.country} is not a UN Member State code")
     console.print(f"{len(sites)} site(s) imported from {file}.")
@@ -166,7 +166,7 @@ def list_command(
 
     with Store(Settings.from_env().database_url) as store:
         store.upgrade()
-        records = store.sites(country=country)
+        records = store.registry.find(country=country)
         checks = SiteCheckStore(store).latest([r.id for r in records])
     table = Table(title="Registered sites" + (f" ({country.upper()})" if country else ""))
     for column in ("id", "name", "country", "kind", "start URL", "languages", "last check"):
@@ -198,7 +198,7 @@ def verify_command(
 
     with Store(Settings.from_env().database_url) as store:
         store.upgrade()
-        records = store.sites(country=country)
+        records = store.registry.find(country=country)
         if not records:
             Console(stderr=True).print("No site registered" + (f" for {country.upper()}." if country else "."))
             raise typer.Exit(0)
@@ -240,12 +240,14 @@ def remove_command(
     keeps them, unregistered, so its reports and history stay readable; one without is deleted."""
     with Store(Settings.from_env().database_url) as store:
         store.upgrade()
-        site_id = int(site) if site.isdigit() else store.site_for_start_url(site)
+        site_id = int(site) if site.isdigit() else store.registry.for_start_url(site)
         try:
             if site_id is None:
                 raise LookupError(f"no site with the start URL {site}")
-            name = next((r.config.name for r in store.sites(site_id=site_id, registered_only=False)), str(site_id))
-            what = store.remove_site(site_id)
+            name = next(
+                (r.config.name for r in store.registry.find(site_id=site_id, registered_only=False)), str(site_id)
+            )
+            what = store.registry.remove(site_id)
         except LookupError as exc:
             Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}")
             raise typer.Exit(2) from None

@@ -98,7 +98,7 @@ def users_password(
     except ValueError as exc:
         raise _fail(str(exc)) from None
     with _store() as store:
-        user = store.user_by_name(name)
+        user = store.users.named(name)
         if user is None:
             raise _fail(f"no user named {name!r}")
         ended = web_sessions.set_password(store, user.id, hashed)
@@ -111,7 +111,7 @@ def users_unlock(name: Annotated[str, typer.Argument(help="Sign-in name.")]) -> 
     from storage import web_sessions
 
     with _store() as store:
-        if store.user_by_name(name) is None:
+        if store.users.named(name) is None:
             raise _fail(f"no user named {name!r}")
         web_sessions.unlock(store, name)
     console.print(f"{name} can sign in again.")
@@ -143,9 +143,9 @@ def users_add(
     except ValueError as exc:
         raise _fail(str(exc)) from None
     with _store() as store:
-        if store.user_by_name(name) is not None:
+        if store.users.named(name) is not None:
             raise _fail(f"a user named {name!r} exists already")
-        user_id = store.add_user(name, role, hashed, countries)
+        user_id = store.users.add(name, role, hashed, countries)
     console.print(f"User {name} ({role}; {', '.join(countries) or 'no country'}) created with id {user_id}.")
 
 
@@ -161,7 +161,7 @@ def answers(
         raise _fail(f"format must be one of {', '.join(FORMATS)}")
     country = country.upper()
     with _store() as store:
-        keys = [q.instrument for q in store.answered_countries() if q.country == country]
+        keys = [q.instrument for q in store.answers.answered_countries() if q.country == country]
         if not keys:
             raise _fail(f"no suggested answers for {country}")
         body = export(store, country, keys, fmt)
@@ -197,7 +197,7 @@ def import_indicators(
         parsed.append((country, row.get("edition") or edition, tii, hci))
     with _store() as store:
         for country, ed, tii, hci in parsed:
-            store.save_indicator(country, ed, tii, hci, source=file.name)
+            store.indicators.save(country, ed, tii, hci, source=file.name)
     console.print(f"Imported TII/HCI for {len(parsed)} countries from {file}.")
 
 

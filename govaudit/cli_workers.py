@@ -70,7 +70,7 @@ def _print_held(store: Store, held: dict[int, str]) -> None:
     """The registry sites left out of the batch, and why (`govaudit sites verify` puts them back)."""
     if not held:
         return
-    names = {s.id: s.name for s in store.sites(registered_only=False)}
+    names = {s.id: s.name for s in store.registry.find(registered_only=False)}
     console.print(f"{len(held)} registry site(s) not crawled until `govaudit sites verify` says verified:")
     for site_id, why in sorted(held.items()):
         console.print(f"  {names.get(site_id, site_id)}: {why}", markup=False, highlight=False)

@@ -29,7 +29,7 @@ def resumable_assessment(store: Store, run_id: int) -> tuple[SiteConfig, SampleO
     """The site and sample options of an interrupted assessment (`assess/audit --resume RUN`), as it
     was started; raises BadInput for a run that does not exist or is not an assessment."""
     try:
-        run = store.run_site(run_id)
+        run = store.runs.site_of(run_id)
         site, status = run.site, run.status
     except LookupError as exc:
         raise BadInput(str(exc)) from None

@@ -1,10 +1,10 @@
 """crawl → audit → rules → suggested answers → storage, for one site and one run.
 
 Each page is fetched once and rendered at most once; the audits run on the live rendered page and
-every rule reads the same `PageSnapshot`. Pages are written to the store as they arrive and the
-frontier lives there too, so a run killed at any moment resumes where it stopped; a page that has
-not changed since the last run is not rendered, audited or detected again — its results carry
-forward by reference.
+every rule reads the same `PageSnapshot` (once the crawl is over, its stored `PageDigest`). Pages
+are written to the store as they arrive and the frontier lives there too, so a run killed at any
+moment resumes where it stopped; a page that has not changed since the last run is not rendered,
+audited or detected again — its results carry forward by reference.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from crawler.login import SiteAccess, log_in
 from crawler.render import PageInspector, Renderer, RenderSettings
 from crawler.robots import RobotsCache
 from crawler.site import SiteConfig
-from crawler.snapshot import PageSnapshot, start_page, start_page_problem
+from crawler.snapshot import PageContent, PageDigest, PageSnapshot, Visited, start_page, start_page_problem
 from govaudit.assessment import Assessment, SampleOptions
 from govaudit.interrupt import StopRequest
 from govaudit.selenium_audit import SeleniumAudit
@@ -116,11 +116,11 @@ class _Run:
         if resume is None:
             # Unregistered (an `audit` without --register): the row that already holds this start URL's
             # runs if there is one, so that repeated audits of one URL make one entry.
-            existing = None if register else store.site_for_start_url(site.home_url)
-            self.site_id = existing if existing is not None else store.ensure_site(site, registered=register)
-            self.run_id = store.start_run(self.site_id, settings, as_of)
+            existing = None if register else store.registry.for_start_url(site.home_url)
+            self.site_id = existing if existing is not None else store.registry.ensure(site, registered=register)
+            self.run_id = store.runs.start(self.site_id, settings, as_of)
         else:
-            found = store.run_site(resume)
+            found = store.runs.site_of(resume)
             self.site_id, status = found.site_id, found.status
             if status != "running":
                 raise CannotResume(f"run {resume} is {status}; only an interrupted (running) run can resume")
@@ -149,7 +149,7 @@ class _Run:
         self.interrupted = False  # stopped by Ctrl-C: finished as "interrupted", not "completed"
 
     def record(self, snapshot: PageSnapshot) -> int:
-        visit_id = self.store.record_visit(self.run_id, self.site_id, snapshot)
+        visit_id = self.store.visits.record(self.run_id, self.site_id, snapshot)
         self.outcome.pages.append(_summary(snapshot))
         return visit_id
 
@@ -159,20 +159,20 @@ class _Run:
     def previous(self) -> dict[str, PreviousVisit]:
         """The last run's pages that may be carried forward: none with `fresh`, and none when the
         last run audited with other engines (axe-core, our checks, the standard) than this one.
-        Without their links: the crawler reads those (`Store.visit_links`) only for the pages whose
+        Without their links: the crawler reads those (`VisitRepository.links`) only for the pages whose
         links can still add to the frontier."""
         if self.fresh:
             self.extra_stats["carried_forward"] = "no: --fresh"
             return {}
         if self.engines is not None:
-            last = self.store.last_completed_settings(self.site_id, before_run=self.run_id)
+            last = self.store.runs.last_completed_settings(self.site_id, before_run=self.run_id)
             if last is not None and last.get("engines") != self.engines:
                 self.extra_stats["carried_forward"] = (
                     f"no: the last run audited with {last.get('engines') or 'no audit engines'}, this one with "
                     f"{self.engines}"
                 )
                 return {}
-        return self.store.previous_visits(self.site_id, before_run=self.run_id, links=False)
+        return self.store.visits.previous(self.site_id, before_run=self.run_id, links=False)
 
     def stats(self) -> dict[str, Any]:
         return {
@@ -193,14 +193,14 @@ class _Run:
             if self.lease.lost:  # another process took the run over after our lease lapsed: it finishes it
                 return
             if exc is None:
-                self.store.finish_run(self.run_id, "interrupted" if self.interrupted else "completed", self.stats())
+                self.store.runs.finish(self.run_id, "interrupted" if self.interrupted else "completed", self.stats())
             elif not isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError)):
-                self.store.finish_run(self.run_id, "failed", self.stats(), error=str(exc) or type(exc).__name__)
+                self.store.runs.finish(self.run_id, "failed", self.stats(), error=str(exc) or type(exc).__name__)
             # Killed or cancelled: the run stays "running", so `--resume` can finish it.
         finally:
             self.lease.__exit__(None, None, None)
 
-    def check_home(self, pages: Sequence[PageSnapshot], budget: TimeBudget | None = None) -> None:
+    def check_home(self, pages: Sequence[Visited], budget: TimeBudget | None = None) -> None:
         home = start_page(pages)
         if why := start_page_problem(home):
             if home is None and budget is not None and budget.spent:
@@ -247,7 +247,7 @@ async def open_crawler(
                 _crawl_settings(settings, render, in_flight, revisit),
                 frontier=run.frontier(),
                 previous=run.previous(),
-                previous_links=run.store.visit_links,
+                previous_links=run.store.visits.links,
                 on_progress=on_progress,
                 budget=budget,
             )
@@ -350,10 +350,10 @@ async def crawl_site(
                 run.outcome.pages.append(_summary(crawled.snapshot))
                 fetched += crawled.snapshot.confirmed_at is None  # set only on a page not requested
                 if fetched >= BATCH or len(batch) >= CARRIED_BATCH:
-                    store.record_visits(run.run_id, run.site_id, batch)
+                    store.visits.record_many(run.run_id, run.site_id, batch)
                     batch.clear()
                     fetched = 0
-            store.record_visits(run.run_id, run.site_id, batch)
+            store.visits.record_many(run.run_id, run.site_id, batch)
             if left := crawler.left():  # a time budget ran out: say what was not fetched
                 run.extra_stats["left_in_frontier"] = left
         if resume is not None:  # the summary covers the pages recorded before the interruption too
@@ -520,28 +520,28 @@ async def _crawl_stage(job: _Job, crawler: Crawler, on_page: Callable[[str], Non
         job.run.extra_stats["left_in_frontier"] = left
 
 
-def _pages_to_audit(job: _Job, stage: str) -> list[PageSnapshot]:
+def _pages_to_audit(job: _Job, stage: str) -> list[PageDigest]:
     """The run's pages, read back from the store (a resumed run sees the pages of its earlier part
     too), once the start page is known to be reached; the run moves on to its audit stage."""
     store, run_id = job.store, job.run.run_id
-    pages = store.run_snapshots(run_id)
+    pages = store.visits.digests(run_id)
     job.run.check_home(pages, job.budget.part(CRAWL_SHARE))
     if stage == "crawl":
         run_state.enter_audit_stage(store, run_id)
     elif stage == "audit":
         run_state.reset_audit_stage(store, run_id)
-        pages = store.run_snapshots(run_id)
+        pages = store.visits.digests(run_id)
     return pages
 
 
-async def _audit_stage(job: _Job, crawler: Crawler, pages: list[PageSnapshot]) -> list[PageSnapshot]:
+async def _audit_stage(job: _Job, crawler: Crawler, pages: list[PageDigest]) -> list[PageDigest]:
     """The audits after the crawl (Selenium's, or a sample's), markup validation and the
     accessibility statement check; the pages as they are after it."""
     assessment, work = job.assessment, job.work
     chosen = await _audit_after_crawl(job, crawler, pages)
     if job.live is not None or chosen is not None:  # pages rendered since: read them again
         job.run.extra_stats.update(assessment.sample_stats())
-        pages = job.store.run_snapshots(job.run.run_id)
+        pages = job.store.visits.digests(job.run.run_id)
     if work.spent:
         job.cut.append("markup validation")
     elif problem := assessment.validate_markup(only=chosen.urls if chosen is not None else None, timeout_s=work.left()):
@@ -553,7 +553,7 @@ async def _audit_stage(job: _Job, crawler: Crawler, pages: list[PageSnapshot]) -
     return pages
 
 
-async def _audit_after_crawl(job: _Job, crawler: Crawler, pages: list[PageSnapshot]) -> Sample | None:
+async def _audit_after_crawl(job: _Job, crawler: Crawler, pages: list[PageDigest]) -> Sample | None:
     """axe through Selenium (every page fetched, or the sample) or the sample in the crawl's browser;
     the pages chosen, or None when every page was audited during the crawl."""
     if job.live is not None:
@@ -573,12 +573,12 @@ def _conclude(job: _Job, engine: RuleEngine, instruments: Sequence[str], site_fi
     findings = [*job.assessment.page_findings(), *site_findings]
     answers = [a for key in instruments for a in decide(load_instrument(key), findings, engine.covered())]
     with store.atomic():  # the site's findings and the answers: all written or none
-        store.record_findings(run.run_id, site_findings)
-        store.record_answers(run.run_id, run.site_id, answers)
+        store.findings.record(run.run_id, site_findings)
+        store.answers.record(run.run_id, run.site_id, answers)
     run.extra_stats["findings"] = len(findings)
 
 
-def _check_audited(assessment: Assessment, pages: Sequence[PageSnapshot]) -> None:
+def _check_audited(assessment: Assessment, pages: Sequence[PageContent]) -> None:
     """NothingAudited unless at least one page has a result that is not an error."""
     if any(any(r.outcome is not Outcome.ERROR for r in results) for results in assessment.audits_by_url.values()):
         return
@@ -621,7 +621,7 @@ async def _off_the_loop(record: Callable[[CrawledPage], None], crawled: CrawledP
 
 
 def _summaries(store: Store, run_id: int) -> list[PageSummary]:
-    return store.visit_summaries(run_id)
+    return store.visits.summaries(run_id)
 
 
 def _light(snapshot: PageSnapshot) -> PageSnapshot:

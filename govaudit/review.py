@@ -222,7 +222,7 @@ def instrument(key: str) -> Instrument:
 
 
 def country_states(store: Store, country: str, key: str, site_id: int | None = None) -> list[QuestionState]:
-    answers = store.country_answers(country, key)
+    answers = store.answers.of_country(country, key)
     if site_id is not None:
         answers = [a for a in answers if a.site_id == site_id]
     return build_states(instrument(key), answers)

@@ -220,7 +220,7 @@ def compute(
     weights = weights or {}
     indicators = {i.country: i for i in store.indicators.find()}
     by_country: dict[str, CountryScore] = {}
-    for queue in store.answered_countries():
+    for queue in store.answers.answered_countries():
         country, key = queue.country, queue.instrument
         score = by_country.setdefault(country, CountryScore(country))
         inst = instrument(key)
@@ -229,7 +229,7 @@ def compute(
             score.osi = index_score(inst, values, weights.get(key))
             score.epi_raw, score.epi_levels = epi_raw(inst, values)
         elif inst.id == "LOSI":
-            answers = store.country_answers(country, key)
+            answers = store.answers.of_country(country, key)
             sites = {a.site_id: a.site_name for a in answers if a.site_kind == "city_portal"}
             for site_id, name in sorted(sites.items(), key=lambda kv: kv[1]):
                 values = values_of(country_states(store, country, key, site_id))

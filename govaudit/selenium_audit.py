@@ -39,7 +39,7 @@ from audits.selenium_driver import SeleniumAuditor, SeleniumPage, SeleniumSettin
 from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost
 from crawler.egress import EgressProxy
 from crawler.render import BrowserNotFound
-from crawler.snapshot import PageSnapshot, ScanStatus
+from crawler.snapshot import PageDigest, ScanStatus
 from govaudit.assessment import Assessment, SampleOptions
 from govaudit.settings import Settings
 
@@ -167,7 +167,7 @@ class SeleniumAudit:
     async def audit(
         self,
         assessment: Assessment,
-        pages: Sequence[PageSnapshot],
+        pages: Sequence[PageDigest],
         sample: SampleOptions | None,
         guard: AddressGuard | None = None,
     ) -> Sample | None:
@@ -223,7 +223,7 @@ class SeleniumAudit:
     async def _audit(
         self,
         assessment: Assessment,
-        pages: Sequence[PageSnapshot],
+        pages: Sequence[PageDigest],
         sample: SampleOptions | None,
         guard: AddressGuard,
         egress: EgressProxy | None,

@@ -60,13 +60,13 @@ class Dashboard:
 
 def site_entry(store: Store, site_id: int, name: str, kind: str, start_urls: tuple[str, ...]) -> SiteEntry:
     entry = SiteEntry(site_id, name, kind, start_urls)
-    run_id = store.latest_run_id(name, status="completed")
+    run_id = store.runs.latest_id(name, status="completed")
     if run_id is None:
         return entry
-    run = store.load_run(run_id)
+    run = store.runs.load(run_id)
     report = build_report(run, earlier_runs(store, run, TREND_RUNS))
     previous_ids = earlier_run_ids(store, site_id, run_id, limit=1)
-    previous = build_report(store.load_run(previous_ids[-1])) if previous_ids else None
+    previous = build_report(store.runs.load(previous_ids[-1])) if previous_ids else None
     return SiteEntry(
         site_id,
         name,
@@ -89,7 +89,7 @@ def build_dashboard(store: Store, country: str) -> Dashboard:
         generated_at=datetime.now(UTC).isoformat(),
         sites=tuple(
             site_entry(store, s.id, s.name, str(s.config.kind), tuple(s.config.start_urls))
-            for s in store.sites(country=country)
+            for s in store.registry.find(country=country)
         ),
     )
 

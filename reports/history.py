@@ -31,7 +31,7 @@ def earlier_runs(store: Store, run: RunRecord, limit: int = TREND_RUNS) -> list[
     its report (record_trend_point), else, for a run stored before points were, computed from its
     results. Only runs that audited something are drawn: a crawl-only run has no accessibility score."""
     points = [
-        _stored(stored) or run_summary(store.load_run(run_id))
+        _stored(stored) or run_summary(store.runs.load(run_id))
         for run_id, stored in store.runs.earlier_trend_points(run.site.id, run.id, limit)
     ]
     return [p for p in points if p.pages_audited]

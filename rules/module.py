@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from audits.result import AuditResult
 from crawler.site import SiteConfig
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import PageContent, PageSnapshot
 from crawler.urls import url_key
 from rules.findings import Evidence
 from rules.lexicon import Lexicons
@@ -53,12 +53,12 @@ class SiteView:
     search (it goes through the crawl's own fetcher, with its politeness and address guard)."""
 
     site: SiteConfig
-    pages: list[PageSnapshot]
+    pages: Sequence[PageContent]  # read back from the store: no markup (a probe's `fetch` has it)
     lexicons: Lexicons
     fetch: Fetch
     audits_by_url: Mapping[str, Sequence[AuditResult]] = field(default_factory=dict)
     as_of: date | None = None  # as PageView.as_of
-    _by_key: dict[str, PageSnapshot] = field(default_factory=dict)
+    _by_key: dict[str, PageContent] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for page in self.pages:
@@ -66,13 +66,13 @@ class SiteView:
             self._by_key.setdefault(url_key(page.final_url), page)
 
     @property
-    def home(self) -> PageSnapshot | None:
+    def home(self) -> PageContent | None:
         return min(self.pages, key=lambda p: p.depth, default=None)
 
-    def page(self, url: str) -> PageSnapshot | None:
+    def page(self, url: str) -> PageContent | None:
         return self._by_key.get(url_key(url))
 
-    def ok_pages(self) -> list[PageSnapshot]:
+    def ok_pages(self) -> list[PageContent]:
         """Pages whose content is known (fetched now or carried unchanged), nearest home first."""
         return sorted((p for p in self.pages if p.readable and p.is_html), key=lambda p: (p.depth, p.final_url))
 
@@ -93,5 +93,5 @@ class RuleModule:
         return ()
 
 
-def evidence_from(page: PageSnapshot, *, selector: str = "", quote: str = "") -> Evidence:
+def evidence_from(page: PageContent, *, selector: str = "", quote: str = "") -> Evidence:
     return Evidence(url=page.final_url, selector=selector, quote=quote[:300], language=page.language, depth=page.depth)

@@ -1,4 +1,4 @@
-"""A page as the rules read it, to and from JSON: links, forms, text, meta, measurements.
+"""A page as the rules read it, to and from JSON: the `PageDigest` fields a visit's columns do not hold.
 
 Stored with each visit so that an unchanged page in a later run, or a resumed run, can be read
 again without fetching or rendering it.
@@ -6,52 +6,57 @@ again without fetching or rendering it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from crawler.snapshot import FormField, FormSnapshot, Link, PageSnapshot, ScanStatus
+from crawler.snapshot import MAX_TEXT, FormField, FormSnapshot, Link, PageSnapshot
 
-MAX_TEXT = 20_000  # enough for every detector's look at a page; bounds the row size
-
-
-def snapshot_digest(snap: PageSnapshot) -> dict[str, Any]:
-    return {
-        "title": snap.title,
-        "language": snap.language,
-        "text": snap.text[:MAX_TEXT],
-        "links": [[link.url, link.text, link.rel, link.hreflang, link.region] for link in snap.links],
-        "forms": [
-            {
-                "action": f.action,
-                "method": f.method,
-                "role": f.role,
-                "fields": [[x.name, x.type, x.label] for x in f.fields],
-            }
-            for f in snap.forms
-        ],
-        "meta": dict(snap.meta),
-        "measurements": dict(snap.measurements),
-        "rendered": snap.rendered,
-    }
+# The digest's fields, by their `PageDigest` names. `rendered` is written too, for the readers of
+# the JSON alone; a `PageDigest` takes it from its visit's column.
+FIELDS = ("title", "language", "text", "links", "forms", "meta", "measurements")
 
 
-def snapshot_from_digest(digest: dict[str, Any], **fields: Any) -> PageSnapshot:
-    """A light snapshot (no markup) from a digest plus the visit's own columns in `fields`."""
-    fields.setdefault("status", ScanStatus.OK)
-    return PageSnapshot(
-        title=digest.get("title", ""),
-        language=digest.get("language", ""),
-        text=digest.get("text", ""),
-        links=tuple(Link(*item) for item in digest.get("links", [])),
-        forms=tuple(
-            FormSnapshot(
-                action=f["action"],
-                method=f["method"],
-                role=f.get("role", ""),
-                fields=tuple(FormField(*x) for x in f["fields"]),
-            )
-            for f in digest.get("forms", [])
-        ),
-        meta=dict(digest.get("meta", {})),
-        measurements={k: float(v) for k, v in digest.get("measurements", {}).items()},
-        **fields,
+def _links_to_json(links: Iterable[Link]) -> list[list[str]]:
+    return [[link.url, link.text, link.rel, link.hreflang, link.region] for link in links]
+
+
+def _forms_to_json(forms: Iterable[FormSnapshot]) -> list[dict[str, Any]]:
+    return [
+        {
+            "action": f.action,
+            "method": f.method,
+            "role": f.role,
+            "fields": [[x.name, x.type, x.label] for x in f.fields],
+        }
+        for f in forms
+    ]
+
+
+def _forms_from_json(items: Iterable[dict[str, Any]]) -> tuple[FormSnapshot, ...]:
+    return tuple(
+        FormSnapshot(f["action"], f["method"], tuple(FormField(*x) for x in f["fields"]), f.get("role", ""))
+        for f in items
     )
+
+
+Convert = Callable[[Any], Any]
+# field → (to JSON, from JSON); a field not listed is stored as it is.
+_CODECS: Mapping[str, tuple[Convert, Convert]] = {
+    "text": (lambda text: text[:MAX_TEXT], str),
+    "links": (_links_to_json, lambda items: tuple(Link(*item) for item in items)),
+    "forms": (_forms_to_json, _forms_from_json),
+    "meta": (dict, dict),
+    "measurements": (dict, lambda values: {k: float(v) for k, v in values.items()}),
+}
+_AS_IS: tuple[Convert, Convert] = (str, str)
+
+
+def snapshot_digest(page: PageSnapshot) -> dict[str, Any]:
+    digest = {name: _CODECS.get(name, _AS_IS)[0](getattr(page, name)) for name in FIELDS}
+    digest["rendered"] = page.rendered
+    return digest
+
+
+def digest_fields(digest: Mapping[str, Any]) -> dict[str, Any]:
+    """The `PageDigest` fields a stored digest holds (one written before a field was has not that one)."""
+    return {name: _CODECS.get(name, _AS_IS)[1](digest[name]) for name in FIELDS if name in digest}

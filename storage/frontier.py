@@ -2,7 +2,7 @@
 
 Claiming is read-then-write: on SQLite the store's transactions begin IMMEDIATE (one writer at a
 time, no "database is locked"); on PostgreSQL `FOR UPDATE SKIP LOCKED` lets several workers claim
-from one run without waiting on each other. Completion is not done here: `Store.record_visit`
+from one run without waiting on each other. Completion is not done here: `VisitRepository.record`
 marks the entry done in the same transaction that records the page, so a page is recorded
 exactly once however the process dies.
 """
@@ -104,7 +104,7 @@ class StoreFrontier:
             return [FrontierEntry(r.url, r.depth, r.referrer, r.via, r.hops) for r in rows]
 
     def complete(self, entry: FrontierEntry) -> None:
-        """Nothing to do: `Store.record_visit` marked the entry done with the page."""
+        """Nothing to do: `VisitRepository.record` marked the entry done with the page."""
 
     def release(self) -> int:
         row = models.FrontierEntryRow

@@ -12,10 +12,10 @@ from typing import Any
 
 from audits.result import AuditResult, ElementShot
 from crawler.site import SiteConfig
-from crawler.snapshot import Link, PageSnapshot
+from crawler.snapshot import Link, PageDigest, PageSnapshot
 from rules.findings import Evidence, Finding, SuggestedAnswer
 from storage import models
-from storage.digest import snapshot_from_digest
+from storage.digest import digest_fields
 from storage.mapping import Mapper
 from storage.records import (
     AnswerRecord,
@@ -58,9 +58,7 @@ VISIT = Mapper(VisitRecord, models.PageVisitRow)
 _CARRIED = {"carried_from": "carried_from_id"}
 SNAPSHOT = Mapper(PageSnapshot, models.PageVisitRow, columns=_CARRIED)
 # A visit read back for the rules: title and language come from the digest with the page's content.
-LIGHT = Mapper(
-    PageSnapshot, models.PageVisitRow, columns=_CARRIED, skip=("title", "language", "confirmed_at", "assets")
-)
+DIGEST = Mapper(PageDigest, models.PageVisitRow, columns=_CARRIED, skip=("title", "language"))
 # A visit read back for the next crawl's revisit policy: the fetch's facts, none of its timings.
 PREVIOUS = Mapper(
     PageSnapshot,
@@ -85,11 +83,11 @@ def visit_values(snap: PageSnapshot, digest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def light_snapshot(row: models.PageVisitRow, digest: dict[str, Any] | None = None) -> PageSnapshot:
-    """A recorded visit as a markup-free snapshot the rules can read again. A carried visit keeps
-    no digest of its own: pass the digest of the visit it carries forward."""
+def page_digest(row: models.PageVisitRow, digest: dict[str, Any] | None = None) -> PageDigest:
+    """A recorded visit as the rules can read it again. A carried visit keeps no digest of its own:
+    pass the digest of the visit it carries forward."""
     stored = digest if digest is not None else (row.digest or {})
-    return snapshot_from_digest(stored, requested_url=row.page.url, **LIGHT.fields(row))
+    return DIGEST.build(row, requested_url=row.page.url, **digest_fields(stored))
 
 
 def visit_record(row: models.PageVisitRow, audits: Sequence[models.AuditResultRow]) -> VisitRecord:

@@ -125,7 +125,7 @@ def test_assess_prints_every_question_with_value_or_reason(tmp_path: Path, chrom
         assert json.loads((tmp_path / "out" / "report.json").read_text())["answers"]
     # Registered with its country, kind and the registry's languages: the web app lists it under FRA.
     with Store(f"sqlite:///{tmp_path}/cli.db") as store:
-        [site] = store.sites(country="FRA")
+        [site] = store.registry.find(country="FRA")
     assert (site.config.home_url, site.config.kind, site.config.languages) == (server.url("/"), "city_portal", ("fr",))
     both = govaudit("assess", "https://gov.example/", "--site", "1", tmp_path=tmp_path)
     assert both.returncode == 2 and "exactly one" in both.stderr
@@ -200,7 +200,7 @@ def test_a_start_url_that_is_not_html_audits_nothing_and_exits_3(tmp_path: Path,
     assert "no page could be audited" in result.stderr and "image/vnd.microsoft.icon" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "out" / "report.json").exists()
     with Store(f"sqlite:///{tmp_path}/cli.db") as store:
-        run = store.load_run(1)
+        run = store.runs.load(1)
     assert run.status == "failed" and "no page could be audited" in (run.error or "")
     assert not run.answers
 

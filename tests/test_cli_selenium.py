@@ -94,7 +94,7 @@ def outliving(marker: str, grace_s: float = 5.0) -> list[int]:
 def axe_outcomes(summary: dict) -> tuple[Outcomes, set[tuple[str, str]]]:
     """Per page: (rule id, outcome, node count) of every axe-core result; and the engines recorded."""
     with Store(summary["db"]) as store:
-        run = store.load_run(summary["run"])
+        run = store.runs.load(summary["run"])
     pages: Outcomes = {}
     engines = set()
     for visit in run.visits:
@@ -142,7 +142,7 @@ def test_selenium_driver_gives_the_same_axe_outcomes_as_playwright(
     assert driver["name"] == "selenium" and "own checks not run" in driver["own_checks"]
     assert "keyboard" in driver["not_run"] and "reflow" in driver["not_run"]
     with Store(selenium["db"]) as store:
-        run = store.load_run(selenium["run"])
+        run = store.runs.load(selenium["run"])
     assert {r.engine for v in run.visits for r in v.audits} <= {"axe-core", "govaudit"}
     assert not {r.rule_id for v in run.visits for r in v.audits} & {"reflow", "keyboard", "text-spacing"}
     assert run.settings["driver"]["name"] == "selenium"

@@ -68,9 +68,9 @@ def login(
             f"Too many failed sign-ins. Try again in {minutes} minutes.",
             headers={"Retry-After": str(verdict.retry_after_s)},
         )
-    user = web.store.user_by_name(name)
+    user = web.store.users.named(name)
     ok = verify_password(user.password_hash if user else None, password)
-    web.store.record_login_attempt(name, address, ok)
+    web.store.users.record_login_attempt(name, address, ok)
     if not ok or user is None:
         return _login_page(request, web, next, error="The name or the password is wrong.", status_code=401)
     response = RedirectResponse(local_path(next), status_code=303)

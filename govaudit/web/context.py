@@ -78,7 +78,7 @@ class Web:
         session = self.signer.read_session(request.cookies.get(SESSION_COOKIE))
         if session is None:
             return None
-        user = self.store.user(session.user_id)
+        user = self.store.users.get(session.user_id)
         if user is None or hash_fingerprint(user.password_hash) != session.fingerprint:
             return None
         if not web_sessions.is_live(self.store, user.id, session.sid):  # logged out, or password changed

@@ -161,7 +161,7 @@ def bulk_accept(
     taken = q.bulk_candidates(states, user, threshold)
     for state in taken:
         answer = state.current.record  # type: ignore[union-attr]
-        web.store.add_review(
+        web.store.reviews.add(
             answer.id,
             user.id,
             user.role,

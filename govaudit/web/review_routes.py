@@ -69,7 +69,7 @@ def country_of(user: UserRecord, country: str) -> str:
 
 
 def instruments_of(web: Web, country: str) -> list[str]:
-    return [q.instrument for q in web.store.answered_countries() if q.country == country]
+    return [q.instrument for q in web.store.answers.answered_countries() if q.country == country]
 
 
 def instrument_of(web: Web, country: str, key: str) -> str:
@@ -91,7 +91,7 @@ def _todo(state: QuestionState, user: UserRecord) -> bool:
 def home(request: Request) -> Response:
     web = _web(request)
     user = web.require_user(request)
-    pairs = [(q.country, q.instrument) for q in web.store.answered_countries() if can_see(user, q.country)]
+    pairs = [(q.country, q.instrument) for q in web.store.answers.answered_countries() if can_see(user, q.country)]
     countries: dict[str, list[str]] = {}
     for country, key in pairs:
         countries.setdefault(country, []).append(key)
@@ -180,7 +180,7 @@ def _question(
     # The first screen of each evidence page, as the run's browser saw it (none for a page not rendered).
     current = state.current
     views = (
-        web.store.run_screenshots(current.run_id, page_views_of=[e.url for e in answer.evidence]) if current else []
+        web.store.audits.screenshots(current.run_id, page_views_of=[e.url for e in answer.evidence]) if current else []
     )
     return web.render(
         request, "question.html",
@@ -238,7 +238,7 @@ def decide(
     place = _place(web, request, user, country, key, code)
     state = place.state
     # The decision must be on a suggestion of this very question (not any id a form can carry).
-    if answer_id not in {h.record.id for h in state.history} or web.store.answer_place(answer_id) != AnswerPlace(
+    if answer_id not in {h.record.id for h in state.history} or web.store.answers.place(answer_id) != AnswerPlace(
         country, key, code
     ):
         raise HTTPException(400, N_("That suggestion does not belong to this question."))
@@ -246,7 +246,7 @@ def decide(
     final, error = _final_value(state, seen.value, decision, value)
     if error:
         return _question(web, request, user, country, key, place, status_code=400, error=error)
-    web.store.add_review(answer_id, user.id, user.role, decision, final, comment.strip()[:4000])
+    web.store.reviews.add(answer_id, user.id, user.role, decision, final, comment.strip()[:4000])
     target = place.next or code
     query = urlencode({**place.f.params(), "saved": code})
     return RedirectResponse(f"/c/{country}/{key}/q/{target}?{query}", status_code=303)

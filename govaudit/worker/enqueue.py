@@ -83,7 +83,7 @@ def enqueue_batch(
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     batches = BatchStore(store)
     batch_id = batches.create(mode, trigger)
-    sites = store.sites(country=country, site_id=site_id)
+    sites = store.registry.find(country=country, site_id=site_id)
     skipped = not_verified(store, sites)
     if held is not None:
         held.update(skipped)
@@ -93,7 +93,7 @@ def enqueue_batch(
         if unfinished is not None:
             run_id, run_mode = unfinished.run_id, unfinished.mode
         else:
-            run_id, run_mode = store.start_run(site.id, queued_settings(site, mode, batch_id, sample)), mode
+            run_id, run_mode = store.runs.start(site.id, queued_settings(site, mode, batch_id, sample)), mode
         batches.add_item(batch_id, site.id, run_id)
         send(Job(run_id, run_mode, batch_id, sample))
     return batch_id, len(sites)

@@ -101,7 +101,7 @@ def _run_job(
     store = process_store(settings.database_url)
     batches = BatchStore(store)
     try:
-        run = store.run_site(job.run_id)
+        run = store.runs.site_of(job.run_id)
         site_id, site, status = run.site_id, run.site, run.status
     except LookupError:
         log.error("run %s does not exist: message dropped", job.run_id)
@@ -117,7 +117,7 @@ def _run_job(
         return _wait_for_host(task, job, config, lock, batches, site_id, transient, waits)
     with lock:
         # Checked again under the lock: the worker that held it may just have finished this run.
-        status = store.run_site(job.run_id).status
+        status = store.runs.site_of(job.run_id).status
         if status != "running":
             return {"run_id": job.run_id, "status": status, "skipped": True}
         return _execute(job, site, site_id, store, batches, settings)
@@ -187,7 +187,7 @@ def _finish(
 def _fresh_run(store: Store, batches: BatchStore, job: Job, site_id: int) -> Job:
     """The earlier attempt's run was marked failed on its way out: continue in a new run."""
     old = batches.run_settings(job.run_id)
-    run_id = store.start_run(site_id, {**old, "queued": True, "replaces": job.run_id})
+    run_id = store.runs.start(site_id, {**old, "queued": True, "replaces": job.run_id})
     log.warning("run %s failed on a transient error; continuing as run %s", job.run_id, run_id)
     return Job(run_id, job.mode, job.batch_id, job.sample)
 
@@ -215,7 +215,7 @@ def _best_effort_fail(settings: Settings, job: Job, reason: str) -> None:
         return
     try:
         store = process_store(settings.database_url)
-        site_id = store.run_site(job.run_id).site_id
+        site_id = store.runs.site_of(job.run_id).site_id
         BatchStore(store).mark_finished(job.batch_id, site_id, job.run_id, "failed", reason)
     except Exception as exc:  # the database is what failed: the log line is all there is
         log.error("run %s: could not record the failure: %s", job.run_id, exc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from crawler.snapshot import FormSnapshot, PageSnapshot
+from crawler.snapshot import FormSnapshot, PageContent
 from rules.detectors.common import concept_links
 from rules.detectors.search import probe_word, query_url, search_form
 from rules.findings import ABSENT, PRESENT
@@ -21,7 +21,7 @@ def filters(form: FormSnapshot, query_field: str) -> list[str]:
     return [f.name or f.type for f in form.fields if f.type in FILTER_TYPES and f.name != query_field]
 
 
-def filtered_search(page: PageSnapshot) -> tuple[FormSnapshot, list[str]] | None:
+def filtered_search(page: PageContent) -> tuple[FormSnapshot, list[str]] | None:
     found = search_form(page)
     if found is None:
         return None
@@ -70,7 +70,7 @@ class AdvancedSearchRule(RuleModule):
         ]
 
     @staticmethod
-    def _filters(page: PageSnapshot, narrowing: list[str]) -> Observation:
+    def _filters(page: PageContent, narrowing: list[str]) -> Observation:
         return Observation(
             PRESENT,
             0.85,

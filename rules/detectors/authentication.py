@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from crawler.snapshot import FormSnapshot, PageSnapshot
+from crawler.snapshot import FormSnapshot, PageContent
 from rules.detectors.common import concept_links, host_matches, signals
 from rules.detectors.concepts import is_headline
 from rules.findings import ABSENT, PRESENT
 from rules.module import Observation, RuleModule, SiteView, evidence_from
 
 
-def password_form(page: PageSnapshot) -> FormSnapshot | None:
+def password_form(page: PageContent) -> FormSnapshot | None:
     return next((f for f in page.forms if "password" in f.field_types), None)
 
 
@@ -37,7 +37,7 @@ class AuthenticationRule(RuleModule):
         pages = site.ok_pages()
         if not pages:
             return []
-        weak: tuple[PageSnapshot, FormSnapshot] | None = None
+        weak: tuple[PageContent, FormSnapshot] | None = None
         for page in pages:
             for url in [link.url for link in page.fetchable_links] + [f.action for f in page.forms]:
                 if provider := identity_provider(url):
@@ -77,5 +77,5 @@ class AuthenticationRule(RuleModule):
         ]
 
     @staticmethod
-    def _present(page: PageSnapshot, quote: str, confidence: float, note: str) -> Observation:
+    def _present(page: PageContent, quote: str, confidence: float, note: str) -> Observation:
         return Observation(PRESENT, confidence, (evidence_from(page, quote=quote),), note)

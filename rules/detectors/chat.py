@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar
 
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import PageContent
 from rules.detectors.common import concept_links, host_matches, signals
 from rules.findings import ABSENT, PRESENT
 from rules.lexicon import Lexicons
@@ -37,7 +37,7 @@ class _ChatRule(RuleModule):
                 return [self._seen(snap, mark, f"The page carries the chat widget marker '{mark}'")]
         return ()
 
-    def _seen(self, snap: PageSnapshot, quote: str, note: str) -> Observation:
+    def _seen(self, snap: PageContent, quote: str, note: str) -> Observation:
         return Observation(PRESENT, 0.85, (evidence_from(snap, quote=quote),), note + ".")
 
     async def check_site(self, site: SiteView) -> Iterable[Observation]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import PageContent
 from rules.detectors.common import folded, host_of, matched_terms, signals
 from rules.findings import ABSENT, PRESENT
 from rules.lexicon import Lexicons, fold
@@ -17,13 +17,13 @@ FOOTER_CHARS = 600  # the end of the home page's text: where a footer is
 _TITLE_SEPARATORS = re.compile(r"\s+[—–|·:-]\s+|\s*[|,]\s*")
 
 
-def city_name(home: PageSnapshot, lexicons: Lexicons) -> str | None:
+def city_name(home: PageContent, lexicons: Lexicons) -> str | None:
     """The city's name as the home page's title gives it: "City of Port Aldren — Official website"
     → "Port Aldren"; without a prefix, the title's first part."""
     return _city_name(home, lexicons)[0]
 
 
-def _city_name(home: PageSnapshot, lexicons: Lexicons) -> tuple[str | None, bool]:
+def _city_name(home: PageContent, lexicons: Lexicons) -> tuple[str | None, bool]:
     """(name, whether the title calls it a city: "City of …", "Ayuntamiento de …")."""
     first = _TITLE_SEPARATORS.split(home.title.strip(), maxsplit=1)[0].strip()
     for prefix in matched_terms(lexicons, "city_prefix", first):

@@ -14,7 +14,7 @@ import yaml
 from selectolax.lexbor import LexborHTMLParser
 
 from crawler.parse import squash
-from crawler.snapshot import Link, PageSnapshot
+from crawler.snapshot import Link, PageContent
 from crawler.urls import in_scope
 from rules.lexicon import _NO_WORD_BOUNDARIES as NO_WORD_BOUNDARIES
 from rules.lexicon import Lexicons, fold
@@ -23,10 +23,10 @@ from rules.module import SiteView
 
 @dataclass(frozen=True, slots=True)
 class ConceptLink:
-    page: PageSnapshot  # the page the link is on
+    page: PageContent  # the page the link is on
     link: Link
     term: str
-    target: PageSnapshot | None  # the crawled page it leads to, when the crawl reached it
+    target: PageContent | None  # the crawled page it leads to, when the crawl reached it
 
 
 def concept_links(site: SiteView, concept: str, *, limit: int = 20) -> list[ConceptLink]:
@@ -49,16 +49,16 @@ def concept_links(site: SiteView, concept: str, *, limit: int = 20) -> list[Conc
     return found
 
 
-def broken(target: PageSnapshot | None) -> bool:
+def broken(target: PageContent | None) -> bool:
     """The crawl reached the page and the server said it does not exist."""
     return target is not None and target.status_code in (404, 410)
 
 
-def internal_links(page: PageSnapshot, hosts: frozenset[str]) -> set[str]:
+def internal_links(page: PageContent, hosts: frozenset[str]) -> set[str]:
     return {link.url for link in page.fetchable_links if in_scope(link.url, hosts)}
 
 
-def headings_text(page: PageSnapshot) -> str:
+def headings_text(page: PageContent) -> str:
     """Title plus the start of the text: where a page says what it is."""
     return f"{page.title} {page.text[:400]}"
 
@@ -167,7 +167,7 @@ def host_matches(url: str, hosts: Iterable[str]) -> str | None:
     return None
 
 
-def links_to_hosts(page: PageSnapshot, hosts: Iterable[str]) -> list[tuple[Link, str]]:
+def links_to_hosts(page: PageContent, hosts: Iterable[str]) -> list[tuple[Link, str]]:
     """Links of `page` to one of `hosts`, with the host entry each one matched."""
     wanted = tuple(hosts)
     return [(link, entry) for link in page.fetchable_links if (entry := host_matches(link.url, wanted))]

@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from crawler.snapshot import Link, PageSnapshot
+from crawler.snapshot import Link, PageContent
 from rules.detectors.city_site import government_domain
 from rules.detectors.common import (
     NO_WORD_BOUNDARIES,
@@ -190,7 +190,7 @@ def slug_text(url: str) -> str:
     return _SLUG_SEPARATORS.sub(" ", unquote(urlsplit(url).path)).strip()
 
 
-def is_listing(page: PageSnapshot) -> bool:
+def is_listing(page: PageContent) -> bool:
     """A news item or post (a dated path): what it names is its story's subject, not the site's section."""
     return bool(_DATED_PATH.search(urlsplit(page.final_url).path))
 
@@ -291,7 +291,7 @@ class ConceptPackRule(RuleModule):
         tried += [t for c in feature.concepts for _lang, t in self.pack_terms(feature, c)]
         return list(dict.fromkeys(tried))
 
-    def confirmed(self, feature: Feature, lexicons: Lexicons, page: PageSnapshot) -> bool:
+    def confirmed(self, feature: Feature, lexicons: Lexicons, page: PageContent) -> bool:
         """The page passes the row's extra conditions (other concepts named, contacts shown)."""
         text = f"{page.title} {page.text}"
         if any(not self.terms_of(feature, lexicons, concept, text) for concept in feature.requires):
@@ -367,7 +367,7 @@ class ConceptPackRule(RuleModule):
                 observations.append(self._absent(feature, site, pages))
         return observations
 
-    def _seen_on(self, feature: Feature, lexicons: Lexicons, page: PageSnapshot) -> Sighting | None:
+    def _seen_on(self, feature: Feature, lexicons: Lexicons, page: PageContent) -> Sighting | None:
         """Where the page itself names the feature: title, text or URL path."""
         negatives = ("listing",) if is_listing(page) else ()
         penalty = self.penalty(feature, negatives)
@@ -413,7 +413,7 @@ class ConceptPackRule(RuleModule):
             at = haystack.find(needle, at + len(needle))
         return False
 
-    def _on_pages(self, feature: Feature, lexicons: Lexicons, pages: list[PageSnapshot]) -> Sighting | None:
+    def _on_pages(self, feature: Feature, lexicons: Lexicons, pages: list[PageContent]) -> Sighting | None:
         best: Sighting | None = None
         top = max(self.cue(feature, c) for c in ("title", "text", "slug"))
         for page in pages:  # nearest the home page first
@@ -425,7 +425,7 @@ class ConceptPackRule(RuleModule):
                     break
         return best
 
-    def _link_negatives(self, link: Link, page: PageSnapshot) -> tuple[str, ...]:
+    def _link_negatives(self, link: Link, page: PageContent) -> tuple[str, ...]:
         negatives = []
         if _DOCUMENT.search(urlsplit(link.url).path):
             negatives.append("document")
@@ -437,14 +437,14 @@ class ConceptPackRule(RuleModule):
             negatives.append("listing")
         return tuple(negatives)
 
-    def off_target(self, feature: Feature, lexicons: Lexicons, target: PageSnapshot) -> bool:
+    def off_target(self, feature: Feature, lexicons: Lexicons, target: PageContent) -> bool:
         """The link's page is about something else: neither its title nor its address names the
         feature (a "Health" tag or news filter leading to a list of articles)."""
         return bool(target.title) and not self.terms_in(
             feature, lexicons, f"{target.title} {slug_text(target.final_url)}"
         )
 
-    def _by_links(self, feature: Feature, site: SiteView, pages: list[PageSnapshot]) -> Sighting | None:
+    def _by_links(self, feature: Feature, site: SiteView, pages: list[PageContent]) -> Sighting | None:
         if "link" not in feature.look_in:
             return None
         # A row whose page must name other concepts needs the page; one whose page must show contacts
@@ -489,7 +489,7 @@ class ConceptPackRule(RuleModule):
 
     # --- the trail of an "absent"
 
-    def _absent(self, feature: Feature, site: SiteView, pages: list[PageSnapshot]) -> Observation:
+    def _absent(self, feature: Feature, site: SiteView, pages: list[PageContent]) -> Observation:
         tried = self.terms_tried(feature, site.lexicons, pages[0].language.split("-")[0].lower())
         likely = likely_pages(pages, tried)
         cues = [c for c in feature.look_in] + (["hosts"] if feature.hosts else [])
@@ -568,7 +568,7 @@ def _no_where(url: str, page_url: str) -> bool:
 _WORDS = re.compile(r"\w{4,}")
 
 
-def likely_pages(pages: list[PageSnapshot], terms: Sequence[str]) -> list[tuple[PageSnapshot, str]]:
+def likely_pages(pages: list[PageContent], terms: Sequence[str]) -> list[tuple[PageContent, str]]:
     """The pages most likely to hold a feature nobody names: the home page, then those whose title or
     address shares a word stem with a term tried (5 first letters), most stems first."""
     stems = {w[:5] for t in terms for w in _WORDS.findall(fold(t))}
@@ -586,14 +586,14 @@ def likely_pages(pages: list[PageSnapshot], terms: Sequence[str]) -> list[tuple[
 # --- sightings by where links go, whatever their text says
 
 
-def by_official_links(feature: Feature, cue: float, site: SiteView, pages: list[PageSnapshot]) -> Sighting | None:
+def by_official_links(feature: Feature, cue: float, site: SiteView, pages: list[PageContent]) -> Sighting | None:
     """Links to other government sites (agencies' own) in the navigation and footer of any page, or
     anywhere on the home page (older markup has no landmarks): the feature is the links themselves,
     whatever their text says. The site's own domain is left out, and so is a domain that takes most
     of the links: the site's own where a copy is served from another address."""
     if not feature.official_links:
         return None
-    links: list[tuple[PageSnapshot, Link, str]] = []
+    links: list[tuple[PageContent, Link, str]] = []
     for page in pages:
         for link in page.fetchable_links:
             if page is pages[0] or link.region in ("nav", "footer"):
@@ -607,7 +607,7 @@ def by_official_links(feature: Feature, cue: float, site: SiteView, pages: list[
     top, count = by_domain.most_common(1)[0]
     if count * 2 > len(links):
         own.add(top)
-    found: dict[str, tuple[PageSnapshot, Link]] = {}
+    found: dict[str, tuple[PageContent, Link]] = {}
     for page, link, host in links:
         if registered_domain(host) not in own:
             found.setdefault(host, (page, link))
@@ -622,7 +622,7 @@ def by_official_links(feature: Feature, cue: float, site: SiteView, pages: list[
     )  # fmt: skip
 
 
-def by_hosts(feature: Feature, cue: float, pages: list[PageSnapshot]) -> Sighting | None:
+def by_hosts(feature: Feature, cue: float, pages: list[PageContent]) -> Sighting | None:
     """Links to the hosts the row names (a signals list), or to several other government sites."""
     if not feature.hosts:
         return None
@@ -637,7 +637,7 @@ def by_hosts(feature: Feature, cue: float, pages: list[PageSnapshot]) -> Sightin
     return None
 
 
-def _by_government_hosts(cue: float, pages: list[PageSnapshot]) -> Sighting | None:
+def _by_government_hosts(cue: float, pages: list[PageContent]) -> Sighting | None:
     """Links to other government sites (rules/signals/official_domains.yaml), several of them from
     one page: a list of agencies, whatever its heading says."""
     own = host_of(pages[0].final_url)

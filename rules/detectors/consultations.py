@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from selectolax.lexbor import LexborHTMLParser
 
 from crawler.parse import squash
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import PageContent
 from rules.detectors.common import matched_terms, page_headings
 from rules.detectors.dates import dates_in_markup, dates_in_text
 from rules.findings import ABSENT, PRESENT
@@ -42,7 +42,7 @@ def today() -> date:
     return date.today()
 
 
-def consultation_page(lexicons: Lexicons, page: PageSnapshot, html: str) -> bool:
+def consultation_page(lexicons: Lexicons, page: PageContent, html: str) -> bool:
     if matched_terms(lexicons, "consultation", page.title):
         return True
     return any(matched_terms(lexicons, "consultation", h) for h in page_headings(html))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import PageContent
 from rules.detectors.common import concept_links
 from rules.findings import ABSENT, PRESENT
 from rules.module import Observation, RuleModule, SiteView, evidence_from
@@ -15,7 +15,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+|\b0)\d[\d ().-]{6,}\d")
 
 
-def contact_details(page: PageSnapshot) -> list[str]:
+def contact_details(page: PageContent) -> list[str]:
     details = [
         link.url.split(":", 1)[1] for link in page.links if link.url.lower().startswith(("mailto:", "tel:"))
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import PageContent
 from rules.detectors.common import concept_links
 from rules.findings import ABSENT, PRESENT
 from rules.module import Observation, RuleModule, SiteView, evidence_from
@@ -16,7 +16,7 @@ _PHONE = re.compile(r"(?:\+|\b0)\d[\d ()./-]{6,}\d|(?<![\w-])\(?[2-9]\d{2}\)?[ .
 _DATE = re.compile(r"^\d{1,2}[-/. ]\d{1,2}[-/. ]+(?:19|20)\d\d$|^(?:19|20)\d\d[-/. ]\d{1,2}[-/. ]\d{1,2}$")
 
 
-def phone_numbers(page: PageSnapshot) -> list[str]:
+def phone_numbers(page: PageContent) -> list[str]:
     numbers = [link.url.split(":", 1)[1] for link in page.links if link.url.lower().startswith("tel:")]
     found = numbers + [n for n in _PHONE.findall(page.text) if not _DATE.match(n.strip())]
     return list(dict.fromkeys(n.strip() for n in found if n.strip()))
@@ -40,6 +40,6 @@ class HelpdeskPhoneRule(RuleModule):
         return [Observation(ABSENT, 0.75, (evidence_from(home),), "No phone number on the contact or home page.")]
 
     @staticmethod
-    def _found(page: PageSnapshot, numbers: list[str], confidence: float, where: str) -> Observation:
+    def _found(page: PageContent, numbers: list[str], confidence: float, where: str) -> Observation:
         quote = ", ".join(numbers[:3])
         return Observation(PRESENT, confidence, (evidence_from(page, quote=quote),), f"{where} gives {quote}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from crawler.snapshot import Link, PageSnapshot
+from crawler.snapshot import Link, PageContent
 from rules.detectors.common import signals
 from rules.findings import ABSENT, PRESENT
 from rules.lexicon import fold
@@ -78,7 +78,7 @@ class LanguagesRule(RuleModule):
         ]
 
     @staticmethod
-    def _alternate_or_switcher(pages: list[PageSnapshot], primary: str) -> tuple[PageSnapshot, Link, str] | None:
+    def _alternate_or_switcher(pages: list[PageContent], primary: str) -> tuple[PageContent, Link, str] | None:
         for page in pages:
             for link in page.links:
                 hreflang = base_language(link.hreflang)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
-from crawler.snapshot import Link, PageSnapshot
+from crawler.snapshot import Link, PageContent
 from rules.bounded_json import JSONTooDeep, loads_bounded
 from rules.detectors.common import matched_terms, signals
 from rules.detectors.concepts import slug_text
@@ -383,8 +383,8 @@ class OpenDataRule(RuleModule):
 
     # --- without an API: the data files the pages link to
 
-    def from_files(self, lexicons: Lexicons, pages: list[PageSnapshot], problems: list[str]) -> list[Observation]:
-        files: list[tuple[PageSnapshot, Link]] = []
+    def from_files(self, lexicons: Lexicons, pages: list[PageContent], problems: list[str]) -> list[Observation]:
+        files: list[tuple[PageContent, Link]] = []
         seen: set[str] = set()
         for page in pages:
             for link in page.fetchable_links:
@@ -403,7 +403,7 @@ class OpenDataRule(RuleModule):
         return out
 
     def _file_obs(
-        self, code: str, hits: list[tuple[PageSnapshot, Link]], what: str, total: int, why: str
+        self, code: str, hits: list[tuple[PageContent, Link]], what: str, total: int, why: str
     ) -> Observation:
         if hits:
             ev = [Evidence(url=lk.url, quote=lk.text, language=p.language, depth=p.depth + 1) for p, lk in hits[:2]]

@@ -13,7 +13,7 @@ from dataclasses import replace
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from crawler.parse import SCRIPTED
-from crawler.snapshot import FormField, FormSnapshot, PageSnapshot
+from crawler.snapshot import FormField, FormSnapshot, PageContent
 from rules.detectors.common import internal_links
 from rules.findings import ABSENT, PRESENT
 from rules.lexicon import Lexicons, fold
@@ -41,7 +41,7 @@ def _query_field(form: FormSnapshot, field: FormField, lexicons: Lexicons | None
     return form.role == "search" or field.name.lower() in QUERY_FIELD_NAMES or _says_search(field, lexicons)
 
 
-def search_form(page: PageSnapshot, lexicons: Lexicons | None = None) -> tuple[FormSnapshot, str] | None:
+def search_form(page: PageContent, lexicons: Lexicons | None = None) -> tuple[FormSnapshot, str] | None:
     """The page's search form and the name of its query field, if it has one usable by GET (a form
     whose action is on another host counts: it is run where it posts)."""
     for form in page.forms:
@@ -53,7 +53,7 @@ def search_form(page: PageSnapshot, lexicons: Lexicons | None = None) -> tuple[F
     return None
 
 
-def search_box(page: PageSnapshot, lexicons: Lexicons | None) -> tuple[str, FormSnapshot, FormField] | None:
+def search_box(page: PageContent, lexicons: Lexicons | None) -> tuple[str, FormSnapshot, FormField] | None:
     """Any search control of the page, recognised by its inputs: ("get", …) a form a query can be
     sent to, ("post", …) one that posts, ("script", …) a box or a search button run by the page's
     script (client-side search, a search dialog)."""
@@ -116,7 +116,7 @@ class SearchRule(RuleModule):
             [replace(portal, questions=by_scope[Scope.PORTAL])] if Scope.PORTAL in by_scope else []
         )
 
-    async def _observe(self, site: SiteView, pages: list[PageSnapshot], where: str | None) -> Observation:
+    async def _observe(self, site: SiteView, pages: list[PageContent], where: str | None) -> Observation:
         found = next(((p, box) for p in pages if (box := search_box(p, site.lexicons))), None)
         if found is None:
             place = where or f"the {len(pages)} pages read"

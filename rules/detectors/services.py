@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from crawler.snapshot import FormSnapshot, Link, PageSnapshot, ScanStatus
+from crawler.snapshot import FormSnapshot, Link, PageContent, ScanStatus
 from rules.detectors.authentication import identity_provider
 from rules.detectors.common import host_matches, matched_terms, signals
 from rules.detectors.concepts import is_headline, is_partial
@@ -93,7 +93,7 @@ def describe_form(form: FormSnapshot) -> str:
     return f"form POST {form.action}: {names}"
 
 
-def _boilerplate(pages: list[PageSnapshot]) -> frozenset[str]:
+def _boilerplate(pages: list[PageContent]) -> frozenset[str]:
     """Link URLs on at least half the pages (and three): navigation, headers, footers."""
     counts = Counter(url for p in pages for url in {link.url for link in p.fetchable_links})
     floor = max(3, len(pages) // 2)
@@ -143,12 +143,12 @@ class ServicesRule(RuleModule):
         return [s for s in load_services() if text and matched_terms(lexicons, s.concept, text)]
 
     def _one(
-        self, site: SiteView, pages: list[PageSnapshot], boilerplate: frozenset[str], service: Service
+        self, site: SiteView, pages: list[PageContent], boilerplate: frozenset[str], service: Service
     ) -> Observation:
         lexicons = site.lexicons
         service_pages = [p for p in pages if matched_terms(lexicons, service.concept, p.title)]
         seen = {id(p) for p in service_pages}
-        unreached: tuple[PageSnapshot, Link] | None = None
+        unreached: tuple[PageContent, Link] | None = None
         for page in pages:
             for link in page.fetchable_links:
                 if not link.text or not matched_terms(lexicons, service.concept, link.text):
@@ -189,12 +189,12 @@ class ServicesRule(RuleModule):
         )
 
     def _transaction(
-        self, site: SiteView, page: PageSnapshot, boilerplate: frozenset[str]
-    ) -> tuple[PageSnapshot, str, str] | None:
+        self, site: SiteView, page: PageContent, boilerplate: frozenset[str]
+    ) -> tuple[PageContent, str, str] | None:
         """(page, quote, how) of the first sign that the service is done online from `page`."""
         if found := self._direct(site, page, boilerplate):
             return found
-        gated: tuple[PageSnapshot, str, str] | None = None
+        gated: tuple[PageContent, str, str] | None = None
         for link in page.fetchable_links:  # one step further, through an "apply online" button
             if link.url in boilerplate or not site.lexicons.matches("apply_online", link.text, page.language):
                 continue
@@ -222,8 +222,8 @@ class ServicesRule(RuleModule):
 
     @staticmethod
     def _direct(
-        site: SiteView, page: PageSnapshot, boilerplate: frozenset[str]
-    ) -> tuple[PageSnapshot, str, str] | None:
+        site: SiteView, page: PageContent, boilerplate: frozenset[str]
+    ) -> tuple[PageContent, str, str] | None:
         for link in page.fetchable_links:
             if link.url in boilerplate:
                 continue
@@ -247,7 +247,7 @@ class ServicesRule(RuleModule):
 
     @staticmethod
     def _observe(
-        service: Service, level: str, confidence: float, page: PageSnapshot, quote: str, how: str
+        service: Service, level: str, confidence: float, page: PageContent, quote: str, how: str
     ) -> Observation:
         value = service.level(level)
         return Observation(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from crawler.snapshot import Link, PageSnapshot
+from crawler.snapshot import Link, PageContent
 from rules.detectors.common import links_to_hosts, signals
 from rules.findings import ABSENT, PRESENT
 from rules.module import Observation, RuleModule, SiteView, evidence_from
@@ -26,7 +26,7 @@ class SocialMediaRule(RuleModule):
             return []
         data = signals("social_media")
         share = tuple(p.lower() for p in data.get("share_paths", ()))
-        in_content: tuple[PageSnapshot, list[tuple[Link, str]]] | None = None
+        in_content: tuple[PageContent, list[tuple[Link, str]]] | None = None
         for page in pages:
             accounts = [
                 (link, host)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import ClassVar
 
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import PageContent
 from rules.detectors.dates import dates_in_markup, dates_in_text, http_date
 from rules.findings import ABSENT, PRESENT
 from rules.lexicon import Lexicons
@@ -24,7 +24,7 @@ def recent(days: Iterable[date], today: date) -> date | None:
     return max((d for d in days if today - WINDOW <= d <= today), default=None)
 
 
-def last_modified(page: PageSnapshot) -> date | None:
+def last_modified(page: PageContent) -> date | None:
     modified = http_date(page.header("last-modified"))
     if modified is None:
         return None
@@ -83,7 +83,7 @@ class UpdatedRule(RuleModule):
         ]
 
     @staticmethod
-    def _dated(page: PageSnapshot, quote: str, day: date, confidence: float) -> Observation:
+    def _dated(page: PageContent, quote: str, day: date, confidence: float) -> Observation:
         return Observation(
             PRESENT,
             confidence,

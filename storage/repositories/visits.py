@@ -10,12 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crawler.incremental import PreviousVisit
-from crawler.snapshot import Link, PageSnapshot, ScanStatus
+from crawler.snapshot import Link, PageDigest, PageSnapshot, ScanStatus
 from crawler.urls import url_key
 from storage import models
 from storage.database import Repository
 from storage.digest import snapshot_digest
-from storage.mappers import light_snapshot, stored_links, visit_values
+from storage.mappers import page_digest, stored_links, visit_values
 from storage.records import DuplicateVisit, VisitSummary
 from storage.repositories.previous import PAGES, VISITS, previous_visits
 from storage.repositories.runs import last_completed
@@ -136,13 +136,13 @@ class VisitRepository(Repository):
                 for url, final_url, status, depth, code, reason in session.execute(stmt)
             ]
 
-    def snapshots(self, run_id: int) -> list[PageSnapshot]:
-        """Light snapshots of every page a run recorded (a resumed run's site-level view)."""
+    def digests(self, run_id: int) -> list[PageDigest]:
+        """Every page a run recorded, as the rules read it (the run's site-level view, a resumed run's too)."""
         visit = models.PageVisitRow
         with self.db.transaction(readonly=True) as session:
             rows = list(session.scalars(select(visit).where(visit.run_id == run_id).order_by(visit.id)))
             digests = _carried_digests(session, rows)
-            return [light_snapshot(row, digests.get(row.carried_from_id or -1)) for row in rows]
+            return [page_digest(row, digests.get(row.carried_from_id or -1)) for row in rows]
 
 
 def _page_ids(session: Session, site_id: int, urls: Sequence[str]) -> dict[str, int]:

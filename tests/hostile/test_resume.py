@@ -220,7 +220,7 @@ def test_a_run_in_progress_is_not_resumed_by_a_second_process(
 def _leased_run(store: Store, owner: str, until_s: float) -> int:
     from crawler.site import SiteConfig
 
-    run_id = store.start_run(store.ensure_site(SiteConfig(name="x", start_urls=("https://x.example/",))), {})
+    run_id = store.runs.start(store.registry.ensure(SiteConfig(name="x", start_urls=("https://x.example/",))), {})
     with store.transaction() as session:
         session.execute(
             update(models.CrawlRunRow)

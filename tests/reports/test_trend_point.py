@@ -37,12 +37,12 @@ def test_trend_point_builds_no_report(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _runs(store: Store, statuses: tuple[str, ...]) -> list[int]:
-    site_id = store.ensure_site(fixtures.run().site.config)
+    site_id = store.registry.ensure(fixtures.run().site.config)
     ids = []
     for status in statuses:
-        ids.append(store.start_run(site_id, {}))
+        ids.append(store.runs.start(site_id, {}))
         if status != "running":
-            store.finish_run(ids[-1], status, {})
+            store.runs.finish(ids[-1], status, {})
     return ids
 
 

@@ -93,6 +93,6 @@ def test_registry_file_imports_every_portal_url_tagged_with_its_list(runner: Cli
     from storage.store import Store
 
     with Store(f"sqlite:///{tmp_path / 'sites.db'}") as store:
-        botswana = store.sites(country="BWA")
+        botswana = store.registry.find(country="BWA")
     assert [s.config.home_url for s in botswana] == ["https://www.gov.bw"]
     assert all(s.config.extra == {"source": "registry", "list": "worldlaws"} for s in botswana)

@@ -20,7 +20,7 @@ def entries(n: int, depth: int = 1) -> list[FrontierEntry]:
 def test_add_is_idempotent_and_bounded(db_url: str) -> None:
     with Store(db_url) as store:
         store.upgrade()
-        run = store.start_run(store.ensure_site(SITE), {})
+        run = store.runs.start(store.registry.ensure(SITE), {})
         frontier = StoreFrontier(store, run)
         assert frontier.add(entries(10)) == 10
         assert frontier.add(entries(12)) == 2  # only the two new ones
@@ -33,7 +33,7 @@ def test_add_is_idempotent_and_bounded(db_url: str) -> None:
 def test_claims_come_nearest_first_and_a_release_puts_them_back(db_url: str) -> None:
     with Store(db_url) as store:
         store.upgrade()
-        run = store.start_run(store.ensure_site(SITE), {})
+        run = store.runs.start(store.registry.ensure(SITE), {})
         frontier = StoreFrontier(store, run)
         frontier.add([FrontierEntry("https://gov.example/deep", 3), *entries(3, depth=1),
                       FrontierEntry("https://gov.example/", 0)])
@@ -46,12 +46,12 @@ def test_claims_come_nearest_first_and_a_release_puts_them_back(db_url: str) -> 
 def test_recording_a_visit_completes_its_entry(db_url: str) -> None:
     with Store(db_url) as store:
         store.upgrade()
-        site_id = store.ensure_site(SITE)
-        run = store.start_run(site_id, {})
+        site_id = store.registry.ensure(SITE)
+        run = store.runs.start(site_id, {})
         frontier = StoreFrontier(store, run)
         frontier.add(entries(2))
         claimed = frontier.claim(1)[0]
-        store.record_visit(run, site_id, PageSnapshot(requested_url=claimed.url, final_url=claimed.url, depth=1,
+        store.visits.record(run, site_id, PageSnapshot(requested_url=claimed.url, final_url=claimed.url, depth=1,
                                                       status=ScanStatus.OK))
         assert frontier.release() == 0  # nothing claimed is left unfinished
         assert [e.url for e in frontier.claim(5)] == ["https://gov.example/p1"]
@@ -60,7 +60,7 @@ def test_recording_a_visit_completes_its_entry(db_url: str) -> None:
 def test_concurrent_claimers_never_share_an_entry(db_url: str) -> None:
     with Store(db_url) as store:
         store.upgrade()
-        run = store.start_run(store.ensure_site(SITE), {})
+        run = store.runs.start(store.registry.ensure(SITE), {})
         StoreFrontier(store, run).add(entries(200))
         taken: list[list[str]] = [[], [], [], []]
         start = threading.Barrier(4)

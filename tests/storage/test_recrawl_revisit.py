@@ -101,12 +101,12 @@ def test_recrawl_requests_only_what_the_sitemap_does_not_vouch_for(store: Store)
     assert hits["/d"] == 1 and second["/d"][:2] == ("not_modified", 304)
     assert hits["/sitemap.xml"] == 1
 
-    run_id = store.latest_run_id("revisit")
+    run_id = store.runs.latest_id("revisit")
     assert run_id is not None
-    run = store.load_run(run_id)
+    run = store.runs.load(run_id)
     assert run.stats["revisit"] == {"not_requested": {"sitemap_lastmod": 3}}
     # The carried visits stand for the first run's: the rules read the same page again.
-    snapshots = {s.requested_url.removeprefix(server.base_url): s for s in store.run_snapshots(run_id)}
+    snapshots = {s.requested_url.removeprefix(server.base_url): s for s in store.visits.digests(run_id)}
     assert snapshots["/a"].carried_from is not None and snapshots["/a"].title == "A"
     assert snapshots["/c"].carried_from is None and snapshots["/c"].title == "C v2"
 
@@ -115,16 +115,16 @@ def test_the_last_request_time_is_kept_across_runs_without_requests(store: Store
     site = Site()
     with LocalServer(site.routes()) as server:  # type: ignore[arg-type]
         crawl(store, server)
-        first_run = store.latest_run_id("revisit")
+        first_run = store.runs.latest_id("revisit")
         crawl(store, server)
         server.hits.clear()
         third = crawl(store, server)
         hits = dict(server.hits)
     assert not {"/a", "/a-child", "/b", "/c"} & set(hits)
     assert third["/a"][0] == "not_modified"
-    site_id = store.ensure_site(SiteConfig(name="revisit", start_urls=(server.url("/"),)))
-    previous = store.previous_visits(site_id)
-    fetched = {v.url: v.fetched_at for v in store.load_run(first_run).visits}  # type: ignore[arg-type]
+    site_id = store.registry.ensure(SiteConfig(name="revisit", start_urls=(server.url("/"),)))
+    previous = store.visits.previous(site_id)
+    fetched = {v.url: v.fetched_at for v in store.runs.load(first_run).visits}  # type: ignore[arg-type]
     # /a was last requested in the first run: two runs without a request did not make it younger.
     a = next(v for key, v in previous.items() if key.endswith("/a"))
     assert a.confirmed_at == fetched[server.url("/a")]
@@ -165,15 +165,15 @@ def test_previous_links_read_later_are_the_links_read_at_once(store: Store) -> N
     with LocalServer(site.routes()) as server:  # type: ignore[arg-type]
         crawl(store, server)
         crawl(store, server)  # every page carried but / and /d (conditional GET, 304) and /c (changed)
-    site_id = store.ensure_site(SiteConfig(name="revisit", start_urls=(server.url("/"),)))
-    eager, lazy = store.previous_visits(site_id), store.previous_visits(site_id, links=False)
+    site_id = store.registry.ensure(SiteConfig(name="revisit", start_urls=(server.url("/"),)))
+    eager, lazy = store.visits.previous(site_id), store.visits.previous(site_id, links=False)
     assert sorted(eager) == sorted(lazy) and len(eager) == len(PAGES)
     assert all(v.links_read and not lazy[k].links_read and lazy[k].snapshot.links == () for k, v in eager.items())
-    read = store.visit_links([v.visit_id for v in lazy.values()])
+    read = store.visits.links([v.visit_id for v in lazy.values()])
     assert {k: read[v.visit_id] for k, v in lazy.items()} == {k: v.snapshot.links for k, v in eager.items()}
     home = eager[url_key(server.url("/"))].snapshot.links
     assert {link.url.removeprefix(server.base_url) for link in home} == {"/a", "/b", "/c", "/d"}
-    assert store.visit_links([]) == {}
+    assert store.visits.links([]) == {}
 
 
 def test_a_visit_without_a_digest_is_not_carried_forward(store: Store) -> None:
@@ -182,12 +182,12 @@ def test_a_visit_without_a_digest_is_not_carried_forward(store: Store) -> None:
     site = Site()
     with LocalServer(site.routes()) as server:  # type: ignore[arg-type]
         crawl(store, server)
-    run_id = store.latest_run_id("revisit")
-    visit = next(v for v in store.load_run(run_id).visits if v.url == server.url("/b"))  # type: ignore[arg-type]
+    run_id = store.runs.latest_id("revisit")
+    visit = next(v for v in store.runs.load(run_id).visits if v.url == server.url("/b"))  # type: ignore[arg-type]
     with store.transaction() as session:
         session.execute(update(models.PageVisitRow).where(models.PageVisitRow.id == visit.id).values(digest=null()))
-    site_id = store.ensure_site(SiteConfig(name="revisit", start_urls=(server.url("/"),)))
+    site_id = store.registry.ensure(SiteConfig(name="revisit", start_urls=(server.url("/"),)))
     for links in (True, False):
-        previous = store.previous_visits(site_id, links=links)
+        previous = store.visits.previous(site_id, links=links)
         assert len(previous) == len(PAGES) - 1 and not any(k.endswith("/b") for k in previous), links
-    assert visit.id not in store.visit_links([visit.id])
+    assert visit.id not in store.visits.links([visit.id])

@@ -26,9 +26,9 @@ ANSWER = SuggestedAnswer(
 
 
 def _answer(store: Store) -> int:
-    site_id = store.ensure_site(SiteConfig(name="Kenya", start_urls=("https://www.ecitizen.go.ke/",)))
-    run_id = store.start_run(site_id, {})
-    [answer_id] = store.record_answers(run_id, site_id, [ANSWER])
+    site_id = store.registry.ensure(SiteConfig(name="Kenya", start_urls=("https://www.ecitizen.go.ke/",)))
+    run_id = store.runs.start(site_id, {})
+    [answer_id] = store.answers.record(run_id, site_id, [ANSWER])
     return answer_id
 
 
@@ -56,15 +56,15 @@ def test_store_has_no_way_to_change_a_review(store: Store) -> None:
 
 def test_reviews_accumulate_in_order(store: Store) -> None:
     answer_id = _answer(store)
-    ann = store.add_user("ann", "assessor", "h1", ["KEN"])
-    bob = store.add_user("bob", "assessor", "h2", ["KEN"])
-    rev = store.add_user("rev", "reviewer", "h3", [])
+    ann = store.users.add("ann", "assessor", "h1", ["KEN"])
+    bob = store.users.add("bob", "assessor", "h2", ["KEN"])
+    rev = store.users.add("rev", "reviewer", "h3", [])
     ids = [
-        store.add_review(answer_id, ann, "assessor", "accept"),
-        store.add_review(answer_id, bob, "assessor", "override", "absent", "form is a site map search"),
-        store.add_review(answer_id, rev, "reviewer", "reject", None, "both wrong"),
+        store.reviews.add(answer_id, ann, "assessor", "accept"),
+        store.reviews.add(answer_id, bob, "assessor", "override", "absent", "form is a site map search"),
+        store.reviews.add(answer_id, rev, "reviewer", "reject", None, "both wrong"),
     ]
-    reviews = store.reviews_for(answer_id)
+    reviews = store.reviews.of_answer(answer_id)
     assert [r.id for r in reviews] == ids
     assert [(r.user_name, r.role, r.decision, r.final_value) for r in reviews] == [
         ("ann", "assessor", "accept", "present"),  # accept takes the suggested value
@@ -73,39 +73,39 @@ def test_reviews_accumulate_in_order(store: Store) -> None:
     ]
     assert reviews[1].comment == "form is a site map search"
     assert reviews[0].created_at <= reviews[1].created_at <= reviews[2].created_at
-    assert store.reviews_for(answer_id + 1000) == []
+    assert store.reviews.of_answer(answer_id + 1000) == []
 
 
 def test_review_validation(store: Store) -> None:
     answer_id = _answer(store)
-    ann = store.add_user("ann", "assessor", "h", ["KEN"])
-    root = store.add_user("root", "admin", "h", [])
+    ann = store.users.add("ann", "assessor", "h", ["KEN"])
+    root = store.users.add("root", "admin", "h", [])
     with pytest.raises(ValueError, match="final value"):
-        store.add_review(answer_id, ann, "assessor", "override", None)
+        store.reviews.add(answer_id, ann, "assessor", "override", None)
     with pytest.raises(ValueError, match="decision"):
-        store.add_review(answer_id, ann, "assessor", "maybe")
+        store.reviews.add(answer_id, ann, "assessor", "maybe")
     with pytest.raises(PermissionError):
-        store.add_review(answer_id, ann, "reviewer", "accept")
+        store.reviews.add(answer_id, ann, "reviewer", "accept")
     with pytest.raises(LookupError):
-        store.add_review(answer_id + 1000, ann, "assessor", "accept")
+        store.reviews.add(answer_id + 1000, ann, "assessor", "accept")
     with pytest.raises(LookupError):
-        store.add_review(answer_id, ann + 1000, "assessor", "accept")
+        store.reviews.add(answer_id, ann + 1000, "assessor", "accept")
     with pytest.raises(ValueError, match="role"):
-        store.add_user("eve", "superuser", "h", [])
-    store.add_review(answer_id, root, "reviewer", "accept")  # an admin may act in any role
-    assert len(store.reviews_for(answer_id)) == 1
+        store.users.add("eve", "superuser", "h", [])
+    store.reviews.add(answer_id, root, "reviewer", "accept")  # an admin may act in any role
+    assert len(store.reviews.of_answer(answer_id)) == 1
 
 
 def test_orm_refuses_to_change_a_review(store: Store) -> None:
     answer_id = _answer(store)
-    ann = store.add_user("ann", "assessor", "h", [])
-    store.add_review(answer_id, ann, "assessor", "accept")
+    ann = store.users.add("ann", "assessor", "h", [])
+    store.reviews.add(answer_id, ann, "assessor", "accept")
     with pytest.raises(AppendOnlyError), store.transaction() as session:
         review = session.scalars(select(models.ReviewRow)).one()
         review.comment = "rewritten"
     with pytest.raises(AppendOnlyError), store.transaction() as session:
         session.delete(session.scalars(select(models.ReviewRow)).one())
-    assert store.reviews_for(answer_id)[0].comment == ""
+    assert store.reviews.of_answer(answer_id)[0].comment == ""
 
 
 @pytest.mark.parametrize(
@@ -119,9 +119,9 @@ def test_orm_refuses_to_change_a_review(store: Store) -> None:
 )
 def test_database_refuses_to_change_a_review(store: Store, statement: object) -> None:
     answer_id = _answer(store)
-    ann = store.add_user("ann", "assessor", "h", [])
-    store.add_review(answer_id, ann, "assessor", "accept")
+    ann = store.users.add("ann", "assessor", "h", [])
+    store.reviews.add(answer_id, ann, "assessor", "accept")
     with pytest.raises(DBAPIError, match="append-only"), store.transaction() as session:
         session.execute(statement)  # type: ignore[call-overload]
-    [review] = store.reviews_for(answer_id)
+    [review] = store.reviews.of_answer(answer_id)
     assert (review.comment, review.final_value) == ("", "present")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from audits.outcome import Outcome
 from audits.result import AuditNode, AuditResult
 from crawler.site import SiteConfig, SiteKind
-from crawler.snapshot import PageSnapshot, ScanStatus
+from crawler.snapshot import MAX_TEXT, FormField, FormSnapshot, Link, PageDigest, PageSnapshot, ScanStatus
 from rules.findings import ABSENT, PRESENT, Evidence, Finding, SuggestedAnswer
 from storage import DuplicateVisit, RunRecord, Store, models
 
@@ -154,26 +154,26 @@ ANSWERS = (
 
 def test_full_round_trip(store: Store) -> None:
     before = datetime.now(UTC)
-    site_id = store.ensure_site(SITE)
-    run_id = store.start_run(site_id, {"engines": {"axe-core": "4.14.1"}, "max_pages": 150})
+    site_id = store.registry.ensure(SITE)
+    run_id = store.runs.start(site_id, {"engines": {"axe-core": "4.14.1"}, "max_pages": 150})
 
-    home_id = store.record_visit(run_id, site_id, HOME)
-    login_id = store.record_visit(run_id, site_id, LOGIN)
-    audit_ids = store.record_audit_results(home_id, [CONTRAST, REGION, NOT_RUN])
+    home_id = store.visits.record(run_id, site_id, HOME)
+    login_id = store.visits.record(run_id, site_id, LOGIN)
+    audit_ids = store.audits.record(home_id, [CONTRAST, REGION, NOT_RUN])
     assert len(set(audit_ids)) == 3
-    assert store.record_audit_results(login_id, []) == []
+    assert store.audits.record(login_id, []) == []
 
-    [search_id, feedback_id] = store.record_findings(run_id, [SEARCH, FEEDBACK])
-    answer_ids = store.record_answers(run_id, site_id, ANSWERS)
+    [search_id, feedback_id] = store.findings.record(run_id, [SEARCH, FEEDBACK])
+    answer_ids = store.answers.record(run_id, site_id, ANSWERS)
     assert len(set(answer_ids)) == 3
 
-    alice = store.add_user("alice", "assessor", "argon2$alice", ["FRA", "BEL"])
-    rita = store.add_user("rita", "reviewer", "argon2$rita", ["FRA"])
-    first = store.add_review(answer_ids[1], alice, "assessor", "override", "full online application", "seen")
-    second = store.add_review(answer_ids[1], rita, "reviewer", "accept")
-    store.finish_run(run_id, "completed", {"pages": 2, "errors": 0})
+    alice = store.users.add("alice", "assessor", "argon2$alice", ["FRA", "BEL"])
+    rita = store.users.add("rita", "reviewer", "argon2$rita", ["FRA"])
+    first = store.reviews.add(answer_ids[1], alice, "assessor", "override", "full online application", "seen")
+    second = store.reviews.add(answer_ids[1], rita, "reviewer", "accept")
+    store.runs.finish(run_id, "completed", {"pages": 2, "errors": 0})
 
-    run = store.load_run(run_id)
+    run = store.runs.load(run_id)
     assert isinstance(run, RunRecord)
     assert run.id == run_id
     assert run.as_of is None  # a run started without --as-of by hand (the pipeline always gives one)
@@ -230,99 +230,142 @@ def test_full_round_trip(store: Store) -> None:
     assert run.answer_for("OSI-2024", "nope") is None
 
 
+def test_a_visit_reads_back_as_its_digest_without_markup(store: Store) -> None:
+    site_id = store.registry.ensure(SITE)
+    run_id = store.runs.start(site_id, {})
+    form = FormSnapshot("/recherche", "get", (FormField("q", "search", "Rechercher"),), role="search")
+    full = PageSnapshot(
+        requested_url=HOME.requested_url,
+        final_url=HOME.final_url,
+        depth=0,
+        status=ScanStatus.OK,
+        status_code=200,
+        headers={"content-type": "text/html"},
+        content_type="text/html",
+        html="<html>…</html>",
+        dom="<html>…</html>",
+        title=HOME.title,
+        language="fr",
+        text="é" * (MAX_TEXT + 5),
+        links=(Link("https://www.service-public.fr/a", "A", region="nav"),),
+        forms=(form,),
+        meta={"description": "d"},
+        measurements={"overflow_375": 0.0},
+        via="start",
+    )
+    store.visits.record(run_id, site_id, full)
+    store.visits.record(run_id, site_id, LOGIN)
+    home, login = store.visits.digests(run_id)
+    assert isinstance(home, PageDigest) and not hasattr(home, "html") and not hasattr(home, "dom")
+    assert home.rendered and not login.rendered  # the visit's own rendering, not a missing DOM
+    assert home.text == full.text[:MAX_TEXT]
+    assert (home.title, home.language, home.links, home.forms) == (full.title, "fr", full.links, (form,))
+    assert (home.meta, home.measurements, home.via, home.status) == (
+        full.meta,
+        full.measurements,
+        "start",
+        ScanStatus.OK,
+    )
+    assert home.header("Content-Type") == "text/html" and home.ok and home.is_html
+    assert (login.status, login.reason, login.title) == (LOGIN.status, LOGIN.reason, LOGIN.title)
+    # With the markup the crawl kept apart, a full snapshot again (for a reader of markup).
+    served = home.served("<p>served</p>")
+    assert isinstance(served, PageSnapshot) and served.html == "<p>served</p>" and served.links == full.links
+
+
 def test_ensure_site_updates_by_name(store: Store) -> None:
-    site_id = store.ensure_site(SITE)
+    site_id = store.registry.ensure(SITE)
     changed = SiteConfig(name=SITE.name, start_urls=("https://new.example.fr/",), country="FRA", max_pages=9)
-    assert store.ensure_site(changed) == site_id
-    other = store.ensure_site(SiteConfig(name="Belgium", start_urls=("https://belgium.be/",), country="BEL"))
+    assert store.registry.ensure(changed) == site_id
+    other = store.registry.ensure(SiteConfig(name="Belgium", start_urls=("https://belgium.be/",), country="BEL"))
     assert other != site_id
-    record = store.site(SITE.name)
+    record = store.registry.named(SITE.name)
     assert record is not None
     assert record.config == changed
     assert record.updated_at >= record.created_at
-    assert store.site("missing") is None
+    assert store.registry.named("missing") is None
 
 
 def test_ensure_site_rejects_bad_country(store: Store) -> None:
     with pytest.raises(ValueError, match="alpha-3"):
-        store.ensure_site(SiteConfig(name="x", start_urls=("https://x/",), country="France"))
+        store.registry.ensure(SiteConfig(name="x", start_urls=("https://x/",), country="France"))
 
 
 def test_duplicate_visit_raises_and_keeps_the_first(store: Store) -> None:
-    site_id = store.ensure_site(SITE)
-    run_id = store.start_run(site_id, {})
-    first = store.record_visit(run_id, site_id, HOME)
+    site_id = store.registry.ensure(SITE)
+    run_id = store.runs.start(site_id, {})
+    first = store.visits.record(run_id, site_id, HOME)
     with pytest.raises(DuplicateVisit) as caught:
-        store.record_visit(run_id, site_id, HOME)
+        store.visits.record(run_id, site_id, HOME)
     assert caught.value.run_id == run_id
     assert HOME.requested_url in str(caught.value)
     # The failed attempt left nothing behind, and the store is still usable.
-    assert [v.id for v in store.load_run(run_id).visits] == [first]
-    store.record_visit(run_id, site_id, LOGIN)
+    assert [v.id for v in store.runs.load(run_id).visits] == [first]
+    store.visits.record(run_id, site_id, LOGIN)
 
 
 def test_a_runs_as_of_day_is_stored(store: Store) -> None:
-    site_id = store.ensure_site(SITE)
-    run_id = store.start_run(site_id, {}, date(2016, 1, 11))
-    assert store.load_run(run_id).as_of == date(2016, 1, 11)
+    site_id = store.registry.ensure(SITE)
+    run_id = store.runs.start(site_id, {}, date(2016, 1, 11))
+    assert store.runs.load(run_id).as_of == date(2016, 1, 11)
 
 
 def test_same_page_in_two_runs_is_one_page(store: Store) -> None:
-    site_id = store.ensure_site(SITE)
-    run_1 = store.start_run(site_id, {})
-    run_2 = store.start_run(site_id, {})
-    store.record_visit(run_1, site_id, HOME)
-    store.record_visit(run_2, site_id, HOME)
-    [v1], [v2] = store.load_run(run_1).visits, store.load_run(run_2).visits
+    site_id = store.registry.ensure(SITE)
+    run_1 = store.runs.start(site_id, {})
+    run_2 = store.runs.start(site_id, {})
+    store.visits.record(run_1, site_id, HOME)
+    store.visits.record(run_2, site_id, HOME)
+    [v1], [v2] = store.runs.load(run_1).visits, store.runs.load(run_2).visits
     assert v1.page_id == v2.page_id
     assert v1.id != v2.id
 
 
 def test_long_urls_are_accepted(store: Store) -> None:
-    site_id = store.ensure_site(SITE)
-    run_id = store.start_run(site_id, {})
+    site_id = store.registry.ensure(SITE)
+    run_id = store.runs.start(site_id, {})
     url = "https://www.service-public.fr/search?q=" + "x" * 9000  # beyond a PostgreSQL b-tree entry
-    store.record_visit(run_id, site_id, PageSnapshot(url, url, 1, ScanStatus.OK))
-    assert store.load_run(run_id).visits[0].url == url
+    store.visits.record(run_id, site_id, PageSnapshot(url, url, 1, ScanStatus.OK))
+    assert store.runs.load(run_id).visits[0].url == url
 
 
 def test_visit_for_another_sites_run_is_refused(store: Store) -> None:
-    site_id = store.ensure_site(SITE)
-    other = store.ensure_site(SiteConfig(name="Belgium", start_urls=("https://belgium.be/",)))
-    run_id = store.start_run(site_id, {})
+    site_id = store.registry.ensure(SITE)
+    other = store.registry.ensure(SiteConfig(name="Belgium", start_urls=("https://belgium.be/",)))
+    run_id = store.runs.start(site_id, {})
     with pytest.raises(ValueError, match="belongs to site"):
-        store.record_visit(run_id, other, HOME)
+        store.visits.record(run_id, other, HOME)
     with pytest.raises(LookupError):
-        store.record_visit(run_id + 100, site_id, HOME)
+        store.visits.record(run_id + 100, site_id, HOME)
 
 
 def test_finish_run_once_and_latest_run(store: Store) -> None:
-    site_id = store.ensure_site(SITE)
-    assert store.latest_run_id(SITE.name) is None
-    first = store.start_run(site_id, {})
-    store.finish_run(first, "completed", {"pages": 1})
-    second = store.start_run(site_id, {})
-    assert store.latest_run_id(SITE.name) == second
-    assert store.latest_run_id(SITE.name, status="completed") == first
-    assert store.latest_run_id("unknown site") is None
+    site_id = store.registry.ensure(SITE)
+    assert store.runs.latest_id(SITE.name) is None
+    first = store.runs.start(site_id, {})
+    store.runs.finish(first, "completed", {"pages": 1})
+    second = store.runs.start(site_id, {})
+    assert store.runs.latest_id(SITE.name) == second
+    assert store.runs.latest_id(SITE.name, status="completed") == first
+    assert store.runs.latest_id("unknown site") is None
     with pytest.raises(ValueError, match="already completed"):
-        store.finish_run(first, "failed", {})
+        store.runs.finish(first, "failed", {})
     with pytest.raises(ValueError):
-        store.finish_run(second, "running", {})
+        store.runs.finish(second, "running", {})
     with pytest.raises(LookupError):
-        store.finish_run(second + 100, "failed", {})
-    store.finish_run(second, "failed", {}, error="browser crashed")
-    run = store.load_run(second)
+        store.runs.finish(second + 100, "failed", {})
+    store.runs.finish(second, "failed", {}, error="browser crashed")
+    run = store.runs.load(second)
     assert (run.status, run.error) == ("failed", "browser crashed")
     with pytest.raises(LookupError):
-        store.load_run(second + 100)
+        store.runs.load(second + 100)
 
 
 def test_fingerprint_is_taken_from_the_first_node(store: Store) -> None:
-    site_id = store.ensure_site(SITE)
-    run_id = store.start_run(site_id, {})
-    visit_id = store.record_visit(run_id, site_id, HOME)
-    store.record_audit_results(visit_id, [CONTRAST, REGION])
+    site_id = store.registry.ensure(SITE)
+    run_id = store.runs.start(site_id, {})
+    visit_id = store.visits.record(run_id, site_id, HOME)
+    store.audits.record(visit_id, [CONTRAST, REGION])
     with store.transaction(readonly=True) as session:
         stored = session.scalars(select(models.AuditResultRow.fingerprint).order_by(models.AuditResultRow.id)).all()
     assert stored == [CONTRAST.fingerprint(CONTRAST.nodes[0]), REGION.fingerprint(None)]

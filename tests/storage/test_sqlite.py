@@ -43,7 +43,7 @@ def test_pragmas_are_set_on_every_connection(sqlite_store: Store) -> None:
 
 def test_foreign_keys_are_enforced(sqlite_store: Store) -> None:
     with pytest.raises(IntegrityError, match="FOREIGN KEY"):
-        sqlite_store.start_run(12345, {})
+        sqlite_store.runs.start(12345, {})
 
 
 def test_writing_transaction_takes_the_write_lock_at_begin(sqlite_store: Store) -> None:
@@ -65,7 +65,7 @@ def test_writing_transaction_takes_the_write_lock_at_begin(sqlite_store: Store) 
 def test_in_memory_database_is_shared_by_the_store() -> None:
     with Store("sqlite://") as store:
         store.upgrade()
-        user_id = store.add_user("a", "admin", "h", [])
+        user_id = store.users.add("a", "admin", "h", [])
         with store.transaction(readonly=True) as session:
             assert session.get_one(models.UserRow, user_id).name == "a"
 
@@ -83,7 +83,7 @@ def _writer(url: str, tag: str, start: Barrier, results: Any) -> None:
     seen: list[int] = []
     errors: list[str] = []
     with Store(url) as store:
-        store.latest_run_id("warm-up")  # connect before the race, not during it
+        store.runs.latest_id("warm-up")  # connect before the race, not during it
         start.wait(60)  # both processes start writing together (spawn start-up takes ~0.5 s)
         began = time.time()
         for i in range(ROWS_PER_PROCESS):

@@ -42,10 +42,10 @@ def suggestion(code: str, value: str | None, outcome: Outcome = Outcome.PASSED, 
 def add_run(store: Store, site: str, country: str, answers: list[SuggestedAnswer],
             kind: SiteKind = SiteKind.NATIONAL_PORTAL) -> list[int]:
     cfg = SiteConfig(name=site, start_urls=(f"https://{site}/",), country=country, kind=kind)
-    site_id = store.ensure_site(cfg)
-    run_id = store.start_run(site_id, {})
-    ids = store.record_answers(run_id, site_id, answers)
-    store.finish_run(run_id, "completed", {})
+    site_id = store.registry.ensure(cfg)
+    run_id = store.runs.start(site_id, {})
+    ids = store.answers.record(run_id, site_id, answers)
+    store.runs.finish(run_id, "completed", {})
     return ids
 
 
@@ -56,7 +56,7 @@ def add_users(store: Store) -> None:
         ("rita", "reviewer", ["VLD", "XSS"]),
         ("zed", "assessor", ["ZZZ"]),
     ):
-        store.add_user(name, role, hash_password(PASSWORDS[name]), countries)
+        store.users.add(name, role, hash_password(PASSWORDS[name]), countries)
 
 
 @pytest.fixture

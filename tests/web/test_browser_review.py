@@ -178,7 +178,10 @@ def test_a_reviewer_reviews_a_whole_country_with_filters_shortcuts_and_one_bulk_
     # The store's own record: exactly one append-only review per question, all by rita.
     with Store(db_url) as store:
         reviews = [
-            r for key in ("OSI-2024", "LOSI-2024") for a in store.country_answers("VLD", key) for r in a.record.reviews
+            r
+            for key in ("OSI-2024", "LOSI-2024")
+            for a in store.answers.of_country("VLD", key)
+            for r in a.record.reviews
         ]
     assert len(reviews) == len(suggested) and {r.user_name for r in reviews} == {"rita"}
 

@@ -107,7 +107,7 @@ def test_bulk_accept_records_one_review_per_question_naming_the_action(wide: Sto
     assert _bulk(client, "?subindex=IF", min_confidence="1.5", comment="x").status_code == 400
     done = _bulk(client, "?subindex=IF", min_confidence="0.9", comment="checked the IF hits")
     assert done.status_code == 303 and "bulk=3" in done.headers["location"]  # 010 (0.90), 011 (0.90), 012 (0.95)
-    answers = {a.record.answer.question: a.record for a in wide.country_answers("VLD", "OSI-2024")}
+    answers = {a.record.answer.question: a.record for a in wide.answers.of_country("VLD", "OSI-2024")}
     reviews = {code: a.reviews for code, a in answers.items() if a.reviews}
     assert sorted(reviews) == ["010", "011", "012"]
     for code, trail in reviews.items():

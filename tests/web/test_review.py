@@ -39,18 +39,18 @@ def _state(store: Store, code: str, country: str = "VLD"):
 def test_blind_pair_then_reviewer(store: Store) -> None:
     users = _ids(store)
     first = _state(store, "010").current.record.id
-    store.add_review(first, users["ana"], "assessor", "accept", "present")
+    store.reviews.add(first, users["ana"], "assessor", "accept", "present")
     assert _state(store, "010").status == ONE_ASSESSOR and _state(store, "010").final_value is None
-    store.add_review(first, users["bob"], "assessor", "accept", "present")
+    store.reviews.add(first, users["bob"], "assessor", "accept", "present")
     assert _state(store, "010").status == AGREED and _state(store, "010").final_value == "present"
     assert _state(store, "010").decided_by == "ana & bob"
 
     other = _state(store, "011").current.record.id
-    store.add_review(other, users["ana"], "assessor", "override", "present")
-    store.add_review(other, users["bob"], "assessor", "accept", "absent")
+    store.reviews.add(other, users["ana"], "assessor", "override", "present")
+    store.reviews.add(other, users["bob"], "assessor", "accept", "absent")
     assert _state(store, "011").status == DISCREPANCY
     assert discrepancy_rate(country_states(store, "VLD", "OSI-2024")) == (1, 2)
-    store.add_review(other, users["rita"], "reviewer", "override", "present", "checked the page")
+    store.reviews.add(other, users["rita"], "reviewer", "override", "present", "checked the page")
     state = _state(store, "011")
     assert state.status == RESOLVED and state.final_value == "present" and state.decided_by == "rita"
     assert [r.user_name for r in state.trail] == ["ana", "bob", "rita"]  # nothing lost, who and when
@@ -59,8 +59,8 @@ def test_blind_pair_then_reviewer(store: Store) -> None:
 def test_new_run_flags_evidence_changed_and_keeps_the_decision(store: Store) -> None:
     users = _ids(store)
     first = _state(store, "010").current.record.id
-    store.add_review(first, users["ana"], "assessor", "accept", "present")
-    store.add_review(first, users["bob"], "assessor", "accept", "present")
+    store.reviews.add(first, users["ana"], "assessor", "accept", "present")
+    store.reviews.add(first, users["bob"], "assessor", "accept", "present")
     # A later crawl no longer finds the feature, on other evidence.
     new_ids = add_run(store, "portal.vld", "VLD", [
         suggestion("010", "absent", Outcome.FAILED, evidence=(Evidence(url="https://gov.example/new"),)),
@@ -77,7 +77,7 @@ def test_new_run_flags_evidence_changed_and_keeps_the_decision(store: Store) -> 
     assert change.added_urls == ("https://gov.example/new",) and change.removed_urls == ("https://gov.example/010",)
     assert not _state(store, "011").evidence_changed
     # A human acting on the new suggestion clears the flag for that person.
-    store.add_review(new_ids[0], users["ana"], "assessor", "accept", "absent")
+    store.reviews.add(new_ids[0], users["ana"], "assessor", "accept", "absent")
     state = _state(store, "010")
     assert state.decision_of(users["ana"]).changed is None
     assert state.status == DISCREPANCY  # ana now says absent, bob still present
@@ -109,9 +109,9 @@ def test_compute_with_indicators(store: Store) -> None:
     users = _ids(store)
     for code in ("010", "049"):
         answer = _state(store, code).current.record.id
-        store.add_review(answer, users["rita"], "reviewer", "accept")
-    store.save_indicator("VLD", "2024", 0.6, 0.8, "test.csv")
-    store.save_indicator("ZZZ", "2024", 0.2, 0.3, "test.csv")
+        store.reviews.add(answer, users["rita"], "reviewer", "accept")
+    store.indicators.save("VLD", "2024", 0.6, 0.8, "test.csv")
+    store.indicators.save("ZZZ", "2024", 0.2, 0.3, "test.csv")
     result = {s.country: s for s in scores.compute(store)}
     vld, zzz = result["VLD"], result["ZZZ"]
     assert vld.osi.decided == 2 and vld.osi.subindices["IF"] > 0
@@ -124,7 +124,7 @@ def test_compute_with_indicators(store: Store) -> None:
 def test_exports(store: Store) -> None:
     users = _ids(store)
     answer = _state(store, "010").current.record.id
-    store.add_review(answer, users["rita"], "reviewer", "override", "absent", "=HYPERLINK(\"x\")")
+    store.reviews.add(answer, users["rita"], "reviewer", "override", "absent", "=HYPERLINK(\"x\")")
     rows = list(csv.DictReader(io.StringIO(export(store, "VLD", ["OSI-2024"], "csv").decode())))
     osi = load_instrument("OSI-2024")
     assert len(rows) == len(osi.questions)  # one row per question
@@ -151,7 +151,7 @@ def test_cli_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert runner.invoke(app, ["users", "add", "ana", "--password-stdin"], input="a-long-password\n").exit_code == 2
     assert runner.invoke(app, ["users", "add", "x", "--role", "king", "--password-stdin"], input="pw\n").exit_code == 2
     with Store(url) as store:
-        user = store.user_by_name("ana")
+        user = store.users.named("ana")
         assert user is not None and user.countries == ("VLD",) and user.password_hash.startswith("$argon2")
         add_run(store, "portal.vld", "VLD", [suggestion("010", "present")])
     indicators = tmp_path / "ind.csv"
@@ -173,13 +173,13 @@ def test_question_page_shows_the_evidence_page_as_the_audit_saw_it(
     store: Store, app_for: Callable[..., TestClient]
 ) -> None:
     url = "https://gov.example/010"
-    run_id = store.latest_run_id("portal.vld")
+    run_id = store.runs.latest_id("portal.vld")
     assert run_id is not None
-    site_id = store.run_site(run_id).site_id
-    visit_id = store.record_visit(run_id, site_id, PageSnapshot(url, url, 0, ScanStatus.OK))
+    site_id = store.runs.site_of(run_id).site_id
+    visit_id = store.visits.record(run_id, site_id, PageSnapshot(url, url, 0, ScanStatus.OK))
     jpeg = b"\xff\xd8\xff\xe0 a first screen"
     crop = ElementShot(url, "#x", b"crop", 9, 9)
-    store.record_screenshots(visit_id, [ElementShot(url, PAGE_VIEW, jpeg, 320, 200), crop])
+    store.audits.record_screenshots(visit_id, [ElementShot(url, PAGE_VIEW, jpeg, 320, 200), crop])
     page = app_for("ana").get("/c/VLD/OSI-2024/q/010").text
     evidence = page[page.index('id="evidence"') :]
     assert f'src="data:image/jpeg;base64,{base64.b64encode(jpeg).decode()}"' in evidence

@@ -56,7 +56,7 @@ def test_a_password_change_ends_every_session(store: Store) -> None:
     for client in (first, second):
         assert login(client, "ana", PASSWORDS["ana"]).status_code == 303  # type: ignore[attr-defined]
         assert _signed_in(client)
-    user = store.user_by_name("ana")
+    user = store.users.named("ana")
     assert user is not None
     assert web_sessions.set_password(store, user.id, hash_password("a-new-password")) == 2
     assert not _signed_in(first) and not _signed_in(second)
@@ -123,7 +123,7 @@ def test_an_attacker_on_many_addresses_does_not_lock_out_the_owner(store: Store)
     owner = _client(store, peer="203.0.113.50")
     assert login(owner, "ana", PASSWORDS["ana"]).status_code == 303  # type: ignore[attr-defined]  # known address
     for n in range(FREE_PER_ACCOUNT + 10):  # a botnet, two tries per address
-        store.record_login_attempt("ana", f"198.51.{n // 200}.{n % 200}", False)
+        store.users.record_login_attempt("ana", f"198.51.{n // 200}.{n % 200}", False)
     # A new address is slowed down (the account is under attack) …
     assert login(_client(store, peer="192.0.2.99"), "ana", PASSWORDS["ana"]).status_code == 429  # type: ignore[attr-defined]
     # … the owner, from where she signed in before, is not.

@@ -59,10 +59,10 @@ def test_sigkill_mid_crawl_then_another_worker_finishes_every_site_exactly_once(
         LocalServer({**tree_routes("b", B_PAGES, 0.01), **robots}) as b,
         LocalServer(tiny) as c,
     ):
-        store.ensure_site(_site("site A", a.url("/a/0"), A_PAGES))
-        store.ensure_site(_site("site B", b.url("/b/0"), B_PAGES))
+        store.registry.ensure(_site("site A", a.url("/a/0"), A_PAGES))
+        store.registry.ensure(_site("site B", b.url("/b/0"), B_PAGES))
         crawl_batch, _ = enqueue_batch(store, cluster.sender(), mode="crawl")
-        site_c = store.ensure_site(_site("site C", c.url("/"), 10, SiteKind.MINISTRY))
+        site_c = store.registry.ensure(_site("site C", c.url("/"), 10, SiteKind.MINISTRY))
         assess_batch, _ = enqueue_batch(store, cluster.sender(), mode="assess", site_id=site_c)
 
         cluster.start("w1")

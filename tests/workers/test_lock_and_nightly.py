@@ -48,7 +48,7 @@ def test_two_sites_on_one_host_are_never_crawled_at_once(cluster: Cluster) -> No
     }
     with LocalServer(routes) as server, Store(cluster.database_url) as store:
         for prefix in ("x", "y"):
-            store.ensure_site(
+            store.registry.ensure(
                 SiteConfig(
                     name=f"host-lock {prefix}",
                     start_urls=(server.url(f"/{prefix}/0"),),
@@ -81,7 +81,7 @@ def test_nightly_with_two_workers_processes_the_demo_sites_then_recrawls_increme
             (national, "Valdoria national portal (demo)", SiteKind.NATIONAL_PORTAL),
             (city, "Valdoria capital city portal (demo)", SiteKind.CITY_PORTAL),
         ):
-            store.ensure_site(
+            store.registry.ensure(
                 SiteConfig(
                     name=name,
                     start_urls=(server.base_url + "/",),

@@ -136,7 +136,7 @@ def test_cli_records_each_check_with_its_date_and_nightly_crawls_only_verified(
     assert "1 verified, 1 moved, 1 dead" in result.output
 
     with Store(db) as store:
-        sites = {s.config.kind: s for s in store.sites(country="NOR")}
+        sites = {s.config.kind: s for s in store.registry.find(country="NOR")}
         latest = SiteCheckStore(store).latest()
         assert latest[sites[SiteKind.NATIONAL_PORTAL].id].status == "verified"
         assert latest[sites[SiteKind.OPEN_DATA_PORTAL].id].status == "moved"
@@ -154,7 +154,7 @@ def test_cli_records_each_check_with_its_date_and_nightly_crawls_only_verified(
     # A second check appends; the history keeps both.
     assert runner.invoke(app, ["sites", "verify", "--allow-private"]).exit_code == 0
     with Store(db) as store:
-        site_id = store.sites(country="NOR")[0].id
+        site_id = store.registry.find(country="NOR")[0].id
         assert len(SiteCheckStore(store).history(site_id)) == 2
 
 
