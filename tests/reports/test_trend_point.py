@@ -54,7 +54,7 @@ def test_stored_points_are_read_without_loading_the_runs(tmp_path: Path, monkeyp
     with Store(f"sqlite:///{tmp_path}/trend.db") as store:
         store.upgrade()
         first, second, interrupted, current = _runs(store, ("completed", "completed", "interrupted", "running"))
-        site_id = store.load_run(current).site.id
+        site_id = store.runs.load(current).site.id
         built = {}
         for run_id in (first, second, interrupted):
             run = _as_stored(fixtures.run(), run_id, site_id)
@@ -67,7 +67,7 @@ def test_stored_points_are_read_without_loading_the_runs(tmp_path: Path, monkeyp
             {**dataclasses.asdict(built[first].history[-1])},
             {**dataclasses.asdict(built[second].history[-1])},
         ]
-        current_run = store.load_run(current)
+        current_run = store.runs.load(current)
 
         def no_load(run_id: int) -> RunRecord:
             raise AssertionError(f"run {run_id} was loaded for its trend point")
@@ -83,7 +83,7 @@ def test_a_run_without_a_stored_point_is_computed(tmp_path: Path, monkeypatch: p
     with Store(f"sqlite:///{tmp_path}/trend.db") as store:
         store.upgrade()
         old, current = _runs(store, ("completed", "running"))
-        current_run = store.load_run(current)
+        current_run = store.runs.load(current)
         stored_run = _as_stored(fixtures.run(), old, current_run.site.id)
         monkeypatch.setattr(store, "load_run", lambda run_id: stored_run if run_id == old else None)
         assert earlier_runs(store, current_run) == [run_summary(stored_run)]
