@@ -84,6 +84,20 @@ def test_sitemap_page_needs_many_links() -> None:
     assert run(SitemapRule(), site_view([home('<a href="/sitemap">Site map</a>'), thin])).confidence < 0.7
 
 
+def test_section_links_whose_pages_were_not_reached() -> None:
+    """A footer link named "Site Map" or "Privacy Policy" whose page the crawl never read is the site's
+    own section (decided, less surely); a link that only mentions the word, or sits in an article, is not."""
+    footer = '<a href="https://www.gov.example/misc/415.htm">Privacy Policy</a> <a href="/subject/">Subject Index</a>'
+    privacy = run(PrivacyRule(), site_view([home(footer)]))
+    sitemap = run(SitemapRule(), site_view([home(footer)]))
+    assert privacy.value == sitemap.value == PRESENT
+    assert 0.7 <= privacy.confidence < 0.9 and 0.7 <= sitemap.confidence < 0.9
+    mention = '<a href="/blog/p">Privacy tips for parents of teens</a>'
+    assert run(PrivacyRule(), site_view([home(mention)])).confidence < 0.7
+    in_article = '<article><a href="/subject/">Subject index</a></article>'
+    assert run(SitemapRule(), site_view([home(in_article)])).confidence < 0.7
+
+
 def test_sitemap_xml_alone_is_not_a_page_for_people() -> None:
     obs = run(SitemapRule(), site_view([home('<a href="/sitemap.xml">Sitemap</a>')]))
     assert obs.value == ABSENT
