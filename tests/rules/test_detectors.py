@@ -42,6 +42,15 @@ def test_contact_in_french() -> None:
     assert obs.value == PRESENT and "info@gouv.example" in obs.evidence[0].quote
 
 
+def test_contact_from_a_north_american_phone_in_the_footer() -> None:
+    footer = "<footer>Department of Corrections | PO Box 99 | Huntsville, Texas 77342 | (936) 295-6371</footer>"
+    obs = run(ContactRule(), site_view([home('<a href="https://directory.gov.example/">Contact</a>' + footer)]))
+    assert obs.value == PRESENT and obs.confidence >= 0.7 and "(936) 295-6371" in obs.evidence[0].quote
+    dated = "<footer>Updated 2021-04-30, 1,250 visitors</footer>"  # dates and counts are not phone numbers
+    link = '<a href="https://x.gov.example/">Contact</a>'
+    assert run(ContactRule(), site_view([home(link + dated)])).confidence < 0.7
+
+
 def test_contact_absent() -> None:
     obs = run(ContactRule(), site_view([home('<a href="/news">News</a>')]))
     assert obs.value == ABSENT
