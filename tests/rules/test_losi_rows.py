@@ -107,3 +107,11 @@ def test_citizenship_is_not_a_residency_permit() -> None:
     citizenship = [o for o in answers if "149" in o.questions.get("OSI-2024", ())]
     assert permit[0].value == ABSENT
     assert citizenship[0].value != ABSENT
+
+
+def test_a_site_wide_alert_banner_is_an_emergency_notification() -> None:
+    banner = '<header><a href="https://www.agency.gov.example/alert/index.html">ALERT - Visitation</a></header>'
+    obs = observe("emergency-alerts", [home(banner)], RULE)
+    assert obs.value == PRESENT and obs.confidence >= DECIDED_AT, obs.note
+    vendor = '<p>For stores: <a href="https://www.agency.gov.example/vendors/alerts.html">Vendor Alerts</a></p>'
+    assert observe("emergency-alerts", [home(vendor)], RULE).confidence < DECIDED_AT
