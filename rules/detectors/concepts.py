@@ -628,12 +628,20 @@ def by_hosts(feature: Feature, cue: float, pages: list[PageSnapshot]) -> Sightin
         return None
     if feature.hosts == OFFICIAL_DOMAINS:
         return _by_government_hosts(cue, pages)
-    hosts = signals(feature.hosts)["hosts"]
+    data = signals(feature.hosts)
     for page in pages:
-        if hits := links_to_hosts(page, hosts):
+        if hits := links_to_hosts(page, data["hosts"]):
             link, host = hits[0]
             return Sighting("hosts", cue, evidence_from(page, quote=link.url),
                             f"A link goes to {host}")  # fmt: skip
+    labels = set(data.get("host_labels", ()))
+    for page in pages if labels else ():
+        for link in page.fetchable_links:
+            host = host_of(link.url)
+            structural = link.region in ("nav", "footer") or (page is pages[0] and link.region != "article")
+            if structural and official_host(host) and labels & set(host.split(".")[:-2]):
+                return Sighting("hosts", cue, evidence_from(page, quote=f"{link.text} → {link.url}"),
+                                f"A navigation link goes to the government data host {host}")  # fmt: skip
     return None
 
 

@@ -194,6 +194,18 @@ def test_a_dated_news_item_names_a_topic_not_a_section() -> None:
     assert dated.confidence < undated.confidence
 
 
+def test_a_navigation_link_to_a_government_data_host_is_the_open_data_portal() -> None:
+    nav = '<nav><a href="https://health.data.ca.gov/">Quick links: Portal</a></nav>'
+    home = snap("/", doc("Department of Health", nav), depth=0)
+    obs = observe("open-data-portal", [home])
+    assert obs.value == PRESENT and obs.confidence >= 0.8 and "data host" in obs.note
+    story = '<article><a href="https://data.gov.tw/">the national platform</a></article>'  # an article's link
+    other = snap("/blog/story", doc("A story", story))
+    assert observe("open-data-portal", [snap("/", doc("Portal", "<p>x</p>"), depth=0), other]).value == ABSENT
+    commercial = '<nav><a href="https://data.example.com/">Data</a></nav>'  # not a government host
+    assert observe("open-data-portal", [snap("/", doc("Portal", commercial), depth=0)]).value == ABSENT
+
+
 def test_absent_says_what_was_searched_and_where() -> None:
     home = snap("/", doc("Portal", UNRELATED + '<a href="/org-offices">Offices</a>'), depth=0)
     near = snap("/org-offices", doc("Regional offices", UNRELATED))
