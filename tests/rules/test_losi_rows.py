@@ -115,3 +115,11 @@ def test_a_site_wide_alert_banner_is_an_emergency_notification() -> None:
     assert obs.value == PRESENT and obs.confidence >= DECIDED_AT, obs.note
     vendor = '<p>For stores: <a href="https://www.agency.gov.example/vendors/alerts.html">Vendor Alerts</a></p>'
     assert observe("emergency-alerts", [home(vendor)], RULE).confidence < DECIDED_AT
+
+
+def test_a_public_records_page_informs_about_the_right_of_access() -> None:
+    page = snap("/records", doc("Public Records", "<h1>Guidelines for Access to Public Records</h1><p>x</p>"))
+    obs = observe("city-access-information", [home('<a href="/records">Public Records</a>'), page], RULE)
+    assert obs.value == PRESENT and obs.confidence >= DECIDED_AT, obs.note
+    vital = snap("/vital", doc("Vital records", "<h1>Birth and death records</h1>"))
+    assert observe("city-access-information", [home('<a href="/vital">Vital records</a>'), vital], RULE).value == ABSENT
