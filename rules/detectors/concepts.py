@@ -86,6 +86,8 @@ class Feature:
     epi: str = ""  # E-Participation Index level of the feature, when it is an e-participation item
     official_links: int = 0  # navigation/footer links to this many other government domains count too
     near: int = 0  # the `requires` concepts must be named within this many characters of the row's term
+    # a link named by this concept (a sector: "Social Services") to another government domain is the row's link
+    sector_link: str = ""
     pack: str = "concepts"
     # the row's own cue confidences and negative weights, over the pack's
     cues: Mapping[str, float] = field(default_factory=dict)
@@ -140,6 +142,7 @@ def parse_pack(raw: Any, source: str) -> Pack:
                     epi=str(row.get("epi", "")),
                     official_links=int(row.get("official_links", 0)),
                     near=int(row.get("near", 0)),
+                    sector_link=str(row.get("sector_link", "")),
                     pack=pack_id,
                     cues=row_cues,
                     negative=row_negative,
@@ -356,6 +359,7 @@ class ConceptPackRule(RuleModule):
                     self._by_links(feature, site, pages),
                     by_hosts(feature, self.cue(feature, "hosts"), pages),
                     by_official_links(feature, self.cue(feature, "official_links"), site, pages),
+                    by_sector_link(feature, self.cue(feature, "official_links"), site, pages),
                 )
                 if s
             ]
@@ -620,6 +624,24 @@ def by_official_links(feature: Feature, cue: float, site: SiteView, pages: list[
         "official_links", cue, evidence_from(page, quote=quote),
         f"The site links to {len(found)} other government sites ({shown})",
     )  # fmt: skip
+
+
+def by_sector_link(feature: Feature, cue: float, site: SiteView, pages: list[PageSnapshot]) -> Sighting | None:
+    """A link named for the sector ("Social Services", "Salud") that goes to another government domain,
+    outside running content: a directory of departments linking the sector's ministry or department."""
+    if not feature.sector_link:
+        return None
+    own = {registered_domain(host_of(pages[0].final_url))} | {registered_domain(h) for h in site.site.scope_hosts}
+    for page in pages:
+        for link in page.fetchable_links:
+            host = host_of(link.url).removeprefix("www.")
+            if link.region == "article" or not host or not official_host(host) or registered_domain(host) in own:
+                continue
+            terms = matched_terms(site.lexicons, feature.sector_link, link.text)
+            if terms and not is_partial(link.text, terms):
+                return Sighting("official_links", cue, evidence_from(page, quote=f"{link.text} → {link.url}"),
+                                f"A link named '{link.text}' goes to the government site {host}")  # fmt: skip
+    return None
 
 
 def by_hosts(feature: Feature, cue: float, pages: list[PageSnapshot]) -> Sighting | None:

@@ -206,6 +206,16 @@ def test_a_navigation_link_to_a_government_data_host_is_the_open_data_portal() -
     assert observe("open-data-portal", [snap("/", doc("Portal", commercial), depth=0)]).value == ABSENT
 
 
+def test_a_sector_named_link_to_another_government_site_is_the_ministry_link() -> None:
+    directory = '<ul><li><a href="https://www.dss.cahwnet.gov/">Social Services</a></li></ul>'
+    obs = observe("ministry-social", [snap("/", doc("Health and Human Services", directory), depth=0)])
+    assert obs.value == PRESENT and obs.confidence >= 0.8 and "dss.cahwnet.gov" in obs.note
+    own = '<ul><li><a href="https://www.gov.example/social">Social Services</a></li></ul>'  # the site's own section
+    assert observe("ministry-social", [snap("/", doc("Portal", own), depth=0)]).value == ABSENT
+    story = '<article><a href="https://www.dss.cahwnet.gov/">Social Services</a></article>'
+    assert observe("ministry-social", [snap("/", doc("Portal", story), depth=0)]).value == ABSENT
+
+
 def test_absent_says_what_was_searched_and_where() -> None:
     home = snap("/", doc("Portal", UNRELATED + '<a href="/org-offices">Offices</a>'), depth=0)
     near = snap("/org-offices", doc("Regional offices", UNRELATED))
