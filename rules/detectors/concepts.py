@@ -626,12 +626,29 @@ def by_official_links(feature: Feature, cue: float, site: SiteView, pages: list[
     )  # fmt: skip
 
 
+def own_domains(site: SiteView, pages: list[PageSnapshot]) -> set[str]:
+    """The site's own registered domains: its address, its scope, and a government domain that takes most
+    of the links to government hosts (the site's own where a copy is served from another address)."""
+    own = {registered_domain(host_of(pages[0].final_url))} | {registered_domain(h) for h in site.site.scope_hosts}
+    linked = Counter(
+        registered_domain(host)
+        for page in pages
+        for link in page.fetchable_links
+        if (host := host_of(link.url).removeprefix("www.")) and official_host(host)
+    )
+    if linked:
+        top, count = linked.most_common(1)[0]
+        if count * 2 > sum(linked.values()) and count >= GOVERNMENT_HOSTS_MIN:
+            own.add(top)
+    return own
+
+
 def by_sector_link(feature: Feature, cue: float, site: SiteView, pages: list[PageSnapshot]) -> Sighting | None:
     """A link named for the sector ("Social Services", "Salud") that goes to another government domain,
     outside running content: a directory of departments linking the sector's ministry or department."""
     if not feature.sector_link:
         return None
-    own = {registered_domain(host_of(pages[0].final_url))} | {registered_domain(h) for h in site.site.scope_hosts}
+    own = own_domains(site, pages)
     for page in pages:
         for link in page.fetchable_links:
             host = host_of(link.url).removeprefix("www.")

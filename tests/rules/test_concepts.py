@@ -212,6 +212,9 @@ def test_a_sector_named_link_to_another_government_site_is_the_ministry_link() -
     assert obs.value == PRESENT and obs.confidence >= 0.8 and "dss.cahwnet.gov" in obs.note
     own = '<ul><li><a href="https://www.gov.example/social">Social Services</a></li></ul>'  # the site's own section
     assert observe("ministry-social", [snap("/", doc("Portal", own), depth=0)]).value == ABSENT
+    copy = '<a href="https://www.state.gov/health/">Health</a>' + '<a href="https://www.state.gov/x">X</a>' * 3
+    assert observe("ministry-social", [snap("/", doc("Portal", copy), depth=0)]).value == ABSENT  # its own domain
+    assert observe("ministry-health", [snap("/", doc("Portal", copy), depth=0)]).value == ABSENT
     story = '<article><a href="https://www.dss.cahwnet.gov/">Social Services</a></article>'
     assert observe("ministry-social", [snap("/", doc("Portal", story), depth=0)]).value == ABSENT
 
