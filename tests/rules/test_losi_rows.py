@@ -123,3 +123,11 @@ def test_a_public_records_page_informs_about_the_right_of_access() -> None:
     assert obs.value == PRESENT and obs.confidence >= DECIDED_AT, obs.note
     vital = snap("/vital", doc("Vital records", "<h1>Birth and death records</h1>"))
     assert observe("city-access-information", [home('<a href="/vital">Vital records</a>'), vital], RULE).value == ABSENT
+
+
+def test_a_civil_rights_or_language_access_complaint_is_a_discrimination_report() -> None:
+    page = snap("/language-access", doc("Language Access", "<h1>Language Access Complaint Process</h1>"))
+    obs = observe("report-discrimination", [home('<a href="/language-access">Language Access</a>'), page], RULE)
+    assert obs.value == PRESENT and obs.confidence >= DECIDED_AT, obs.note
+    plain = snap("/complaints", doc("Complaints", "<h1>Complaints about our service</h1>"))
+    assert observe("report-discrimination", [home("<p>x</p>"), plain], RULE).value == ABSENT
