@@ -1,6 +1,6 @@
 """OSI #017 / LOSI #245: authentication / digital ID — a sign-in with a national e-ID or government
-single sign-on (hosts and OIDC/SAML paths in rules/signals/identity_providers.yaml), or the portal's
-own sign-in form (a password field)."""
+single sign-on (hosts and OIDC/SAML paths in rules/signals/identity_providers.yaml), a federated sign-in
+form (OpenID or SAML field names), or the portal's own sign-in form (a password field)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ from rules.module import Observation, RuleModule, SiteView, evidence_from
 
 def password_form(page: PageContent) -> FormSnapshot | None:
     return next((f for f in page.forms if "password" in f.field_types), None)
+
+
+def federated_form(page: PageSnapshot) -> FormSnapshot | None:
+    """A sign-in form of a federation protocol (OpenID, SAML): known by its fields' names."""
+    names = {n.lower() for n in signals("identity_providers").get("form_fields", ())}
+    return next((f for f in page.forms if any(field.name.lower() in names for field in f.fields)), None)
 
 
 def identity_provider(url: str) -> str | None:
@@ -42,6 +48,10 @@ class AuthenticationRule(RuleModule):
             for url in [link.url for link in page.fetchable_links] + [f.action for f in page.forms]:
                 if provider := identity_provider(url):
                     return [self._present(page, url, 0.9, f"Sign-in goes to the identity provider {provider}.")]
+        for page in pages:
+            if form := federated_form(page):
+                note = "A sign-in form of a federation protocol (OpenID or SAML fields)."
+                return [self._present(page, form.action, 0.85, note)]
         for page in pages:
             if form := password_form(page):
                 text = f"{page.title} {page.text}"

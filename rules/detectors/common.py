@@ -16,9 +16,14 @@ from selectolax.lexbor import LexborHTMLParser
 from crawler.parse import squash
 from crawler.snapshot import Link, PageContent
 from crawler.urls import in_scope
+from rules.findings import PRESENT
 from rules.lexicon import _NO_WORD_BOUNDARIES as NO_WORD_BOUNDARIES
 from rules.lexicon import Lexicons, fold
-from rules.module import SiteView
+from rules.module import Observation, SiteView, evidence_from
+
+# The term is at least this share of a section link's text ("Privacy Policy", not "Privacy and you").
+NAMED_SHARE = 0.5
+SECTION_UNREACHED = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,31 @@ def concept_links(site: SiteView, concept: str, *, limit: int = 20) -> list[Conc
                 if len(found) >= limit:
                     return found
     return found
+
+
+def named_section_link(found: ConceptLink, lexicons: Lexicons, concept: str) -> bool:
+    """A link named just for the section ("Privacy Policy", "Site Map"), outside running content,
+    whose page the crawl did not reach (out of scope, over budget, not in a copy): a site's own
+    section link, not a page that was read and found wanting."""
+    if found.target is not None or found.link.region == "article":
+        return False
+    text = fold(found.link.text).strip()
+    longest = max((len(fold(t)) for t in matched_terms(lexicons, concept, found.link.text)), default=0)
+    return longest / max(len(text), 1) >= NAMED_SHARE
+
+
+def unreached_section(candidates: Iterable[ConceptLink], lexicons: Lexicons, concept: str) -> Observation | None:
+    """The first candidate that is a section link named so, its page not reached (`named_section_link`):
+    present, less surely than a page read."""
+    for found in candidates:
+        if named_section_link(found, lexicons, concept):
+            return Observation(
+                PRESENT,
+                SECTION_UNREACHED,
+                (evidence_from(found.page, quote=f"{found.link.text} → {found.link.url}"),),
+                f"A link named '{found.link.text}'; its page was not reached.",
+            )
+    return None
 
 
 def broken(target: PageContent | None) -> bool:

@@ -86,6 +86,8 @@ class Feature:
     epi: str = ""  # E-Participation Index level of the feature, when it is an e-participation item
     official_links: int = 0  # navigation/footer links to this many other government domains count too
     near: int = 0  # the `requires` concepts must be named within this many characters of the row's term
+    # a link named by this concept (a sector: "Social Services") to another government domain is the row's link
+    sector_link: str = ""
     pack: str = "concepts"
     # the row's own cue confidences and negative weights, over the pack's
     cues: Mapping[str, float] = field(default_factory=dict)
@@ -140,6 +142,7 @@ def parse_pack(raw: Any, source: str) -> Pack:
                     epi=str(row.get("epi", "")),
                     official_links=int(row.get("official_links", 0)),
                     near=int(row.get("near", 0)),
+                    sector_link=str(row.get("sector_link", "")),
                     pack=pack_id,
                     cues=row_cues,
                     negative=row_negative,
@@ -356,6 +359,7 @@ class ConceptPackRule(RuleModule):
                     self._by_links(feature, site, pages),
                     by_hosts(feature, self.cue(feature, "hosts"), pages),
                     by_official_links(feature, self.cue(feature, "official_links"), site, pages),
+                    by_sector_link(feature, self.cue(feature, "official_links"), site, pages),
                 )
                 if s
             ]
@@ -622,18 +626,61 @@ def by_official_links(feature: Feature, cue: float, site: SiteView, pages: list[
     )  # fmt: skip
 
 
+def own_domains(site: SiteView, pages: list[PageContent]) -> set[str]:
+    """The site's own registered domains: its address, its scope, and a government domain that takes most
+    of the links to government hosts (the site's own where a copy is served from another address)."""
+    own = {registered_domain(host_of(pages[0].final_url))} | {registered_domain(h) for h in site.site.scope_hosts}
+    linked = Counter(
+        registered_domain(host)
+        for page in pages
+        for link in page.fetchable_links
+        if (host := host_of(link.url).removeprefix("www.")) and official_host(host)
+    )
+    if linked:
+        top, count = linked.most_common(1)[0]
+        if count * 2 > sum(linked.values()) and count >= GOVERNMENT_HOSTS_MIN:
+            own.add(top)
+    return own
+
+
+def by_sector_link(feature: Feature, cue: float, site: SiteView, pages: list[PageContent]) -> Sighting | None:
+    """A link named for the sector ("Social Services", "Salud") that goes to another government domain,
+    outside running content: a directory of departments linking the sector's ministry or department."""
+    if not feature.sector_link:
+        return None
+    own = own_domains(site, pages)
+    for page in pages:
+        for link in page.fetchable_links:
+            host = host_of(link.url).removeprefix("www.")
+            if link.region == "article" or not host or not official_host(host) or registered_domain(host) in own:
+                continue
+            terms = matched_terms(site.lexicons, feature.sector_link, link.text)
+            if terms and not is_partial(link.text, terms):
+                return Sighting("official_links", cue, evidence_from(page, quote=f"{link.text} → {link.url}"),
+                                f"A link named '{link.text}' goes to the government site {host}")  # fmt: skip
+    return None
+
+
 def by_hosts(feature: Feature, cue: float, pages: list[PageContent]) -> Sighting | None:
     """Links to the hosts the row names (a signals list), or to several other government sites."""
     if not feature.hosts:
         return None
     if feature.hosts == OFFICIAL_DOMAINS:
         return _by_government_hosts(cue, pages)
-    hosts = signals(feature.hosts)["hosts"]
+    data = signals(feature.hosts)
     for page in pages:
-        if hits := links_to_hosts(page, hosts):
+        if hits := links_to_hosts(page, data["hosts"]):
             link, host = hits[0]
             return Sighting("hosts", cue, evidence_from(page, quote=link.url),
                             f"A link goes to {host}")  # fmt: skip
+    labels = set(data.get("host_labels", ()))
+    for page in pages if labels else ():
+        for link in page.fetchable_links:
+            host = host_of(link.url)
+            structural = link.region in ("nav", "footer") or (page is pages[0] and link.region != "article")
+            if structural and official_host(host) and labels & set(host.split(".")[:-2]):
+                return Sighting("hosts", cue, evidence_from(page, quote=f"{link.text} → {link.url}"),
+                                f"A navigation link goes to the government data host {host}")  # fmt: skip
     return None
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from crawler.snapshot import PageContent
 from rules.detectors.common import concept_links
+from rules.detectors.helpdesk import phone_numbers
 from rules.findings import ABSENT, PRESENT
 from rules.module import Observation, RuleModule, SiteView, evidence_from
 
@@ -23,6 +24,12 @@ def contact_details(page: PageContent) -> list[str]:
     return list(dict.fromkeys(d.strip() for d in details if d.strip()))
 
 
+def any_contact(page: PageSnapshot) -> list[str]:
+    """E-mail addresses and phone numbers in every national form (North American ones too: a state
+    agency's footer gives "(936) 295-6371")."""
+    return list(dict.fromkeys(contact_details(page) + phone_numbers(page)))
+
+
 class ContactRule(RuleModule):
     id = "contact-details"
     version = "1.0"
@@ -32,7 +39,7 @@ class ContactRule(RuleModule):
     async def check_site(self, site: SiteView) -> Iterable[Observation]:
         candidates = concept_links(site, "contact")
         for candidate in candidates:
-            if candidate.target is not None and (details := contact_details(candidate.target)):
+            if candidate.target is not None and (details := any_contact(candidate.target)):
                 return [
                     Observation(
                         PRESENT,
@@ -42,7 +49,7 @@ class ContactRule(RuleModule):
                     )
                 ]
         home = site.home
-        if home is not None and (details := contact_details(home)):
+        if home is not None and (details := any_contact(home)):
             return [
                 Observation(
                     PRESENT,

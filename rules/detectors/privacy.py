@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rules.detectors.common import concept_links, headings_text, snippet
+from rules.detectors.common import concept_links, headings_text, snippet, unreached_section
 from rules.detectors.concepts import dated, is_headline
 from rules.findings import ABSENT, PRESENT
 from rules.module import Observation, RuleModule, SiteView, evidence_from
@@ -55,6 +55,8 @@ class PrivacyRule(RuleModule):
                         f"The page '{target.title}', linked as '{legal.link.text}', has a section on '{term}'.",
                     )
                 ]
+        if found := unreached_section(candidates, site.lexicons, "privacy"):
+            return [found]
         if candidates:
             first = candidates[0]
             return [

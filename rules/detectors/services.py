@@ -35,6 +35,7 @@ INFORMATION = "information"
 ONLINE = "online"
 FILL_IN = frozenset({"text", "email", "tel", "number", "date", "textarea", "select", "file", "radio", "checkbox", ""})
 MIN_FIELDS = 3
+_SEARCH_FIELD = re.compile(r"search|query|keyword|suche|recherche|busca|buscar|搜尋|搜索|検索", re.IGNORECASE)
 UNSURE = 0.6  # a page that names the service only in passing: for review
 # A transaction area the crawl may not enter: behind a sign-in, or kept from robots.
 CLOSED = frozenset({ScanStatus.LOGIN_WALL, ScanStatus.ROBOTS_DENIED})
@@ -84,7 +85,10 @@ def application_form(form: FormSnapshot) -> bool:
     if form.method != "post" or "password" in form.field_types:
         return False
     fields = [f for f in form.fields if f.type in FILL_IN]
-    return any(f.type == "file" for f in fields) or len(fields) >= MIN_FIELDS
+    if any(_SEARCH_FIELD.search(f"{f.name} {f.label}") for f in fields if f.type in ("text", "")):
+        return False  # a page-wide form (ASP.NET, SharePoint) around the site's search box and its scope options
+    questions = {f.name or str(i) for i, f in enumerate(fields)}  # radio buttons of one name are one question
+    return any(f.type == "file" for f in fields) or len(questions) >= MIN_FIELDS
 
 
 def describe_form(form: FormSnapshot) -> str:

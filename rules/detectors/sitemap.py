@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rules.detectors.common import concept_links, internal_links
+from rules.detectors.common import concept_links, internal_links, unreached_section
 from rules.findings import ABSENT, PRESENT
 from rules.module import Observation, RuleModule, SiteView, evidence_from
 
@@ -32,6 +32,8 @@ class SitemapRule(RuleModule):
                             f"'{target.title}' links to {count} pages of the site.",
                         )
                     ]
+        if found := unreached_section(candidates, site.lexicons, "sitemap"):
+            return [found]
         if candidates:
             first = candidates[0]
             return [

@@ -194,6 +194,31 @@ def test_a_dated_news_item_names_a_topic_not_a_section() -> None:
     assert dated.confidence < undated.confidence
 
 
+def test_a_navigation_link_to_a_government_data_host_is_the_open_data_portal() -> None:
+    nav = '<nav><a href="https://health.data.ca.gov/">Quick links: Portal</a></nav>'
+    home = snap("/", doc("Department of Health", nav), depth=0)
+    obs = observe("open-data-portal", [home])
+    assert obs.value == PRESENT and obs.confidence >= 0.8 and "data host" in obs.note
+    story = '<article><a href="https://data.gov.tw/">the national platform</a></article>'  # an article's link
+    other = snap("/blog/story", doc("A story", story))
+    assert observe("open-data-portal", [snap("/", doc("Portal", "<p>x</p>"), depth=0), other]).value == ABSENT
+    commercial = '<nav><a href="https://data.example.com/">Data</a></nav>'  # not a government host
+    assert observe("open-data-portal", [snap("/", doc("Portal", commercial), depth=0)]).value == ABSENT
+
+
+def test_a_sector_named_link_to_another_government_site_is_the_ministry_link() -> None:
+    directory = '<ul><li><a href="https://www.dss.cahwnet.gov/">Social Services</a></li></ul>'
+    obs = observe("ministry-social", [snap("/", doc("Health and Human Services", directory), depth=0)])
+    assert obs.value == PRESENT and obs.confidence >= 0.8 and "dss.cahwnet.gov" in obs.note
+    own = '<ul><li><a href="https://www.gov.example/social">Social Services</a></li></ul>'  # the site's own section
+    assert observe("ministry-social", [snap("/", doc("Portal", own), depth=0)]).value == ABSENT
+    copy = '<a href="https://www.state.gov/health/">Health</a>' + '<a href="https://www.state.gov/x">X</a>' * 3
+    assert observe("ministry-social", [snap("/", doc("Portal", copy), depth=0)]).value == ABSENT  # its own domain
+    assert observe("ministry-health", [snap("/", doc("Portal", copy), depth=0)]).value == ABSENT
+    story = '<article><a href="https://www.dss.cahwnet.gov/">Social Services</a></article>'
+    assert observe("ministry-social", [snap("/", doc("Portal", story), depth=0)]).value == ABSENT
+
+
 def test_absent_says_what_was_searched_and_where() -> None:
     home = snap("/", doc("Portal", UNRELATED + '<a href="/org-offices">Offices</a>'), depth=0)
     near = snap("/org-offices", doc("Regional offices", UNRELATED))

@@ -42,6 +42,15 @@ def test_contact_in_french() -> None:
     assert obs.value == PRESENT and "info@gouv.example" in obs.evidence[0].quote
 
 
+def test_contact_from_a_north_american_phone_in_the_footer() -> None:
+    footer = "<footer>Department of Corrections | PO Box 99 | Huntsville, Texas 77342 | (936) 295-6371</footer>"
+    obs = run(ContactRule(), site_view([home('<a href="https://directory.gov.example/">Contact</a>' + footer)]))
+    assert obs.value == PRESENT and obs.confidence >= 0.7 and "(936) 295-6371" in obs.evidence[0].quote
+    dated = "<footer>Updated 2021-04-30, 1,250 visitors</footer>"  # dates and counts are not phone numbers
+    link = '<a href="https://x.gov.example/">Contact</a>'
+    assert run(ContactRule(), site_view([home(link + dated)])).confidence < 0.7
+
+
 def test_contact_absent() -> None:
     obs = run(ContactRule(), site_view([home('<a href="/news">News</a>')]))
     assert obs.value == ABSENT
@@ -82,6 +91,20 @@ def test_sitemap_page_needs_many_links() -> None:
     assert obs.value == PRESENT and obs.confidence >= 0.9
     thin = snap("/sitemap", doc("Site map", '<a href="/p1">One</a>'))
     assert run(SitemapRule(), site_view([home('<a href="/sitemap">Site map</a>'), thin])).confidence < 0.7
+
+
+def test_section_links_whose_pages_were_not_reached() -> None:
+    """A footer link named "Site Map" or "Privacy Policy" whose page the crawl never read is the site's
+    own section (decided, less surely); a link that only mentions the word, or sits in an article, is not."""
+    footer = '<a href="https://www.gov.example/misc/415.htm">Privacy Policy</a> <a href="/subject/">Subject Index</a>'
+    privacy = run(PrivacyRule(), site_view([home(footer)]))
+    sitemap = run(SitemapRule(), site_view([home(footer)]))
+    assert privacy.value == sitemap.value == PRESENT
+    assert 0.7 <= privacy.confidence < 0.9 and 0.7 <= sitemap.confidence < 0.9
+    mention = '<a href="/blog/p">Privacy tips for parents of teens</a>'
+    assert run(PrivacyRule(), site_view([home(mention)])).confidence < 0.7
+    in_article = '<article><a href="/subject/">Subject index</a></article>'
+    assert run(SitemapRule(), site_view([home(in_article)])).confidence < 0.7
 
 
 def test_sitemap_xml_alone_is_not_a_page_for_people() -> None:

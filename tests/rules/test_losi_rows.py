@@ -107,3 +107,27 @@ def test_citizenship_is_not_a_residency_permit() -> None:
     citizenship = [o for o in answers if "149" in o.questions.get("OSI-2024", ())]
     assert permit[0].value == ABSENT
     assert citizenship[0].value != ABSENT
+
+
+def test_a_site_wide_alert_banner_is_an_emergency_notification() -> None:
+    banner = '<header><a href="https://www.agency.gov.example/alert/index.html">ALERT - Visitation</a></header>'
+    obs = observe("emergency-alerts", [home(banner)], RULE)
+    assert obs.value == PRESENT and obs.confidence >= DECIDED_AT, obs.note
+    vendor = '<p>For stores: <a href="https://www.agency.gov.example/vendors/alerts.html">Vendor Alerts</a></p>'
+    assert observe("emergency-alerts", [home(vendor)], RULE).confidence < DECIDED_AT
+
+
+def test_a_public_records_page_informs_about_the_right_of_access() -> None:
+    page = snap("/records", doc("Public Records", "<h1>Guidelines for Access to Public Records</h1><p>x</p>"))
+    obs = observe("city-access-information", [home('<a href="/records">Public Records</a>'), page], RULE)
+    assert obs.value == PRESENT and obs.confidence >= DECIDED_AT, obs.note
+    vital = snap("/vital", doc("Vital records", "<h1>Birth and death records</h1>"))
+    assert observe("city-access-information", [home('<a href="/vital">Vital records</a>'), vital], RULE).value == ABSENT
+
+
+def test_a_civil_rights_or_language_access_complaint_is_a_discrimination_report() -> None:
+    page = snap("/language-access", doc("Language Access", "<h1>Language Access Complaint Process</h1>"))
+    obs = observe("report-discrimination", [home('<a href="/language-access">Language Access</a>'), page], RULE)
+    assert obs.value == PRESENT and obs.confidence >= DECIDED_AT, obs.note
+    plain = snap("/complaints", doc("Complaints", "<h1>Complaints about our service</h1>"))
+    assert observe("report-discrimination", [home("<p>x</p>"), plain], RULE).value == ABSENT

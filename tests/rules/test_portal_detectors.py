@@ -225,6 +225,17 @@ def test_national_eid_provider_link() -> None:
     assert obs.value == PRESENT and "franceconnect" in obs.note
 
 
+def test_federated_sign_in_form_without_password() -> None:
+    form = (
+        '<form method="post" action="https://my.agency.example/signin/authorize.php"><fieldset><legend>Sign-in</legend>'
+        '<input type="text" name="openid_identifier"><input type="submit" value="Sign-In"></fieldset></form>'
+    )
+    obs = one(AuthenticationRule(), site_view([home(form)]))
+    assert obs.value == PRESENT and obs.confidence >= 0.8 and "OpenID" in obs.note
+    plain = '<form method="post" action="/subscribe"><input type="text" name="email"></form>'  # not a sign-in
+    assert one(AuthenticationRule(), site_view([home(plain)])).value == ABSENT
+
+
 def test_no_sign_in() -> None:
     assert one(AuthenticationRule(), site_view([home("<p>News</p>")])).value == ABSENT
 

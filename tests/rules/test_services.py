@@ -56,6 +56,16 @@ def test_a_feedback_widget_is_not_an_application() -> None:
     assert grade(pages).value == "information"
 
 
+def test_a_page_wide_form_around_the_search_box_is_not_an_application() -> None:
+    form = (
+        '<form method="post" action="/building"><p>Building permit: how to apply by mail.</p>'
+        '<input type="text" name="MPsearchinput"><input type="radio" name="optSite" value="this">'
+        '<input type="radio" name="optSite" value="all"></form>'
+    )
+    pages = [snap("/", doc("Portal", NAV), depth=0), snap("/building", doc("Building permit", form))]
+    assert grade(pages).value == "information"
+
+
 def test_not_named_anywhere_is_absent() -> None:
     pages = [snap("/", doc("Portal", NAV), depth=0)]
     assert grade(pages).value == "absent"
