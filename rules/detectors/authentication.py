@@ -18,7 +18,7 @@ def password_form(page: PageContent) -> FormSnapshot | None:
     return next((f for f in page.forms if "password" in f.field_types), None)
 
 
-def federated_form(page: PageSnapshot) -> FormSnapshot | None:
+def federated_form(page: PageContent) -> FormSnapshot | None:
     """A sign-in form of a federation protocol (OpenID, SAML): known by its fields' names."""
     names = {n.lower() for n in signals("identity_providers").get("form_fields", ())}
     return next((f for f in page.forms if any(field.name.lower() in names for field in f.fields)), None)

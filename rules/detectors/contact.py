@@ -24,7 +24,7 @@ def contact_details(page: PageContent) -> list[str]:
     return list(dict.fromkeys(d.strip() for d in details if d.strip()))
 
 
-def any_contact(page: PageSnapshot) -> list[str]:
+def any_contact(page: PageContent) -> list[str]:
     """E-mail addresses and phone numbers in every national form (North American ones too: a state
     agency's footer gives "(936) 295-6371")."""
     return list(dict.fromkeys(contact_details(page) + phone_numbers(page)))
