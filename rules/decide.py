@@ -26,7 +26,9 @@ MAX_EVIDENCE = 5
 
 def _nearest_first(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
     unique = dict.fromkeys(evidence)
-    return tuple(sorted(unique, key=lambda e: (e.depth is None, e.depth or 0)))[:MAX_EVIDENCE]
+    # The address breaks ties of depth: otherwise the crawl's order, which differs between runs of the
+    # same site, would decide which pages of one depth are kept.
+    return tuple(sorted(unique, key=lambda e: (e.depth is None, e.depth or 0, e.url)))[:MAX_EVIDENCE]
 
 
 def decide_question(

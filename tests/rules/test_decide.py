@@ -57,3 +57,14 @@ def test_modules_are_registered_through_entry_points_and_fan_out_per_instrument(
     assert {("OSI-2024", c) for c in ("003", "005", "008", "014", "071", "074")} <= engine.covered()
     findings = fan_out(modules["search"], [Observation(PRESENT, 0.9)], ["OSI-2024", "LOSI-2024"])
     assert {(f.instrument, f.question) for f in findings} == {("OSI-2024", "003"), ("LOSI-2024", "206")}
+
+
+def test_evidence_of_one_depth_is_kept_by_address_not_by_crawl_order() -> None:
+    from rules.decide import MAX_EVIDENCE, _nearest_first
+    from rules.findings import Evidence
+
+    pages = [Evidence(url=f"https://gov.example/p{i}", quote="updated", depth=1) for i in range(MAX_EVIDENCE + 3)]
+    kept = _nearest_first(pages)
+    assert kept == _nearest_first(reversed(pages)), "the crawl's order decided which pages were kept"
+    assert [e.url for e in kept] == sorted(e.url for e in pages)[:MAX_EVIDENCE]
+    assert _nearest_first([Evidence(url="https://gov.example/z", depth=0), *pages])[0].url.endswith("/z")
