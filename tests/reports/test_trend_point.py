@@ -72,7 +72,7 @@ def test_stored_points_are_read_without_loading_the_runs(tmp_path: Path, monkeyp
         def no_load(run_id: int) -> RunRecord:
             raise AssertionError(f"run {run_id} was loaded for its trend point")
 
-        monkeypatch.setattr(store, "load_run", no_load)
+        monkeypatch.setattr(store.runs, "load", no_load)
         points = earlier_runs(store, current_run)
         assert points == [built[first].history[-1], built[second].history[-1]]
         assert all(isinstance(p, TrendPoint) for p in points)
@@ -85,6 +85,6 @@ def test_a_run_without_a_stored_point_is_computed(tmp_path: Path, monkeypatch: p
         old, current = _runs(store, ("completed", "running"))
         current_run = store.runs.load(current)
         stored_run = _as_stored(fixtures.run(), old, current_run.site.id)
-        monkeypatch.setattr(store, "load_run", lambda run_id: stored_run if run_id == old else None)
+        monkeypatch.setattr(store.runs, "load", lambda run_id: stored_run if run_id == old else None)
         assert earlier_runs(store, current_run) == [run_summary(stored_run)]
         assert earlier_runs(store, current_run)[0].issues > 0
