@@ -40,11 +40,12 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-# Parallel (pytest-xdist): most tests wait on Chromium, local servers and workers rather than on the
-# CPU, so 3 processes on a 2-core machine. TEST_WORKERS=0 runs in one process. --dist loadscope keeps a
+# Parallel (pytest-xdist): most tests wait on Chromium, subprocesses, local servers and deliberate
+# delays rather than on the CPU (a whole run keeps the 2 cores about two-thirds busy), so 5 processes on
+# a 2-core machine; bench/RESULTS.md has the measured run times. TEST_WORKERS=0 runs in one process. --dist loadscope keeps a
 # module's tests on one worker, so a module fixture (a demo audit, a set of rendered pages) runs once,
 # not once per worker.
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 5
 FAST_TESTS := not browser and not e2e and not services and not postgres
 
 test: setup lint typecheck
