@@ -22,8 +22,10 @@ _TIME_TAG = re.compile(r"""<time\b[^>]*\bdatetime\s*=\s*["']?(\d{4}-\d{2}-\d{2})
 
 
 @cache
-def _patterns(languages: tuple[str, ...]) -> tuple[dict[str, int], re.Pattern[str], re.Pattern[str]]:
-    """Month name → number, and the day-month-year and month-day-year patterns over folded text."""
+def _patterns(
+    languages: tuple[str, ...],
+) -> tuple[dict[str, int], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Month name → number, and the day-month-year, month-day-year and month-year patterns over folded text."""
     months: dict[str, int] = {}
     for lexicon in map(load_lexicon, languages):
         for concept in _MONTH_LISTS:
@@ -39,7 +41,9 @@ def _patterns(languages: tuple[str, ...]) -> tuple[dict[str, int], re.Pattern[st
         rf"\b(\d{{1,2}})(?:er|st|nd|rd|th|o|\.)?\s+(?:(?:of|de|del)\s+)?({alternation})\.?,?\s+(?:(?:de|del)\s+)?(\d{{4}})\b"
     )
     month_first = re.compile(rf"\b({alternation})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")
-    return months, day_first, month_first
+    # "Updated: March 2026", "décembre 2019", "marzo de 2026": a month without its day
+    month_year = re.compile(rf"\b({alternation})\.?,?\s+(?:(?:de|del)\s+)?(\d{{4}})\b")
+    return months, day_first, month_first, month_year
 
 
 def _safe(year: int, month: int, day: int) -> date | None:
@@ -50,12 +54,16 @@ def _safe(year: int, month: int, day: int) -> date | None:
 
 
 def dates_in_text(text: str, lexicons: Lexicons) -> list[date]:
-    """Every full date (day, month, year) written in `text`, in the lexicons' languages."""
-    months, day_first, month_first = _patterns(tuple(sorted(lexicons.by_language)))
+    """Every date written in `text`, in the lexicons' languages: full dates (day, month, year), and a
+    month named with its year alone as the first of that month."""
+    months, day_first, month_first, month_year = _patterns(tuple(sorted(lexicons.by_language)))
     folded = fold(text)
     found = [_safe(int(y), int(m), int(d)) for y, m, d in _ISO.findall(folded)]
     found += [_safe(int(y), months[m], int(d)) for d, m, y in day_first.findall(folded)]
     found += [_safe(int(y), months[m], int(d)) for m, d, y in month_first.findall(folded)]
+    # Only what the full dates leave: "5 March 2026" is not also "March 2026".
+    rest = month_first.sub(" ", day_first.sub(" ", folded))
+    found += [_safe(int(y), months[m], 1) for m, y in month_year.findall(rest)]
     found += [_safe(int(y), int(m), int(d)) for d, m, y in _DOTTED.findall(folded)]
     found += [_safe(int(y), int(m), int(d)) for y, m, d in _CJK.findall(folded)]
     return [d for d in found if d is not None]

@@ -54,3 +54,18 @@ def test_arabic_matches_without_diacritics_or_hamza_forms() -> None:
     ar = load_lexicon("ar")
     assert ar.matches("open_data", "البيانات المفتوحة") is not None
     assert ar.matches("svc_birth_certificate", "طلب شَهادة المِيلاد") is not None  # with harakat
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Last updated: March 2026", [date(2026, 3, 1)]),
+        ("Mis à jour en décembre 2019", [date(2019, 12, 1)]),
+        ("Actualizado en marzo de 2026", [date(2026, 3, 1)]),
+        ("Stand: Mai 2024", [date(2024, 5, 1)]),
+        ("Updated 5 March 2026", [date(2026, 3, 5)]),  # a full date is not read again as its month
+        ("Plan 2023-2027", []),
+    ],
+)
+def test_a_month_with_its_year_alone_is_the_first_of_that_month(text: str, expected: list[date]) -> None:
+    assert dates_in_text(text, LEXICONS) == expected
