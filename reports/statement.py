@@ -12,20 +12,16 @@ from datetime import date
 from jinja2 import Environment, TemplateNotFound
 
 from reports.knowledge import criterion
-from reports.types import Report
+from reports.types import Criterion, Report
 
 STATEMENT_LANGUAGES = ("en", "fr")
 STANDARD = "EN 301 549 V3.2.1 / WCAG 2.1 AA"
 
 
 @dataclass(frozen=True, slots=True)
-class NonAccessible:
+class NonAccessible(Criterion):
     """One success criterion the site fails: the problems, how many pages, a few of them."""
 
-    sc: str
-    name: str
-    level: str
-    principle: str
     problems: tuple[str, ...]
     examples: tuple[str, ...]
     pages: int

@@ -90,6 +90,8 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
+    """A WCAG success criterion; the records about one criterion extend it, so its fields come first."""
+
     sc: str
     name: str
     level: str
@@ -152,13 +154,9 @@ class Issue:
 
 
 @dataclass(frozen=True, slots=True)
-class CriterionCount:
+class CriterionCount(Criterion):
     """One WCAG success criterion failed: its issues, their elements and pages."""
 
-    sc: str
-    name: str
-    level: str
-    principle: str
     issues: int
     occurrences: int
     pages: int
