@@ -50,7 +50,7 @@ from govaudit.selenium_audit import OWN_CHECKS_NOT_RUN, BadGridURL, Driver, sele
 from govaudit.settings import Settings, SettingsError
 from reports import build_report, write_reports
 from reports.gate import FAIL_ON_CHOICES, BadBaseline, GateResult, evaluate, load_baseline, valid_fail_on
-from reports.history import earlier_runs, record_trend_point
+from reports.history import earlier_runs
 from reports.render import FORMATS, UnknownFormat, parse_formats
 from reports.serial import MalformedReport, read_report, to_object
 from reports.types import Report
@@ -188,10 +188,9 @@ def _run(
                     on_page=getattr(on_progress, "page", None),
                 )
             )
-        run = store.runs.load(outcome.run_id)
+        run = outcome.record or store.runs.load(outcome.run_id)  # read by the pipeline when the run completed
         # The trend chart: the same site's earlier completed runs, summarised from the store.
         report = build_report(run, earlier_runs(store, run), store.audits.screenshots(run.id))
-        record_trend_point(store, report)
     paths = write_reports(report, out_dir, formats)
     if summary and not quiet:
         _print_summary(report, paths, all_answers)

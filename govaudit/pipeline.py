@@ -36,6 +36,7 @@ from govaudit.assessment import Assessment, SampleOptions
 from govaudit.interrupt import StopRequest
 from govaudit.selenium_audit import SeleniumAudit
 from govaudit.settings import Settings
+from reports.history import record_trend_point
 from rules.decide import decide
 from rules.engine import RuleEngine, instruments_for, load_modules
 from rules.findings import Finding
@@ -44,7 +45,7 @@ from rules.lexicon import Lexicons
 from rules.module import SiteView
 from storage import Store, run_state
 from storage.frontier import StoreFrontier
-from storage.records import VisitSummary
+from storage.records import RunRecord, VisitSummary
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -84,6 +85,9 @@ class RunOutcome:
     pages: list[PageSummary] = field(default_factory=list)
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # this process's CPU over the run: what the machine's other load does not inflate
+    # The run as stored when it completed (read once, for its trend point): the caller's report reads
+    # it rather than loading the run again. None when the run did not complete.
+    record: RunRecord | None = None
 
     @property
     def status_counts(self) -> dict[str, int]:
@@ -194,11 +198,20 @@ class _Run:
                 return
             if exc is None:
                 self.store.runs.finish(self.run_id, "interrupted" if self.interrupted else "completed", self.stats())
+                if not self.interrupted:
+                    self._record_trend_point()
             elif not isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError)):
                 self.store.runs.finish(self.run_id, "failed", self.stats(), error=str(exc) or type(exc).__name__)
             # Killed or cancelled: the run stays "running", so `--resume` can finish it.
         finally:
             self.lease.__exit__(None, None, None)
+
+    def _record_trend_point(self) -> None:
+        """Every completed run, whoever ran it (CLI, worker, nightly), stores its trend point as it
+        finishes: the reports of its later runs read the point instead of loading the run."""
+        record = self.store.runs.load(self.run_id)
+        record_trend_point(self.store, record)
+        self.outcome.record = record
 
     def check_home(self, pages: Sequence[Visited], budget: TimeBudget | None = None) -> None:
         home = start_page(pages)

@@ -46,11 +46,15 @@ def _stored(point: dict[str, object] | None) -> TrendPoint | None:
         return None
 
 
-def record_trend_point(store: Store, report: Report) -> None:
-    """Store a completed run's trend point with the run, for the reports of its later runs. A run
-    still running or interrupted may gain pages (a resume): its point is not final."""
-    if report.run.status == "completed":
-        store.runs.set_trend_point(report.run.id, to_object(report.history[-1]))
+def record_trend_point(store: Store, run: RunRecord) -> TrendPoint | None:
+    """Store a completed run's trend point with the run, for the reports of its later runs; the
+    point, or None for a run still running or interrupted: it may gain pages (a resume), so its
+    point is not final."""
+    if run.status != "completed":
+        return None
+    point = run_summary(run)
+    store.runs.set_trend_point(run.id, to_object(point))
+    return point
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,7 +93,7 @@ class RunRepository(Repository):
             return dict(found) if found is not None else None
 
     def set_trend_point(self, run_id: int, point: Mapping[str, Any]) -> None:
-        """Store the run's trend point (written by the reports; read back by earlier_trend_points)."""
+        """Store the run's trend point (written as the run completes; read back by earlier_trend_points)."""
         with self.db.transaction() as session:
             run = models.CrawlRunRow
             session.execute(update(run).where(run.id == run_id).values(trend_point=dict(point)))

@@ -61,7 +61,8 @@ def test_stored_points_are_read_without_loading_the_runs(tmp_path: Path, monkeyp
             if run_id == interrupted:
                 run = dataclasses.replace(run, status="interrupted")
             built[run_id] = build_report(run)
-            record_trend_point(store, built[run_id])
+            recorded = record_trend_point(store, run)
+            assert recorded == (None if run_id == interrupted else built[run_id].history[-1])
         # An interrupted run may be resumed and gain pages: its point is not stored.
         assert [p for _, p in store.runs.earlier_trend_points(site_id, current + 1, 10)] == [
             {**dataclasses.asdict(built[first].history[-1])},

@@ -12,6 +12,8 @@ from sqlalchemy import text
 
 from crawler.site import SiteConfig, SiteKind
 from govaudit.worker.enqueue import enqueue_batch
+from reports.history import run_summary
+from reports.serial import to_object
 from storage import Store
 from storage.nightly import BatchStore
 from tests.localserver import LocalServer, Response, page
@@ -41,6 +43,11 @@ def _visits(store: Store, run_id: int) -> list[str]:
             text("SELECT p.url FROM page_visits v JOIN pages p ON p.id = v.page_id WHERE v.run_id = :r"), {"r": run_id}
         )
         return [r[0] for r in rows]
+
+
+def _run_sites(store: Store) -> list[tuple[int, int]]:
+    with store.engine.connect() as conn:
+        return [(r.id, r.site_id) for r in conn.execute(text("SELECT id, site_id FROM crawl_runs"))]
 
 
 def test_sigkill_mid_crawl_then_another_worker_finishes_every_site_exactly_once(
@@ -100,6 +107,14 @@ def test_sigkill_mid_crawl_then_another_worker_finishes_every_site_exactly_once(
             answers = conn.execute(
                 text("SELECT count(*) FROM suggested_answers WHERE run_id = :r"), {"r": item_c.run_id}
             ).scalar()
+        # Each run stored its trend point as it completed in the worker (site A's once, after the resume).
+        points = {
+            run_id: store.runs.earlier_trend_points(site_id, run_id + 1, 1) for run_id, site_id in _run_sites(store)
+        }
+        expected = {run_id: [(run_id, to_object(run_summary(store.runs.load(run_id))))] for run_id in points}
     assert set(statuses.values()) == {"completed"} and pending == 0, statuses
     assert item_c.state == "done" and item_c.pages == 2 and answers, assessed.as_dict()
+    assert points == expected and len(points) == 3, points
+    assessed_point = points[item_c.run_id][0][1]
+    assert assessed_point is not None and assessed_point["pages_audited"] == 2, assessed_point
     print(f"kill test: {time.monotonic() - started:.1f} s; {at_kill} of {A_PAGES} pages of A recorded at the kill")
