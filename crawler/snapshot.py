@@ -64,10 +64,9 @@ class FormSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
-class PageContent:
-    """What every reader of a page may read, in both its forms: a page just crawled (`PageSnapshot`)
-    or one read back from the store (`PageDigest`). The markup is not here: only a `PageSnapshot`
-    has it, so a reader of markup says so in its type (and mypy holds the others to this one)."""
+class PageFetch:
+    """Where a page's request ended and what the server said of it: the part of a page that a
+    stored visit (`storage.records.VisitRecord`) holds too, so both declare these fields here."""
 
     requested_url: str
     final_url: str
@@ -82,13 +81,6 @@ class PageContent:
     content_hash: str = ""
     title: str = ""
     language: str = ""
-    text: str = ""
-    links: tuple[Link, ...] = ()
-    forms: tuple[FormSnapshot, ...] = ()
-    meta: dict[str, str] = field(default_factory=dict)
-    measurements: dict[str, float] = field(default_factory=dict)
-    via: str = "link"  # how the crawl found it: start, link, sitemap
-    carried_from: int | None = None  # unchanged since this stored visit: its results carry forward
 
     @property
     def ok(self) -> bool:
@@ -103,12 +95,27 @@ class PageContent:
     def is_html(self) -> bool:
         return self.content_type.startswith(("text/html", "application/xhtml"))
 
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")
+
+
+@dataclass(frozen=True, slots=True)
+class PageContent(PageFetch):
+    """What every reader of a page may read, in both its forms: a page just crawled (`PageSnapshot`)
+    or one read back from the store (`PageDigest`). The markup is not here: only a `PageSnapshot`
+    has it, so a reader of markup says so in its type (and mypy holds the others to this one)."""
+
+    text: str = ""
+    links: tuple[Link, ...] = ()
+    forms: tuple[FormSnapshot, ...] = ()
+    meta: dict[str, str] = field(default_factory=dict)
+    measurements: dict[str, float] = field(default_factory=dict)
+    via: str = "link"  # how the crawl found it: start, link, sitemap
+    carried_from: int | None = None  # unchanged since this stored visit: its results carry forward
+
     @property
     def fetchable_links(self) -> tuple[Link, ...]:
         return tuple(link for link in self.links if link.url.startswith(("http://", "https://")))
-
-    def header(self, name: str) -> str:
-        return self.headers.get(name.lower(), "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,7 @@ def rule_key(engine: str, rule_id: str) -> str:
 def _page(visit: VisitRecord) -> Page:
     counts = Counter(r.outcome for r in visit.audits if r.is_wcag)
     return Page(
-        url=visit.url,
+        url=visit.requested_url,
         final_url=visit.final_url,
         depth=visit.depth,
         status=str(visit.status),
@@ -119,7 +119,7 @@ def _documents(visits: Sequence[VisitRecord]) -> tuple[Document, ...]:
             continue
         out.append(
             Document(
-                url=visit.url,
+                url=visit.requested_url,
                 title=visit.title,
                 failed=sum(1 for r in results if r.outcome is Outcome.FAILED),
                 results=tuple(DocumentResult(r.rule_id, str(r.outcome), tuple(r.wcag), r.reason) for r in results),

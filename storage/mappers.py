@@ -91,7 +91,7 @@ def page_digest(row: models.PageVisitRow, digest: dict[str, Any] | None = None) 
 
 
 def visit_record(row: models.PageVisitRow, audits: Sequence[models.AuditResultRow]) -> VisitRecord:
-    return VISIT.build(row, url=row.page.url, audits=tuple(AUDIT.build(a) for a in audits))
+    return VISIT.build(row, requested_url=row.page.url, audits=tuple(AUDIT.build(a) for a in audits))
 
 
 def finding_row(run_id: int, finding: Finding, visit_id: int | None = None) -> models.FindingRow:

@@ -13,7 +13,7 @@ from typing import Any
 
 from audits.result import AuditNode, AuditResult
 from crawler.site import SiteConfig
-from crawler.snapshot import ScanStatus
+from crawler.snapshot import PageFetch, ScanStatus
 from rules.findings import Finding, SuggestedAnswer
 
 
@@ -38,35 +38,19 @@ class SiteRecord:
         return self.config.name
 
 
-@dataclass(frozen=True, slots=True)
-class VisitRecord:
-    """One page as fetched in one run, with the audit results recorded against it."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VisitRecord(PageFetch):
+    """One page as fetched in one run, with the audit results recorded against it. Its
+    `requested_url` (normalised) identifies the page across runs."""
 
     id: int
     page_id: int
-    url: str  # the requested (normalised) URL, which identifies the page across runs
-    final_url: str
-    depth: int
-    status: ScanStatus
-    status_code: int | None
-    reason: str
-    redirect_chain: tuple[str, ...]
-    content_type: str
-    content_length: int
-    content_hash: str
     fetch_ms: float
     render_ms: float
     rendered: bool
     render_reason: str
-    title: str
-    language: str
-    headers: dict[str, str]
     fetched_at: datetime
     audits: tuple[AuditResult, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.status is ScanStatus.OK
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,7 +63,7 @@ def visit(
     return VisitRecord(
         id=n,
         page_id=n,
-        url=url,
+        requested_url=url,
         final_url=url,
         depth=0 if path == "/" else 1,
         status=ScanStatus.OK,

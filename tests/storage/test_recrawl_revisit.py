@@ -124,7 +124,7 @@ def test_the_last_request_time_is_kept_across_runs_without_requests(store: Store
     assert third["/a"][0] == "not_modified"
     site_id = store.registry.ensure(SiteConfig(name="revisit", start_urls=(server.url("/"),)))
     previous = store.visits.previous(site_id)
-    fetched = {v.url: v.fetched_at for v in store.runs.load(first_run).visits}  # type: ignore[arg-type]
+    fetched = {v.requested_url: v.fetched_at for v in store.runs.load(first_run).visits}  # type: ignore[arg-type]
     # /a was last requested in the first run: two runs without a request did not make it younger.
     a = next(v for key, v in previous.items() if key.endswith("/a"))
     assert a.confirmed_at == fetched[server.url("/a")]
@@ -183,7 +183,7 @@ def test_a_visit_without_a_digest_is_not_carried_forward(store: Store) -> None:
     with LocalServer(site.routes()) as server:  # type: ignore[arg-type]
         crawl(store, server)
     run_id = store.runs.latest_id("revisit")
-    visit = next(v for v in store.runs.load(run_id).visits if v.url == server.url("/b"))  # type: ignore[arg-type]
+    visit = next(v for v in store.runs.load(run_id).visits if v.requested_url == server.url("/b"))  # type: ignore[arg-type]
     with store.transaction() as session:
         session.execute(update(models.PageVisitRow).where(models.PageVisitRow.id == visit.id).values(digest=null()))
     site_id = store.registry.ensure(SiteConfig(name="revisit", start_urls=(server.url("/"),)))

@@ -326,7 +326,7 @@ def test_long_urls_are_accepted(store: Store) -> None:
     run_id = store.runs.start(site_id, {})
     url = "https://www.service-public.fr/search?q=" + "x" * 9000  # beyond a PostgreSQL b-tree entry
     store.visits.record(run_id, site_id, PageSnapshot(url, url, 1, ScanStatus.OK))
-    assert store.runs.load(run_id).visits[0].url == url
+    assert store.runs.load(run_id).visits[0].requested_url == url
 
 
 def test_visit_for_another_sites_run_is_refused(store: Store) -> None:
