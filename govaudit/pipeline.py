@@ -348,7 +348,7 @@ async def crawl_site(
     access: SiteAccess | None = None,
 ) -> RunOutcome:
     """Crawl only: every page recorded with its status, no audits or rules."""
-    with _Run(store, site, _run_settings(site, settings, {}, mode="crawl"), resume) as run:
+    with _Run(store, site, settings_of_run(site, settings, {}, mode="crawl"), resume) as run:
         batch: list[PageSnapshot] = []
         fetched = 0
         budget = TimeBudget(settings.time_budget_s)  # from the run's start: a browser's launch counts
@@ -399,7 +399,7 @@ async def assess_site(
     `stop` (Ctrl-C) ends the crawl early: what was audited is assessed and the run is `interrupted`;
     `on_page` hears each page's status."""
     as_of = as_of or datetime.now(UTC).date()
-    suite = _suite(settings)
+    suite = audit_suite(settings)
     instruments = instruments_for(site.kind)
     engine = RuleEngine(load_modules(), instruments)
     lexicons = Lexicons.load()
@@ -438,7 +438,7 @@ def _assess_plan(
     # Auditing everything renders every page; a sample renders what needs JavaScript during the
     # crawl and the chosen pages after it, from the HTML already fetched.
     render = RenderMode.AUTO if sample else RenderMode.ALWAYS
-    run_settings = _run_settings(site, settings, suite.engine_versions, mode="assess")
+    run_settings = settings_of_run(site, settings, suite.engine_versions, mode="assess")
     if sample is not None:  # what `assess --resume` audits again with
         run_settings["sample"] = {"seed": sample.seed, "ratio": sample.ratio}
     if live is not None:  # axe runs through Selenium after the crawl: the crawl renders nothing
@@ -655,7 +655,8 @@ def _summary(snapshot: PageSnapshot) -> PageSummary:
     )
 
 
-def _suite(settings: Settings) -> AuditSuite:
+def audit_suite(settings: Settings) -> AuditSuite:
+    """The audits an assessment runs with these settings (the worker records their versions before it starts)."""
     return build_suite(
         AuditSettings(
             axe_script=Path(settings.axe_script) if settings.axe_script else None,
@@ -666,7 +667,8 @@ def _suite(settings: Settings) -> AuditSuite:
     )
 
 
-def _run_settings(site: SiteConfig, settings: Settings, engines: dict[str, str], *, mode: str) -> dict[str, Any]:
+def settings_of_run(site: SiteConfig, settings: Settings, engines: dict[str, str], *, mode: str) -> dict[str, Any]:
+    """The settings a run is stored with: what `--resume`, the revisit policy and the report read back."""
     return {
         "mode": mode,
         "max_pages": site.max_pages,

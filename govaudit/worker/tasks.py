@@ -26,9 +26,16 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from crawler.site import SiteConfig
 from crawler.snapshot import start_page, start_page_problem
 from govaudit.assessment import SampleOptions
-from govaudit.pipeline import CannotResume, RunBusy, RunOutcome, SiteUnreachable, assess_site, crawl_site
-from govaudit.pipeline import _run_settings as full_run_settings
-from govaudit.pipeline import _suite as audit_suite
+from govaudit.pipeline import (
+    CannotResume,
+    RunBusy,
+    RunOutcome,
+    SiteUnreachable,
+    assess_site,
+    audit_suite,
+    crawl_site,
+    settings_of_run,
+)
 from govaudit.settings import Settings
 from govaudit.worker.app import app
 from govaudit.worker.config import WorkerConfig
@@ -128,7 +135,7 @@ def _execute(
 ) -> dict[str, Any]:
     if batches.run_settings(job.run_id).get("queued"):
         engines = audit_suite(settings).engine_versions if job.mode == "assess" else {}
-        full = full_run_settings(site, settings, engines, mode=job.mode)
+        full = settings_of_run(site, settings, engines, mode=job.mode)
         batches.set_run_settings(job.run_id, {**full, "batch": job.batch_id, "sample": job.sample})
     if job.batch_id is not None:
         batches.mark_running(job.batch_id, site_id, job.run_id)
