@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from audits.checks.common import result
 from audits.documents import check_pdf
 from audits.outcome import Outcome
 from audits.prescan import prescan
@@ -56,14 +57,7 @@ class SampleOptions:
 
 def _inspector_error(url: str, inspector: str, why: str) -> AuditResult:
     """A check that could not run on a page is an `error` result with the reason, never silence."""
-    return AuditResult(
-        page_url=url,
-        engine="govaudit",
-        engine_version="0.1",
-        rule_id=f"{inspector}-run",
-        outcome=Outcome.ERROR,
-        reason=f"{inspector} failed: {why}",
-    )
+    return result(url, f"{inspector}-run", Outcome.ERROR, (), "", reason=f"{inspector} failed: {why}")
 
 
 class _HtmlOnDisk(Mapping[str, str]):

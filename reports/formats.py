@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
+from audits.checks.common import ENGINE, ENGINE_VERSION
 from reports.knowledge import criterion
 from reports.serial import to_plain
 from reports.types import Issue, Page, Report, Rule
@@ -140,7 +141,7 @@ def to_sarif(report: Report) -> dict[str, object]:
                 "tool": {
                     "driver": {
                         "name": "govaudit",
-                        "version": str(engines.get("govaudit", "0.1")),
+                        "version": str(engines.get(ENGINE, ENGINE_VERSION)),
                         "informationUri": TOOL_URI,
                         "rules": rules,
                     },
