@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from reports import charts
 from reports.formats import to_csv, to_earl, to_junit, to_sarif
-from reports.knowledge import weight
+from reports.knowledge import IMPACT_LEVELS, weight
 from reports.links import REPORT_CSP, link
 from reports.serial import to_json
 from reports.statement import render_statement
@@ -59,7 +59,7 @@ def render_html(report: Report) -> str:
     summary = report.summary
     return ENV.get_template("report.html.j2").render(
         r=report,
-        impact_rows=[(i, summary.issues_by_impact.get(i, 0)) for i in ("critical", "serious", "moderate", "minor")],
+        impact_rows=[(i, summary.issues_by_impact.get(i, 0)) for i in IMPACT_LEVELS],
         criterion_rows=[(c.sc, c.issues) for c in report.accessibility.by_criterion],
         trend_points=[(f"run {h.run_id}", h.score) for h in report.history],
     )
