@@ -115,6 +115,7 @@ class _Run:
         as_of: date | None = None,
         *,
         register: bool = True,
+        lease_s: float = run_state.DEFAULT_LEASE_S,
     ) -> None:
         self.store = store
         if resume is None:
@@ -136,7 +137,7 @@ class _Run:
                 )
             self.run_id = resume
         # Held from the start: a second process resuming a run still in progress is refused.
-        self.lease = run_state.Lease(store, self.run_id, run_state.lease_seconds())
+        self.lease = run_state.Lease(store, self.run_id, lease_s)
         try:
             self.lease.__enter__()
         except run_state.RunLeased as exc:
@@ -348,7 +349,9 @@ async def crawl_site(
     access: SiteAccess | None = None,
 ) -> RunOutcome:
     """Crawl only: every page recorded with its status, no audits or rules."""
-    with _Run(store, site, settings_of_run(site, settings, {}, mode="crawl"), resume) as run:
+    with _Run(
+        store, site, settings_of_run(site, settings, {}, mode="crawl"), resume, lease_s=settings.run_lease_s
+    ) as run:
         batch: list[PageSnapshot] = []
         fetched = 0
         budget = TimeBudget(settings.time_budget_s)  # from the run's start: a browser's launch counts
@@ -409,7 +412,7 @@ async def assess_site(
     render, run_settings = _assess_plan(site, settings, suite, sample, live)
     budget = TimeBudget(settings.time_budget_s)
     run_settings["as_of"] = as_of.isoformat()
-    with _Run(store, site, run_settings, resume, as_of, register=register) as run:
+    with _Run(store, site, run_settings, resume, as_of, register=register, lease_s=settings.run_lease_s) as run:
         run.engines, run.fresh = suite.engine_versions, fresh
         if live is not None:  # in the stats too: report.json says the own checks did not run
             run.extra_stats["driver"] = live.describe()

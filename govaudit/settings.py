@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from crawler.fetch import DEFAULT_USER_AGENT
 from crawler.render import DEFAULT_CHROMIUM
+from storage.run_state import DEFAULT_LEASE_S
 
 DEFAULT_DATABASE_URL = "sqlite:///govaudit.db"
 
@@ -29,6 +30,8 @@ class Settings:
     standard: str = "wcag22"  # audits/data/standards.yaml: which criteria count, which axe tags run
     measure_widths: tuple[int, ...] = (375,)  # viewport widths at which each page's horizontal overflow is measured
     screenshots: bool = True  # crops of failing elements for the reports (`--no-screenshots`)
+    # How long a run's lease lasts unless renewed: a killed holder on another machine blocks a resume this long.
+    run_lease_s: float = DEFAULT_LEASE_S
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -42,6 +45,7 @@ class Settings:
             concurrency=_count(env, "GOVAUDIT_CONCURRENCY", 2),
             per_host=_count(env, "GOVAUDIT_PER_HOST", 2),
             render_concurrency=_count(env, "GOVAUDIT_RENDER_CONCURRENCY", 4),
+            run_lease_s=_lease_seconds(env.get("GOVAUDIT_RUN_LEASE_S", "")),
         )
 
 
@@ -56,3 +60,11 @@ def _count(env: dict[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 1000:
         raise SettingsError(f"{name} must be a whole number from 1 to 1000, not {raw!r}")
     return int(raw)
+
+
+def _lease_seconds(raw: str) -> float:
+    """At least a second; a value that is not a number is the default (a lease is never refused over it)."""
+    try:
+        return max(1.0, float(raw)) if raw.strip() else DEFAULT_LEASE_S
+    except ValueError:
+        return DEFAULT_LEASE_S

@@ -30,14 +30,6 @@ class RunLeased(RuntimeError):
     """Another live process holds the run."""
 
 
-def lease_seconds() -> float:
-    """GOVAUDIT_RUN_LEASE_S, default 120 s: how long a killed holder blocks a resume on another machine."""
-    try:
-        return max(1.0, float(os.environ.get("GOVAUDIT_RUN_LEASE_S", DEFAULT_LEASE_S)))
-    except ValueError:
-        return DEFAULT_LEASE_S
-
-
 def new_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 

@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 
 from crawler.site import SiteConfig
 from govaudit.pipeline import SiteUnreachable
+from govaudit.settings import Settings
 from govaudit.worker.config import ConfigError, WorkerConfig, parse_at
 from govaudit.worker.lock import host_keys
 from govaudit.worker.schedule import NIGHTLY_TASK, beat_schedule
@@ -56,3 +57,9 @@ def test_back_off_grows_is_capped_and_only_machinery_errors_are_transient() -> N
     assert max(backoff_s(20) for _ in range(200)) <= 600
     assert issubclass(OperationalError, TRANSIENT)
     assert not issubclass(SiteUnreachable, TRANSIENT)  # an unreachable site is recorded, never retried
+
+
+@pytest.mark.parametrize(("raw", "seconds"), [("3600", 3600.0), ("0.2", 1.0), ("soon", 120.0), ("", 120.0)])
+def test_a_runs_lease_is_read_with_the_settings(raw: str, seconds: float) -> None:
+    """A worker's runs hold their lease GOVAUDIT_RUN_LEASE_S long: at least a second, the default when unreadable."""
+    assert Settings.from_env({"GOVAUDIT_RUN_LEASE_S": raw}).run_lease_s == seconds
