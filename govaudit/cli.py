@@ -55,6 +55,7 @@ from reports.render import FORMATS, UnknownFormat, parse_formats
 from reports.serial import MalformedReport, read_report, to_object
 from reports.types import Report
 from storage import Store
+from storage.status import RunStatus
 
 app = CleanErrorsTyper(
     help="Crawl government portals, audit accessibility, pre-fill the UN E-Government Survey.",
@@ -246,7 +247,7 @@ def _stopping() -> None:
 
 def _exit_if_interrupted(report: Report, paths: dict[str, Path]) -> None:
     """Exit 130 (as after SIGINT) once the report of an interrupted run is written."""
-    if report.run.status == "interrupted":
+    if report.run.status == RunStatus.INTERRUPTED:
         where = next(iter(paths.values()), None)
         console.print(
             f"[yellow]interrupted:[/] the report covers the {report.summary.pages_crawled} page(s) "

@@ -46,6 +46,7 @@ from rules.module import SiteView
 from storage import Store, run_state
 from storage.frontier import StoreFrontier
 from storage.records import RunRecord, VisitSummary
+from storage.status import RunStatus
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -127,7 +128,7 @@ class _Run:
         else:
             found = store.runs.site_of(resume)
             self.site_id, status = found.site_id, found.status
-            if status != "running":
+            if status != RunStatus.RUNNING:
                 raise CannotResume(f"run {resume} is {status}; only an interrupted (running) run can resume")
             mode = run_state.run_mode(store, resume)
             if mode is not None and mode != settings.get("mode"):
@@ -198,11 +199,13 @@ class _Run:
             if self.lease.lost:  # another process took the run over after our lease lapsed: it finishes it
                 return
             if exc is None:
-                self.store.runs.finish(self.run_id, "interrupted" if self.interrupted else "completed", self.stats())
-                if not self.interrupted:
+                status = RunStatus.INTERRUPTED if self.interrupted else RunStatus.COMPLETED
+                self.store.runs.finish(self.run_id, status, self.stats())
+                if status is RunStatus.COMPLETED:
                     self._record_trend_point()
             elif not isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError)):
-                self.store.runs.finish(self.run_id, "failed", self.stats(), error=str(exc) or type(exc).__name__)
+                why = str(exc) or type(exc).__name__
+                self.store.runs.finish(self.run_id, RunStatus.FAILED, self.stats(), error=why)
             # Killed or cancelled: the run stays "running", so `--resume` can finish it.
         finally:
             self.lease.__exit__(None, None, None)

@@ -14,6 +14,7 @@ from reports.render import ENV
 from reports.serial import to_json
 from reports.types import OMIT_EMPTY, Answer, Issue, Summary, TrendPoint
 from storage import Store
+from storage.status import RunStatus
 
 TREND_RUNS = 5  # per site: a country has several sites
 TOP_ISSUES = 5
@@ -60,7 +61,7 @@ class Dashboard:
 
 def site_entry(store: Store, site_id: int, name: str, kind: str, start_urls: tuple[str, ...]) -> SiteEntry:
     entry = SiteEntry(site_id, name, kind, start_urls)
-    run_id = store.runs.latest_id(name, status="completed")
+    run_id = store.runs.latest_id(name, status=RunStatus.COMPLETED)
     if run_id is None:
         return entry
     run = store.runs.load(run_id)

@@ -9,6 +9,7 @@ from reports.serial import MalformedReport, from_plain, to_object
 from reports.types import Issue, Report, TrendPoint
 from storage import Store
 from storage.records import RunRecord
+from storage.status import RunStatus
 
 TREND_RUNS = 10  # earlier runs drawn in the trend chart
 
@@ -50,7 +51,7 @@ def record_trend_point(store: Store, run: RunRecord) -> TrendPoint | None:
     """Store a completed run's trend point with the run, for the reports of its later runs; the
     point, or None for a run still running or interrupted: it may gain pages (a resume), so its
     point is not final."""
-    if run.status != "completed":
+    if run.status != RunStatus.COMPLETED:
         return None
     point = run_summary(run)
     store.runs.set_trend_point(run.id, to_object(point))

@@ -31,6 +31,8 @@ from sqlalchemy import (
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from storage.status import BatchItemState, RunStatus
+
 # Free-form text from other layers (rule ids, question codes, versions) is Text, not VARCHAR(n):
 # PostgreSQL enforces lengths and SQLite does not, and a row must not fail on one backend only.
 
@@ -43,7 +45,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-RUN_STATUSES = ("running", "completed", "failed", "interrupted")
+RUN_STATUSES = tuple(s.value for s in RunStatus)  # values, not members: the CHECK constraint writes them
 ROLES = ("assessor", "reviewer", "admin")
 DECISIONS = ("accept", "reject", "override")
 FRONTIER_STATES = ("pending", "claimed", "done")
@@ -123,7 +125,7 @@ class CrawlRunRow(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[str] = mapped_column(String(16), default=RunStatus.RUNNING.value)
     settings: Mapped[dict[str, Any]]
     stats: Mapped[dict[str, Any]]
     error: Mapped[str] = mapped_column(Text, default="")
@@ -385,7 +387,7 @@ class IndicatorRow(Base):
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-BATCH_ITEM_STATES = ("queued", "running", "done", "failed")
+BATCH_ITEM_STATES = tuple(s.value for s in BatchItemState)
 
 
 class NightlyBatchRow(Base):
@@ -415,7 +417,7 @@ class NightlyItemRow(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("nightly_batches.id", ondelete="CASCADE"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"))
-    state: Mapped[str] = mapped_column(String(16), default="queued")
+    state: Mapped[str] = mapped_column(String(16), default=BatchItemState.QUEUED.value)
     reason: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(default=0)  # deliveries that got the host lock and ran
     started_at: Mapped[datetime | None]

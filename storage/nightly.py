@@ -17,8 +17,9 @@ from sqlalchemy import func, select, update
 from storage import models
 from storage.database import Database, Repository
 from storage.repositories.runs import RunRepository
+from storage.status import BatchItemState, RunStatus
 
-FINISHED = ("done", "failed")
+FINISHED = (BatchItemState.DONE, BatchItemState.FAILED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,7 @@ class BatchItem:
     site_id: int
     site_name: str
     run_id: int
-    state: str
+    state: BatchItemState
     reason: str
     attempts: int
     pages: int
@@ -69,7 +70,7 @@ class BatchSummary:
 
     @property
     def failures(self) -> list[tuple[str, str]]:
-        return [(item.site_name, item.reason) for item in self.items if item.state == "failed"]
+        return [(item.site_name, item.reason) for item in self.items if item.state == BatchItemState.FAILED]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -119,7 +120,9 @@ class BatchStore(Repository):
 
     def add_item(self, batch_id: int, site_id: int, run_id: int) -> None:
         with self.db.transaction() as session:
-            session.add(models.NightlyItemRow(batch_id=batch_id, site_id=site_id, run_id=run_id, state="queued"))
+            session.add(
+                models.NightlyItemRow(batch_id=batch_id, site_id=site_id, run_id=run_id, state=BatchItemState.QUEUED)
+            )
 
     def unfinished_run(self, site_id: int) -> UnfinishedRun | None:
         """The site's latest run that a nightly task owns and that is still running:
@@ -129,7 +132,7 @@ class BatchStore(Repository):
         stmt = (
             select(run.id, run.settings)
             .join(item, item.run_id == run.id)
-            .where(run.site_id == site_id, run.status == "running")
+            .where(run.site_id == site_id, run.status == RunStatus.RUNNING)
             .order_by(run.id.desc())
             .limit(1)
         )
@@ -153,14 +156,14 @@ class BatchStore(Repository):
                 update(item)
                 .where(item.batch_id == batch_id, item.site_id == site_id)
                 .values(
-                    state="running",
+                    state=BatchItemState.RUNNING,
                     run_id=run_id,
                     attempts=item.attempts + 1,
                     started_at=func.coalesce(item.started_at, now),
                 )
             )
 
-    def mark_finished(self, batch_id: int, site_id: int, run_id: int, state: str, reason: str = "") -> None:
+    def mark_finished(self, batch_id: int, site_id: int, run_id: int, state: BatchItemState, reason: str = "") -> None:
         if state not in FINISHED:
             raise ValueError(f"an item finishes as one of {FINISHED}, not {state!r}")
         item = models.NightlyItemRow
@@ -199,4 +202,6 @@ class BatchStore(Repository):
 
 def _item(row: models.NightlyItemRow, site_name: str, pages: int) -> BatchItem:
     seconds = (row.finished_at - row.started_at).total_seconds() if row.finished_at and row.started_at else None
-    return BatchItem(row.site_id, site_name, row.run_id, row.state, row.reason, row.attempts, pages, seconds)
+    return BatchItem(
+        row.site_id, site_name, row.run_id, BatchItemState(row.state), row.reason, row.attempts, pages, seconds
+    )

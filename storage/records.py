@@ -15,6 +15,7 @@ from audits.result import AuditNode, AuditResult
 from crawler.site import SiteConfig
 from crawler.snapshot import PageFetch, ScanStatus
 from rules.findings import Finding, SuggestedAnswer
+from storage.status import RunStatus
 
 
 class DuplicateVisit(Exception):
@@ -93,7 +94,7 @@ class RunRecord:
 
     id: int
     site: SiteRecord
-    status: str
+    status: RunStatus
     started_at: datetime
     finished_at: datetime | None
     settings: dict[str, Any]
@@ -129,7 +130,7 @@ class RunSite:
 
     site_id: int
     site: SiteConfig
-    status: str
+    status: RunStatus
 
 
 @dataclass(frozen=True, slots=True)

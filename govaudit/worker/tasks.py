@@ -45,6 +45,7 @@ from govaudit.worker.lock import HostLock, host_keys
 from govaudit.worker.schedule import NIGHTLY_TASK
 from storage import Store
 from storage.nightly import BatchStore
+from storage.status import BatchItemState, RunStatus
 
 log = get_task_logger(__name__)
 
@@ -113,8 +114,8 @@ def _run_job(
     except LookupError:
         log.error("run %s does not exist: message dropped", job.run_id)
         return {"run_id": job.run_id, "status": "missing"}
-    if status != "running":
-        if not (status == "failed" and transient > 0):
+    if status != RunStatus.RUNNING:
+        if not (status == RunStatus.FAILED and transient > 0):
             # Delivered again after the run ended (a redelivery, or a copy that waited on the lock):
             # the work is done, and doing nothing is what makes the task idempotent.
             return {"run_id": job.run_id, "status": status, "skipped": True}
@@ -125,7 +126,7 @@ def _run_job(
     with lock:
         # Checked again under the lock: the worker that held it may just have finished this run.
         status = store.runs.site_of(job.run_id).status
-        if status != "running":
+        if status != RunStatus.RUNNING:
             return {"run_id": job.run_id, "status": status, "skipped": True}
         return _execute(job, site, site_id, store, batches, settings)
 
@@ -143,7 +144,7 @@ def _execute(
     try:
         outcome = asyncio.run(_pipeline(job, site, store, settings))
     except SiteUnreachable as exc:
-        return _finish(batches, job, site_id, "failed", f"unreachable: {exc}")
+        return _finish(batches, job, site_id, BatchItemState.FAILED, f"unreachable: {exc}")
     except RunBusy:  # another process holds the run's lease: retried later, like a transient failure
         raise
     except CannotResume as exc:  # finished by someone else (a CLI --resume) meanwhile
@@ -151,12 +152,12 @@ def _execute(
     except TRANSIENT:
         raise
     except Exception as exc:
-        _finish(batches, job, site_id, "failed", f"{type(exc).__name__}: {exc}")
+        _finish(batches, job, site_id, BatchItemState.FAILED, f"{type(exc).__name__}: {exc}")
         raise
     problem = _start_page_problem(outcome)
     if problem:
-        return _finish(batches, job, site_id, "failed", problem, outcome)
-    return _finish(batches, job, site_id, "done", "", outcome)
+        return _finish(batches, job, site_id, BatchItemState.FAILED, problem, outcome)
+    return _finish(batches, job, site_id, BatchItemState.DONE, "", outcome)
 
 
 async def _pipeline(job: Job, site: SiteConfig, store: Store, settings: Settings) -> RunOutcome:
@@ -176,11 +177,11 @@ def _start_page_problem(outcome: RunOutcome) -> str:
 
 
 def _finish(
-    batches: BatchStore, job: Job, site_id: int, state: str, reason: str, outcome: RunOutcome | None = None
+    batches: BatchStore, job: Job, site_id: int, state: BatchItemState, reason: str, outcome: RunOutcome | None = None
 ) -> dict[str, Any]:
     if job.batch_id is not None:
         batches.mark_finished(job.batch_id, site_id, job.run_id, state, reason)
-    if state == "failed":
+    if state == BatchItemState.FAILED:
         log.warning("run %s failed: %s", job.run_id, reason)
     return {
         "run_id": job.run_id,
@@ -211,7 +212,9 @@ def _wait_for_host(
 ) -> dict[str, Any]:
     if waits * config.lock_retry_s > LOCK_PATIENCE_S:
         # The run stays `running`: the next nightly batch takes it up again.
-        return _finish(batches, job, site_id, "failed", f"host busy for {LOCK_PATIENCE_S // 3600} h: {lock.holders()}")
+        return _finish(
+            batches, job, site_id, BatchItemState.FAILED, f"host busy for {LOCK_PATIENCE_S // 3600} h: {lock.holders()}"
+        )
     delay = config.lock_retry_s * random.uniform(1.0, 1.5)
     log.info("run %s: host busy %s, back in %.0f s", job.run_id, lock.holders(), delay)
     raise task.retry(countdown=delay, kwargs=job.kwargs(transient=transient, waits=waits + 1))
@@ -223,7 +226,7 @@ def _best_effort_fail(settings: Settings, job: Job, reason: str) -> None:
     try:
         store = process_store(settings.database_url)
         site_id = store.runs.site_of(job.run_id).site_id
-        BatchStore(store).mark_finished(job.batch_id, site_id, job.run_id, "failed", reason)
+        BatchStore(store).mark_finished(job.batch_id, site_id, job.run_id, BatchItemState.FAILED, reason)
     except Exception as exc:  # the database is what failed: the log line is all there is
         log.error("run %s: could not record the failure: %s", job.run_id, exc)
 

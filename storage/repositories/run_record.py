@@ -11,6 +11,7 @@ from storage import models
 from storage.mappers import FINDING, answer_record, site_record, visit_record
 from storage.records import AnswerRecord, FindingRecord, RunRecord, VisitRecord
 from storage.repositories.reviews import reviews_by_answer
+from storage.status import RunStatus
 
 
 def read_run(session: Session, run_id: int) -> RunRecord:
@@ -27,7 +28,7 @@ def read_run(session: Session, run_id: int) -> RunRecord:
     return RunRecord(
         id=run.id,
         site=site_record(session.get_one(models.SiteRow, run.site_id)),
-        status=run.status,
+        status=RunStatus(run.status),
         started_at=run.started_at,
         finished_at=run.finished_at,
         settings=dict(run.settings),

@@ -14,28 +14,29 @@ from storage.mappers import SITE
 from storage.records import RunRecord, RunSite
 from storage.repositories.run_record import read_run
 from storage.sql import rowcount
+from storage.status import RunStatus
 
-FINISHED_STATUSES = ("completed", "failed", "interrupted")
+FINISHED_STATUSES = (RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.INTERRUPTED)
 
 
 class RunRepository(Repository):
     def start(self, site_id: int, settings: Mapping[str, Any], as_of: date | None = None) -> int:
         with self.db.transaction() as session:
             run = models.CrawlRunRow(
-                site_id=site_id, status="running", settings=dict(settings), stats={}, error="", as_of=as_of
+                site_id=site_id, status=RunStatus.RUNNING, settings=dict(settings), stats={}, error="", as_of=as_of
             )
             session.add(run)
             session.flush()
             return run.id
 
-    def finish(self, run_id: int, status: str, stats: Mapping[str, Any], error: str = "") -> None:
+    def finish(self, run_id: int, status: RunStatus, stats: Mapping[str, Any], error: str = "") -> None:
         """Close a running run as completed or failed. A run is finished once."""
         if status not in FINISHED_STATUSES:
             raise ValueError(f"a run finishes as one of {FINISHED_STATUSES}, not {status!r}")
         with self.db.transaction() as session:
             result = session.execute(
                 update(models.CrawlRunRow)
-                .where(models.CrawlRunRow.id == run_id, models.CrawlRunRow.status == "running")
+                .where(models.CrawlRunRow.id == run_id, models.CrawlRunRow.status == RunStatus.RUNNING)
                 .values(status=status, stats=dict(stats), error=error, finished_at=models.utcnow())
             )
             if rowcount(result) != 1:
@@ -44,7 +45,7 @@ class RunRepository(Repository):
                     raise LookupError(f"no run {run_id}")
                 raise ValueError(f"run {run_id} is already {run.status}")
 
-    def latest_id(self, site_name: str, status: str | None = None) -> int | None:
+    def latest_id(self, site_name: str, status: RunStatus | None = None) -> int | None:
         """The most recently started run of the site (optionally only runs with `status`)."""
         run = models.CrawlRunRow
         stmt = (
@@ -71,7 +72,7 @@ class RunRepository(Repository):
             if run is None:
                 raise LookupError(f"no run {run_id}")
             site = session.get_one(models.SiteRow, run.site_id)
-            return RunSite(site_id=site.id, site=SITE.build(site), status=run.status)
+            return RunSite(site_id=site.id, site=SITE.build(site), status=RunStatus(run.status))
 
     def settings(self, run_id: int) -> dict[str, Any]:
         """The settings a run was started with (its mode, page budget, sample …)."""
@@ -106,7 +107,7 @@ class RunRepository(Repository):
         run = models.CrawlRunRow
         stmt = (
             select(run.id, run.trend_point)
-            .where(run.site_id == site_id, run.id < before_run, run.status == "completed")
+            .where(run.site_id == site_id, run.id < before_run, run.status == RunStatus.COMPLETED)
             .order_by(run.id.desc())
             .limit(limit)
         )
@@ -119,7 +120,7 @@ class RunRepository(Repository):
         run = models.CrawlRunRow
         stmt = (
             select(run.id)
-            .where(run.site_id == site_id, run.id < before_run, run.status == "completed")
+            .where(run.site_id == site_id, run.id < before_run, run.status == RunStatus.COMPLETED)
             .order_by(run.id.desc())
             .limit(limit)
         )
@@ -130,7 +131,7 @@ class RunRepository(Repository):
 def last_completed(stmt: Select[Any], site_id: int, before_run: int | None) -> Select[Any]:
     """`stmt` narrowed to the site's latest completed run (before `before_run`)."""
     run = models.CrawlRunRow
-    stmt = stmt.where(run.site_id == site_id, run.status == "completed")
+    stmt = stmt.where(run.site_id == site_id, run.status == RunStatus.COMPLETED)
     if before_run is not None:
         stmt = stmt.where(run.id < before_run)
     return stmt.order_by(run.started_at.desc(), run.id.desc()).limit(1)
