@@ -100,7 +100,7 @@ def axe_outcomes(summary: dict) -> tuple[Outcomes, set[tuple[str, str]]]:
     for visit in run.visits:
         axe = [r for r in visit.audits if r.engine == "axe-core"]
         if axe:
-            pages[visit.url] = {(r.rule_id, str(r.outcome), len(r.nodes)) for r in axe}
+            pages[visit.requested_url] = {(r.rule_id, str(r.outcome), len(r.nodes)) for r in axe}
             engines |= {(r.engine, r.engine_version) for r in axe}
     return pages, engines
 

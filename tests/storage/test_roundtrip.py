@@ -190,7 +190,7 @@ def test_full_round_trip(store: Store) -> None:
     home, login = run.visits
     assert (home.id, login.id) == (home_id, login_id)
     for visit, snap in ((home, HOME), (login, LOGIN)):
-        assert visit.url == snap.requested_url
+        assert visit.requested_url == snap.requested_url
         assert visit.final_url == snap.final_url
         assert visit.depth == snap.depth
         assert visit.status is snap.status
