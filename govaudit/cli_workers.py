@@ -19,7 +19,7 @@ from storage import Store
 from storage.nightly import BatchStore, BatchSummary
 
 if TYPE_CHECKING:
-    from govaudit.worker.config import WorkerConfig
+    from govaudit.settings import WorkerConfig
 
 console = Console(stderr=True)
 out = Console()
@@ -30,7 +30,7 @@ EXIT_BROKER = 6
 
 
 def _config() -> WorkerConfig:
-    from govaudit.worker.config import ConfigError, WorkerConfig  # late: Celery loads only for worker commands
+    from govaudit.settings import ConfigError, WorkerConfig  # late: Celery loads only for worker commands
 
     try:
         return WorkerConfig.from_env()

@@ -13,13 +13,12 @@ Reliability settings, and why:
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 from celery import Celery
 from celery.signals import after_setup_logger
 
-from govaudit.worker.config import ConfigError, WorkerConfig
+from govaudit.settings import ConfigError, WorkerConfig
 from govaudit.worker.schedule import beat_schedule
 
 QUEUE = "govaudit"
@@ -58,7 +57,7 @@ def _app_from_env() -> Celery:
     except ConfigError:
         # Imported without a broker (by `govaudit --help`, or a test that only inspects tasks):
         # an app that can be introspected; sending through it fails with a clear error in the CLI.
-        return make_app(WorkerConfig(broker_url="memory://", lock_url=os.environ.get("GOVAUDIT_LOCK_URL", "")))
+        return make_app(WorkerConfig.offline())
 
 
 @after_setup_logger.connect

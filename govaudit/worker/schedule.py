@@ -6,7 +6,7 @@ from typing import Any
 
 from celery.schedules import crontab
 
-from govaudit.worker.config import WorkerConfig
+from govaudit.settings import WorkerConfig
 
 NIGHTLY_TASK = "govaudit.nightly"
 

@@ -36,9 +36,8 @@ from govaudit.pipeline import (
     crawl_site,
     settings_of_run,
 )
-from govaudit.settings import Settings
+from govaudit.settings import Settings, WorkerConfig
 from govaudit.worker.app import app
-from govaudit.worker.config import WorkerConfig
 from govaudit.worker.db import process_store
 from govaudit.worker.enqueue import Job, enqueue_batch
 from govaudit.worker.lock import HostLock, host_keys

@@ -22,8 +22,8 @@ import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from govaudit.settings import WorkerConfig
 from govaudit.worker.app import make_app
-from govaudit.worker.config import WorkerConfig
 from govaudit.worker.enqueue import Job
 from storage import Store
 from storage.nightly import BatchStore, BatchSummary

@@ -8,8 +8,7 @@ from sqlalchemy.exc import OperationalError
 
 from crawler.site import SiteConfig
 from govaudit.pipeline import SiteUnreachable
-from govaudit.settings import Settings
-from govaudit.worker.config import ConfigError, WorkerConfig, parse_at
+from govaudit.settings import ConfigError, Settings, WorkerConfig, parse_at
 from govaudit.worker.lock import host_keys
 from govaudit.worker.schedule import NIGHTLY_TASK, beat_schedule
 from govaudit.worker.tasks import TRANSIENT, backoff_s
