@@ -44,15 +44,17 @@ typecheck: $(VENV)/.installed
 # delays rather than on the CPU (a whole run keeps the 2 cores about two-thirds busy), so 5 processes on
 # a 2-core machine; bench/RESULTS.md has the measured run times. TEST_WORKERS=0 runs in one process. --dist loadscope keeps a
 # module's tests on one worker, so a module fixture (a demo audit, a set of rendered pages) runs once,
-# not once per worker.
+# not once per worker; --no-loadscope-reorder hands modules out in the order tests/conftest.py gives
+# them (the longest first, tests/slow_first.txt) instead of by their number of tests.
 TEST_WORKERS ?= 5
 FAST_TESTS := not browser and not e2e and not services and not postgres
+PYTEST_DIST := --dist loadscope --no-loadscope-reorder
 
 test: setup lint typecheck
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadscope
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) $(PYTEST_DIST)
 
 check: $(VENV)/.installed lint
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadscope -m "$(FAST_TESTS)"
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) $(PYTEST_DIST) -m "$(FAST_TESTS)"
 
 # UI strings: re-extract govaudit/web/locale/messages.pot and merge it into every catalogue (docs/web.md).
 messages: $(VENV)/.installed

@@ -72,7 +72,18 @@ POSTGRES_FIXTURES = frozenset({"postgres_admin_url", "postgres_url", "cluster", 
 SERVICE_FIXTURES = frozenset({"cluster", "cluster_factory"})  # Celery workers over Redis and PostgreSQL
 
 
+def _slow_first() -> dict[str, int]:
+    lines = (REPO / "tests" / "slow_first.txt").read_text(encoding="utf-8").splitlines()
+    modules = [line.split("#", 1)[0].strip() for line in lines]
+    return {module: rank for rank, module in enumerate(m for m in modules if m)}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The longest modules first, each kept whole (its module fixtures built once): with
+    # `--dist loadscope --no-loadscope-reorder` the workers take modules in this order, so a long
+    # module does not start last and hold the run up alone.
+    rank = _slow_first()
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
     e2e = REPO / "tests" / "e2e"
     for item in items:
         used = set(getattr(item, "fixturenames", ()))

@@ -6,25 +6,19 @@ import json
 import os
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from storage import Store
+from tests.cli_inprocess import run_govaudit
 from tests.localserver import LocalServer, Response
 
 
 def govaudit(*args: str, tmp_path: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """In this process: these tests are about exit codes, messages and files, not about a process."""
     full_env = {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{tmp_path}/cli.db", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "govaudit", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        cwd=tmp_path,
-        timeout=180,
-    )
+    return run_govaudit(*args, cwd=tmp_path, env=full_env)
 
 
 def free_port() -> int:

@@ -11,15 +11,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_inprocess import run_govaudit
 from tests.localserver import LocalServer, page
 
 SECRET = "S3cretPW"
 
 
 def govaudit(
-    *args: str, cwd: Path, db: str | None = None, env: dict[str, str] | None = None
+    *args: str, cwd: Path, db: str | None = None, env: dict[str, str] | None = None, subprocess_: bool = False
 ) -> subprocess.CompletedProcess[str]:
+    """In this process (each of these refusals happens before any crawl), or as a subprocess where a
+    command that wrongly went on would not return (`serve`)."""
     full = {**os.environ, "GOVAUDIT_DATABASE_URL": db or f"sqlite:///{cwd}/cli.db", **(env or {})}
+    if not subprocess_:
+        return run_govaudit(*args, cwd=cwd, env=full)
     return subprocess.run(
         [sys.executable, "-m", "govaudit", *args], capture_output=True, text=True, env=full, cwd=cwd, timeout=120
     )
@@ -104,13 +109,10 @@ def _corrupt(path: Path) -> None:
 
 
 def _truncated(path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "govaudit", "db", "upgrade"],
-        env={**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{path}"},
-        check=True,
-        capture_output=True,
-        timeout=120,
+    made = run_govaudit(
+        "db", "upgrade", cwd=path.parent, env={**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{path}"}
     )
+    assert made.returncode == 0, made.stderr
     for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         extra.unlink(missing_ok=True)
     data = path.read_bytes()
@@ -181,6 +183,6 @@ def test_deeply_nested_json_exits_2(server: LocalServer, tmp_path: Path) -> None
 
 
 def test_a_short_secret_key_is_refused_before_serving(tmp_path: Path) -> None:
-    result = govaudit("serve", "--port", "0", cwd=tmp_path, env={"GOVAUDIT_SECRET_KEY": "x" * 31})
+    result = govaudit("serve", "--port", "0", cwd=tmp_path, env={"GOVAUDIT_SECRET_KEY": "x" * 31}, subprocess_=True)
     assert_clean(result, says="at least 32")
     assert "x" * 31 not in result.stderr

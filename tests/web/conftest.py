@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from audits.outcome import Outcome
 from crawler.site import SiteConfig, SiteKind
-from govaudit.web import create_app
+from govaudit.web import create_app, security
 from govaudit.web.security import hash_password
 from rules.findings import Evidence, SuggestedAnswer
 from storage import Store
@@ -57,6 +58,17 @@ def add_users(store: Store) -> None:
         ("zed", "assessor", ["ZZZ"]),
     ):
         store.users.add(name, role, hash_password(PASSWORDS[name]), countries)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """argon2id at its lowest cost for these tests: they hash and verify passwords hundreds of times,
+    and what they check (an argon2 hash, a wrong password refused, lock-outs, sessions) does not
+    depend on the cost; the product's own parameters are argon2-cffi's defaults."""
+    saved = security._hasher
+    security._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    security._hasher = saved
 
 
 @pytest.fixture
