@@ -63,8 +63,9 @@ class SuggestedAnswer:
 
     @property
     def searched(self) -> tuple[str, ...]:
-        """For an "absent": the pages most likely to hold it, all searched."""
-        return tuple(e.url for e in self.evidence if e.quote.startswith(SEARCHED))
+        """For an "absent": the pages most likely to hold it, all searched (once each, whichever rows
+        of the question named them)."""
+        return tuple(dict.fromkeys(e.url for e in self.evidence if e.quote.startswith(SEARCHED)))
 
     @property
     def searched_count(self) -> int:

@@ -69,6 +69,48 @@ def dates_in_text(text: str, lexicons: Lexicons) -> list[date]:
     return [d for d in found if d is not None]
 
 
+# A year the page names (its own context for a date written without one); "© 2026" is left out:
+# templates stamp it on every page, old or new.
+_YEAR = re.compile(r"(?<![©\d])(?<!© )\b((?:19|20)\d\d)\b")
+_SHORT_NAME = 3  # "may", "mai": a word too, read as a month only after "de" or "of"
+
+
+@cache
+def _day_month(languages: tuple[str, ...]) -> tuple[dict[str, int], re.Pattern[str]]:
+    """Full month names (not abbreviations) → number, and "4 de junio", "12 mars", "5th of May" over folded text."""
+    months: dict[str, int] = {}
+    for lexicon in map(load_lexicon, languages):
+        for concept in ("months", "months_alt"):
+            for number, name in enumerate(lexicon.terms(concept), start=1):
+                months.setdefault(fold(name), number)
+    long_names = "|".join(sorted((re.escape(m) for m in months if len(m) > _SHORT_NAME), key=len, reverse=True))
+    short_names = "|".join(re.escape(m) for m in months if len(m) <= _SHORT_NAME) or "(?!)"
+    pattern = re.compile(
+        rf"\b(\d{{1,2}})(?:er|st|nd|rd|th|o|\.)?\s+(?:(?:(?:of|de|del)\s+)?({long_names})|(?:of|de|del)\s+({short_names}))\b"
+    )
+    return months, pattern
+
+
+def dates_without_year(text: str, lexicons: Lexicons, today: date) -> list[date]:
+    """Dates written without their year ("Cerrado (4 de junio)", "martes 12 de marzo"), read in a year
+    the page itself names: the latest such day not after `today`. A page that names no year of its
+    own, or only "© year", gives none: an undated day of an old page is not today's."""
+    months, day_month = _day_month(tuple(sorted(lexicons.by_language)))
+    _m, day_first, month_first, month_year = _patterns(tuple(sorted(lexicons.by_language)))
+    folded = fold(text)
+    years = {int(y) for y in _YEAR.findall(folded) if int(y) <= today.year}
+    if not years:
+        return []
+    rest = month_year.sub(" ", month_first.sub(" ", day_first.sub(" ", folded)))
+    found = []
+    for day, long_name, short_name in day_month.findall(rest):
+        month = months[long_name or short_name]
+        candidates = [d for y in years if (d := _safe(y, month, int(day))) is not None and d <= today]
+        if candidates:
+            found.append(max(candidates))
+    return found
+
+
 def dates_in_markup(html: str) -> list[date]:
     """`<time datetime="2026-03-05">` values."""
     return [d for y, m, dd in (v.split("-") for v in _TIME_TAG.findall(html)) if (d := _safe(int(y), int(m), int(dd)))]

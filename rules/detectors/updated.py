@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import ClassVar
 
 from crawler.snapshot import PageContent
-from rules.detectors.dates import dates_in_markup, dates_in_text, http_date
+from rules.detectors.dates import dates_in_markup, dates_in_text, dates_without_year, http_date
 from rules.findings import ABSENT, PRESENT
 from rules.lexicon import Lexicons
 from rules.module import Observation, PageView, RuleModule, SiteView, evidence_from
@@ -56,6 +56,9 @@ class UpdatedRule(RuleModule):
         for page in pages:
             if day := recent(dates_in_text(page.text, site.lexicons), today):
                 return [self._dated(page, day.isoformat(), day, 0.85)]
+        for page in pages:  # a day written without its year, in a year the page names
+            if day := recent(dates_without_year(page.text, site.lexicons, today), today):
+                return [self._dated(page, f"{day.isoformat()} (its year from the page)", day, 0.8)]
         stamped = [(p, d) for p in pages if (d := last_modified(p)) is not None]
         for page, day in stamped:
             if today - WINDOW <= day <= today:

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from rules.detectors.dates import dates_in_text
+from rules.detectors.dates import dates_in_text, dates_without_year
 from rules.lexicon import Lexicons, available_languages, load_lexicon
 
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es", "pt", "de")
@@ -69,3 +69,21 @@ def test_arabic_matches_without_diacritics_or_hamza_forms() -> None:
 )
 def test_a_month_with_its_year_alone_is_the_first_of_that_month(text: str, expected: list[date]) -> None:
     assert dates_in_text(text, LEXICONS) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the year from the page's own context: the latest such day not after the reference day
+        ("Técnico/a Medio TIC (turno libre 2026) · Cerrado (4 de junio)", [date(2026, 6, 4)]),
+        ("Convocatoria 2026: martes 12 de marzo", [date(2026, 3, 12)]),
+        ("Bilan 2025 et 2026 : réunion du 20 décembre", [date(2025, 12, 20)]),
+        ("Convocatoria 2026, abierto hasta el 6 de julio", []),  # not yet: a deadline to come
+        ("Cerrado (4 de junio) · © 2026 Ayuntamiento", []),  # only the template's copyright year
+        ("Cerrado (4 de junio)", []),  # no year of its own
+        ("Plan 2026: 10 may apply", []),  # "may" is a month only after "de" or "of"
+        ("Del 5 de marzo de 2026", []),  # a full date is dates_in_text's
+    ],
+)
+def test_a_day_without_its_year_takes_a_year_the_page_names(text: str, expected: list[date]) -> None:
+    assert dates_without_year(text, LEXICONS, date(2026, 6, 8) if "2025" not in text else date(2026, 1, 10)) == expected

@@ -332,3 +332,11 @@ def test_helpdesk_phone_on_the_contact_page() -> None:
     obs = one(HelpdeskPhoneRule(), site_view([home('<a href="/fr/contact">Contactez-nous</a>', "fr"), contact]))
     assert obs.value == PRESENT and obs.evidence[0].url == BASE + "/fr/contact"
     assert one(HelpdeskPhoneRule(), site_view([home('<a href="mailto:x@gov.example">Write</a>')])).value == ABSENT
+
+
+def test_a_day_without_its_year_is_read_in_the_year_the_page_names() -> None:
+    closed = home("<p>Recrutement 2026 : candidatures closes le 12 mars</p>", "fr")
+    obs = one(PinnedUpdated(), site_view([closed]))
+    assert obs.value == PRESENT and "2026-03-12" in obs.note
+    # no year of its own: an undated day of an old page is not today's
+    assert one(PinnedUpdated(), site_view([home("<p>Réunion le 12 mars</p>", "fr")])).value == ABSENT
