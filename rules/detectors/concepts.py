@@ -460,7 +460,12 @@ class ConceptPackRule(RuleModule):
         top = self.cue(feature, "nav_link")
         for page in pages:
             for link in page.links:
-                if not link.text or "alternate" in link.rel.split() or _no_where(link.url, page.final_url):
+                # A link to a section of the page itself ("#faq" to id="faq") leads to that section, which
+                # its text names; any other link to the page itself leads nowhere new.
+                section = bool(link.fragment) and link.url == page.final_url
+                if not link.text or "alternate" in link.rel.split() or (
+                    not section and _no_where(link.url, page.final_url)
+                ):
                     continue
                 terms = self.terms_in(feature, site.lexicons, link.text)
                 if not terms:
@@ -469,13 +474,20 @@ class ConceptPackRule(RuleModule):
                 negatives = self._link_negatives(link, page)
                 if is_partial(link.text, terms):
                     negatives += ("partial",)
-                target = site.page(link.url)
+                target = page if section else site.page(link.url)
                 if target is not None and target.ok and self.confirmed(feature, site.lexicons, target):
-                    if self.penalty(feature, ("off_target",)) and self.off_target(feature, site.lexicons, target):
+                    if (
+                        not section
+                        and self.penalty(feature, ("off_target",))
+                        and self.off_target(feature, site.lexicons, target)
+                    ):
                         negatives += ("off_target",)
-                    cue = "nav_link" if structural else "link"
+                    # A page's own table of contents (tabs, "on this page") names its sections as its
+                    # headings do; the site's navigation leading to a section is still its navigation.
+                    cue = "nav_link" if structural else "headings" if section else "link"
                     evidence = evidence_from(target, quote=link.text)
                     how = f"Linked as '{link.text}' from {page.final_url}"
+                    how += f" to its section #{link.fragment}" if section else ""
                 elif not needs_target and target is None:
                     cue = "nav_link" if structural else "link"
                     if not link_is_feature:

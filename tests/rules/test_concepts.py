@@ -332,3 +332,18 @@ def test_who_we_are_is_an_org_chart_only_with_its_units() -> None:
     units = snap("/about", doc("Who we are", "<p>The department has four divisions and twelve branches.</p>"))
     assert observe("org-chart-about", [home, mission]).value == ABSENT
     assert observe("org-chart-about", [home, units]).value == PRESENT
+
+
+def test_a_menu_link_to_a_section_of_the_page_is_the_section() -> None:
+    """A one-page site's menu ("FAQ" → #faq) or a page's own table of contents leads to a section the
+    page has: the menu weighs as navigation, the table of contents as the section's heading."""
+    faq = '<section id="faq"><p>How do I register? Fill in the form.</p></section>'
+    menu = snap("/", doc("Projects", f'<nav><a href="#faq">FAQ</a></nav>{faq}'), depth=0)
+    toc = snap("/", doc("Projects", f'<ul><li><a href="#faq">Frequently asked questions</a></li></ul>{faq}'), depth=0)
+    broken = snap("/", doc("Projects", '<nav><a href="#faq">FAQ</a></nav><p>No such section.</p>'), depth=0)
+    in_menu, in_toc = observe("help-faq", [menu]), observe("help-faq", [toc])
+    assert in_menu.value == PRESENT and "cue: nav_link" in in_menu.note and "#faq" in in_menu.note
+    assert in_menu.evidence[0].url == BASE + "/" and in_menu.evidence[0].quote == "FAQ"
+    assert in_toc.value == PRESENT and "cue: headings" in in_toc.note
+    assert in_toc.confidence == RULE.cue(next(f for f in FEATURES if f.id == "help-faq"), "headings")
+    assert observe("help-faq", [broken]).value == ABSENT
