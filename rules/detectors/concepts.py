@@ -407,11 +407,12 @@ class ConceptPackRule(RuleModule):
         return None
 
     def _required_near(self, feature: Feature, lexicons: Lexicons, text: str, term: str) -> bool:
-        """Some mention of `term` has every `requires` concept named within `feature.near` characters."""
+        """Some mention of `term` has every `requires` concept named within `feature.near` characters, in
+        the same sentence."""
         haystack, needle = folded(text), fold(term)
         at = haystack.find(needle)
         while at >= 0:
-            around = haystack[max(0, at - feature.near) : at + len(needle) + feature.near]
+            around = same_sentence(haystack, at, at + len(needle), feature.near)
             if all(self.terms_of(feature, lexicons, concept, around) for concept in feature.requires):
                 return True
             at = haystack.find(needle, at + len(needle))
@@ -529,6 +530,24 @@ class ConceptPackRule(RuleModule):
         ) or (evidence_from(pages[0], quote=f"{SEARCHED}the home page"),)
         return Observation(ABSENT, feature.absent, evidence, note, questions=feature.informs,
                            rule_id=f"concept-{feature.id}")  # fmt: skip
+
+
+# The end of a sentence in folded text (fold keeps "。" and turns "！？" into "!?"): a period followed by
+# a space, not one inside "4.0" or a URL.
+_SENTENCE_END = re.compile(r"[。!?;](?!\w)|\.(?=\s)")
+
+
+def same_sentence(text: str, start: int, end: int, near: int) -> str:
+    """`text[start:end]` with up to `near` characters either side, cut at the sentences' ends: a term
+    in the sentence before or after ("… open data. Unless otherwise noted, this site's content is under
+    CC BY") is about something else."""
+    before, after = text[max(0, start - near) : start], text[end : end + near]
+    ends = list(_SENTENCE_END.finditer(before))
+    if ends:
+        before = before[ends[-1].end() :]
+    if stop := _SENTENCE_END.search(after):
+        after = after[: stop.start()]
+    return before + text[start:end] + after
 
 
 _DATE_NEAR = 48  # characters either side of a term in which a date makes it a dated item

@@ -50,6 +50,9 @@ def feature_page(feature: Feature, language: str) -> tuple[list[PageSnapshot], s
         page = snap("/feature", doc(term, f"<p>{term}</p>{extra}", language))
     elif place == "headings":
         page = snap("/feature", doc("Page", f"<h2>{term}</h2>{extra}", language))
+    elif place == "text" and feature.near:  # the required concepts in the same sentence as the term
+        named = " ".join(load_lexicon(language).terms(c)[0] for c in feature.requires)
+        page = snap("/feature", doc("Page", f"<p>Read about the {term} of the {named} here.</p>", language))
     elif place == "text":
         page = snap("/feature", doc("Page", f"<p>Read about the {term} here.</p>{extra}", language))
     else:  # link: the home page links to it with the term as link text
@@ -311,6 +314,12 @@ def test_an_open_licence_counts_only_next_to_the_data() -> None:
     near = snap("/data", doc("Data", "<p>All open data here is published under CC BY 4.0.</p>"))
     assert observe("open-data-licence", [home, far]).value == ABSENT
     assert observe("open-data-licence", [home, near]).value == PRESENT
+    # the site's own content licence in the footer, right after a project that mentions open data
+    footer = "<p>Structured open data for markets.</p><footer>Unless otherwise stated, content is CC BY 4.0.</footer>"
+    assert observe("open-data-licence", [home, snap("/projects", doc("Projects", footer))]).value == ABSENT
+    # a requirement on tools, with open data named in the next sentence
+    rule = "<li>Mettre à disposition les données sous la licence ouverte (LO). Permettre la mise en Open Data.</li>"
+    assert observe("open-data-licence", [home, snap("/criteres", doc("Critères", rule, "fr"))]).value == ABSENT
 
 
 def test_a_team_page_lists_heads_with_titles_and_contacts() -> None:
