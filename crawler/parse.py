@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote, urldefrag
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -77,14 +78,23 @@ def _links(tree: LexborHTMLParser, base_url: str) -> tuple[tuple[Link, ...], int
     """The first MAX_LINKS links, and how many the page has."""
     links: list[Link] = []
     nodes = tree.css("a[href], area[href], link[rel=alternate][href]")
+    sections = _Sections(tree, urldefrag(base_url)[0])
     for node in nodes:
         if len(links) >= MAX_LINKS:
             break
         href = (node.attributes.get("href") or "").strip()
         # mailto: and tel: are kept (contact details are evidence) but never fetched.
+        fragment = ""
         url = href if href.lower().startswith(("mailto:", "tel:")) else absolutize(href, base_url)
-        if url is None:
-            continue
+        if url is None or url == sections.page:
+            # A link into the page itself counts only when it leads to a section the page has
+            # ("#faq" and an element id="faq"): a tab, a table of contents, a one-page site's menu.
+            fragment = _fragment(href) if sections.has(_fragment(href)) else ""
+            if url is None and not fragment:
+                continue
+            url = sections.page
+        elif not url.startswith(("mailto:", "tel:")):
+            fragment = _fragment(href)
         text = squash(node.text()) or (node.attributes.get("aria-label") or "") or _img_alt(node)
         links.append(
             Link(
@@ -93,9 +103,41 @@ def _links(tree: LexborHTMLParser, base_url: str) -> tuple[tuple[Link, ...], int
                 rel=node.attributes.get("rel") or "",
                 hreflang=node.attributes.get("hreflang") or "",
                 region=_region(node),
+                fragment=fragment,
             )
         )
     return tuple(links), len(nodes)
+
+
+_MAX_FRAGMENT = 200  # a fragment longer than this is a script's state or a text directive, not a section's name
+
+
+def _fragment(href: str) -> str:
+    """The part after '#', decoded; "" for none, an empty one, a client route ("#/page", "#!page") or
+    a text directive (":~:text=")."""
+    fragment = unquote(href.partition("#")[2]).strip()
+    if not fragment or fragment.startswith(("/", "!", ":~:")) or len(fragment) > _MAX_FRAGMENT:
+        return ""
+    return fragment
+
+
+class _Sections:
+    """The element ids (and a[name]) of one page, read once and only when a link points into the page."""
+
+    def __init__(self, tree: LexborHTMLParser, page: str) -> None:
+        self.page = page
+        self._tree = tree
+        self._ids: frozenset[str] | None = None
+
+    def has(self, fragment: str) -> bool:
+        if not fragment:
+            return False
+        if self._ids is None:
+            nodes = self._tree.css("[id], a[name]")
+            self._ids = frozenset(
+                value for node in nodes for value in (node.attributes.get("id"), node.attributes.get("name")) if value
+            )
+        return fragment in self._ids
 
 
 _REGIONS = {"nav": "nav", "header": "nav", "footer": "footer", "article": "article", "aside": "article"}

@@ -42,6 +42,9 @@ class Link:
     # "article" (article, aside: running content), "" elsewhere. Survey detectors weigh a site's
     # own navigation above a word in running text.
     region: str = ""
+    # The section the link leads to (its #fragment, decoded), "" for none. A link into the page
+    # itself keeps the page's URL and is kept only when the page has that section (crawler/parse.py).
+    fragment: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +118,17 @@ class PageContent(PageFetch):
 
     @property
     def fetchable_links(self) -> tuple[Link, ...]:
-        return tuple(link for link in self.links if link.url.startswith(("http://", "https://")))
+        """Links to other pages: not mailto: or tel:, nor a link to a section of this page."""
+        return tuple(
+            link
+            for link in self.links
+            if link.url.startswith(("http://", "https://")) and not (link.fragment and link.url == self.final_url)
+        )
+
+    @property
+    def section_links(self) -> tuple[Link, ...]:
+        """Links to a section of this page ("#faq" where an element has id="faq")."""
+        return tuple(link for link in self.links if link.fragment and link.url == self.final_url)
 
 
 @dataclass(frozen=True, slots=True)

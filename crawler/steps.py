@@ -247,9 +247,9 @@ class RenderDecision:
 
 
 def merge_links(rendered: Sequence[Link], served: Sequence[Link]) -> tuple[Link, ...]:
-    """The rendered DOM's links, then the served HTML's links the DOM does not have (by URL)."""
-    seen = {link.url for link in rendered}
-    return (*rendered, *(link for link in served if link.url not in seen))[:MAX_LINKS]
+    """The rendered DOM's links, then the served HTML's links the DOM does not have (by URL and section)."""
+    seen = {(link.url, link.fragment) for link in rendered}
+    return (*rendered, *(link for link in served if (link.url, link.fragment) not in seen))[:MAX_LINKS]
 
 
 @dataclass(frozen=True, slots=True)

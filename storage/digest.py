@@ -17,7 +17,13 @@ FIELDS = ("title", "language", "text", "links", "forms", "meta", "measurements")
 
 
 def _links_to_json(links: Iterable[Link]) -> list[list[str]]:
-    return [[link.url, link.text, link.rel, link.hreflang, link.region] for link in links]
+    # The fragment only when there is one: most links have none, and a stored row of five reads back the same.
+    return [_link_to_json(link) for link in links]
+
+
+def _link_to_json(link: Link) -> list[str]:
+    row = [link.url, link.text, link.rel, link.hreflang, link.region]
+    return [*row, link.fragment] if link.fragment else row
 
 
 def _forms_to_json(forms: Iterable[FormSnapshot]) -> list[dict[str, Any]]:

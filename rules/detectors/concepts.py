@@ -57,6 +57,8 @@ _DOCUMENT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip)$", re.IGNOREC
 _DATED_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])(?:[/-]|$)")
 # A date in a link's text (2018年07月18日, 12/05/2019, 5 March 2017): an item of a news or event list.
 _DATE_IN_TEXT = re.compile(r"(19|20)\d\d\s*[年/.-]\s*\d{1,2}|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(19|20)\d\d")
+# A table's caption names the table as a heading names its section ("Nächste Termine" over a table of dates).
+HEADINGS = "h1, h2, h3, caption"
 _HEADLINE_WORDS = 9  # a link text this long is a sentence (a headline, a document's title), not a section name
 _HEADLINE_CHARS = 24
 _MENU_QUESTION_WORDS = 4  # the same for scripts written without spaces
@@ -321,7 +323,7 @@ class ConceptPackRule(RuleModule):
         wanted = [f for f in self.features if "headings" in f.look_in]
         if not wanted or not snap.ok or not snap.is_html:
             return ()
-        headings = page_headings(snap.dom or snap.html)
+        headings = page_headings(snap.dom or snap.html, levels=HEADINGS)
         if not headings:
             return ()
         listing = is_listing(snap)
@@ -407,11 +409,12 @@ class ConceptPackRule(RuleModule):
         return None
 
     def _required_near(self, feature: Feature, lexicons: Lexicons, text: str, term: str) -> bool:
-        """Some mention of `term` has every `requires` concept named within `feature.near` characters."""
+        """Some mention of `term` has every `requires` concept named within `feature.near` characters, in
+        the same sentence."""
         haystack, needle = folded(text), fold(term)
         at = haystack.find(needle)
         while at >= 0:
-            around = haystack[max(0, at - feature.near) : at + len(needle) + feature.near]
+            around = same_sentence(haystack, at, at + len(needle), feature.near)
             if all(self.terms_of(feature, lexicons, concept, around) for concept in feature.requires):
                 return True
             at = haystack.find(needle, at + len(needle))
@@ -460,7 +463,12 @@ class ConceptPackRule(RuleModule):
         top = self.cue(feature, "nav_link")
         for page in pages:
             for link in page.links:
-                if not link.text or "alternate" in link.rel.split() or _no_where(link.url, page.final_url):
+                # A link to a section of the page itself ("#faq" to id="faq") leads to that section, which
+                # its text names; any other link to the page itself leads nowhere new.
+                section = bool(link.fragment) and link.url == page.final_url
+                if not link.text or "alternate" in link.rel.split() or (
+                    not section and _no_where(link.url, page.final_url)
+                ):
                     continue
                 terms = self.terms_in(feature, site.lexicons, link.text)
                 if not terms:
@@ -469,13 +477,20 @@ class ConceptPackRule(RuleModule):
                 negatives = self._link_negatives(link, page)
                 if is_partial(link.text, terms):
                     negatives += ("partial",)
-                target = site.page(link.url)
+                target = page if section else site.page(link.url)
                 if target is not None and target.ok and self.confirmed(feature, site.lexicons, target):
-                    if self.penalty(feature, ("off_target",)) and self.off_target(feature, site.lexicons, target):
+                    if (
+                        not section
+                        and self.penalty(feature, ("off_target",))
+                        and self.off_target(feature, site.lexicons, target)
+                    ):
                         negatives += ("off_target",)
-                    cue = "nav_link" if structural else "link"
+                    # A page's own table of contents (tabs, "on this page") names its sections as its
+                    # headings do; the site's navigation leading to a section is still its navigation.
+                    cue = "nav_link" if structural else "headings" if section else "link"
                     evidence = evidence_from(target, quote=link.text)
                     how = f"Linked as '{link.text}' from {page.final_url}"
+                    how += f" to its section #{link.fragment}" if section else ""
                 elif not needs_target and target is None:
                     cue = "nav_link" if structural else "link"
                     if not link_is_feature:
@@ -517,6 +532,24 @@ class ConceptPackRule(RuleModule):
         ) or (evidence_from(pages[0], quote=f"{SEARCHED}the home page"),)
         return Observation(ABSENT, feature.absent, evidence, note, questions=feature.informs,
                            rule_id=f"concept-{feature.id}")  # fmt: skip
+
+
+# The end of a sentence in folded text (fold keeps "。" and turns "！？" into "!?"): a period followed by
+# a space, not one inside "4.0" or a URL.
+_SENTENCE_END = re.compile(r"[。!?;](?!\w)|\.(?=\s)")
+
+
+def same_sentence(text: str, start: int, end: int, near: int) -> str:
+    """`text[start:end]` with up to `near` characters either side, cut at the sentences' ends: a term
+    in the sentence before or after ("… open data. Unless otherwise noted, this site's content is under
+    CC BY") is about something else."""
+    before, after = text[max(0, start - near) : start], text[end : end + near]
+    ends = list(_SENTENCE_END.finditer(before))
+    if ends:
+        before = before[ends[-1].end() :]
+    if stop := _SENTENCE_END.search(after):
+        after = after[: stop.start()]
+    return before + text[start:end] + after
 
 
 _DATE_NEAR = 48  # characters either side of a term in which a date makes it a dated item

@@ -50,6 +50,9 @@ def feature_page(feature: Feature, language: str) -> tuple[list[PageSnapshot], s
         page = snap("/feature", doc(term, f"<p>{term}</p>{extra}", language))
     elif place == "headings":
         page = snap("/feature", doc("Page", f"<h2>{term}</h2>{extra}", language))
+    elif place == "text" and feature.near:  # the required concepts in the same sentence as the term
+        named = " ".join(load_lexicon(language).terms(c)[0] for c in feature.requires)
+        page = snap("/feature", doc("Page", f"<p>Read about the {term} of the {named} here.</p>", language))
     elif place == "text":
         page = snap("/feature", doc("Page", f"<p>Read about the {term} here.</p>{extra}", language))
     else:  # link: the home page links to it with the term as link text
@@ -311,6 +314,12 @@ def test_an_open_licence_counts_only_next_to_the_data() -> None:
     near = snap("/data", doc("Data", "<p>All open data here is published under CC BY 4.0.</p>"))
     assert observe("open-data-licence", [home, far]).value == ABSENT
     assert observe("open-data-licence", [home, near]).value == PRESENT
+    # the site's own content licence in the footer, right after a project that mentions open data
+    footer = "<p>Structured open data for markets.</p><footer>Unless otherwise stated, content is CC BY 4.0.</footer>"
+    assert observe("open-data-licence", [home, snap("/projects", doc("Projects", footer))]).value == ABSENT
+    # a requirement on tools, with open data named in the next sentence
+    rule = "<li>Mettre à disposition les données sous la licence ouverte (LO). Permettre la mise en Open Data.</li>"
+    assert observe("open-data-licence", [home, snap("/criteres", doc("Critères", rule, "fr"))]).value == ABSENT
 
 
 def test_a_team_page_lists_heads_with_titles_and_contacts() -> None:
@@ -332,3 +341,18 @@ def test_who_we_are_is_an_org_chart_only_with_its_units() -> None:
     units = snap("/about", doc("Who we are", "<p>The department has four divisions and twelve branches.</p>"))
     assert observe("org-chart-about", [home, mission]).value == ABSENT
     assert observe("org-chart-about", [home, units]).value == PRESENT
+
+
+def test_a_menu_link_to_a_section_of_the_page_is_the_section() -> None:
+    """A one-page site's menu ("FAQ" → #faq) or a page's own table of contents leads to a section the
+    page has: the menu weighs as navigation, the table of contents as the section's heading."""
+    faq = '<section id="faq"><p>How do I register? Fill in the form.</p></section>'
+    menu = snap("/", doc("Projects", f'<nav><a href="#faq">FAQ</a></nav>{faq}'), depth=0)
+    toc = snap("/", doc("Projects", f'<ul><li><a href="#faq">Frequently asked questions</a></li></ul>{faq}'), depth=0)
+    broken = snap("/", doc("Projects", '<nav><a href="#faq">FAQ</a></nav><p>No such section.</p>'), depth=0)
+    in_menu, in_toc = observe("help-faq", [menu]), observe("help-faq", [toc])
+    assert in_menu.value == PRESENT and "cue: nav_link" in in_menu.note and "#faq" in in_menu.note
+    assert in_menu.evidence[0].url == BASE + "/" and in_menu.evidence[0].quote == "FAQ"
+    assert in_toc.value == PRESENT and "cue: headings" in in_toc.note
+    assert in_toc.confidence == RULE.cue(next(f for f in FEATURES if f.id == "help-faq"), "headings")
+    assert observe("help-faq", [broken]).value == ABSENT

@@ -74,3 +74,14 @@ def test_a_heading_naming_the_municipality_as_a_body_is_not_decided() -> None:
     weak, strong = observe("city-information", body, RULE), observe("city-information", city, RULE)
     assert weak.confidence < DECIDED_AT, weak.note
     assert strong.value == PRESENT and strong.confidence >= DECIDED_AT, strong.note
+
+
+def test_a_table_captioned_with_upcoming_dates_is_an_events_list() -> None:
+    """A schedule table's caption ("Nächste Termine" over dates, times and places) names it as a heading would."""
+    rows = "".join(f"<tr><td>Mo, {d}.08.2026</td><td>10:00-11:30</td><td>online</td></tr>" for d in (10, 27))
+    table = f'<table><caption class="sr-only">Nächste Termine</caption><tr><th>Datum</th></tr>{rows}</table>'
+    trainings = snap("/schulungen/", doc("Schulungen", f"<h2>Digitalcheck</h2>{table}", "de"))
+    found = observe("events", [home("<p>Willkommen</p>", "de"), trainings])
+    assert found.value == PRESENT and found.confidence >= DECIDED_AT and "cue: headings" in found.note, found.note
+    plain = snap("/schulungen/", doc("Schulungen", f"<h2>Digitalcheck</h2><table>{rows}</table>", "de"))
+    assert observe("events", [home("<p>Willkommen</p>", "de"), plain]).value == ABSENT
