@@ -19,6 +19,7 @@ from rules.detectors.dates import dates_in_text
 from rules.detectors.helpdesk import HelpdeskPhoneRule
 from rules.detectors.https import HttpsRule
 from rules.detectors.languages import LanguagesRule
+from rules.detectors.open_data import OpenDataRule
 from rules.detectors.social import SocialMediaRule
 from rules.detectors.updated import UpdatedRule
 from rules.detectors.validity import CssValidityRule, MarkupValidityRule, WcagRule
@@ -332,3 +333,18 @@ def test_helpdesk_phone_on_the_contact_page() -> None:
     obs = one(HelpdeskPhoneRule(), site_view([home('<a href="/fr/contact">Contactez-nous</a>', "fr"), contact]))
     assert obs.value == PRESENT and obs.evidence[0].url == BASE + "/fr/contact"
     assert one(HelpdeskPhoneRule(), site_view([home('<a href="mailto:x@gov.example">Write</a>')])).value == ABSENT
+
+
+# --- open data files ----------------------------------------------------------------------------
+
+
+def test_data_files_take_the_topic_of_the_page_that_lists_them() -> None:
+    files = '<a href="/docs/2015-kindergarten-data.xlsx">xls</a><a href="/docs/2014-kindergarten-data.xlsx">xls</a>'
+    listed = snap("/levels", doc("Immunization Levels", f"<h1>Rates in Schools</h1>{files}"))
+    view = site_view([home('<a href="/levels">Levels</a>'), listed])
+    by_code = {o.questions["OSI-2024"][0]: o for o in site(OpenDataRule(), view)}
+    assert by_code["099"].value == PRESENT and "2 health data files" in by_code["099"].note
+    assert by_code["112"].value == ABSENT  # the heading's "Schools" is not the files' topic: the title is
+    elsewhere = snap("/levels", doc("Downloads", files))
+    view = site_view([home('<a href="/levels">Levels</a>'), elsewhere])
+    assert {o.questions["OSI-2024"][0]: o for o in site(OpenDataRule(), view)}["099"].value == ABSENT
