@@ -68,6 +68,15 @@ def test_switcher_or_hreflang_without_crawled_pages() -> None:
     assert one(LanguagesRule(), view_with_languages([french_home], ("fr",))).value == PRESENT
 
 
+def test_a_translations_menu_entry_is_content_in_other_languages() -> None:
+    menu = home('<nav><a href="https://translations.gov.example/">Translations</a></nav>')
+    obs = one(LanguagesRule(), view_with_languages([menu]))
+    assert obs.value == PRESENT and obs.confidence >= 0.7 and "Translations" in obs.evidence[0].quote
+    # a sentence about translation is not a menu entry
+    prose = home('<a href="/guide">Read our guide to translations of legal terms</a>')
+    assert one(LanguagesRule(), view_with_languages([prose])).value == ABSENT
+
+
 def test_one_language_only() -> None:
     obs = one(LanguagesRule(), view_with_languages([home('<a href="/news">News</a>')], ("en", "fr")))
     assert obs.value == ABSENT
