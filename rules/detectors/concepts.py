@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from crawler.snapshot import Link, PageContent
-from rules.detectors.city_site import government_domain
+from rules.detectors.city_site import FOOTER_CHARS, government_domain
 from rules.detectors.common import (
     NO_WORD_BOUNDARIES,
     folded,
@@ -48,7 +48,7 @@ PACK_ENTRY_POINTS = "govaudit.rule_packs"
 PLACES = ("title", "headings", "link", "text", "slug")
 CUES = (
     "title", "headings", "nav_link", "link", "nav_link_unreached", "link_unreached", "text", "slug", "hosts",
-    "official_links", "absent",
+    "official_links", "owner", "absent",
 )  # fmt: skip
 NEGATIVES = ("document", "headline", "article", "listing", "partial", "off_target")
 _SLUG_SEPARATORS = re.compile(r"[/_.\-+]+")
@@ -90,6 +90,8 @@ class Feature:
     near: int = 0  # the `requires` concepts must be named within this many characters of the row's term
     # a link named by this concept (a sector: "Social Services") to another government domain is the row's link
     sector_link: str = ""
+    # the site is the body itself: its home page's footer or title names it (a ministry's own site)
+    own_site: bool = False
     pack: str = "concepts"
     # the row's own cue confidences and negative weights, over the pack's
     cues: Mapping[str, float] = field(default_factory=dict)
@@ -145,6 +147,7 @@ def parse_pack(raw: Any, source: str) -> Pack:
                     official_links=int(row.get("official_links", 0)),
                     near=int(row.get("near", 0)),
                     sector_link=str(row.get("sector_link", "")),
+                    own_site=bool(row.get("own_site", False)),
                     pack=pack_id,
                     cues=row_cues,
                     negative=row_negative,
@@ -362,6 +365,7 @@ class ConceptPackRule(RuleModule):
                     by_hosts(feature, self.cue(feature, "hosts"), pages),
                     by_official_links(feature, self.cue(feature, "official_links"), site, pages),
                     by_sector_link(feature, self.cue(feature, "official_links"), site, pages),
+                    by_owner(feature, self.cue(feature, "owner"), site.lexicons, pages[0]),
                 )
                 if s
             ]
@@ -691,6 +695,21 @@ def by_sector_link(feature: Feature, cue: float, site: SiteView, pages: list[Pag
             if terms and not is_partial(link.text, terms):
                 return Sighting("official_links", cue, evidence_from(page, quote=f"{link.text} → {link.url}"),
                                 f"A link named '{link.text}' goes to the government site {host}")  # fmt: skip
+    return None
+
+
+def by_owner(feature: Feature, cue: float, lexicons: Lexicons, home: PageContent) -> Sighting | None:
+    """The site is the body the row names: the home page's title or footer (its last characters, where
+    an agency gives its name and address) names it as a whole segment ("Texas Department of Criminal
+    Justice | PO Box 99"), not inside a sentence about something else."""
+    if not feature.own_site:
+        return None
+    for where, text in (("title", home.title), ("footer", home.text[-FOOTER_CHARS:])):
+        terms = [t for concept in feature.concepts for t in matched_terms(lexicons, concept, text)]
+        if terms and not is_partial(text, terms):
+            quote = snippet(text, terms[0])
+            how = f"The home page's {where} names the site's owner"
+            return Sighting("owner", cue, evidence_from(home, quote=quote), how)
     return None
 
 

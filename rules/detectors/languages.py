@@ -35,6 +35,19 @@ def switcher_language(link: Link) -> str | None:
     return base_language(link.hreflang) or None if link.hreflang and len(link.text.strip()) <= 20 else None
 
 
+def translations_link(site: SiteView, pages: list[PageContent]) -> tuple[PageContent, Link] | None:
+    """A link whose whole text says the content is offered in other languages ("Translations", "Other
+    languages"), outside running content: a menu entry, not a sentence that mentions translation."""
+    for page in pages:
+        for link in page.links:
+            if link.region == "article" or not link.text.strip():
+                continue
+            text = fold(link.text.strip())
+            if any(text == fold(term) for term in site.lexicons.terms("translations")):
+                return page, link
+    return None
+
+
 class LanguagesRule(RuleModule):
     id = "other-language"
     version = "1.0"
@@ -66,6 +79,16 @@ class LanguagesRule(RuleModule):
                     0.8,
                     (evidence_from(page, quote=f"{link.text or link.hreflang} → {link.url}"),),
                     f"The page offers {how}, but no page in that language was crawled.",
+                )
+            ]
+        if menu := translations_link(site, pages):
+            page, link = menu
+            return [
+                Observation(
+                    PRESENT,
+                    0.75,
+                    (evidence_from(page, quote=f"{link.text} → {link.url}"),),
+                    f"A link reads '{link.text}': translated content, though no page in another language was crawled.",
                 )
             ]
         return [

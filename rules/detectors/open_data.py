@@ -283,6 +283,12 @@ def _names(records: Iterable[Record], limit: int = 3) -> str:
     return "; ".join(titles[:limit]) + more
 
 
+def file_subject(page: PageContent, link: Link) -> str:
+    """What a linked data file is about: its link text and address, and the title of the page that lists
+    it ("2014-15 Kindergarten Data | xls" on "Immunization Levels": files are listed on their topic's page)."""
+    return f"{link.text} {slug_text(link.url)} {page.title}"
+
+
 class OpenDataRule(RuleModule):
     id = "open-data-catalogue"
     version = "1.0"
@@ -394,7 +400,7 @@ class OpenDataRule(RuleModule):
         why = f" The catalogue API could not be read: {'; '.join(problems)}." if problems else ""
         out = []
         for sector, (concept, code, _budget) in SECTORS.items():
-            hits = [(p, lk) for p, lk in files if matched_terms(lexicons, concept, f"{lk.text} {slug_text(lk.url)}")]
+            hits = [(p, lk) for p, lk in files if matched_terms(lexicons, concept, file_subject(p, lk))]
             out.append(self._file_obs(code, hits, f"{sector} data files", len(files), why))
         budget = [
             (p, lk) for p, lk in files if matched_terms(lexicons, "budget_data", f"{lk.text} {slug_text(lk.url)}")

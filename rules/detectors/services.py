@@ -179,6 +179,11 @@ class ServicesRule(RuleModule):
                 # "Consultation on the pension reform (2018)": a story or a debate about the service
                 confidence = UNSURE
                 note += "; the title is about something else that names it"
+            elif not terms and not details:
+                # reached by a link ("Citizenship Information") whose page neither names the service in its
+                # title nor says how to get it: a table of people by citizenship, not a service page
+                confidence = UNSURE
+                note += "; its title does not name it and it says nothing of how to get it"
             return self._observe(service, INFORMATION, confidence, page, page.title, note)
         if unreached is not None:
             page, link = unreached

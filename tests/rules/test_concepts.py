@@ -111,6 +111,20 @@ def test_ministry_links_in_french() -> None:
     assert observe("ministry-justice", [home]).value == ABSENT
 
 
+def test_a_department_s_own_site_named_in_its_footer_is_the_ministry() -> None:
+    footer = "<footer>Site Policies | Texas Department of Criminal Justice | PO Box 99 | Huntsville</footer>"
+    home = snap("/", doc("Death Row Information", f"<p>Offenders.</p>{footer}"), depth=0)
+    obs = observe("ministry-justice", [home])
+    assert obs.value == PRESENT and obs.confidence >= 0.7 and "cue: owner" in obs.note
+    assert observe("ministry-health", [home]).value == ABSENT
+
+
+def test_a_ministry_named_inside_a_footer_sentence_is_not_the_owner() -> None:
+    footer = "<footer>Crime statistics on this site come from reports to the Department of Justice each year</footer>"
+    home = snap("/", doc("City statistics", f"<p>Tables.</p>{footer}"), depth=0)
+    assert observe("ministry-justice", [home]).value == ABSENT
+
+
 def test_heads_of_agencies_need_their_contacts() -> None:
     listed = snap("/ministers", doc("Ministers", f"<h1>Ministers</h1><p>Dr A. Koval, Minister of Health</p>{CONTACTS}"))
     bare = snap("/ministers", doc("Ministers", "<h1>Ministers</h1><p>Dr A. Koval, Minister of Health</p>"))

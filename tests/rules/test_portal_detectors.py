@@ -19,6 +19,7 @@ from rules.detectors.dates import dates_in_text
 from rules.detectors.helpdesk import HelpdeskPhoneRule
 from rules.detectors.https import HttpsRule
 from rules.detectors.languages import LanguagesRule
+from rules.detectors.open_data import OpenDataRule
 from rules.detectors.social import SocialMediaRule
 from rules.detectors.updated import UpdatedRule
 from rules.detectors.validity import CssValidityRule, MarkupValidityRule, WcagRule
@@ -65,6 +66,15 @@ def test_switcher_or_hreflang_without_crawled_pages() -> None:
     assert one(LanguagesRule(), view_with_languages([switcher])).value == PRESENT
     french_home = home('<a href="/en/">English</a>', "fr", "Portail")
     assert one(LanguagesRule(), view_with_languages([french_home], ("fr",))).value == PRESENT
+
+
+def test_a_translations_menu_entry_is_content_in_other_languages() -> None:
+    menu = home('<nav><a href="https://translations.gov.example/">Translations</a></nav>')
+    obs = one(LanguagesRule(), view_with_languages([menu]))
+    assert obs.value == PRESENT and obs.confidence >= 0.7 and "Translations" in obs.evidence[0].quote
+    # a sentence about translation is not a menu entry
+    prose = home('<a href="/guide">Read our guide to translations of legal terms</a>')
+    assert one(LanguagesRule(), view_with_languages([prose])).value == ABSENT
 
 
 def test_one_language_only() -> None:
@@ -340,3 +350,18 @@ def test_a_day_without_its_year_is_read_in_the_year_the_page_names() -> None:
     assert obs.value == PRESENT and "2026-03-12" in obs.note
     # no year of its own: an undated day of an old page is not today's
     assert one(PinnedUpdated(), site_view([home("<p>Réunion le 12 mars</p>", "fr")])).value == ABSENT
+
+
+# --- open data files ----------------------------------------------------------------------------
+
+
+def test_data_files_take_the_topic_of_the_page_that_lists_them() -> None:
+    files = '<a href="/docs/2015-kindergarten-data.xlsx">xls</a><a href="/docs/2014-kindergarten-data.xlsx">xls</a>'
+    listed = snap("/levels", doc("Immunization Levels", f"<h1>Rates in Schools</h1>{files}"))
+    view = site_view([home('<a href="/levels">Levels</a>'), listed])
+    by_code = {o.questions["OSI-2024"][0]: o for o in site(OpenDataRule(), view)}
+    assert by_code["099"].value == PRESENT and "2 health data files" in by_code["099"].note
+    assert by_code["112"].value == ABSENT  # the heading's "Schools" is not the files' topic: the title is
+    elsewhere = snap("/levels", doc("Downloads", files))
+    view = site_view([home('<a href="/levels">Levels</a>'), elsewhere])
+    assert {o.questions["OSI-2024"][0]: o for o in site(OpenDataRule(), view)}["099"].value == ABSENT

@@ -69,3 +69,24 @@ def test_a_page_wide_form_around_the_search_box_is_not_an_application() -> None:
 def test_not_named_anywhere_is_absent() -> None:
     pages = [snap("/", doc("Portal", NAV), depth=0)]
     assert grade(pages).value == "absent"
+
+
+def test_a_link_to_a_page_that_neither_names_nor_describes_the_service_is_for_review() -> None:
+    """"Citizenship Information" leading to a table of people by nationality is not a citizenship service."""
+    table = "<h2>Citizenship of Offenders</h2><table><tr><th>Name</th><th>Nationality</th></tr></table>"
+    pages = [
+        snap("/", doc("Portal", '<a href="/citizenship">Citizenship Information</a>'), depth=0),
+        snap("/citizenship", doc("Death Row Information", table)),
+    ]
+    obs = grade(pages, "149")
+    assert obs.value == "information" and obs.confidence < 0.7, obs.note
+
+
+def test_a_link_to_a_page_that_describes_how_to_get_the_service_stays_decided() -> None:
+    body = "<p>How to apply: the documents you need and the fee.</p>"
+    pages = [
+        snap("/", doc("Portal", '<a href="/citizenship">Citizenship</a>'), depth=0),
+        snap("/citizenship", doc("Becoming a national", body)),
+    ]
+    obs = grade(pages, "149")
+    assert obs.value == "information" and obs.confidence >= 0.7, obs.note
