@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from crawler.snapshot import FormSnapshot, PageContent
+from crawler.snapshot import FormSnapshot, Link, PageContent
 from rules.detectors.common import concept_links, host_matches, signals
-from rules.detectors.concepts import is_headline
+from rules.detectors.concepts import dated, is_headline
 from rules.findings import ABSENT, PRESENT
 from rules.module import Observation, RuleModule, SiteView, evidence_from
 
@@ -31,6 +31,16 @@ def identity_provider(url: str) -> str | None:
         return host
     path = urlsplit(url).path.lower()
     return next((p for p in data.get("paths", ()) if p in path), None)
+
+
+def sign_in_link(site: SiteView, page: PageContent, link: Link) -> bool:
+    """A link that reads as the site's sign-in: outside running content, not an article's headline or a
+    dated list item, and named in the page's own language when there is a lexicon for it (French
+    "Accéder aux données" is not Spanish "acceder", to log in)."""
+    if link.region == "article" or is_headline(link.text, page.language) or dated(link.text):
+        return False
+    own = site.lexicons.by_language.get(page.language.split("-")[0].lower())
+    return own is None or own.matches("login", link.text) is not None
 
 
 class AuthenticationRule(RuleModule):
@@ -70,10 +80,10 @@ class AuthenticationRule(RuleModule):
                 quote = f"{found.link.text} → {found.link.url}"
                 note = f"A link names the national digital ID ('{found.term}')."
                 return [self._present(found.page, quote, 0.75, note)]
-        if links := concept_links(site, "login", limit=1):
-            found = links[0]
-            quote = f"{found.link.text} → {found.link.url}"
-            return [self._present(found.page, quote, 0.6, "A sign-in link, but no sign-in form was reached.")]
+        for found in concept_links(site, "login", limit=5):
+            if sign_in_link(site, found.page, found.link):
+                quote = f"{found.link.text} → {found.link.url}"
+                return [self._present(found.page, quote, 0.6, "A sign-in link, but no sign-in form was reached.")]
         if weak is not None:  # for a person to look at, but no sign-in as far as the crawl can tell
             note = "Only a password field on a page that does not say it signs in (a form demo?)."
             return [Observation(ABSENT, 0.6, (evidence_from(weak[0], quote=weak[1].action),), note)]

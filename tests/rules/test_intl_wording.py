@@ -11,6 +11,7 @@ import asyncio
 from crawler.site import SiteConfig
 from crawler.snapshot import PageSnapshot
 from rules.decide import DECIDED_AT
+from rules.detectors.authentication import AuthenticationRule
 from rules.detectors.concepts import ConceptPackRule, builtin_pack
 from rules.detectors.services import ServicesRule
 from rules.findings import ABSENT, PRESENT
@@ -85,3 +86,16 @@ def test_a_table_captioned_with_upcoming_dates_is_an_events_list() -> None:
     assert found.value == PRESENT and found.confidence >= DECIDED_AT and "cue: headings" in found.note, found.note
     plain = snap("/schulungen/", doc("Schulungen", f"<h2>Digitalcheck</h2><table>{rows}</table>", "de"))
     assert observe("events", [home("<p>Willkommen</p>", "de"), plain]).value == ABSENT
+
+
+def test_a_sign_in_link_is_the_sites_own_in_its_own_language() -> None:
+    """The fallback "a sign-in link, no form reached": not a French "Accéder aux données" read as Spanish
+    "acceder" (to log in), not a dated headline about logins."""
+    def answer(body: str, lang: str) -> Observation:
+        return next(iter(asyncio.run(AuthenticationRule().check_site(view([home(body, lang)])))))
+
+    assert answer('<nav><a href="https://x.example/">Accéder aux données</a></nav>', "fr").value == ABSENT
+    headline = '<ul><li><a href="/blog/x">The era of password-free login has arrived 2023年01月12日</a></li></ul>'
+    assert answer(headline, "en").value == ABSENT
+    found = answer('<nav><a href="https://x.example/compte">Se connecter</a></nav>', "fr")
+    assert found.value == PRESENT and found.confidence == 0.6, found.note
