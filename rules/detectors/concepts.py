@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from crawler.snapshot import Link, PageContent
+from crawler.snapshot import Link, PageContent, ScanStatus
 from rules.detectors.city_site import FOOTER_CHARS, government_domain
 from rules.detectors.common import (
     NO_WORD_BOUNDARIES,
@@ -66,6 +66,15 @@ _LIKELY_PAGES = 3
 # `hosts: official_domains`: links to this many other government hosts from one page are a list of agencies
 OFFICIAL_DOMAINS = "official_domains"
 GOVERNMENT_HOSTS_MIN = 3
+
+
+# A link whose page the crawl asked for but did not read, for its own reasons (out of scope after a
+# redirect, robots, a wall, a cap): the link still names the feature, as a link not followed does. A page
+# the site itself failed to serve (404, error, loop) is not among them: that link leads nowhere.
+NOT_READ = frozenset({
+    ScanStatus.ROBOTS_DENIED, ScanStatus.BLOCKED, ScanStatus.BLOCKED_ADDRESS, ScanStatus.CAPTCHA,
+    ScanStatus.LOGIN_WALL, ScanStatus.GEO_BLOCKED, ScanStatus.TIMEOUT, ScanStatus.TOO_LARGE,
+})  # fmt: skip
 
 
 class PackError(ValueError):
@@ -495,7 +504,7 @@ class ConceptPackRule(RuleModule):
                     evidence = evidence_from(target, quote=link.text)
                     how = f"Linked as '{link.text}' from {page.final_url}"
                     how += f" to its section #{link.fragment}" if section else ""
-                elif not needs_target and target is None:
+                elif not needs_target and (target is None or target.status in NOT_READ):
                     cue = "nav_link" if structural else "link"
                     if not link_is_feature:
                         cue += "_unreached"

@@ -9,7 +9,7 @@ from importlib import metadata
 
 import pytest
 
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import PageSnapshot, ScanStatus
 from rules.detectors.concepts import ConceptPackRule, Feature, PackError, builtin_pack, load_features, parse_pack
 from rules.findings import ABSENT, PRESENT
 from rules.instruments import load_instrument
@@ -123,6 +123,17 @@ def test_a_ministry_named_inside_a_footer_sentence_is_not_the_owner() -> None:
     footer = "<footer>Crime statistics on this site come from reports to the Department of Justice each year</footer>"
     home = snap("/", doc("City statistics", f"<p>Tables.</p>{footer}"), depth=0)
     assert observe("ministry-justice", [home]).value == ABSENT
+
+
+def test_a_link_whose_page_the_crawl_did_not_read_still_names_the_feature() -> None:
+    """The directory's page redirected to a host out of scope (blocked): the link is a link not followed;
+    a page the site failed to serve (404) leads nowhere."""
+    home = snap("/", doc("Portal", '<a href="/agencies">Government Agencies</a>'), depth=0)
+    blocked = snap("/agencies", "", status=ScanStatus.BLOCKED_ADDRESS, title="")
+    missing = snap("/agencies", "", status=ScanStatus.HTTP_ERROR, status_code=404, title="")
+    obs = observe("agency-links", [home, blocked])
+    assert obs.value == PRESENT and "link_unreached" in obs.note
+    assert observe("agency-links", [home, missing]).value == ABSENT
 
 
 def test_heads_of_agencies_need_their_contacts() -> None:
