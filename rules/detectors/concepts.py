@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache, partial
 from importlib import metadata, resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -26,10 +26,13 @@ from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 import yaml
+from selectolax.lexbor import LexborHTMLParser
 
-from crawler.snapshot import Link, PageContent
+from crawler.parse import squash
+from crawler.snapshot import Link, PageContent, PageSnapshot
 from rules.detectors.city_site import government_domain
 from rules.detectors.common import (
+    BOILERPLATE,
     NO_WORD_BOUNDARIES,
     folded,
     host_of,
@@ -88,6 +91,8 @@ class Feature:
     near: int = 0  # the `requires` concepts must be named within this many characters of the row's term
     # a link named by this concept (a sector: "Social Services") to another government domain is the row's link
     sector_link: str = ""
+    # a title or link that is "About <the jurisdiction>" ("Acerca de Chile") counts too (terms: about_place, place_of)
+    about_place: bool = False
     pack: str = "concepts"
     # the row's own cue confidences and negative weights, over the pack's
     cues: Mapping[str, float] = field(default_factory=dict)
@@ -143,6 +148,7 @@ def parse_pack(raw: Any, source: str) -> Pack:
                     official_links=int(row.get("official_links", 0)),
                     near=int(row.get("near", 0)),
                     sector_link=str(row.get("sector_link", "")),
+                    about_place=bool(row.get("about_place", False)),
                     pack=pack_id,
                     cues=row_cues,
                     negative=row_negative,
@@ -305,28 +311,53 @@ class ConceptPackRule(RuleModule):
         epi = f"; EPI level: {feature.epi}" if feature.epi else ""
         lowered = f"; weaker: {', '.join(sighting.negatives)}" if sighting.negatives else ""
         note = f"{sighting.how} ({feature.title}{epi}; cue: {sighting.cue}{lowered})."
-        return Observation(
-            PRESENT,
-            round(sighting.confidence, 3),
-            (sighting.evidence,),
-            note,
-            questions=feature.informs,
-            rule_id=f"concept-{feature.id}",
-        )
+        return Observation(PRESENT, round(sighting.confidence, 3), (sighting.evidence,), note,
+                           questions=feature.informs, rule_id=f"concept-{feature.id}")  # fmt: skip
 
-    # --- page level: headings (the markup is only here)
+    # --- page level: headings and menu links to the page's own sections (the markup is only here)
 
     def check_page(self, page: PageView, lexicons: Lexicons) -> Iterable[Observation]:
         snap = page.snapshot
-        wanted = [f for f in self.features if "headings" in f.look_in]
-        if not wanted or not snap.ok or not snap.is_html:
+        if not snap.ok or not snap.is_html:
             return ()
-        headings = page_headings(snap.dom or snap.html)
+        markup = snap.dom or snap.html
+        return [*self._by_headings(snap, lexicons, markup), *self._by_sections(snap, lexicons, markup)]
+
+    def _by_sections(self, snap: PageSnapshot, lexicons: Lexicons, markup: str) -> Iterable[Observation]:
+        """A one-page site's menu leads to sections of the page ("FAQ" → #faq), links the crawler drops as
+        leading to the page itself: the section is the feature. A row that is only a link (to a ministry)
+        is a link to another site, never a section."""
+        sections, found = section_links(markup), []
+        for feature in (f for f in self.features if "link" in f.look_in and f.look_in != ("link",)):
+            hits = ((text, at, terms) for text, at in sections if (terms := self.terms_in(feature, lexicons, text)))
+            if (hit := next(hits, None)) and self.confirmed(feature, lexicons, snap):
+                text, fragment, terms = hit
+                negatives = ("headline",) * is_headline(text, snap.language) + ("partial",) * is_partial(text, terms)
+                found.append(self.observe(feature, Sighting(
+                    "nav_link", self.cue(feature, "nav_link") - self.penalty(feature, negatives),
+                    evidence_from(snap, selector=f"#{fragment}", quote=text),
+                    f"The menu links '{text}' to the page's section #{fragment}", negatives,
+                )))  # fmt: skip
+        return found
+
+    def _by_headings(self, snap: PageSnapshot, lexicons: Lexicons, markup: str) -> Iterable[Observation]:
+        wanted = [f for f in self.features if "headings" in f.look_in]
+        headings = page_headings(markup) if wanted else []
         if not headings:
             return ()
         listing = is_listing(snap)
         found = []
         for feature in wanted:
+            if feature.min_terms > 1:  # the page's headings together: "Presidency", "Ministries", "Regions"
+                named = parts_named(headings, partial(self.terms_in, feature, lexicons), snap.language)
+                if len(named) >= feature.min_terms and self.confirmed(feature, lexicons, snap):
+                    negatives = ("listing",) * listing
+                    found.append(self.observe(feature, Sighting(
+                        "headings", self.cue(feature, "headings") - self.penalty(feature, negatives),
+                        evidence_from(snap, quote=" · ".join(named[:6])),
+                        f"The page's headings name {len(named)} of its parts", negatives,
+                    )))  # fmt: skip
+                continue
             for heading in headings:
                 terms = self.terms_in(feature, lexicons, heading)
                 if terms and self.confirmed(feature, lexicons, snap):
@@ -360,6 +391,7 @@ class ConceptPackRule(RuleModule):
                     by_hosts(feature, self.cue(feature, "hosts"), pages),
                     by_official_links(feature, self.cue(feature, "official_links"), site, pages),
                     by_sector_link(feature, self.cue(feature, "official_links"), site, pages),
+                    by_place_name(feature, self.cue(feature, "link"), self._pack[feature.pack].terms, pages),
                 )
                 if s
             ]
@@ -386,6 +418,8 @@ class ConceptPackRule(RuleModule):
             terms = self.terms_in(feature, lexicons, f"{page.title} {page.text}")
             if feature.near:
                 terms = [t for t in terms if self._required_near(feature, lexicons, page.text, t)]
+            if feature.min_terms == 1:
+                terms = [t for t in terms if in_running_text(page, t)]
             if len(terms) >= feature.min_terms:
                 quote = snippet(page.text, terms[0]) if feature.min_terms == 1 else ", ".join(terms[:5])
                 text_negatives: tuple[str, ...] = negatives
@@ -429,18 +463,6 @@ class ConceptPackRule(RuleModule):
                     break
         return best
 
-    def _link_negatives(self, link: Link, page: PageContent) -> tuple[str, ...]:
-        negatives = []
-        if _DOCUMENT.search(urlsplit(link.url).path):
-            negatives.append("document")
-        if is_headline(link.text, page.language):
-            negatives.append("headline")
-        if link.region == "article":
-            negatives.append("article")
-        if is_listing(page) or _DATE_IN_TEXT.search(link.text):
-            negatives.append("listing")
-        return tuple(negatives)
-
     def off_target(self, feature: Feature, lexicons: Lexicons, target: PageContent) -> bool:
         """The link's page is about something else: neither its title nor its address names the
         feature (a "Health" tag or news filter leading to a list of articles)."""
@@ -466,7 +488,7 @@ class ConceptPackRule(RuleModule):
                 if not terms:
                     continue
                 structural = link.region in ("nav", "footer")
-                negatives = self._link_negatives(link, page)
+                negatives = link_negatives(link, page)
                 if is_partial(link.text, terms):
                     negatives += ("partial",)
                 target = site.page(link.url)
@@ -562,6 +584,71 @@ def registered_domain(host: str) -> str:
     if labels[-1] == "us" and len(labels) >= 4:
         keep = 4
     return ".".join(labels[-keep:])
+
+
+def link_negatives(link: Link, page: PageContent) -> tuple[str, ...]:
+    """What weakens a link as a sighting: a file, a sentence, running content, a dated item."""
+    negatives = []
+    if _DOCUMENT.search(urlsplit(link.url).path):
+        negatives.append("document")
+    if is_headline(link.text, page.language):
+        negatives.append("headline")
+    if link.region == "article":
+        negatives.append("article")
+    if is_listing(page) or _DATE_IN_TEXT.search(link.text):
+        negatives.append("listing")
+    return tuple(negatives)
+
+
+def in_running_text(page: PageContent, term: str) -> bool:
+    """The term is written in the page's title or running text, not only as a link's text: a footer's
+    "Transparency law" link is a link (read as such, where it leads), not the page telling about it."""
+    needle = fold(term)
+    if isinstance(page, PageSnapshot) and (markup := page.dom or page.html):
+        texts: Iterable[str] = anchor_texts(markup)  # placeholders ("#") too, which page.links leaves out
+    else:
+        texts = (link.text for link in page.links)
+    in_links = sum(fold(text).count(needle) for text in texts if text)
+    return folded(f"{page.title} {page.text}").count(needle) > in_links
+
+
+@lru_cache(maxsize=16)  # a page's markup is asked again by each row whose term it names
+def anchor_texts(markup: str) -> tuple[str, ...]:
+    return tuple(squash(node.text()) for node in LexborHTMLParser(markup).css("a"))
+
+
+def parts_named(headings: Sequence[str], terms_in: Callable[[str], list[str]], language: str) -> list[str]:
+    """The headings that each name a distinct term (a page laid out as the parts of a whole: "Presidency",
+    "Ministries", "Regions"); a heading that is a sentence is a story's, not a part's."""
+    named: dict[str, str] = {}
+    for heading in headings:
+        terms = terms_in(heading)
+        if terms and not is_headline(heading, language):
+            named.setdefault(fold(terms[0]), heading)
+    return list(named.values())
+
+
+_MENU_ROLES = ("navigation", "banner", "contentinfo")
+
+
+def section_links(markup: str) -> list[tuple[str, str]]:
+    """(text, id) of the menu links (header, nav, footer) to a section of the page itself that
+    exists: `<a href="#faq">FAQ</a>` and an element with id="faq". "#" alone is a placeholder."""
+    tree = LexborHTMLParser(markup)
+    ids = {node.attributes.get("id") for node in tree.css("[id]")}
+    found = []
+    for node in tree.css('a[href^="#"]'):
+        fragment = (node.attributes.get("href") or "")[1:].strip()
+        text = squash(node.text())
+        if not fragment or fragment not in ids or not text:
+            continue
+        ancestor = node.parent
+        while ancestor is not None:
+            if ancestor.tag in BOILERPLATE or (ancestor.attributes.get("role") or "") in _MENU_ROLES:
+                found.append((text, fragment))
+                break
+            ancestor = ancestor.parent
+    return found
 
 
 def _no_where(url: str, page_url: str) -> bool:
@@ -698,4 +785,35 @@ def _by_government_hosts(cue: float, pages: list[PageContent]) -> Sighting | Non
             quote = ", ".join(f"{link.text or '?'} → {host}" for host, link in list(linked.items())[:5])
             how = f"The page links to {len(linked)} other government sites"
             return Sighting("hosts", cue, evidence_from(page, quote=quote), how)
+    return None
+
+
+_PLACE_NAME = r"((?:[A-ZÁÉÍÓÚÑÇ][\w'’-]+)(?:\s+(?:de\s+|del\s+|of\s+)?[A-ZÁÉÍÓÚÑÇ][\w'’-]+){0,2})"
+
+
+def place_names(home: PageContent, prefixes: Sequence[str]) -> set[str]:
+    """The jurisdiction the site names itself after ("Gobierno de Chile", "Ayuntamiento de Madrid", "City of
+    Port Aldren"): the capitalised name after one of the prefixes on the home page, folded."""
+    if not prefixes:
+        return set()
+    alternation = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    found = re.findall(rf"(?i:\b(?:{alternation}))\s+{_PLACE_NAME}", f"{home.title} {home.text}")
+    # the text runs on ("Gobierno de Chile Tu guía…"): the name's first words, each length
+    return {" ".join(words[:n]) for name in found if (words := fold(name).split()) for n in range(1, len(words) + 1)}
+
+
+def by_place_name(
+    feature: Feature, cue: float, terms: Mapping[str, Mapping[str, tuple[str, ...]]], pages: list[PageContent]
+) -> Sighting | None:
+    """A link or title that is exactly "About <the jurisdiction>" ("Acerca de Chile", "Conoce Madrid"):
+    the place itself, by the name the site gives it, not the body's "About us"."""
+    if not feature.about_place:
+        return None
+    names = place_names(pages[0], [t for ts in terms.get("place_of", {}).values() for t in ts])
+    wanted = {fold(f"{a} {n}") for ts in terms.get("about_place", {}).values() for a in ts for n in names}
+    for page in pages:
+        for link in page.fetchable_links:
+            if link.region != "article" and fold(link.text) in wanted:
+                return Sighting("link", cue, evidence_from(page, quote=f"{link.text} → {link.url}"),
+                                f"A link reads '{link.text}', the place the site is named after")  # fmt: skip
     return None
