@@ -550,6 +550,9 @@ def dated(text: str) -> bool:
     return bool(_DATE_IN_TEXT.search(text) or _ISO_DATE.search(text))
 
 
+_OWN_PERIOD = re.compile(r"\s*(?:19|20)\d\d\s*[-–/]\s*(?:19|20)\d\d(?!\d)")
+
+
 def dated_mention(text: str, term: str) -> bool:
     """Every mention of `term` in `text` sits next to a date: an item of a dated list (news, talks,
     events), whose words are the item's subject, not the site's."""
@@ -558,7 +561,10 @@ def dated_mention(text: str, term: str) -> bool:
     if at < 0:
         return False
     while at >= 0:
-        around = haystack[max(0, at - _DATE_NEAR) : at + len(needle) + _DATE_NEAR]
+        end = at + len(needle)
+        # a plan named with its period ("estrategia de transformación digital 2023-2027"): the years are its name's
+        end += period.end() if (period := _OWN_PERIOD.match(haystack, end)) else 0
+        around = haystack[max(0, at - _DATE_NEAR) : at] + " " + haystack[end : end + _DATE_NEAR]
         if not (_DATE_IN_TEXT.search(around) or _ISO_DATE.search(around)):
             return False
         at = haystack.find(needle, at + len(needle))

@@ -382,3 +382,12 @@ def test_about_the_place_the_site_is_named_after_is_city_information() -> None:
     assert observe("city-information", [other]).value == ABSENT
     unnamed = snap("/", doc("Portal", '<a href="/place">Discover Port Aldren</a>'), depth=0)
     assert observe("city-information", [unnamed]).value == ABSENT
+
+
+def test_a_plan_named_with_its_period_is_not_a_dated_item() -> None:
+    # "2023-2027" right after the strategy's name is its period, not a date beside a list item
+    home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
+    plan = snap("/about", doc("About", "<p>Our digital strategy 2023-2027 sets out the work ahead.</p>"))
+    item = snap("/news", doc("News", "<p>2023-05-12 Minister presents the digital strategy</p>"))
+    assert observe("strategy-digital", [home, plan]).confidence >= 0.7
+    assert observe("strategy-digital", [home, item]).confidence < 0.7
