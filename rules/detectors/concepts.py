@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache, partial
 from importlib import metadata, resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -26,8 +26,10 @@ from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 import yaml
+from selectolax.lexbor import LexborHTMLParser
 
-from crawler.snapshot import Link, PageContent, ScanStatus
+from crawler.parse import squash
+from crawler.snapshot import Link, PageContent, PageSnapshot, ScanStatus
 from rules.detectors.city_site import FOOTER_CHARS, government_domain
 from rules.detectors.common import (
     NO_WORD_BOUNDARIES,
@@ -101,6 +103,8 @@ class Feature:
     sector_link: str = ""
     # the site is the body itself: its home page's footer or title names it (a ministry's own site)
     own_site: bool = False
+    # a title or link that is "About <the jurisdiction>" ("Acerca de Chile") counts too (terms: about_place, place_of)
+    about_place: bool = False
     pack: str = "concepts"
     # the row's own cue confidences and negative weights, over the pack's
     cues: Mapping[str, float] = field(default_factory=dict)
@@ -157,6 +161,7 @@ def parse_pack(raw: Any, source: str) -> Pack:
                     near=int(row.get("near", 0)),
                     sector_link=str(row.get("sector_link", "")),
                     own_site=bool(row.get("own_site", False)),
+                    about_place=bool(row.get("about_place", False)),
                     pack=pack_id,
                     cues=row_cues,
                     negative=row_negative,
@@ -319,16 +324,10 @@ class ConceptPackRule(RuleModule):
         epi = f"; EPI level: {feature.epi}" if feature.epi else ""
         lowered = f"; weaker: {', '.join(sighting.negatives)}" if sighting.negatives else ""
         note = f"{sighting.how} ({feature.title}{epi}; cue: {sighting.cue}{lowered})."
-        return Observation(
-            PRESENT,
-            round(sighting.confidence, 3),
-            (sighting.evidence,),
-            note,
-            questions=feature.informs,
-            rule_id=f"concept-{feature.id}",
-        )
+        return Observation(PRESENT, round(sighting.confidence, 3), (sighting.evidence,), note,
+                           questions=feature.informs, rule_id=f"concept-{feature.id}")  # fmt: skip
 
-    # --- page level: headings (the markup is only here)
+    # --- page level: headings and menu links to the page's own sections (the markup is only here)
 
     def check_page(self, page: PageView, lexicons: Lexicons) -> Iterable[Observation]:
         snap = page.snapshot
@@ -341,6 +340,16 @@ class ConceptPackRule(RuleModule):
         listing = is_listing(snap)
         found = []
         for feature in wanted:
+            if feature.min_terms > 1:  # the page's headings together: "Presidency", "Ministries", "Regions"
+                named = parts_named(headings, partial(self.terms_in, feature, lexicons), snap.language)
+                if len(named) >= feature.min_terms and self.confirmed(feature, lexicons, snap):
+                    negatives = ("listing",) * listing
+                    found.append(self.observe(feature, Sighting(
+                        "headings", self.cue(feature, "headings") - self.penalty(feature, negatives),
+                        evidence_from(snap, quote=" · ".join(named[:6])),
+                        f"The page's headings name {len(named)} of its parts", negatives,
+                    )))  # fmt: skip
+                continue
             for heading in headings:
                 terms = self.terms_in(feature, lexicons, heading)
                 if terms and self.confirmed(feature, lexicons, snap):
@@ -375,6 +384,7 @@ class ConceptPackRule(RuleModule):
                     by_official_links(feature, self.cue(feature, "official_links"), site, pages),
                     by_sector_link(feature, self.cue(feature, "official_links"), site, pages),
                     by_owner(feature, self.cue(feature, "owner"), site.lexicons, pages[0]),
+                    by_place_name(feature, self.cue(feature, "link"), self._pack[feature.pack].terms, pages),
                 )
                 if s
             ]
@@ -401,6 +411,8 @@ class ConceptPackRule(RuleModule):
             terms = self.terms_in(feature, lexicons, f"{page.title} {page.text}")
             if feature.near:
                 terms = [t for t in terms if self._required_near(feature, lexicons, page.text, t)]
+            if feature.min_terms == 1:
+                terms = [t for t in terms if in_running_text(page, t)]
             if len(terms) >= feature.min_terms:
                 quote = snippet(page.text, terms[0]) if feature.min_terms == 1 else ", ".join(terms[:5])
                 text_negatives: tuple[str, ...] = negatives
@@ -445,18 +457,6 @@ class ConceptPackRule(RuleModule):
                     break
         return best
 
-    def _link_negatives(self, link: Link, page: PageContent) -> tuple[str, ...]:
-        negatives = []
-        if _DOCUMENT.search(urlsplit(link.url).path):
-            negatives.append("document")
-        if is_headline(link.text, page.language):
-            negatives.append("headline")
-        if link.region == "article":
-            negatives.append("article")
-        if is_listing(page) or _DATE_IN_TEXT.search(link.text):
-            negatives.append("listing")
-        return tuple(negatives)
-
     def off_target(self, feature: Feature, lexicons: Lexicons, target: PageContent) -> bool:
         """The link's page is about something else: neither its title nor its address names the
         feature (a "Health" tag or news filter leading to a list of articles)."""
@@ -487,7 +487,7 @@ class ConceptPackRule(RuleModule):
                 if not terms:
                     continue
                 structural = link.region in ("nav", "footer")
-                negatives = self._link_negatives(link, page)
+                negatives = link_negatives(link, page)
                 if is_partial(link.text, terms):
                     negatives += ("partial",)
                 target = page if section else site.page(link.url)
@@ -574,6 +574,9 @@ def dated(text: str) -> bool:
     return bool(_DATE_IN_TEXT.search(text) or _ISO_DATE.search(text))
 
 
+_OWN_PERIOD = re.compile(r"\s*(?:19|20)\d\d\s*[-–/]\s*(?:19|20)\d\d(?!\d)")
+
+
 def dated_mention(text: str, term: str) -> bool:
     """Every mention of `term` in `text` sits next to a date: an item of a dated list (news, talks,
     events), whose words are the item's subject, not the site's."""
@@ -582,7 +585,10 @@ def dated_mention(text: str, term: str) -> bool:
     if at < 0:
         return False
     while at >= 0:
-        around = haystack[max(0, at - _DATE_NEAR) : at + len(needle) + _DATE_NEAR]
+        end = at + len(needle)
+        # a plan named with its period ("estrategia de transformación digital 2023-2027"): the years are its name's
+        end += period.end() if (period := _OWN_PERIOD.match(haystack, end)) else 0
+        around = haystack[max(0, at - _DATE_NEAR) : at] + " " + haystack[end : end + _DATE_NEAR]
         if not (_DATE_IN_TEXT.search(around) or _ISO_DATE.search(around)):
             return False
         at = haystack.find(needle, at + len(needle))
@@ -608,6 +614,48 @@ def registered_domain(host: str) -> str:
     if labels[-1] == "us" and len(labels) >= 4:
         keep = 4
     return ".".join(labels[-keep:])
+
+
+def link_negatives(link: Link, page: PageContent) -> tuple[str, ...]:
+    """What weakens a link as a sighting: a file, a sentence, running content, a dated item."""
+    negatives = []
+    if _DOCUMENT.search(urlsplit(link.url).path):
+        negatives.append("document")
+    if is_headline(link.text, page.language):
+        negatives.append("headline")
+    if link.region == "article":
+        negatives.append("article")
+    if is_listing(page) or _DATE_IN_TEXT.search(link.text):
+        negatives.append("listing")
+    return tuple(negatives)
+
+
+def in_running_text(page: PageContent, term: str) -> bool:
+    """The term is written in the page's title or running text, not only as a link's text: a footer's
+    "Transparency law" link is a link (read as such, where it leads), not the page telling about it."""
+    needle = fold(term)
+    if isinstance(page, PageSnapshot) and (markup := page.dom or page.html):
+        texts: Iterable[str] = anchor_texts(markup)  # placeholders ("#") too, which page.links leaves out
+    else:
+        texts = (link.text for link in page.links)
+    in_links = sum(fold(text).count(needle) for text in texts if text)
+    return folded(f"{page.title} {page.text}").count(needle) > in_links
+
+
+@lru_cache(maxsize=16)  # a page's markup is asked again by each row whose term it names
+def anchor_texts(markup: str) -> tuple[str, ...]:
+    return tuple(squash(node.text()) for node in LexborHTMLParser(markup).css("a"))
+
+
+def parts_named(headings: Sequence[str], terms_in: Callable[[str], list[str]], language: str) -> list[str]:
+    """The headings that each name a distinct term (a page laid out as the parts of a whole: "Presidency",
+    "Ministries", "Regions"); a heading that is a sentence is a story's, not a part's."""
+    named: dict[str, str] = {}
+    for heading in headings:
+        terms = terms_in(heading)
+        if terms and not is_headline(heading, language):
+            named.setdefault(fold(terms[0]), heading)
+    return list(named.values())
 
 
 def _no_where(url: str, page_url: str) -> bool:
@@ -759,4 +807,35 @@ def _by_government_hosts(cue: float, pages: list[PageContent]) -> Sighting | Non
             quote = ", ".join(f"{link.text or '?'} → {host}" for host, link in list(linked.items())[:5])
             how = f"The page links to {len(linked)} other government sites"
             return Sighting("hosts", cue, evidence_from(page, quote=quote), how)
+    return None
+
+
+_PLACE_NAME = r"((?:[A-ZÁÉÍÓÚÑÇ][\w'’-]+)(?:\s+(?:de\s+|del\s+|of\s+)?[A-ZÁÉÍÓÚÑÇ][\w'’-]+){0,2})"
+
+
+def place_names(home: PageContent, prefixes: Sequence[str]) -> set[str]:
+    """The jurisdiction the site names itself after ("Gobierno de Chile", "Ayuntamiento de Madrid", "City of
+    Port Aldren"): the capitalised name after one of the prefixes on the home page, folded."""
+    if not prefixes:
+        return set()
+    alternation = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    found = re.findall(rf"(?i:\b(?:{alternation}))\s+{_PLACE_NAME}", f"{home.title} {home.text}")
+    # the text runs on ("Gobierno de Chile Tu guía…"): the name's first words, each length
+    return {" ".join(words[:n]) for name in found if (words := fold(name).split()) for n in range(1, len(words) + 1)}
+
+
+def by_place_name(
+    feature: Feature, cue: float, terms: Mapping[str, Mapping[str, tuple[str, ...]]], pages: list[PageContent]
+) -> Sighting | None:
+    """A link or title that is exactly "About <the jurisdiction>" ("Acerca de Chile", "Conoce Madrid"):
+    the place itself, by the name the site gives it, not the body's "About us"."""
+    if not feature.about_place:
+        return None
+    names = place_names(pages[0], [t for ts in terms.get("place_of", {}).values() for t in ts])
+    wanted = {fold(f"{a} {n}") for ts in terms.get("about_place", {}).values() for a in ts for n in names}
+    for page in pages:
+        for link in page.fetchable_links:
+            if link.region != "article" and fold(link.text) in wanted:
+                return Sighting("link", cue, evidence_from(page, quote=f"{link.text} → {link.url}"),
+                                f"A link reads '{link.text}', the place the site is named after")  # fmt: skip
     return None

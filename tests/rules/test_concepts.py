@@ -43,7 +43,10 @@ def feature_page(feature: Feature, language: str) -> tuple[list[PageSnapshot], s
     extra = CONTACTS * bool(feature.contacts_min)
     extra += "".join(f"<p>{load_lexicon(language).terms(c)[0]}</p>" for c in feature.requires)
     place = feature.look_in[0]
-    if feature.min_terms > 1:
+    if feature.min_terms > 1 and place == "headings":  # the parts of a whole, a heading each
+        body = "".join(f"<h2>{t}</h2><p>Details.</p>" for t in terms[: feature.min_terms + 1])
+        page = snap("/feature", doc("Page", body + extra, language))
+    elif feature.min_terms > 1:
         body = "<ul>" + "".join(f"<li>{t}</li>" for t in terms[: feature.min_terms + 1]) + "</ul>"
         page = snap("/feature", doc("Page", body + extra, language))
     elif place == "title":
@@ -381,3 +384,59 @@ def test_a_menu_link_to_a_section_of_the_page_is_the_section() -> None:
     assert in_toc.value == PRESENT and "cue: headings" in in_toc.note
     assert in_toc.confidence == RULE.cue(next(f for f in FEATURES if f.id == "help-faq"), "headings")
     assert observe("help-faq", [broken]).value == ABSENT
+
+
+def test_a_menu_link_to_a_section_of_its_own_page_reaches_that_section() -> None:
+    # a one-page site: its menu leads to sections of the page, "#" alone leads nowhere
+    one_page = snap(
+        "/",
+        doc("Portal", '<nav><a href="#faq">FAQ</a></nav><h2 id="faq">FAQ</h2><p>Answers.</p>'),
+        depth=0,
+    )
+    obs = observe("help-faq", [one_page])
+    assert obs.value == PRESENT and obs.confidence >= 0.85 and "section" in obs.note
+    placeholder = snap("/", doc("Portal", '<nav><a href="#">FAQ</a></nav>'), depth=0)
+    assert observe("help-faq", [placeholder]).value == ABSENT
+
+
+def test_a_term_that_is_only_a_links_text_is_a_link_not_running_text() -> None:
+    # a footer link "Right to information" that leads nowhere is not the page telling about the right
+    home = snap("/", doc("Portal", '<footer><a href="#">Right to information</a></footer>'), depth=0)
+    assert observe("law-access-information", [home]).value == ABSENT
+    told = snap("/", doc("Portal", "<p>Under the right to information, anyone may ask for records.</p>"), depth=0)
+    assert observe("law-access-information", [told]).value == PRESENT
+
+
+def test_a_structure_page_heads_the_governments_parts() -> None:
+    home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
+    parts = "".join(f"<h2>{h}</h2><p>…</p>" for h in ("Ministries", "Executive agencies", "Local governments"))
+    assert observe("org-chart-parts", [home, snap("/state", doc("The State", parts))]).value == PRESENT
+    # two parts, or three named in one sentence, are not a structure laid out
+    two = "<h2>Ministries</h2><h2>Executive agencies</h2>"
+    assert observe("org-chart-parts", [home, snap("/s", doc("S", two))]).value == ABSENT
+    one = "<h2>Ministries, executive agencies and local governments</h2>"
+    assert observe("org-chart-parts", [home, snap("/s", doc("S", one))]).value == ABSENT
+
+
+def test_about_the_place_the_site_is_named_after_is_city_information() -> None:
+    home = snap(
+        "/",
+        doc("Portal", '<p>Welcome to the City of Port Aldren.</p><a href="/place">Discover Port Aldren</a>'),
+        depth=0,
+    )
+    obs = observe("city-information", [home])
+    assert obs.value == PRESENT and obs.confidence >= 0.7 and "Discover Port Aldren" in obs.note
+    # another name, or the place's name without the site naming itself after it, is not the place
+    other = snap("/", doc("Portal", '<p>City of Port Aldren.</p><a href="/x">Discover Harbour Tours</a>'), depth=0)
+    assert observe("city-information", [other]).value == ABSENT
+    unnamed = snap("/", doc("Portal", '<a href="/place">Discover Port Aldren</a>'), depth=0)
+    assert observe("city-information", [unnamed]).value == ABSENT
+
+
+def test_a_plan_named_with_its_period_is_not_a_dated_item() -> None:
+    # "2023-2027" right after the strategy's name is its period, not a date beside a list item
+    home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
+    plan = snap("/about", doc("About", "<p>Our digital strategy 2023-2027 sets out the work ahead.</p>"))
+    item = snap("/news", doc("News", "<p>2023-05-12 Minister presents the digital strategy</p>"))
+    assert observe("strategy-digital", [home, plan]).confidence >= 0.7
+    assert observe("strategy-digital", [home, item]).confidence < 0.7
