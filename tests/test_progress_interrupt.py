@@ -6,6 +6,7 @@ import io
 import os
 import signal
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -28,6 +29,16 @@ def test_log_progress_writes_a_line_per_interval_and_a_last_one() -> None:
     assert lines[-1].startswith("site: 3 pages done, 2 queued, 1 failed (")
 
 
+@pytest.fixture
+def python_sigint() -> Iterator[None]:
+    """SIGINT as a fresh Python process has it. A test worker's handler is whatever its earlier tests
+    left (one of them leaves it ignored, which test order can put before this test)."""
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, saved)
+
+
+@pytest.mark.usefixtures("python_sigint")
 def test_first_sigint_requests_a_stop_and_the_second_interrupts() -> None:
     stop = StopRequest()
     heard: list[str] = []
