@@ -157,6 +157,11 @@ class EgressProxy:
             await asyncio.gather(_pipe(reader, upstream), _pipe(up_reader, writer))
         except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError):
             return
+        except asyncio.CancelledError:
+            # `stop()` cancels the connections still open. Ended as cancelled, the task would make
+            # Python 3.11's stream server log the CancelledError as a traceback (it reads the task's
+            # exception without asking whether it was cancelled), so the handler ends normally.
+            return
         finally:
             for w in (upstream, writer):
                 if w is not None:

@@ -1,0 +1,39 @@
+"""The egress proxy stopped while Chromium still has a connection open through it (the end of every
+run: the browser closes after the proxy's last page) ends that connection quietly."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import struct
+
+import pytest
+
+from crawler.addresses import AddressGuard
+from crawler.egress import EgressProxy
+
+
+def _connect_through(proxy: EgressProxy, port: int) -> socket.socket:
+    client = socket.create_connection(("127.0.0.1", proxy.port), timeout=5)
+    client.sendall(b"\x05\x01\x00")  # SOCKS5, one method: no authentication
+    assert client.recv(2) == b"\x05\x00"
+    client.sendall(b"\x05\x01\x00\x01" + socket.inet_aton("127.0.0.1") + struct.pack("!H", port))
+    assert client.recv(10)[1] == 0  # succeeded: the connection is now piped both ways
+    return client
+
+
+def test_stopping_with_a_connection_open_logs_no_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as upstream_server:
+        proxy = EgressProxy(AddressGuard(allow_private=True)).start()
+        client = _connect_through(proxy, upstream_server.getsockname()[1])
+        upstream, _ = upstream_server.accept()
+        client.sendall(b"ping")
+        assert upstream.recv(4) == b"ping"
+        with caplog.at_level(logging.DEBUG, logger="asyncio"):
+            proxy.stop()
+        client.close()
+        upstream.close()
+    # Python 3.11's stream server reads a cancelled handler task's exception and logs the
+    # CancelledError as "Exception in callback … Traceback", which reached the CLI's stderr.
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert proxy.connections == 1
