@@ -38,14 +38,16 @@ def switcher_language(link: Link) -> str | None:
 def translations_link(site: SiteView, pages: list[PageContent]) -> tuple[PageContent, Link] | None:
     """A link whose whole text says the content is offered in other languages ("Translations", "Other
     languages"), outside running content: a menu entry, not a sentence that mentions translation."""
+    wanted = {fold(term) for term in site.lexicons.terms("translations")}
     for page in pages:
         for link in page.links:
-            if link.region == "article" or not link.text.strip():
-                continue
-            text = fold(link.text.strip())
-            if any(text == fold(term) for term in site.lexicons.terms("translations")):
+            if link.region != "article" and link.text.strip() and fold(link.text.strip()) in wanted:
                 return page, link
     return None
+
+
+def _observed(value: str, confidence: float, page: PageContent, quote: str, how: str) -> Observation:
+    return Observation(value, confidence, (evidence_from(page, quote=quote),), how)
 
 
 class LanguagesRule(RuleModule):
@@ -63,42 +65,18 @@ class LanguagesRule(RuleModule):
         if other:
             page = other[0]
             languages = sorted({base_language(p.language) for p in other})
-            return [
-                Observation(
-                    PRESENT,
-                    0.9,
-                    (evidence_from(page, quote=f'lang="{page.language}"'),),
-                    f"{len(other)} crawled pages are in {', '.join(languages)}, besides {primary}.",
-                )
-            ]
+            how = f"{len(other)} crawled pages are in {', '.join(languages)}, besides {primary}."
+            return [_observed(PRESENT, 0.9, page, f'lang="{page.language}"', how)]
         if found := self._alternate_or_switcher(pages, primary):
-            page, link, how = found
-            return [
-                Observation(
-                    PRESENT,
-                    0.8,
-                    (evidence_from(page, quote=f"{link.text or link.hreflang} → {link.url}"),),
-                    f"The page offers {how}, but no page in that language was crawled.",
-                )
-            ]
+            page, link, offered = found
+            how = f"The page offers {offered}, but no page in that language was crawled."
+            return [_observed(PRESENT, 0.8, page, f"{link.text or link.hreflang} → {link.url}", how)]
         if menu := translations_link(site, pages):
             page, link = menu
-            return [
-                Observation(
-                    PRESENT,
-                    0.75,
-                    (evidence_from(page, quote=f"{link.text} → {link.url}"),),
-                    f"A link reads '{link.text}': translated content, though no page in another language was crawled.",
-                )
-            ]
-        return [
-            Observation(
-                ABSENT,
-                0.8,
-                (evidence_from(pages[0], quote=f"all pages in {primary}"),),
-                f"All {len(pages)} crawled pages are in {primary}, with no hreflang alternate or language switcher.",
-            )
-        ]
+            how = f"A link reads '{link.text}': translated content, though no page in another language was crawled."
+            return [_observed(PRESENT, 0.75, page, f"{link.text} → {link.url}", how)]
+        how = f"All {len(pages)} crawled pages are in {primary}, with no hreflang alternate or language switcher."
+        return [_observed(ABSENT, 0.8, pages[0], f"all pages in {primary}", how)]
 
     @staticmethod
     def _alternate_or_switcher(pages: list[PageContent], primary: str) -> tuple[PageContent, Link, str] | None:
