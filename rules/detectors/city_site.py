@@ -56,7 +56,7 @@ class CitySiteRule(RuleModule):
             return []
         name, as_city = _city_name(home, site.lexicons)
         footer = home.text[-FOOTER_CHARS:]
-        named = bool(name) and fold(name) in folded(footer)  # type: ignore[arg-type]
+        named = fold(name) in folded(footer) if name else False
         host = host_of(home.final_url)
         official = government_domain(host)
         quote = f"{host}; footer: …{footer[-150:]}"
