@@ -358,6 +358,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--per-outcome", type=int, default=0, help="stratified subset: N cases per rule and outcome")
     parser.add_argument("--rule", action="append", default=[], help="only these ACT rule ids")
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--chromium", help="the Chromium binary (default: Debian's, crawler.render.DEFAULT_CHROMIUM)")
     parser.add_argument(
         "--production-tags", action="store_true", help="axe with the production WCAG A/AA tags only (no AAA/bp)"
     )
@@ -371,6 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ACT corpus not found at {args.corpus} (expected manifest.json and www/)", file=sys.stderr)
         return 2
     from audits.act_runner import run_cases  # the browser part, kept out of the scoring module
+    from crawler.render import DEFAULT_CHROMIUM
 
     cases = load_manifest(args.corpus)
     if args.rule:
@@ -388,6 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         concurrency=args.concurrency,
         production_tags=args.production_tags,
         progress=progress,
+        chromium=args.chromium or DEFAULT_CHROMIUM,
     )
     reports = score(cases, run.results, run.production_rules)
     print(format_table(reports))

@@ -25,7 +25,7 @@ from audits.inspectors import build_suite
 from audits.outcome import Outcome
 from audits.result import AuditResult
 from crawler.addresses import AddressGuard
-from crawler.render import PageInspector, Renderer, RenderSettings
+from crawler.render import DEFAULT_CHROMIUM, PageInspector, Renderer, RenderSettings
 
 CASE_TIMEOUT_S = 90.0  # a case that hangs (a missing video) is recorded as not rendered, the run goes on
 
@@ -90,19 +90,25 @@ def run_cases(
     concurrency: int = 2,
     production_tags: bool = False,
     progress: Progress | None = None,
+    chromium: str = DEFAULT_CHROMIUM,
 ) -> ActRun:
-    return asyncio.run(_run(cases, www, concurrency, production_tags, progress))
+    return asyncio.run(_run(cases, www, concurrency, production_tags, progress, chromium))
 
 
 async def _run(
-    cases: Sequence[TestCase], www: Path, concurrency: int, production_tags: bool, progress: Progress | None
+    cases: Sequence[TestCase],
+    www: Path,
+    concurrency: int,
+    production_tags: bool,
+    progress: Progress | None,
+    chromium: str,
 ) -> ActRun:
     suite = build_suite()
     axe = next(i for i in suite.inspectors if isinstance(i, AxeInspector))
     act_axe = axe if production_tags else dataclasses.replace(axe, tags=(*axe.tags, *ACT_EXTRA_TAGS))
     inspectors: list[PageInspector] = [act_axe if i is axe else _Guarded(i) for i in suite.inspectors]
     # No responsive measurement: nothing in the ACT scoring reads it, and it costs two viewport changes.
-    settings = RenderSettings(init_scripts=suite.init_scripts, measure_widths=())
+    settings = RenderSettings(executable=chromium, init_scripts=suite.init_scripts, measure_widths=())
     results: dict[str, list[AuditResult] | None] = {}
     errors: dict[str, str] = {}
     queue: asyncio.Queue[TestCase] = asyncio.Queue()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,10 +32,11 @@ class AxeNotFound(RuntimeError):
     """axe.min.js is not where it should be; the message says how to install it."""
 
 
-def find_axe_script(start: Path | None = None) -> Path:
-    """GOVAUDIT_AXE, else node_modules/axe-core/axe.min.js in this checkout (installed by `npm ci`)."""
-    if env := os.environ.get("GOVAUDIT_AXE"):
-        path = Path(env)
+def find_axe_script(configured: str | Path | None = None, start: Path | None = None) -> Path:
+    """The configured script (GOVAUDIT_AXE, read by the caller), else node_modules/axe-core/axe.min.js
+    in this checkout (installed by `npm ci`)."""
+    if configured:
+        path = Path(configured)
     else:
         here = (start or Path(__file__)).resolve()
         candidates = [p / "node_modules" / "axe-core" / "axe.min.js" for p in here.parents]

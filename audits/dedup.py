@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from audits.outcome import Outcome
-from audits.result import AuditNode, AuditResult
+from audits.result import AuditNode, AuditResult, impact_rank
 
 _POSITIONAL = re.compile(r":(?:nth-child|nth-of-type|nth-last-child|nth-last-of-type|eq)\([^)]*\)")
 _ATTRIBUTE_VALUE = re.compile(r"\[\s*([^\]=~|^$*\s]+)\s*[~|^$*]?=\s*(?:\"[^\"]*\"|'[^']*'|[^\]]*)\]")
@@ -36,7 +36,6 @@ _DIGIT = re.compile(r"\d")
 # Where the validator locates a problem: a place in one page's source, not an element path.
 _SOURCE_POSITION = re.compile(r"^line \d+, column \d+$")
 _NUMBER = re.compile(r"\d+")
-_IMPACT_ORDER = {"critical": 0, "serious": 1, "moderate": 2, "minor": 3, None: 4}
 # Rules whose subject is the page: the nodes they report are the culprits, not separate problems.
 PAGE_SUBJECT_RULES = frozenset({("govaudit", "reflow-320"), ("govaudit", "text-spacing")})
 SAMPLE_NODES = 5
@@ -185,7 +184,7 @@ def group_issues(
                     issue.reasons.append(result.reason)
                 continue
             _add_sample(issue, sample_at[fingerprint], Sample(result.page_url, node), has_screenshot)
-    return sorted(issues.values(), key=lambda i: (_IMPACT_ORDER.get(i.impact, 4), -i.occurrences, i.rule))
+    return sorted(issues.values(), key=lambda i: (impact_rank(i.impact), -i.occurrences, i.rule))
 
 
 def _new_issue(fingerprint: str, result: AuditResult, node: AuditNode | None) -> Issue:

@@ -12,6 +12,13 @@ from audits.outcome import Outcome
 _DIGITS = re.compile(r"\d+")
 MEDIA_TYPE = "image/jpeg"
 PAGE_VIEW = ""  # the selector of a screenshot of the whole page (its first screen)
+# axe-core's impacts, most severe first: the order issues are listed in, and of the `--fail-on` thresholds.
+IMPACT_LEVELS = ("critical", "serious", "moderate", "minor")
+
+
+def impact_rank(impact: str | None) -> int:
+    """0 for critical to 3 for minor; a result without an impact (or with one axe does not use) after them."""
+    return IMPACT_LEVELS.index(impact) if impact in IMPACT_LEVELS else len(IMPACT_LEVELS)
 
 
 @dataclass(frozen=True, slots=True)

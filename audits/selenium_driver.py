@@ -15,7 +15,7 @@ import json
 import os
 import signal
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from selenium.webdriver.common.by import By
 from audits.axe import AxeInspector, find_axe_script, to_results
 from audits.outcome import Outcome
 from audits.result import AuditResult
-from crawler.render import DESKTOP, ERROR_PAGE, NETWORK_ARGS, NO_SERVICE_WORKERS, chromium_path
+from crawler.render import DEFAULT_CHROMIUM, DESKTOP, ERROR_PAGE, NETWORK_ARGS, NO_SERVICE_WORKERS
 
 DEFAULT_CHROMEDRIVER = "/usr/bin/chromedriver"
 # The same network flags as the Playwright renderer's (no speculation, no DNS prefetch, no UDP WebRTC).
@@ -42,17 +42,13 @@ observer.observe(document, {subtree: true, childList: true, attributes: true, ch
 function finish() { observer.disconnect(); clearTimeout(timer); clearTimeout(hard); done(true); }"""
 
 
-def chromedriver_path() -> str:
-    return os.environ.get("GOVAUDIT_CHROMEDRIVER", DEFAULT_CHROMEDRIVER)
-
-
 @dataclass(slots=True)
 class SeleniumSettings:
     """`grid_url` set: a remote Selenium Grid (its nodes bring their own Chrome); else local Chrome."""
 
     grid_url: str | None = None
-    chromedriver: str = field(default_factory=chromedriver_path)
-    executable: str = field(default_factory=chromium_path)
+    chromedriver: str = DEFAULT_CHROMEDRIVER
+    executable: str = DEFAULT_CHROMIUM
     page_load_timeout_s: float = 30.0
     dom_quiet_ms: int = 200
     dom_quiet_cap_ms: int = 2000

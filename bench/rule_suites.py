@@ -22,7 +22,7 @@ from pathlib import Path
 
 from audits.act import DEFAULT_CORPUS
 from audits.suites import IBM_RULE_SOURCES, IBM_RULES_DIR, RGAA30_DIR, all_cases, format_table, run, score, suite_map
-from crawler.render import chromium_path
+from govaudit.settings import Settings
 
 # Where the `fetch` tool puts repository snapshots; GOVAUDIT_MIRRORS points elsewhere.
 MIRROR_ROOT = Path(os.environ.get("GOVAUDIT_MIRRORS", "/work/.mirror"))
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         {s: r for s, r in roots.items() if s != "act"} | ({"act": args.act_corpus} if "act" in roots else {})
     )
     start = time.monotonic()
-    results = run(cases, roots, chromium_path(), args.concurrency)
+    results = run(cases, roots, Settings.from_env().chromium, args.concurrency)
     wall = time.monotonic() - start
     scores = score(cases, results)
     print(format_table(scores))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import time
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -158,10 +157,6 @@ class BrowserNotFound(RuntimeError):
     """No Chromium at the configured path; the message says how to get one."""
 
 
-def chromium_path() -> str:
-    return os.environ.get("GOVAUDIT_CHROMIUM", DEFAULT_CHROMIUM)
-
-
 def blocked_hosts() -> frozenset[str]:
     text = resources.files("crawler.data").joinpath("blocked_hosts.txt").read_text()
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
@@ -190,7 +185,7 @@ class FollowUpInspector(Protocol):
 
 @dataclass(slots=True)
 class RenderSettings:
-    executable: str = field(default_factory=chromium_path)
+    executable: str = DEFAULT_CHROMIUM  # Debian's; the caller passes the configured one (GOVAUDIT_CHROMIUM)
     timeout_s: float = 30.0  # the whole render (load, DOM quiet, DOM copy, measurements), not each step
     inspect_timeout_s: float = 180.0  # each inspector, on top: axe can take minutes on a pathological page
     dom_quiet_ms: int = 200

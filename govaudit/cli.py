@@ -47,7 +47,7 @@ from govaudit.pipeline import (
 )
 from govaudit.progress import LogProgress
 from govaudit.selenium_audit import OWN_CHECKS_NOT_RUN, BadGridURL, Driver, selenium_settings
-from govaudit.settings import Settings, SettingsError
+from govaudit.settings import Settings, SettingsError, environment
 from reports import build_report, write_reports
 from reports.gate import FAIL_ON_CHOICES, BadBaseline, GateResult, evaluate, load_baseline, valid_fail_on
 from reports.history import earlier_runs
@@ -101,12 +101,14 @@ def _main(
 
 
 @contextmanager
-def _progress(name: str, disabled: bool, lines: bool | None = None) -> Iterator[Callable[[int, int], None] | None]:
+def _progress(
+    name: str, disabled: bool, interval_s: float, lines: bool | None = None
+) -> Iterator[Callable[[int, int], None] | None]:
     """A Rich progress bar fed by the crawler: pages done of pages known so far; off a terminal
-    (a CI log), a plain line every 10 s instead (`lines`, default: unless disabled); no callback
+    (a CI log), a plain line every `interval_s` instead (`lines`, default: unless disabled); no callback
     at all when disabled (a hidden bar still took a lock and recomputed its task per page)."""
     if not console.is_terminal and (not disabled if lines is None else lines):
-        with LogProgress(name) as log:
+        with LogProgress(name, interval_s=interval_s) as log:
             yield log
         return
     if disabled:
@@ -168,7 +170,9 @@ def _run(
         store.upgrade()
         stop = StopRequest()
         with (
-            _progress(f"{site.name}: crawl + audit", quiet, progress_lines) as on_progress,
+            _progress(
+                f"{site.name}: crawl + audit", quiet, settings.progress_interval_s, progress_lines
+            ) as on_progress,
             stop.on_sigint(_stopping),
             _assessment_errors(),
         ):
@@ -204,7 +208,8 @@ def _preflight(site: SiteConfig, settings: Settings, selenium: SeleniumSettings 
     """Exit 4 when a browser or axe-core is missing, 3 when the site's host does not answer."""
     try:
         preflight.check_tools(settings.chromium, settings.axe_script, browser=selenium is None)
-        preflight.check_reachable(site.home_url)
+        if not settings.behind_proxy:  # the proxy, not this machine, reaches the host
+            preflight.check_reachable(site.home_url)
     except (BrowserNotFound, AxeNotFound) as exc:
         raise _fail(str(exc), EXIT_NO_BROWSER) from None
     except preflight.HostUnreachable as exc:
@@ -408,9 +413,9 @@ class _RunArgs:
 def _audit_config(config_file: Path | None) -> audit_config.AuditConfig:
     """--config, else a govaudit.toml (or pyproject.toml) found from here, else the defaults; exit 2 when bad."""
     try:
-        config = audit_config.load_config(config_file) if config_file else None
+        config = audit_config.load_config(config_file, environment()) if config_file else None
         if config is None and (found := audit_config.find_config(Path.cwd())):
-            config = audit_config.load_config(found)
+            config = audit_config.load_config(found, environment())
     except audit_config.ConfigError as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
     return config or audit_config.AuditConfig()
@@ -575,7 +580,7 @@ def crawl(
         # collected first), each full collection walks the crawl's own objects only.
         gc.collect()
         gc.freeze()
-        with _progress(site.name, quiet or as_json) as on_progress:
+        with _progress(site.name, quiet or as_json, settings.progress_interval_s) as on_progress:
             try:
                 outcome = asyncio.run(
                     crawl_site(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -16,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from govaudit.settings import Settings
+from govaudit.settings import TRUSTED_PROXIES, Settings, WebSettings
 from storage import Store
 
 console = Console(stderr=True)
@@ -53,28 +52,29 @@ def serve(
     from govaudit.web import create_app
     from rules.instruments import load_instrument
 
-    secret = os.environ.get("GOVAUDIT_SECRET_KEY")
+    configured = WebSettings.from_env()
+    secret = configured.secret_key
     if secret and len(secret) < MIN_SECRET_CHARS:  # checked before the server starts, not in its traceback
         raise _fail(
             f"GOVAUDIT_SECRET_KEY has {len(secret)} characters; it needs at least {MIN_SECRET_CHARS} "
             "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
         )
-    from govaudit.web.throttle import PROXIES_ENV, parse_proxies
+    from govaudit.web.throttle import parse_proxies
 
-    proxies = os.environ.get(PROXIES_ENV, "")
     try:
-        parse_proxies(proxies)
+        parse_proxies(configured.trusted_proxies)
     except ValueError as exc:
-        raise _fail(f"{PROXIES_ENV}: {exc} (give addresses or networks, comma-separated)") from None
+        raise _fail(f"{TRUSTED_PROXIES}: {exc} (give addresses or networks, comma-separated)") from None
     overrides = {}
     if weights is not None:
         osi = load_instrument("OSI-2024", weights=weights)
         overrides["OSI-2024"] = {k: v for k, v in osi.weights.items() if v is not None}
     app = create_app(
-        Settings.from_env().database_url,
+        configured.database_url,
+        secret_key=secret,
         secure_cookies=not insecure_cookies,
         weights=overrides,
-        trusted_proxies=proxies,
+        trusted_proxies=configured.trusted_proxies,
     )
     # The app reads X-Forwarded-For/-Proto itself, and only from the proxies in GOVAUDIT_TRUSTED_PROXIES.
     uvicorn.run(app, host=host, port=port, proxy_headers=False, server_header=False)

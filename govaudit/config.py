@@ -34,7 +34,6 @@ holds them. A bad key or value raises ConfigError naming it (the CLI exits 2).
 from __future__ import annotations
 
 import difflib
-import os
 import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -107,9 +106,9 @@ def find_config(directory: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path, env: Mapping[str, str] | None = None) -> AuditConfig:
-    """Reads and checks the file; environment variables are read now (`env`, default os.environ)."""
-    env = os.environ if env is None else env
+def load_config(path: Path, env: Mapping[str, str]) -> AuditConfig:
+    """Reads and checks the file; its `{ env = "NAME" }` values are looked up in `env` now
+    (the CLI passes `govaudit.settings.environment()`)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -3,7 +3,6 @@ plainly and at once, not after a browser has started or as a robots.txt failure.
 
 from __future__ import annotations
 
-import os
 import socket
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,7 +15,6 @@ CHROMIUM_INSTALL = (
     "Install it with `sudo apt-get install chromium` (Debian/Ubuntu), or point GOVAUDIT_CHROMIUM at a "
     "Chromium or Chrome binary."
 )
-_PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy")
 
 
 class HostUnreachable(RuntimeError):
@@ -36,10 +34,8 @@ def check_tools(chromium: str, axe_script: str | None, *, browser: bool = True) 
 
 def check_reachable(url: str, timeout_s: float = 5.0) -> None:
     """One DNS lookup and one TCP connection to the start URL's host and port: a typo in the host or
-    a server that is down is reported in seconds, with its real cause. Skipped behind a proxy (the
-    proxy, not this machine, reaches the host)."""
-    if any(os.environ.get(name) for name in _PROXY_VARIABLES):
-        return
+    a server that is down is reported in seconds, with its real cause. Not for a run behind a proxy
+    (`Settings.behind_proxy`): the proxy, not this machine, reaches the host."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)

@@ -3,7 +3,6 @@ does) with the pages done, the pages queued and the failures so far, and a last 
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import time
@@ -14,23 +13,14 @@ from crawler.snapshot import REACHED
 DEFAULT_INTERVAL_S = 10.0
 
 
-def interval_from_env() -> float:
-    """GOVAUDIT_PROGRESS_INTERVAL seconds (default 10); a value that is not a positive number is ignored."""
-    try:
-        value = float(os.environ.get("GOVAUDIT_PROGRESS_INTERVAL", DEFAULT_INTERVAL_S))
-    except ValueError:
-        return DEFAULT_INTERVAL_S
-    return value if value > 0 else DEFAULT_INTERVAL_S
-
-
 class LogProgress:
     """Called by the crawl with (pages done, pages known) and with each page's status; a daemon
     thread writes the line, so that a page that takes a minute still leaves a line every interval."""
 
-    def __init__(self, name: str, stream: TextIO | None = None, interval_s: float | None = None) -> None:
+    def __init__(self, name: str, stream: TextIO | None = None, interval_s: float = DEFAULT_INTERVAL_S) -> None:
         self.name = name
         self.stream = stream or sys.stderr
-        self.interval_s = interval_s or interval_from_env()
+        self.interval_s = interval_s  # GOVAUDIT_PROGRESS_INTERVAL, through Settings
         self.done = 0
         self.known = 0
         self.failed = 0

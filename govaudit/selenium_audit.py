@@ -83,6 +83,7 @@ def selenium_settings(settings: Settings, grid_url: str | None = None) -> Seleni
     """Selenium's browser set up as the Playwright renderer would be from the same settings."""
     return SeleniumSettings(
         grid_url=check_grid_url(grid_url) if grid_url else None,
+        chromedriver=settings.chromedriver,
         executable=settings.chromium,
         page_load_timeout_s=settings.page_timeout_s,
         user_agent=settings.user_agent,

@@ -1,23 +1,32 @@
 """Settings from the environment, read once at start-up and passed down explicitly: the run's
-(`Settings`) and the distributed mode's (`WorkerConfig`). No other module reads the environment for them."""
+(`Settings`), the assessor web app's (`WebSettings`) and the distributed mode's (`WorkerConfig`).
+No other module of the packages reads the environment (tests/test_settings_only.py holds them to it):
+crawler/ and audits/ take the values as parameters, with Debian's defaults."""
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from audits.selenium_driver import DEFAULT_CHROMEDRIVER
 from crawler.fetch import DEFAULT_USER_AGENT
 from crawler.render import DEFAULT_CHROMIUM
+from govaudit.progress import DEFAULT_INTERVAL_S
 from storage.run_state import DEFAULT_LEASE_S
 
 DEFAULT_DATABASE_URL = "sqlite:///govaudit.db"
+TRUSTED_PROXIES = "GOVAUDIT_TRUSTED_PROXIES"
+# Set, they send this machine's connections through a proxy (httpx honours them): the proxy reaches the hosts.
+PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy")
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     chromium: str = DEFAULT_CHROMIUM
+    chromedriver: str = DEFAULT_CHROMEDRIVER  # for `--driver selenium` without a Grid
     axe_script: str | None = None
     user_agent: str = DEFAULT_USER_AGENT
     concurrency: int = 2
@@ -34,6 +43,8 @@ class Settings:
     screenshots: bool = True  # crops of failing elements for the reports (`--no-screenshots`)
     # How long a run's lease lasts unless renewed: a killed holder on another machine blocks a resume this long.
     run_lease_s: float = DEFAULT_LEASE_S
+    progress_interval_s: float = DEFAULT_INTERVAL_S  # the plain progress line off a terminal (a CI log)
+    behind_proxy: bool = False  # a proxy variable is set: the start host is not probed from here before a run
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -42,13 +53,40 @@ class Settings:
         return cls(
             database_url=env.get("GOVAUDIT_DATABASE_URL", DEFAULT_DATABASE_URL),
             chromium=env.get("GOVAUDIT_CHROMIUM", DEFAULT_CHROMIUM),
+            chromedriver=env.get("GOVAUDIT_CHROMEDRIVER", DEFAULT_CHROMEDRIVER),
             axe_script=env.get("GOVAUDIT_AXE") or None,
             user_agent=env.get("GOVAUDIT_USER_AGENT", DEFAULT_USER_AGENT),
             concurrency=_count(env, "GOVAUDIT_CONCURRENCY", 2),
             per_host=_count(env, "GOVAUDIT_PER_HOST", 2),
             render_concurrency=_count(env, "GOVAUDIT_RENDER_CONCURRENCY", 4),
             run_lease_s=_lease_seconds(env.get("GOVAUDIT_RUN_LEASE_S", "")),
+            progress_interval_s=_interval_seconds(env.get("GOVAUDIT_PROGRESS_INTERVAL", "")),
+            behind_proxy=any(env.get(name) for name in PROXY_VARIABLES),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    """The assessor web app's (`govaudit serve`)."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    # Signs the session cookies; without it the app makes a random one (sessions end with the process).
+    secret_key: str | None = None
+    trusted_proxies: str = ""  # addresses or networks whose X-Forwarded-For/-Proto the app believes
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WebSettings:
+        env = os.environ if env is None else env
+        return cls(
+            database_url=env.get("GOVAUDIT_DATABASE_URL", DEFAULT_DATABASE_URL),
+            secret_key=env.get("GOVAUDIT_SECRET_KEY") or None,
+            trusted_proxies=env.get(TRUSTED_PROXIES, ""),
+        )
+
+
+def environment() -> Mapping[str, str]:
+    """The whole environment, for a config file's `{ env = "NAME" }` values: their names are the user's."""
+    return os.environ
 
 
 class SettingsError(ValueError):
@@ -62,6 +100,15 @@ def _count(env: dict[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 1000:
         raise SettingsError(f"{name} must be a whole number from 1 to 1000, not {raw!r}")
     return int(raw)
+
+
+def _interval_seconds(raw: str) -> float:
+    """A positive number of seconds; anything else is the default (a progress line is never refused over it)."""
+    try:
+        value = float(raw) if raw.strip() else DEFAULT_INTERVAL_S
+    except ValueError:
+        return DEFAULT_INTERVAL_S
+    return value if value > 0 else DEFAULT_INTERVAL_S
 
 
 def _lease_seconds(raw: str) -> float:

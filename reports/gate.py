@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from audits.result import IMPACT_LEVELS
 from reports.history import IssueBrief
-from reports.knowledge import IMPACT_LEVELS
 from reports.serial import MalformedReport, read_report, to_object
 from reports.types import Issue, Report
 
-FAIL_ON_CHOICES = (*IMPACT_LEVELS, "none")
+FAIL_ON_CHOICES = (*IMPACT_LEVELS, "none")  # failing on "serious" also fails on "critical"
 # `--fail-on serious+best-practice`: best-practice failures of that impact gate too (off by default).
 BEST_PRACTICE_SUFFIX = "+best-practice"
 

@@ -16,8 +16,6 @@ from audits.checks.page_rules import page_rule
 # The weights Lighthouse gives axe-core's impacts; a result without an impact counts as moderate.
 IMPACT_WEIGHT = {"critical": 10, "serious": 7, "moderate": 3, "minor": 1}
 DEFAULT_WEIGHT = IMPACT_WEIGHT["moderate"]
-# --fail-on thresholds, most severe first: failing on "serious" also fails on "critical".
-IMPACT_LEVELS = ("critical", "serious", "moderate", "minor")
 
 
 @cache

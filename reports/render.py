@@ -9,9 +9,10 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from audits.result import IMPACT_LEVELS
 from reports import charts
 from reports.formats import to_csv, to_earl, to_junit, to_sarif
-from reports.knowledge import IMPACT_LEVELS, weight
+from reports.knowledge import weight
 from reports.links import REPORT_CSP, link
 from reports.serial import to_json
 from reports.statement import render_statement

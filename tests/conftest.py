@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from audits.selenium_driver import chromedriver_path
-from crawler.render import chromium_path
+from govaudit.settings import Settings
 from tests.shared_once import shared_once
 
 REPO = Path(__file__).resolve().parents[1]
@@ -19,7 +18,7 @@ SHARED = REPO.parent / "shared"
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    path = chromium_path()
+    path = Settings.from_env().chromium
     if not Path(path).is_file():
         pytest.skip(f"no Chromium at {path}: run `make setup` (apt-get install chromium) or set GOVAUDIT_CHROMIUM")
     return path
@@ -35,7 +34,7 @@ def shared_corpora() -> Path:
 
 @pytest.fixture(scope="session")
 def chromedriver() -> str:
-    path = chromedriver_path()
+    path = Settings.from_env().chromedriver
     if not Path(path).is_file():
         pytest.skip(f"no chromedriver at {path}: apt-get install chromium-driver or set GOVAUDIT_CHROMEDRIVER")
     return path

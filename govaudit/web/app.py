@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -12,10 +11,11 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
+from govaudit.settings import WebSettings
 from govaudit.web import auth_routes, queue_routes, review_routes, score_routes, settings_routes
 from govaudit.web.context import LoginRequired, Web
 from govaudit.web.security import HSTS, SECURITY_HEADERS, Signer
-from govaudit.web.throttle import PROXIES_ENV, parse_proxies
+from govaudit.web.throttle import parse_proxies
 from storage import Store
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -42,16 +42,15 @@ def create_app(
     weights: Mapping[str, Mapping[str, float]] | None = None,
     trusted_proxies: str | None = None,
 ) -> FastAPI:
-    """The assessor app on a store (given, or opened from `database_url`).
-
-    Without `secret_key` (or GOVAUDIT_SECRET_KEY) a random one is made: sessions then end when the
-    process does, and several workers would not share them: set the variable in production.
-    """
+    """The assessor app on a store (given, or opened from `database_url`); what is not given comes from
+    the environment (`WebSettings`). Without a secret key a random one is made: sessions then end when the
+    process does, and several workers would not share them: set GOVAUDIT_SECRET_KEY in production."""
+    configured = WebSettings.from_env()
     if store is None:
-        store = Store(database_url or os.environ.get("GOVAUDIT_DATABASE_URL", "sqlite:///govaudit.db"))
+        store = Store(database_url or configured.database_url)
         store.upgrade()
-    secret = secret_key or os.environ.get("GOVAUDIT_SECRET_KEY") or secrets.token_urlsafe(48)
-    proxies = parse_proxies(trusted_proxies if trusted_proxies is not None else os.environ.get(PROXIES_ENV, ""))
+    secret = secret_key or configured.secret_key or secrets.token_urlsafe(48)
+    proxies = parse_proxies(configured.trusted_proxies if trusted_proxies is None else trusted_proxies)
     web = Web(
         store=store,
         signer=Signer(secret),
@@ -80,8 +79,12 @@ def create_app(
         response = web.render(
             request,
             "error.html",
-            {"title": f"Error {exc.status_code}", "status": exc.status_code, "message": exc.detail,
-             "user": web.user(request)},
+            {
+                "title": f"Error {exc.status_code}",
+                "status": exc.status_code,
+                "message": exc.detail,
+                "user": web.user(request),
+            },
             status_code=exc.status_code,
         )
         for name, value in (exc.headers or {}).items():

@@ -22,7 +22,6 @@ FREE_PER_PAIR = 5  # account and address
 FREE_PER_ADDRESS = 20  # an office may share one address
 FREE_PER_ACCOUNT = 50  # from every address together
 FIRST_WAIT_S = 60.0
-PROXIES_ENV = "GOVAUDIT_TRUSTED_PROXIES"
 
 
 @dataclass(frozen=True, slots=True)

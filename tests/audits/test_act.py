@@ -122,7 +122,7 @@ def test_at_least_as_consistent_as_axe_on_every_rule_axe_maps_to(act_corpus: Pat
     mapped = [c for c in load_manifest(act_corpus) if c.axe_rule_ids]
     cases = stratified_subset([c for c in mapped if not c.url_path.rsplit("/", 1)[1].startswith(known)], PER_OUTCOME)
     started = time.perf_counter()
-    run = run_cases(cases, act_corpus / "www", concurrency=2)
+    run = run_cases(cases, act_corpus / "www", concurrency=2, chromium=chromium)
     elapsed = time.perf_counter() - started
     reports = score(cases, run.results, run.production_rules)
     print(f"\nACT subset: {len(cases)} cases, {len(reports)} rules in {elapsed:.0f} s; {run.failures} not rendered")

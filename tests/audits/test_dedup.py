@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from audits.dedup import element_shape, group_issues, issue_fingerprint, normalise_selector, snippet_shape
 from audits.outcome import Outcome
-from audits.result import AuditNode, AuditResult
+from audits.result import IMPACT_LEVELS, AuditNode, AuditResult, impact_rank
 
 
 def failed(
@@ -143,3 +143,22 @@ def test_a_page_level_rule_is_one_issue_whatever_sticks_out() -> None:
     assert len(issue.pages) == 12 and issue.label == ""
     # The image differs from page to page only by a number: one element of the template, three samples.
     assert [s.node.html for s in issue.samples] == ["<table>", '<img src="/0.png">', "<pre>"]
+
+
+def test_issues_are_listed_most_severe_first_and_those_without_an_impact_last() -> None:
+    impacts = ["minor", None, "critical", "moderate", "serious"]
+    results = [
+        AuditResult(
+            page_url="https://gov.example/",
+            engine="axe-core",
+            engine_version="4.14.1",
+            rule_id=f"rule-{i}",
+            outcome=Outcome.FAILED,
+            impact=impact,
+            nodes=(AuditNode(f"#n{i}", f'<p id="n{i}">x</p>'),),
+        )
+        for i, impact in enumerate(impacts)
+    ]
+    assert [issue.impact for issue in group_issues(results)] == ["critical", "serious", "moderate", "minor", None]
+    assert [impact_rank(level) for level in IMPACT_LEVELS] == [0, 1, 2, 3]
+    assert impact_rank(None) == impact_rank("unheard-of") == len(IMPACT_LEVELS)

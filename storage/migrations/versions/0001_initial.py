@@ -1,21 +1,15 @@
 """Initial schema: registry, runs, pages and visits, audit results, findings, answers, reviews.
 
-Revision ID: 0001_initial
-Revises:
 Create Date: 2026-11-24 08:22:25.404017
 
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0001_initial"
-down_revision: str | Sequence[str] | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0001_initial"
+down_revision = None
 
 # Frozen copies of the model constants: a migration describes the schema at its revision, so it
 # must not change when storage/models.py does.

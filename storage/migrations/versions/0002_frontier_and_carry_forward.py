@@ -1,20 +1,14 @@
 """Persistent frontier; visit digests and carry-forward of unchanged pages; page-level findings.
 
-Revision ID: 0002_frontier
-Revises: 0001_initial
 Create Date: 2026-11-24 08:50:00
 
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_frontier"
-down_revision: str | Sequence[str] | None = "0001_initial"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0002_frontier"
+down_revision = "0001_initial"
 
 STATE_CHECK = "state IN ('pending', 'claimed', 'done')"
 

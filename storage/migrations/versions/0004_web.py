@@ -1,20 +1,14 @@
 """The assessor web app: login attempts (rate limiting) and imported TII/HCI indicators.
 
-Revision ID: 0004_web
-Revises: 0002_frontier
 Create Date: 2026-11-25 10:00:00
 
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_web"
-down_revision: str | Sequence[str] | None = "0002_frontier"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0004_web"
+down_revision = "0002_frontier"
 
 
 def upgrade() -> None:

@@ -1,20 +1,14 @@
 """Nightly batches: which sites a `govaudit nightly` enqueued, and how each one ended.
 
-Revision ID: 0005_nightly
-Revises: 0004_web
 Create Date: 2026-11-25 12:00:00
 
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_nightly"
-down_revision: str | Sequence[str] | None = "0004_web"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0005_nightly"
+down_revision = "0004_web"
 
 
 def upgrade() -> None:

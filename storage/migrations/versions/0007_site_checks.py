@@ -1,20 +1,14 @@
 """site_checks: what `govaudit sites verify` found for each registered site, one row per check.
 
-Revision ID: 0007_site_checks
-Revises: 0006_confirmed_at
 Create Date: 2026-12-06 02:40:00
 
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_site_checks"
-down_revision: str | Sequence[str] | None = "0006_confirmed_at"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0007_site_checks"
+down_revision = "0006_confirmed_at"
 
 
 def upgrade() -> None:

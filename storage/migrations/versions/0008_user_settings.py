@@ -1,20 +1,14 @@
 """user_settings: each person's interface language and whether single-key shortcuts are on.
 
-Revision ID: 0008_user_settings
-Revises: 0007_site_checks
 Create Date: 2026-12-06 03:00:00
 
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_user_settings"
-down_revision: str | Sequence[str] | None = "0007_site_checks"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0008_user_settings"
+down_revision = "0007_site_checks"
 
 
 def upgrade() -> None:

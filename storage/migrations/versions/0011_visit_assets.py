@@ -4,28 +4,15 @@ A page is carried forward to the next run only if its document and these are unc
 stylesheet (text turned #ccc on white) changes what the audits find while the HTML stays the same.
 Null for visits recorded before, or not rendered: such a page is audited again when it matters.
 
-Revision ID: 0011_visit_assets
-Revises: 0010_run_as_of
 Create Date: 2026-12-06 06:00:00
 
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
-from alembic import op
 
-revision: str = "0011_visit_assets"
-down_revision: str | Sequence[str] | None = "0010_run_as_of"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from storage.migrations.columns import added_columns
 
+revision = "0011_visit_assets"
+down_revision = "0010_run_as_of"
 
-def upgrade() -> None:
-    with op.batch_alter_table("page_visits") as batch:
-        batch.add_column(sa.Column("assets", sa.JSON(), nullable=True))
-
-
-def downgrade() -> None:
-    with op.batch_alter_table("page_visits") as batch:
-        batch.drop_column("assets")
+upgrade, downgrade = added_columns("page_visits", sa.Column("assets", sa.JSON(), nullable=True))

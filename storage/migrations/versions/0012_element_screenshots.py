@@ -1,21 +1,15 @@
 """element_screenshots: highlighted crops of failing elements and a view of each page, taken while
 the page was open in the browser.
 
-Revision ID: 0012_element_screenshots
-Revises: 0013_registry_and_interrupted
 Create Date: 2026-12-06 05:40:00
 
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012_element_screenshots"
-down_revision: str | Sequence[str] | None = "0013_registry_and_interrupted"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0012_element_screenshots"
+down_revision = "0013_registry_and_interrupted"
 
 
 def upgrade() -> None:

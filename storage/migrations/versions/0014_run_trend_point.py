@@ -4,26 +4,21 @@ A report draws the trend of the site's earlier completed runs; with the point st
 instead of loading each earlier run whole. Runs stored before this revision have none (NULL): their
 point is computed from their results, as before.
 
-Revision ID: 0014_run_trend_point
-Revises: 0012_element_screenshots
 Create Date: 2026-12-06 12:00:00
 
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014_run_trend_point"
-down_revision: str | Sequence[str] | None = "0012_element_screenshots"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from storage.migrations.columns import add_columns
+
+revision = "0014_run_trend_point"
+down_revision = "0012_element_screenshots"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("crawl_runs") as batch:
-        batch.add_column(sa.Column("trend_point", sa.JSON(), nullable=True))
+    add_columns("crawl_runs", sa.Column("trend_point", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
