@@ -67,7 +67,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Path:
 # Markers follow from what a test uses, so `make check` (none of these) cannot miss a test that
 # starts Chromium through a fixture without saying so.
 BROWSER_FIXTURES = frozenset({"chromium", "chromedriver"})
-POSTGRES_FIXTURES = frozenset({"postgres_admin_url", "postgres_url", "cluster", "cluster_factory"})
+POSTGRES_FIXTURES = frozenset(
+    {"postgres_admin_url", "postgres_url", "postgres_migrated_url", "cluster", "cluster_factory"}
+)
 SERVICE_FIXTURES = frozenset({"cluster", "cluster_factory"})  # Celery workers over Redis and PostgreSQL
 
 

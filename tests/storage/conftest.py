@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -30,20 +31,45 @@ def postgres_admin_url() -> str:
     return POSTGRES_ADMIN_URL
 
 
-@pytest.fixture
-def postgres_url(postgres_admin_url: str) -> Iterator[str]:
+@contextmanager
+def _throwaway_database(admin_url: str, template: str = "") -> Iterator[str]:
+    """A new database (a copy of `template` if given), dropped on exit; yields its URL."""
     name = f"govaudit_test_{uuid.uuid4().hex[:8]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     # CREATE/DROP DATABASE cannot run inside a transaction block.
-    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(postgres_admin_url).set(database=name).render_as_string(hide_password=False)
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
         with admin.connect() as conn:
             # FORCE: a test that failed may have left a connection open.
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url: str) -> Iterator[str]:
+    with _throwaway_database(postgres_admin_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated_template(postgres_admin_url: str) -> Iterator[str]:
+    """The name of a database migrated to head once per test process (every migration run on
+    PostgreSQL), which tests wanting a migrated database copy: a copy is a file copy on the server,
+    where running the migrations again costs seconds of commits per test."""
+    with _throwaway_database(postgres_admin_url) as url:
+        with Store(url) as store:
+            store.upgrade()
+        yield str(make_url(url).database)
+
+
+@pytest.fixture
+def postgres_migrated_url(postgres_admin_url: str, postgres_migrated_template: str) -> Iterator[str]:
+    with _throwaway_database(postgres_admin_url, template=postgres_migrated_template) as url:
+        yield url
 
 
 @pytest.fixture
@@ -58,9 +84,11 @@ def db_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(fixture))
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    """A Store over a freshly migrated database."""
-    with Store(db_url) as s:
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A Store over a freshly migrated database on each backend (on PostgreSQL a copy of the migrated
+    template; `upgrade()` then finds it at head)."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_migrated_url"
+    with Store(str(request.getfixturevalue(fixture))) as s:
         s.upgrade()
         yield s
