@@ -10,10 +10,18 @@ from importlib import metadata
 import pytest
 
 from crawler.snapshot import PageSnapshot, ScanStatus
-from rules.detectors.concepts import ConceptPackRule, Feature, PackError, builtin_pack, load_features, parse_pack
+from rules.detectors.concepts import (
+    ConceptPackRule,
+    Feature,
+    PackError,
+    builtin_pack,
+    load_features,
+    parse_pack,
+    place_names,
+)
 from rules.findings import ABSENT, PRESENT
 from rules.instruments import load_instrument
-from rules.lexicon import Lexicons, load_lexicon
+from rules.lexicon import Lexicons, fold, load_lexicon
 from rules.module import Observation, PageView
 from tests.rules.helpers import BASE, doc, site_view, snap
 
@@ -440,3 +448,15 @@ def test_a_plan_named_with_its_period_is_not_a_dated_item() -> None:
     item = snap("/news", doc("News", "<p>2023-05-12 Minister presents the digital strategy</p>"))
     assert observe("strategy-digital", [home, plan]).confidence >= 0.7
     assert observe("strategy-digital", [home, item]).confidence < 0.7
+
+
+def test_place_names_read_capitals_of_any_cased_script_and_the_packs_joiners() -> None:
+    """The jurisdiction's name after "City of" / "Gobierno de" is read by its capitals, whatever the letters
+    ("Örebro", "Łódź"), and its inner small words are the pack's `place_name_joiners`, not a list in code."""
+    text = "<p>Welcome to the City of Łódź Online. Gobierno de Reino de España hoy.</p>"
+    home = snap("/", doc("City of Örebro", text))
+    joiners = builtin_pack().terms["place_name_joiners"]
+    names = place_names(home, ["city of", "gobierno de"], [t for ts in joiners.values() for t in ts])
+    assert {fold("Örebro"), fold("Łódź"), fold("Łódź Online"), "reino de espana"} <= names
+    assert "reino" in names and not {"welcome", "hoy"} & names
+    assert "reino de espana" not in place_names(home, ["gobierno de"], [])  # without the joiner, the name stops
