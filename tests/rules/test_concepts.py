@@ -460,3 +460,12 @@ def test_place_names_read_capitals_of_any_cased_script_and_the_packs_joiners() -
     assert {fold("Örebro"), fold("Łódź"), fold("Łódź Online"), "reino de espana"} <= names
     assert "reino" in names and not {"welcome", "hoy"} & names
     assert "reino de espana" not in place_names(home, ["gobierno de"], [])  # without the joiner, the name stops
+
+
+def test_a_page_titled_with_a_hackathon_is_about_one_even_as_a_headline() -> None:
+    home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
+    news = snap("/blog/islands", doc("'Resilient Islands' makes the Presidential Hackathon more anticipated", ""))
+    obs = observe("open-data-hackathons", [home, news])
+    assert obs.value == PRESENT and obs.confidence >= 0.7
+    zh = snap("/zh/blog/islands", doc("「韌性島嶼」讓總統盃黑客松受到更多期待", "", "zh"))
+    assert observe("open-data-hackathons", [home, zh]).confidence >= 0.7
