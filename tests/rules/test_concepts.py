@@ -462,6 +462,20 @@ def test_place_names_read_capitals_of_any_cased_script_and_the_packs_joiners() -
     assert "reino de espana" not in place_names(home, ["gobierno de"], [])  # without the joiner, the name stops
 
 
+def test_the_national_open_data_programme_in_an_article_is_not_the_city_portals_open_data_policy() -> None:
+    """One sentence of an article naming the national open-data programme informs OSI #341 (information
+    about the national policy), not LOSI #236, which is the city portal's own policy page or link."""
+    home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
+    text = "<p>We will bring the open government data portal to AI.</p>"
+    article = snap("/blog/ten-years", doc("Ten years on", text))
+    assert observe("policy-open-data", [home, article]).value == PRESENT
+    assert observe("city-open-data-policy", [home, article]).value == ABSENT
+    menu = snap("/", doc("Portal", '<nav><a href="/open-data-policy">Open data policy</a></nav>'), depth=0)
+    policy = snap("/open-data-policy", doc("Open data policy", "<p>The city publishes its data.</p>"))
+    obs = observe("city-open-data-policy", [menu, policy])
+    assert obs.value == PRESENT and obs.confidence >= 0.7
+
+
 def test_a_page_titled_with_a_hackathon_is_about_one_even_as_a_headline() -> None:
     home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
     news = snap("/blog/islands", doc("'Resilient Islands' makes the Presidential Hackathon more anticipated", ""))
