@@ -810,16 +810,52 @@ def _by_government_hosts(cue: float, pages: list[PageContent]) -> Sighting | Non
     return None
 
 
-_PLACE_NAME = r"((?:[A-ZÁÉÍÓÚÑÇ][\w'’-]+)(?:\s+(?:de\s+|del\s+|of\s+)?[A-ZÁÉÍÓÚÑÇ][\w'’-]+){0,2})"
+# A place's name is read by its capitals ("Chile", "Port Aldren"): a property of the letters, which
+# str.isupper knows for every cased script, not a word list. Scripts without capitals (Chinese, Arabic)
+# name no place this way. The small words that join a name's parts ("de", "of") are data
+# (rules/packs/concepts.yaml, terms `place_name_joiners`).
+_NAME_WORD = re.compile(r"[\w'’-]+")
+_SPACES = re.compile(r"\s+")
+_NAME_WORDS = 3  # capitalised words in a name at most: "Ayuntamiento de Madrid Tu guía" → "Madrid Tu"
 
 
-def place_names(home: PageContent, prefixes: Sequence[str]) -> set[str]:
+def _capitalised(text: str, at: int) -> re.Match[str] | None:
+    word = _NAME_WORD.match(text, at)
+    return word if word and len(word[0]) > 1 and word[0][0].isupper() else None
+
+
+def _name_at(text: str, at: int, joiners: frozenset[str]) -> int | None:
+    """The end of the capitalised name that starts at `at` ("Madrid", "Port Aldren", "Reino de España"),
+    or None when no capitalised word starts there."""
+    word = _capitalised(text, at)
+    if word is None:
+        return None
+    end, count = word.end(), 1
+    while count < _NAME_WORDS and (space := _SPACES.match(text, end)):
+        joiner = _NAME_WORD.match(text, space.end())
+        after = _SPACES.match(text, joiner.end()) if joiner and joiner[0] in joiners else None
+        word = (after and _capitalised(text, after.end())) or _capitalised(text, space.end())
+        if word is None:
+            break
+        end, count = word.end(), count + 1
+    return end
+
+
+def place_names(home: PageContent, prefixes: Sequence[str], joiners: Iterable[str] = ()) -> set[str]:
     """The jurisdiction the site names itself after ("Gobierno de Chile", "Ayuntamiento de Madrid", "City of
     Port Aldren"): the capitalised name after one of the prefixes on the home page, folded."""
     if not prefixes:
         return set()
     alternation = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
-    found = re.findall(rf"(?i:\b(?:{alternation}))\s+{_PLACE_NAME}", f"{home.title} {home.text}")
+    prefix = re.compile(rf"(?i:\b(?:{alternation}))\s+")
+    text, joining, found, at = f"{home.title} {home.text}", frozenset(joiners), [], 0
+    while match := prefix.search(text, at):
+        end = _name_at(text, match.end(), joining)
+        if end is None:
+            at = match.start() + 1
+            continue
+        found.append(text[match.end() : end])
+        at = end
     # the text runs on ("Gobierno de Chile Tu guía…"): the name's first words, each length
     return {" ".join(words[:n]) for name in found if (words := fold(name).split()) for n in range(1, len(words) + 1)}
 
@@ -831,7 +867,8 @@ def by_place_name(
     the place itself, by the name the site gives it, not the body's "About us"."""
     if not feature.about_place:
         return None
-    names = place_names(pages[0], [t for ts in terms.get("place_of", {}).values() for t in ts])
+    joiners = [t for ts in terms.get("place_name_joiners", {}).values() for t in ts]
+    names = place_names(pages[0], [t for ts in terms.get("place_of", {}).values() for t in ts], joiners)
     wanted = {fold(f"{a} {n}") for ts in terms.get("about_place", {}).values() for a in ts for n in names}
     for page in pages:
         for link in page.fetchable_links:

@@ -10,10 +10,18 @@ from importlib import metadata
 import pytest
 
 from crawler.snapshot import PageSnapshot, ScanStatus
-from rules.detectors.concepts import ConceptPackRule, Feature, PackError, builtin_pack, load_features, parse_pack
+from rules.detectors.concepts import (
+    ConceptPackRule,
+    Feature,
+    PackError,
+    builtin_pack,
+    load_features,
+    parse_pack,
+    place_names,
+)
 from rules.findings import ABSENT, PRESENT
 from rules.instruments import load_instrument
-from rules.lexicon import Lexicons, load_lexicon
+from rules.lexicon import Lexicons, fold, load_lexicon
 from rules.module import Observation, PageView
 from tests.rules.helpers import BASE, doc, site_view, snap
 
@@ -440,3 +448,38 @@ def test_a_plan_named_with_its_period_is_not_a_dated_item() -> None:
     item = snap("/news", doc("News", "<p>2023-05-12 Minister presents the digital strategy</p>"))
     assert observe("strategy-digital", [home, plan]).confidence >= 0.7
     assert observe("strategy-digital", [home, item]).confidence < 0.7
+
+
+def test_place_names_read_capitals_of_any_cased_script_and_the_packs_joiners() -> None:
+    """The jurisdiction's name after "City of" / "Gobierno de" is read by its capitals, whatever the letters
+    ("Örebro", "Łódź"), and its inner small words are the pack's `place_name_joiners`, not a list in code."""
+    text = "<p>Welcome to the City of Łódź Online. Gobierno de Reino de España hoy.</p>"
+    home = snap("/", doc("City of Örebro", text))
+    joiners = builtin_pack().terms["place_name_joiners"]
+    names = place_names(home, ["city of", "gobierno de"], [t for ts in joiners.values() for t in ts])
+    assert {fold("Örebro"), fold("Łódź"), fold("Łódź Online"), "reino de espana"} <= names
+    assert "reino" in names and not {"welcome", "hoy"} & names
+    assert "reino de espana" not in place_names(home, ["gobierno de"], [])  # without the joiner, the name stops
+
+
+def test_the_national_open_data_programme_in_an_article_is_not_the_city_portals_open_data_policy() -> None:
+    """One sentence of an article naming the national open-data programme informs OSI #341 (information
+    about the national policy), not LOSI #236, which is the city portal's own policy page or link."""
+    home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
+    text = "<p>We will bring the open government data portal to AI.</p>"
+    article = snap("/blog/ten-years", doc("Ten years on", text))
+    assert observe("policy-open-data", [home, article]).value == PRESENT
+    assert observe("city-open-data-policy", [home, article]).value == ABSENT
+    menu = snap("/", doc("Portal", '<nav><a href="/open-data-policy">Open data policy</a></nav>'), depth=0)
+    policy = snap("/open-data-policy", doc("Open data policy", "<p>The city publishes its data.</p>"))
+    obs = observe("city-open-data-policy", [menu, policy])
+    assert obs.value == PRESENT and obs.confidence >= 0.7
+
+
+def test_a_page_titled_with_a_hackathon_is_about_one_even_as_a_headline() -> None:
+    home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
+    news = snap("/blog/islands", doc("'Resilient Islands' makes the Presidential Hackathon more anticipated", ""))
+    obs = observe("open-data-hackathons", [home, news])
+    assert obs.value == PRESENT and obs.confidence >= 0.7
+    zh = snap("/zh/blog/islands", doc("「韌性島嶼」讓總統盃黑客松受到更多期待", "", "zh"))
+    assert observe("open-data-hackathons", [home, zh]).confidence >= 0.7

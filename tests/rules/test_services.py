@@ -90,3 +90,16 @@ def test_a_link_to_a_page_that_describes_how_to_get_the_service_stays_decided() 
     ]
     obs = grade(pages, "149")
     assert obs.value == "information" and obs.confidence >= 0.7, obs.note
+
+
+def test_the_us_nutrition_benefit_for_mothers_and_young_children_is_a_child_and_a_maternity_benefit() -> None:
+    """WIC, named in full in a programme list, leads to its page: a child benefit (#185) and a maternity /
+    newborn benefit (#190), at the information level."""
+    wic = "<p>Participants must be pregnant women, new mothers, infants or children under five.</p>"
+    pages = [
+        snap("/", doc("Programs", NAV + '<a href="/wic">Women, Infants, and Children</a>'), depth=0),
+        snap("/wic", doc("WIC Home Page", NAV + wic + '<a href="/wic/apply">About WIC &amp; How to Apply</a>')),
+    ]
+    for code in ("185", "190"):
+        obs = grade(pages, code)
+        assert obs.value == "information" and obs.confidence >= 0.7 and obs.evidence[0].url == BASE + "/wic"
