@@ -29,6 +29,7 @@ class ParsedPage:
     forms: tuple[FormSnapshot, ...]
     meta: dict[str, str]
     cut: str = ""  # what a cap left out (markup past MAX_HTML_CHARS, links past MAX_LINKS), or ""
+    placeholder_links: tuple[str, ...] = ()  # see PageContent.placeholder_links
 
 
 def squash(text: str) -> str:
@@ -53,7 +54,7 @@ def parse_html(html: str, base_url: str, total_chars: int = 0) -> ParsedPage:
         (node.attributes.get("name") or "").lower(): node.attributes.get("content") or ""
         for node in tree.css("meta[name]")
     }
-    links, found = _links(tree, base_url)
+    links, found, placeholders = _links(tree, base_url)
     if found > len(links):
         cuts.append(f"{found:,} links, the first {len(links):,} kept")
     forms = tuple(_form(node, base_url, tree) for node in tree.css("form"))
@@ -71,12 +72,15 @@ def parse_html(html: str, base_url: str, total_chars: int = 0) -> ParsedPage:
         forms=forms,
         meta=meta,
         cut="; ".join(cuts),
+        placeholder_links=placeholders,
     )
 
 
-def _links(tree: LexborHTMLParser, base_url: str) -> tuple[tuple[Link, ...], int]:
-    """The first MAX_LINKS links, and how many the page has."""
+def _links(tree: LexborHTMLParser, base_url: str) -> tuple[tuple[Link, ...], int, tuple[str, ...]]:
+    """The first MAX_LINKS links, how many the page has, and the texts of its anchors that lead nowhere."""
     links: list[Link] = []
+    # An anchor without href is a placeholder too (a script's button, a named target).
+    placeholders = [text for node in tree.css("a:not([href])") if (text := squash(node.text()))]
     nodes = tree.css("a[href], area[href], link[rel=alternate][href]")
     sections = _Sections(tree, urldefrag(base_url)[0])
     for node in nodes:
@@ -91,6 +95,8 @@ def _links(tree: LexborHTMLParser, base_url: str) -> tuple[tuple[Link, ...], int
             # ("#faq" and an element id="faq"): a tab, a table of contents, a one-page site's menu.
             fragment = _fragment(href) if sections.has(_fragment(href)) else ""
             if url is None and not fragment:
+                if node.tag == "a" and (text := squash(node.text())):
+                    placeholders.append(text)
                 continue
             url = sections.page
         elif not url.startswith(("mailto:", "tel:")):
@@ -106,7 +112,7 @@ def _links(tree: LexborHTMLParser, base_url: str) -> tuple[tuple[Link, ...], int
                 fragment=fragment,
             )
         )
-    return tuple(links), len(nodes)
+    return tuple(links), len(nodes), tuple(placeholders)
 
 
 _MAX_FRAGMENT = 200  # a fragment longer than this is a script's state or a text directive, not a section's name

@@ -110,6 +110,9 @@ class PageContent(PageFetch):
 
     text: str = ""
     links: tuple[Link, ...] = ()
+    # The texts of the anchors `links` leaves out because they lead nowhere (href="#", "javascript:",
+    # no href): still a link's words, not the page's running text.
+    placeholder_links: tuple[str, ...] = ()
     forms: tuple[FormSnapshot, ...] = ()
     meta: dict[str, str] = field(default_factory=dict)
     measurements: dict[str, float] = field(default_factory=dict)

@@ -329,6 +329,7 @@ def with_parsed(snapshot: PageSnapshot, parsed: ParsedPage) -> PageSnapshot:
         language=detect_language(parsed.language, parsed.text),
         text=parsed.text,
         links=parsed.links,
+        placeholder_links=parsed.placeholder_links,
         forms=parsed.forms,
         meta=parsed.meta,
     )

@@ -13,7 +13,7 @@ from crawler.snapshot import MAX_TEXT, FormField, FormSnapshot, Link, PageSnapsh
 
 # The digest's fields, by their `PageDigest` names. `rendered` is written too, for the readers of
 # the JSON alone; a `PageDigest` takes it from its visit's column.
-FIELDS = ("title", "language", "text", "links", "forms", "meta", "measurements")
+FIELDS = ("title", "language", "text", "links", "placeholder_links", "forms", "meta", "measurements")
 
 
 def _links_to_json(links: Iterable[Link]) -> list[list[str]]:
@@ -50,6 +50,7 @@ Convert = Callable[[Any], Any]
 _CODECS: Mapping[str, tuple[Convert, Convert]] = {
     "text": (lambda text: text[:MAX_TEXT], str),
     "links": (_links_to_json, lambda items: tuple(Link(*item) for item in items)),
+    "placeholder_links": (list, tuple),
     "forms": (_forms_to_json, _forms_from_json),
     "meta": (dict, dict),
     "measurements": (dict, lambda values: {k: float(v) for k, v in values.items()}),

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache, partial
+from functools import cache, partial
 from importlib import metadata, resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -26,10 +26,8 @@ from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 import yaml
-from selectolax.lexbor import LexborHTMLParser
 
-from crawler.parse import squash
-from crawler.snapshot import Link, PageContent, PageSnapshot, ScanStatus
+from crawler.snapshot import Link, PageContent, ScanStatus
 from rules.detectors.city_site import FOOTER_CHARS, government_domain
 from rules.detectors.common import (
     NO_WORD_BOUNDARIES,
@@ -634,17 +632,9 @@ def in_running_text(page: PageContent, term: str) -> bool:
     """The term is written in the page's title or running text, not only as a link's text: a footer's
     "Transparency law" link is a link (read as such, where it leads), not the page telling about it."""
     needle = fold(term)
-    if isinstance(page, PageSnapshot) and (markup := page.dom or page.html):
-        texts: Iterable[str] = anchor_texts(markup)  # placeholders ("#") too, which page.links leaves out
-    else:
-        texts = (link.text for link in page.links)
+    texts = (*(link.text for link in page.links), *page.placeholder_links)
     in_links = sum(fold(text).count(needle) for text in texts if text)
     return folded(f"{page.title} {page.text}").count(needle) > in_links
-
-
-@lru_cache(maxsize=16)  # a page's markup is asked again by each row whose term it names
-def anchor_texts(markup: str) -> tuple[str, ...]:
-    return tuple(squash(node.text()) for node in LexborHTMLParser(markup).css("a"))
 
 
 def parts_named(headings: Sequence[str], terms_in: Callable[[str], list[str]], language: str) -> list[str]:

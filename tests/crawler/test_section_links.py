@@ -44,3 +44,15 @@ def test_rendered_and_served_links_merge_by_address_and_section() -> None:
     rendered = (Link(PAGE, "FAQ", fragment="faq"),)
     served = (Link(PAGE, "FAQ", fragment="faq"), Link(PAGE, "Contact", fragment="contact"))
     assert merge_links(rendered, served) == (*rendered, served[1])
+
+
+def test_the_words_of_a_link_that_leads_nowhere_are_kept_apart_and_survive_the_store() -> None:
+    html = HTML.replace(
+        '<a name="anchor"></a>', '<a name="anchor"></a><a>Menu</a><a href="javascript:void(0)">Open</a>'
+    )
+    parsed = parse_html(html, PAGE)
+    assert sorted(parsed.placeholder_links) == ["Bang", "Gone", "Menu", "Open", "Route", "Top"]
+    assert not set(parsed.placeholder_links) & {link.text for link in parsed.links}
+    stored = digest_fields(snapshot_digest(snap("/page.html", html)))
+    assert stored["placeholder_links"] == parsed.placeholder_links
+    assert "placeholder_links" not in digest_fields({"links": []})  # a digest stored before: the default, ()

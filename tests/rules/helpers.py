@@ -28,6 +28,7 @@ def snap(path: str, html: str, depth: int = 1, **fields: object) -> PageSnapshot
         "language": parsed.language or "en",
         "text": parsed.text,
         "links": parsed.links,
+        "placeholder_links": parsed.placeholder_links,
         "forms": parsed.forms,
         "meta": parsed.meta,
     }

@@ -9,14 +9,15 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
-from crawler.snapshot import PageSnapshot
+from crawler.snapshot import PageDigest, PageSnapshot
 from rules.decide import DECIDED_AT
 from rules.detectors.city_site import CitySiteRule
-from rules.detectors.concepts import ConceptPackRule, builtin_pack
+from rules.detectors.concepts import ConceptPackRule, builtin_pack, in_running_text
 from rules.detectors.helpdesk import HelpdeskPhoneRule, phone_numbers
 from rules.detectors.services import ServicesRule
 from rules.findings import ABSENT, PRESENT
 from rules.module import Observation
+from storage.digest import digest_fields, snapshot_digest
 from tests.rules.helpers import doc, site_view, snap
 from tests.rules.test_concepts import observe
 
@@ -66,6 +67,17 @@ def test_links_to_several_other_government_sites_are_links_to_agencies() -> None
 def test_a_link_that_goes_nowhere_names_nothing() -> None:
     pages = [home('<footer><a href="#">Freedom of Information</a></footer>')]
     assert observe("city-access-information", pages, RULE).value == ABSENT
+
+
+def test_a_link_that_goes_nowhere_reads_the_same_from_the_store() -> None:
+    """The rule reads what the crawler's parser kept, so a page read back from its visit answers alike."""
+    page = home('<footer><a href="#">Freedom of Information</a></footer>')
+    stored = PageDigest(
+        page.requested_url, page.final_url, page.depth, page.status, **digest_fields(snapshot_digest(page))
+    )
+    assert not in_running_text(page, "Freedom of Information")
+    assert not in_running_text(stored, "Freedom of Information")
+    assert in_running_text(home("<p>Freedom of Information requests</p>"), "Freedom of Information")
 
 
 def test_the_law_named_in_running_text_is_not_the_citys_page_on_it() -> None:
