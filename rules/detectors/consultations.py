@@ -5,8 +5,12 @@ Read at page level (the markup is needed to keep each consultation's row, item o
 page whose title or headings name consultations, every table row, list item and article that names a
 sector (lexicon `topic_*`) and carries a date (written in any lexicon's language, or `<time datetime>`)
 is one consultation. It is *upcoming* when a date is today or later (or it says "upcoming"/"open" and is
-dated within the year), *held* when its last date is past and within 365 days. Site level says "absent"
-for every code; a sighting on any page outranks it. EPI level: e-consultation.
+dated within the year), *held* when its last date is past and within 365 days; one that began within the
+365 days and ends later is being held, so both. On a page whose title names a sector ("Convention
+citoyenne sur le climat", "Consultations on air quality"), that sector is every dated item's: a page
+about one consultation dates it in an item ("Durée : d'octobre 2019 à janvier 2020") that does not repeat
+its subject. Site level says "absent" for every code; a sighting on any page outranks it. EPI level:
+e-consultation.
 """
 
 from __future__ import annotations
@@ -48,17 +52,18 @@ def consultation_page(lexicons: Lexicons, page: PageContent, html: str) -> bool:
     return any(matched_terms(lexicons, "consultation", h) for h in page_headings(html))
 
 
-def classify(lexicons: Lexicons, text: str, dates: list[date], now: date) -> str | None:
-    """ "upcoming", "held" or None (undated, or older than a year)."""
+def classify(lexicons: Lexicons, text: str, dates: list[date], now: date) -> tuple[str, ...]:
+    """("upcoming",), ("held",), both for one running now that began within the year, or () (undated,
+    or older than a year)."""
     if not dates:
-        return None
+        return ()
     if max(dates) >= now:
-        return "upcoming"
+        return ("held", "upcoming") if min(dates) < now and now - min(dates) <= WINDOW else ("upcoming",)
     if now - max(dates) > WINDOW:
-        return None
+        return ()
     if matched_terms(lexicons, "status_upcoming", text) and not matched_terms(lexicons, "status_closed", text):
-        return "upcoming"
-    return "held"
+        return ("upcoming",)
+    return ("held",)
 
 
 class ConsultationsRule(RuleModule):
@@ -79,23 +84,24 @@ class ConsultationsRule(RuleModule):
             if not text:
                 continue
             dates = dates_in_markup(node.html or "") or dates_in_text(text, lexicons)
-            when = classify(lexicons, text, dates, now)
-            if when is None:
-                continue
-            for sector, (concept, upcoming, held) in SECTORS.items():
-                terms = matched_terms(lexicons, concept, text)
-                code = upcoming if when == "upcoming" else held
-                if not terms or code in found:
-                    continue
-                span = f"{min(dates).isoformat()} – {max(dates).isoformat()}"
-                note = (
-                    f"A {when} {sector} consultation ({span}, judged on {now.isoformat()}; "
-                    f"sector named by '{terms[0]}'; EPI level: e-consultation)."
-                )
-                found[code] = Observation(
-                    PRESENT, 0.85, (evidence_from(snap, quote=text),), note, questions={INSTRUMENT: (code,)}
-                )
+            for when in classify(lexicons, text, dates, now):
+                for sector, (concept, upcoming, held) in SECTORS.items():
+                    code = upcoming if when == "upcoming" else held
+                    terms = matched_terms(lexicons, concept, text) or matched_terms(lexicons, concept, snap.title)
+                    if terms and code not in found:
+                        found[code] = self._sighting(snap, text, code, when, sector, terms[0], dates, now)
         return list(found.values())
+
+    @staticmethod
+    def _sighting(
+        snap: PageContent, text: str, code: str, when: str, sector: str, term: str, dates: list[date], now: date
+    ) -> Observation:
+        span = f"{min(dates).isoformat()} – {max(dates).isoformat()}"
+        note = (
+            f"A {when} {sector} consultation ({span}, judged on {now.isoformat()}; "
+            f"sector named by '{term}'; EPI level: e-consultation)."
+        )
+        return Observation(PRESENT, 0.85, (evidence_from(snap, quote=text),), note, questions={INSTRUMENT: (code,)})
 
     async def check_site(self, site: SiteView) -> Iterable[Observation]:
         pages = site.ok_pages()

@@ -129,6 +129,23 @@ def test_responsive_needs_viewport_and_no_overflow() -> None:
     assert run(ResponsiveRule(), site_view([no_meta])).value == ABSENT
 
 
+def test_responsive_is_decided_by_the_home_page_and_most_pages_not_one_odd_page() -> None:
+    """One inner page that scrolls sideways (a script-filled page left empty) does not make a portal whose
+    home page and other pages fit 375 px unfriendly; the home page overflowing, or most pages, does."""
+
+    def inner(path: str, overflow: float) -> PageSnapshot:
+        return snap(path, doc("Page", "", head=VIEWPORT), measurements={"overflow_375": overflow})
+
+    fits = home("", measurements={"overflow_375": 0.0})
+    odd = [fits, inner("/a", 0.0), inner("/b", 128.0), inner("/c", 0.0), inner("/d", 0.0)]
+    obs = run(ResponsiveRule(), site_view(odd))
+    assert obs.value == PRESENT and 0.7 <= obs.confidence < 0.9 and "/b scrolls 128 px" in obs.note
+    most = [fits, inner("/a", 50.0), inner("/b", 128.0), inner("/c", 0.0), inner("/d", 90.0)]
+    assert run(ResponsiveRule(), site_view(most)).value == ABSENT
+    wide_home = home("", measurements={"overflow_375": 200.0})
+    assert run(ResponsiveRule(), site_view([wide_home, inner("/a", 0.0), inner("/c", 0.0)])).value == ABSENT
+
+
 def test_responsive_without_a_render_reads_the_viewport_meta() -> None:
     obs = run(ResponsiveRule(), site_view([home("")]))
     assert obs.value == PRESENT and 0.7 <= obs.confidence < 0.9 and "not rendered" in obs.note
