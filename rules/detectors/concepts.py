@@ -23,11 +23,13 @@ from importlib import metadata, resources
 from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crawler.snapshot import Link, PageContent, ScanStatus
+from crawler.parse import squash
+from crawler.snapshot import Link, PageContent, PageSnapshot, ScanStatus
 from rules.detectors.city_site import FOOTER_CHARS, government_domain
 from rules.detectors.common import (
     NO_WORD_BOUNDARIES,
@@ -103,6 +105,8 @@ class Feature:
     own_site: bool = False
     # a title or link that is "About <the jurisdiction>" ("Acerca de Chile") counts too (terms: about_place, place_of)
     about_place: bool = False
+    # a concept: the row reads only links inside a section whose heading names it (a guide listed under "FAQ")
+    within: str = ""
     pack: str = "concepts"
     # the row's own cue confidences and negative weights, over the pack's
     cues: Mapping[str, float] = field(default_factory=dict)
@@ -160,6 +164,7 @@ def parse_pack(raw: Any, source: str) -> Pack:
                     sector_link=str(row.get("sector_link", "")),
                     own_site=bool(row.get("own_site", False)),
                     about_place=bool(row.get("about_place", False)),
+                    within=str(row.get("within", "")),
                     pack=pack_id,
                     cues=row_cues,
                     negative=row_negative,
@@ -338,6 +343,9 @@ class ConceptPackRule(RuleModule):
         listing = is_listing(snap)
         found = []
         for feature in wanted:
+            if feature.within:
+                found += self._links_within(feature, lexicons, snap)
+                continue
             if feature.min_terms > 1:  # the page's headings together: "Presidency", "Ministries", "Regions"
                 named = parts_named(headings, partial(self.terms_in, feature, lexicons), snap.language)
                 if len(named) >= feature.min_terms and self.confirmed(feature, lexicons, snap):
@@ -364,6 +372,23 @@ class ConceptPackRule(RuleModule):
                     found.append(self.observe(feature, sighting))
                     break
         return found
+
+    def _links_within(self, feature: Feature, lexicons: Lexicons, snap: PageSnapshot) -> list[Observation]:
+        """A link naming the row inside a section headed by `feature.within` ("FAQ", "Ayuda"): the section
+        says what its links are (the site's own help for its users), so a file there is the feature."""
+        heads = partial(matched_terms, lexicons, feature.within)
+        for heading, text, href in links_under_headings(snap.dom or snap.html, heads):
+            terms = self.terms_in(feature, lexicons, text)
+            if not terms or _no_where(urljoin(snap.final_url, href), snap.final_url):
+                continue
+            negatives = ("headline",) * is_headline(text, snap.language) + ("partial",) * is_partial(text, terms)
+            negatives += ("document",) * bool(_DOCUMENT.search(urlsplit(href).path))
+            return [self.observe(feature, Sighting(
+                "link", self.cue(feature, "link") - self.penalty(feature, negatives),
+                evidence_from(snap, quote=f"{heading}: {text} → {href}"),
+                f"A link under the heading '{heading[:60]}' reads '{text[:80]}'", negatives,
+            ))]  # fmt: skip
+        return []
 
     # --- site level: titles, links, texts, URL paths; "absent" with its trail when none names it
 
@@ -573,6 +598,7 @@ def dated(text: str) -> bool:
 
 
 _OWN_PERIOD = re.compile(r"\s*(?:19|20)\d\d\s*[-–/]\s*(?:19|20)\d\d(?!\d)")
+_PERIOD = re.compile(r"(?<![\d/])(?:19|20)\d\d\s*[-–/]\s*(?:19|20)\d\d(?![\d/])")
 
 
 def dated_mention(text: str, term: str) -> bool:
@@ -623,7 +649,8 @@ def link_negatives(link: Link, page: PageContent) -> tuple[str, ...]:
         negatives.append("headline")
     if link.region == "article":
         negatives.append("article")
-    if is_listing(page) or _DATE_IN_TEXT.search(link.text):
+    # a plan's period ("Plan Nacional de Cambio Climático 2017-2020") is its name's, not an item's date
+    if is_listing(page) or _DATE_IN_TEXT.search(_PERIOD.sub(" ", link.text)):
         negatives.append("listing")
     return tuple(negatives)
 
@@ -635,6 +662,32 @@ def in_running_text(page: PageContent, term: str) -> bool:
     texts = (*(link.text for link in page.links), *page.placeholder_links)
     in_links = sum(fold(text).count(needle) for text in texts if text)
     return folded(f"{page.title} {page.text}").count(needle) > in_links
+
+
+def links_under_headings(markup: str, names: Callable[[str], list[str]]) -> list[tuple[str, str, str]]:
+    """(heading, link text, href) of the links inside the element that holds a heading or caption which
+    names the concept as a whole ("FAQ", not "Aide à domicile"): its section, or its table. A link in a
+    table row is also given the row's other cells as its text: a documents table names each file in one
+    cell and links it as "Download" in another (the link's purpose in context, WCAG 2.4.4)."""
+    found = []
+    for node in LexborHTMLParser(markup).css(HEADINGS):
+        heading = squash(node.text())
+        terms = names(heading)
+        if not terms or is_partial(heading, terms) or node.parent is None:
+            continue
+        for anchor in node.parent.css("a[href]"):
+            href, text = anchor.attributes.get("href") or "", squash(anchor.text())
+            found += [(heading, text, href)] if text else []
+            if (row := _table_row(anchor)) is not None and (cells := squash(row.text().replace(anchor.text(), " "))):
+                found.append((heading, cells, href))
+    return found
+
+
+def _table_row(node: LexborNode) -> LexborNode | None:
+    parent = node.parent
+    while parent is not None and parent.tag not in ("tr", "table", "body"):
+        parent = parent.parent
+    return parent if parent is not None and parent.tag == "tr" else None
 
 
 def parts_named(headings: Sequence[str], terms_in: Callable[[str], list[str]], language: str) -> list[str]:

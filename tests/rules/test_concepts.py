@@ -51,7 +51,11 @@ def feature_page(feature: Feature, language: str) -> tuple[list[PageSnapshot], s
     extra = CONTACTS * bool(feature.contacts_min)
     extra += "".join(f"<p>{load_lexicon(language).terms(c)[0]}</p>" for c in feature.requires)
     place = feature.look_in[0]
-    if feature.min_terms > 1 and place == "headings":  # the parts of a whole, a heading each
+    if feature.within:  # a link under a heading that names the section (a guide listed under "FAQ")
+        section = load_lexicon(language).terms(feature.within)[0]
+        body = f'<section><h2>{section}</h2><ul><li><a href="/guide.pdf">{term}</a></li></ul></section>'
+        page = snap("/feature", doc("Page", body + extra, language))
+    elif feature.min_terms > 1 and place == "headings":  # the parts of a whole, a heading each
         body = "".join(f"<h2>{t}</h2><p>Details.</p>" for t in terms[: feature.min_terms + 1])
         page = snap("/feature", doc("Page", body + extra, language))
     elif feature.min_terms > 1:

@@ -99,3 +99,68 @@ def test_a_sign_in_link_is_the_sites_own_in_its_own_language() -> None:
     assert answer(headline, "en").value == ABSENT
     found = answer('<nav><a href="https://x.example/compte">Se connecter</a></nav>', "fr")
     assert found.value == PRESENT and found.confidence == 0.6, found.note
+
+
+def pdf(path: str) -> PageSnapshot:
+    """A file the crawl fetched: read as a document, not a page."""
+    return snap(path, "", content_type="application/pdf")
+
+
+def tutorial(pages: list[PageSnapshot]) -> Observation:
+    """The answer to OSI #016 / LOSI #241, which two rows inform: a guide named anywhere, or listed under help."""
+    rows = (observe("tutorials", pages), observe("tutorials-in-help", pages))
+    return max(rows, key=lambda o: (o.value != ABSENT, o.confidence))
+
+
+def test_a_how_to_guide_listed_under_the_faq_is_a_tutorial() -> None:
+    """How-to guides as Spanish-speaking administrations title them, often a PDF listed under the FAQ: the
+    section makes it the site's help for its users, and the words name a kind of document, so the guide's
+    subject after them does not make it "about something else"."""
+    guides = {
+        "/docs/guia-efirma.pdf": "Guía para solicitar tu e.firma (PDF)",
+        "/docs/manual-secop.pdf": "Manual de usuario del SECOP II",
+        "/docs/monotributo.pdf": "Cómo inscribirse en el Monotributo",
+        "/docs/mesa-partes.pdf": "Guía para registrarse en Mesa de Partes Digital",
+    }
+    for path, text in guides.items():
+        row = f'<tr><td><a href="{path}">{text}</a></td></tr>'
+        faq = f"<section><h2>Preguntas frecuentes</h2><table>{row}</table></section>"
+        found = tutorial([home(faq, "es"), pdf(path)])
+        assert found.value == PRESENT and found.confidence >= DECIDED_AT, (text, found.note)
+    # a documents table names the file in one cell and links it as "Descargar" in another
+    cells = '<tr><td>Instructivo de llenado del formulario</td><td><a href="/docs/i.pdf">Descargar</a></td></tr>'
+    table = tutorial([home(f"<section><h2>Ayuda</h2><table>{cells}</table></section>", "es"), pdf("/docs/i.pdf")])
+    assert table.value == PRESENT and table.confidence >= DECIDED_AT, table.note
+    # the same file under another heading (a toolkit for the administration's own staff) is left to review
+    staff = '<h2>Configure su plataforma</h2><ul><li><a href="/t.pdf">Tutorial: primeros pasos con Decidim</a></li>'
+    elsewhere = tutorial([home(staff, "es"), pdf("/t.pdf")])
+    assert elsewhere.value == PRESENT and elsewhere.confidence < DECIDED_AT, elsewhere.note
+    # a catalogue of procedures and a tourist guide are guides to something else than using a service
+    for text in ("Guía de trámites y servicios", "Guía turística de la ciudad"):
+        assert tutorial([home(f'<h2>Ayuda</h2><a href="/g">{text}</a>', "es")]).value == ABSENT, text
+
+
+def test_a_plan_cited_in_a_news_article_is_the_sectors_policy() -> None:
+    """A sector's plan linked by its name (and period) from an article leads to the policy itself; a year range
+    is the plan's period, not a date making the link an item of a news list."""
+    article = ('<article><h1>El Gobierno presenta sus metas</h1><p>Consulta el <a href="https://minedu.gob.example/'
+               'plan.pdf">Plan Nacional de Educación 2016-2021</a>.</p></article>')  # fmt: skip
+    found = observe("policy-education", [home(article, "es")])
+    assert found.value == PRESENT and found.confidence >= DECIDED_AT, found.note
+    assert "listing" not in found.note, found.note
+    # a headline that mentions a policy is the story's, and a dated link is an item of a list
+    story = "El ministro defendió hoy la política de salud ante los diputados del Congreso"
+    headline = f'<article><a href="/n">{story}</a></article>'
+    assert observe("policy-health", [home(headline, "es")]).confidence < DECIDED_AT
+    dated_item = '<ul><li><a href="/n/1">Plan nacional de salud 12/05/2019</a></li></ul>'
+    assert "listing" in observe("policy-health", [home(dated_item, "es")]).note
+
+
+def test_national_ai_policies_by_their_spanish_titles_are_ai_strategies() -> None:
+    """Chile's "Política Nacional de Inteligencia Artificial", Argentina's "Plan Nacional de Inteligencia
+    Artificial", Spain's "Estrategia Nacional de IA": each a public AI strategy; AI named alone is not one."""
+    for title in ("Política Nacional de Inteligencia Artificial", "Plan Nacional de Inteligencia Artificial",
+                  "Estrategia Nacional de IA"):  # fmt: skip
+        found = observe("strategy-ai", [home(f"<h2>{title}</h2><p>Objetivos y ejes.</p>", "es")])
+        assert found.value == PRESENT and found.confidence >= DECIDED_AT, (title, found.note)
+    assert observe("strategy-ai", [home("<h2>Inteligencia artificial</h2>", "es")]).value == ABSENT
