@@ -672,18 +672,24 @@ def anchor_texts(markup: str) -> tuple[str, ...]:
     return tuple(squash(node.text()) for node in LexborHTMLParser(markup).css("a"))
 
 
+_SECTION_HEADINGS = "h1, h2, h3"
+
+
 def links_under_headings(markup: str, names: Callable[[str], list[str]]) -> list[tuple[str, str, str]]:
     """(heading, link text, href) of the links inside the element that holds a heading or caption which
     names the concept as a whole ("FAQ", not "Aide à domicile"): its section, or its table. A link in a
     table row is also given the row's other cells as its text: a documents table names each file in one
-    cell and links it as "Download" in another (the link's purpose in context, WCAG 2.4.4)."""
+    cell and links it as "Download" in another (the link's purpose in context, WCAG 2.4.4). A heading whose
+    element holds other headings (flat markup: the page's body) has no section of its own."""
     found = []
     for node in LexborHTMLParser(markup).css(HEADINGS):
-        heading = squash(node.text())
+        heading, box = squash(node.text()), node.parent
         terms = names(heading)
-        if not terms or is_partial(heading, terms) or node.parent is None:
+        if not terms or is_partial(heading, terms) or box is None:
             continue
-        for anchor in node.parent.css("a[href]"):
+        if len(box.css(_SECTION_HEADINGS)) > (node.tag in _SECTION_HEADINGS.split(", ")):
+            continue
+        for anchor in box.css("a[href]"):
             href, text = anchor.attributes.get("href") or "", squash(anchor.text())
             found += [(heading, text, href)] if text else []
             if (row := _table_row(anchor)) is not None and (cells := squash(row.text().replace(anchor.text(), " "))):
