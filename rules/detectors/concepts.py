@@ -344,7 +344,7 @@ class ConceptPackRule(RuleModule):
         found = []
         for feature in wanted:
             if feature.within:
-                found += self._links_within(feature, lexicons, snap)
+                found += links_within(self, feature, lexicons, snap)
                 continue
             if feature.min_terms > 1:  # the page's headings together: "Presidency", "Ministries", "Regions"
                 named = parts_named(headings, partial(self.terms_in, feature, lexicons), snap.language)
@@ -372,23 +372,6 @@ class ConceptPackRule(RuleModule):
                     found.append(self.observe(feature, sighting))
                     break
         return found
-
-    def _links_within(self, feature: Feature, lexicons: Lexicons, snap: PageSnapshot) -> list[Observation]:
-        """A link naming the row inside a section headed by `feature.within` ("FAQ", "Ayuda"): the section
-        says what its links are (the site's own help for its users), so a file there is the feature."""
-        heads = partial(matched_terms, lexicons, feature.within)
-        for heading, text, href in links_under_headings(snap.dom or snap.html, heads):
-            terms = self.terms_in(feature, lexicons, text)
-            if not terms or _no_where(urljoin(snap.final_url, href), snap.final_url):
-                continue
-            negatives = ("headline",) * is_headline(text, snap.language) + ("partial",) * is_partial(text, terms)
-            negatives += ("document",) * bool(_DOCUMENT.search(urlsplit(href).path))
-            return [self.observe(feature, Sighting(
-                "link", self.cue(feature, "link") - self.penalty(feature, negatives),
-                evidence_from(snap, quote=f"{heading}: {text} → {href}"),
-                f"A link under the heading '{heading[:60]}' reads '{text[:80]}'", negatives,
-            ))]  # fmt: skip
-        return []
 
     # --- site level: titles, links, texts, URL paths; "absent" with its trail when none names it
 
@@ -670,6 +653,24 @@ def in_running_text(page: PageContent, term: str) -> bool:
 @lru_cache(maxsize=16)  # a page's markup is asked again by each row whose term it names
 def anchor_texts(markup: str) -> tuple[str, ...]:
     return tuple(squash(node.text()) for node in LexborHTMLParser(markup).css("a"))
+
+
+def links_within(rule: ConceptPackRule, feature: Feature, lexicons: Lexicons, snap: PageSnapshot) -> list[Observation]:
+    """A link naming the row inside a section headed by `feature.within` ("FAQ", "Ayuda"): the section
+    says what its links are (the site's own help for its users), so a file there is the feature."""
+    heads = partial(matched_terms, lexicons, feature.within)
+    for heading, text, href in links_under_headings(snap.dom or snap.html, heads):
+        terms = rule.terms_in(feature, lexicons, text)
+        if not terms or _no_where(urljoin(snap.final_url, href), snap.final_url):
+            continue
+        negatives = ("headline",) * is_headline(text, snap.language) + ("partial",) * is_partial(text, terms)
+        negatives += ("document",) * bool(_DOCUMENT.search(urlsplit(href).path))
+        return [rule.observe(feature, Sighting(
+            "link", rule.cue(feature, "link") - rule.penalty(feature, negatives),
+            evidence_from(snap, quote=f"{heading}: {text} → {href}"),
+            f"A link under the heading '{heading[:60]}' reads '{text[:80]}'", negatives,
+        ))]  # fmt: skip
+    return []
 
 
 _SECTION_HEADINGS = "h1, h2, h3"
