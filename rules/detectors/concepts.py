@@ -344,7 +344,7 @@ class ConceptPackRule(RuleModule):
         found = []
         for feature in wanted:
             if feature.within:
-                found += self._links_within(feature, lexicons, snap)
+                found += links_within(self, feature, lexicons, snap)
                 continue
             if feature.min_terms > 1:  # the page's headings together: "Presidency", "Ministries", "Regions"
                 named = parts_named(headings, partial(self.terms_in, feature, lexicons), snap.language)
@@ -372,23 +372,6 @@ class ConceptPackRule(RuleModule):
                     found.append(self.observe(feature, sighting))
                     break
         return found
-
-    def _links_within(self, feature: Feature, lexicons: Lexicons, snap: PageSnapshot) -> list[Observation]:
-        """A link naming the row inside a section headed by `feature.within` ("FAQ", "Ayuda"): the section
-        says what its links are (the site's own help for its users), so a file there is the feature."""
-        heads = partial(matched_terms, lexicons, feature.within)
-        for heading, text, href in links_under_headings(snap.dom or snap.html, heads):
-            terms = self.terms_in(feature, lexicons, text)
-            if not terms or _no_where(urljoin(snap.final_url, href), snap.final_url):
-                continue
-            negatives = ("headline",) * is_headline(text, snap.language) + ("partial",) * is_partial(text, terms)
-            negatives += ("document",) * bool(_DOCUMENT.search(urlsplit(href).path))
-            return [self.observe(feature, Sighting(
-                "link", self.cue(feature, "link") - self.penalty(feature, negatives),
-                evidence_from(snap, quote=f"{heading}: {text} → {href}"),
-                f"A link under the heading '{heading[:60]}' reads '{text[:80]}'", negatives,
-            ))]  # fmt: skip
-        return []
 
     # --- site level: titles, links, texts, URL paths; "absent" with its trail when none names it
 
@@ -664,18 +647,42 @@ def in_running_text(page: PageContent, term: str) -> bool:
     return folded(f"{page.title} {page.text}").count(needle) > in_links
 
 
+def links_within(rule: ConceptPackRule, feature: Feature, lexicons: Lexicons, snap: PageSnapshot) -> list[Observation]:
+    """A link naming the row inside a section headed by `feature.within` ("FAQ", "Ayuda"): the section
+    says what its links are (the site's own help for its users), so a file there is the feature."""
+    heads = partial(matched_terms, lexicons, feature.within)
+    for heading, text, href in links_under_headings(snap.dom or snap.html, heads):
+        terms = rule.terms_in(feature, lexicons, text)
+        if not terms or _no_where(urljoin(snap.final_url, href), snap.final_url):
+            continue
+        negatives = ("headline",) * is_headline(text, snap.language) + ("partial",) * is_partial(text, terms)
+        negatives += ("document",) * bool(_DOCUMENT.search(urlsplit(href).path))
+        return [rule.observe(feature, Sighting(
+            "link", rule.cue(feature, "link") - rule.penalty(feature, negatives),
+            evidence_from(snap, quote=f"{heading}: {text} → {href}"),
+            f"A link under the heading '{heading[:60]}' reads '{text[:80]}'", negatives,
+        ))]  # fmt: skip
+    return []
+
+
+_SECTION_HEADINGS = "h1, h2, h3"
+
+
 def links_under_headings(markup: str, names: Callable[[str], list[str]]) -> list[tuple[str, str, str]]:
     """(heading, link text, href) of the links inside the element that holds a heading or caption which
     names the concept as a whole ("FAQ", not "Aide à domicile"): its section, or its table. A link in a
     table row is also given the row's other cells as its text: a documents table names each file in one
-    cell and links it as "Download" in another (the link's purpose in context, WCAG 2.4.4)."""
+    cell and links it as "Download" in another (the link's purpose in context, WCAG 2.4.4). A heading whose
+    element holds other headings (flat markup: the page's body) has no section of its own."""
     found = []
     for node in LexborHTMLParser(markup).css(HEADINGS):
-        heading = squash(node.text())
+        heading, box = squash(node.text()), node.parent
         terms = names(heading)
-        if not terms or is_partial(heading, terms) or node.parent is None:
+        if not terms or is_partial(heading, terms) or box is None:
             continue
-        for anchor in node.parent.css("a[href]"):
+        if len(box.css(_SECTION_HEADINGS)) > (node.tag in _SECTION_HEADINGS.split(", ")):
+            continue
+        for anchor in box.css("a[href]"):
             href, text = anchor.attributes.get("href") or "", squash(anchor.text())
             found += [(heading, text, href)] if text else []
             if (row := _table_row(anchor)) is not None and (cells := squash(row.text().replace(anchor.text(), " "))):

@@ -135,6 +135,9 @@ def test_a_how_to_guide_listed_under_the_faq_is_a_tutorial() -> None:
     staff = '<h2>Configure su plataforma</h2><ul><li><a href="/t.pdf">Tutorial: primeros pasos con Decidim</a></li>'
     elsewhere = tutorial([home(staff, "es"), pdf("/t.pdf")])
     assert elsewhere.value == PRESENT and elsewhere.confidence < DECIDED_AT, elsewhere.note
+    # in flat markup a help heading has no section: a guide further down, under another heading, is not in it
+    flat = '<h2>Ayuda</h2><p>Escríbanos.</p><h2>Trámites</h2><a href="/m.pdf">Manual de usuario del trámite</a>'
+    assert tutorial([home(flat, "es"), pdf("/m.pdf")]).confidence < DECIDED_AT
     # a catalogue of procedures and a tourist guide are guides to something else than using a service
     for text in ("Guía de trámites y servicios", "Guía turística de la ciudad"):
         assert tutorial([home(f'<h2>Ayuda</h2><a href="/g">{text}</a>', "es")]).value == ABSENT, text
@@ -164,3 +167,19 @@ def test_national_ai_policies_by_their_spanish_titles_are_ai_strategies() -> Non
         found = observe("strategy-ai", [home(f"<h2>{title}</h2><p>Objetivos y ejes.</p>", "es")])
         assert found.value == PRESENT and found.confidence >= DECIDED_AT, (title, found.note)
     assert observe("strategy-ai", [home("<h2>Inteligencia artificial</h2>", "es")]).value == ABSENT
+
+
+def test_transparency_menus_of_latin_american_bodies_name_their_sections() -> None:
+    """A transparency menu as Mexican, Peruvian or Chilean bodies write it: "Estructura orgánica" is the
+    structure page, "Solicitudes de información pública" the right of access, "Comunicados" the news."""
+    menu = {
+        "org-chart": "Estructura orgánica",
+        "law-access-information": "Solicitudes de información pública",
+        "news": "Comunicados",
+    }
+    for row, text in menu.items():
+        found = observe(row, [home(f'<nav><a href="https://x.gob.example/{row}">{text}</a></nav>', "es")])
+        assert found.value == PRESENT and found.confidence >= DECIDED_AT, (text, found.note)
+    # the word in a sentence of running text is not a news section
+    story = "<p>Consulte los comunicados del ministerio.</p>"
+    assert observe("news", [home(story, "es")]).value == ABSENT
