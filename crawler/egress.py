@@ -34,6 +34,7 @@ from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost
 CONNECT_TIMEOUT_S = 10.0
 HANDSHAKE_TIMEOUT_S = 10.0
 CHUNK = 65536
+_SHUTDOWN_PASSES = 5  # each pass ends the handlers that the previous one's last accepted connections started
 # Refusals kept for the renderer to explain a failed navigation; old ones are forgotten.
 MAX_REFUSALS = 512
 
@@ -86,11 +87,7 @@ class EgressProxy:
                 loop.run_forever()
             finally:
                 self._server.close()
-                tasks = asyncio.all_tasks(loop)
-                for task in tasks:
-                    task.cancel()
-                if tasks:
-                    loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+                _cancel_every_task(loop)
                 loop.close()
 
         self._thread = threading.Thread(target=run, name="govaudit-egress", daemon=True)
@@ -236,6 +233,18 @@ def _bare(host: str) -> str:
 
 def _reply(code: int) -> bytes:
     return bytes([_VERSION, code, 0, _IPV4, 0, 0, 0, 0, 0, 0])
+
+
+def _cancel_every_task(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancels the loop's tasks and waits for them to end. A connection accepted just before the stop
+    starts its handler while the others are being cancelled, so the loop is asked again."""
+    for _ in range(_SHUTDOWN_PASSES):
+        tasks = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        if not tasks:
+            return
+        for task in tasks:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
 
 
 async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:

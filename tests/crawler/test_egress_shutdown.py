@@ -3,6 +3,7 @@ run: the browser closes after the proxy's last page) ends that connection quietl
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import struct
@@ -37,3 +38,24 @@ def test_stopping_with_a_connection_open_logs_no_traceback(caplog: pytest.LogCap
     # CancelledError as "Exception in callback … Traceback", which reached the CLI's stderr.
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert proxy.connections == 1
+
+
+def test_stopping_leaves_no_task_pending() -> None:
+    """A connection accepted just before the stop starts its handler while the proxy is already
+    cancelling the others; left pending, Python prints "Task was destroyed but it is pending!"."""
+    proxy = EgressProxy(AddressGuard(allow_private=True)).start()
+    loop, thread = proxy._loop, proxy._thread
+    assert loop is not None and thread is not None
+    started: list[asyncio.Task[None]] = []
+
+    def open_then_stop() -> None:
+        started.append(loop.create_task(asyncio.sleep(3600)))  # a connection still open
+        # A handler whose start is already queued when the loop stops: it runs during the shutdown.
+        loop.call_soon(lambda: started.append(loop.create_task(asyncio.sleep(3600))))
+        loop.stop()
+
+    loop.call_soon_threadsafe(open_then_stop)
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert len(started) == 2
+    assert all(task.done() for task in started)
