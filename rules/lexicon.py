@@ -19,14 +19,17 @@ def fold(text: str) -> str:
     "confidentialite", "常見問題" → "常见问题" (a zh-TW page matches the lexicon's terms)."""
     if text.isascii():  # no accents to strip, and NFKD leaves ASCII as it is: the common case, made cheap
         return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Invisible break hints (a soft hyphen in "Bundes\u00administerium", word joiners between Chinese
+    # characters) are typesetting, not spelling: left in, they split the words a term must match.
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_INVISIBLE))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    if max(stripped) >= _CJK_START:
+    if stripped and max(stripped) >= _CJK_START:
         return stripped.translate(_simplified())
     return stripped
 
 
 _CJK_START = "\u3400"
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
 @cache

@@ -33,3 +33,14 @@ def test_chinese_matches_in_either_script() -> None:
 
     assert fold("常見問題") == fold("常见问题")
     assert Lexicons.load(["zh"]).matches("help", "本站常見問題") is not None
+
+
+def test_invisible_break_hints_do_not_split_words() -> None:
+    """A soft hyphen inside a German compound and word joiners between Chinese characters are
+    typesetting: the words still match, and a text of nothing but such hints folds to nothing."""
+    de = load_lexicon("de")
+    assert fold("Daten\u00adschutz\u00aderklärung") == fold("Datenschutzerklärung")
+    assert de.matches("privacy", "Daten\u00adschutz\u00aderklärung") is not None
+    zh = Lexicons.load(["zh"])
+    assert zh.matches("help", "常\u2060見\u2060問\u2060題") is not None
+    assert fold("\u200b\ufeff") == ""
