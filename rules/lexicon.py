@@ -11,7 +11,7 @@ from importlib import resources
 import yaml
 
 # Scripts written without spaces between words: no word-boundary matching there.
-_NO_WORD_BOUNDARIES = ("zh", "ja", "th")
+NO_WORD_BOUNDARIES = ("zh", "ja", "th")
 
 
 def fold(text: str) -> str:
@@ -63,7 +63,7 @@ class Lexicon:
             # The substring test first: most terms are absent, and it costs far less than the regex.
             if needle not in folded:
                 continue
-            if self.language in _NO_WORD_BOUNDARIES or _whole_word(needle).search(folded):
+            if term_pattern(needle, self.language).search(folded):
                 return term
         return None
 
@@ -74,8 +74,15 @@ def _folded(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _whole_word(needle: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
+def term_pattern(needle: str, language: str) -> re.Pattern[str]:
+    """A folded term as a whole word. In scripts written without spaces a term is matched anywhere, but
+    a Latin word within them ("以 AI 治 AI") is still a word: "ai" does not match inside "detail"."""
+    escaped = re.escape(needle)
+    if language not in NO_WORD_BOUNDARIES:
+        return re.compile(rf"(?<!\w){escaped}(?!\w)")
+    before = r"(?<![a-z0-9])" if needle[:1].isascii() and needle[:1].isalnum() else ""
+    after = r"(?![a-z0-9])" if needle[-1:].isascii() and needle[-1:].isalnum() else ""
+    return re.compile(f"{before}{escaped}{after}")
 
 
 class LexiconError(ValueError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -17,8 +16,7 @@ from crawler.parse import squash
 from crawler.snapshot import Link, PageContent
 from crawler.urls import in_scope
 from rules.findings import PRESENT
-from rules.lexicon import _NO_WORD_BOUNDARIES as NO_WORD_BOUNDARIES
-from rules.lexicon import Lexicons, fold
+from rules.lexicon import Lexicons, fold, term_pattern
 from rules.module import Observation, SiteView, evidence_from
 
 # The term is at least this share of a section link's text ("Privacy Policy", not "Privacy and you").
@@ -100,13 +98,6 @@ def folded(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _term_pattern(term: str, language: str) -> re.Pattern[str]:
-    needle = re.escape(fold(term))
-    # Same rule as rules.lexicon: whole words, except in scripts written without spaces.
-    return re.compile(needle if language in NO_WORD_BOUNDARIES else rf"(?<!\w){needle}(?!\w)")
-
-
-@lru_cache(maxsize=8192)
 def _needle(term: str) -> str:
     return fold(term)
 
@@ -137,7 +128,7 @@ def _terms_in(lexicons: Lexicons, concept: str, text: str) -> tuple[str, ...]:
             # The substring test first: most terms are absent, and it costs far less than the regex.
             if needle in found or needle not in haystack:
                 continue
-            if _term_pattern(term, lexicon.language).search(haystack):
+            if term_pattern(needle, lexicon.language).search(haystack):
                 found[needle] = term
     return tuple(found.values())
 

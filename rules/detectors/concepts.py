@@ -32,7 +32,6 @@ from crawler.parse import squash
 from crawler.snapshot import Link, PageContent, PageSnapshot, ScanStatus
 from rules.detectors.city_site import FOOTER_CHARS, government_domain
 from rules.detectors.common import (
-    NO_WORD_BOUNDARIES,
     folded,
     host_of,
     links_to_hosts,
@@ -43,7 +42,7 @@ from rules.detectors.common import (
 )
 from rules.detectors.contact import contact_details
 from rules.findings import ABSENT, PRESENT, SEARCHED, Evidence
-from rules.lexicon import Lexicons, fold
+from rules.lexicon import NO_WORD_BOUNDARIES, Lexicons, fold, term_pattern
 from rules.module import Observation, PageView, RuleModule, SiteView, evidence_from
 
 PACK_ENTRY_POINTS = "govaudit.rule_packs"
@@ -298,9 +297,7 @@ class ConceptPackRule(RuleModule):
             haystack = folded(text)
             for lang, term in extra:
                 needle = fold(term)
-                if needle in haystack and (
-                    lang in NO_WORD_BOUNDARIES or re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack)
-                ):
+                if needle in haystack and term_pattern(needle, lang).search(haystack):
                     found.append(term)
         return found
 

@@ -44,3 +44,13 @@ def test_invisible_break_hints_do_not_split_words() -> None:
     zh = Lexicons.load(["zh"])
     assert zh.matches("help", "常\u2060見\u2060問\u2060題") is not None
     assert fold("\u200b\ufeff") == ""
+
+
+def test_a_latin_word_in_chinese_text_is_still_a_whole_word() -> None:
+    """Chinese is matched without word boundaries, but a Latin term within it is a word: "app" names an
+    app in "下载APP", never the letters inside "apply"; Chinese terms still match inside a title."""
+    zh = load_lexicon("zh")
+    assert zh.matches("mobile_app", "政务服务手机APP下载") == "手机app"
+    assert zh.matches("mobile_app", "手机apply指南") is None
+    assert zh.matches("emerging_tech", "臺灣的人工智慧行動計畫") == "人工智慧"
+    assert zh.matches("emerging_tech", "讓無人機與信任齊飛") == "无人机"
