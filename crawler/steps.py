@@ -27,7 +27,7 @@ from crawler.politeness import ATTEMPTS, Caps, retry_after_seconds
 from crawler.render import PageInspector, Renderer, ServedDocument
 from crawler.robots import RobotsCache
 from crawler.scope import Scope
-from crawler.snapshot import Link, PageSnapshot, ScanStatus
+from crawler.snapshot import FormSnapshot, Link, PageSnapshot, ScanStatus
 from crawler.urls import host_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -252,6 +252,14 @@ def merge_links(rendered: Sequence[Link], served: Sequence[Link]) -> tuple[Link,
     return (*rendered, *(link for link in served if (link.url, link.fragment) not in seen))[:MAX_LINKS]
 
 
+def merge_forms(rendered: Sequence[FormSnapshot], served: Sequence[FormSnapshot]) -> tuple[FormSnapshot, ...]:
+    """The rendered DOM's forms, then the served HTML's forms the DOM does not have as served (by action
+    and field names): a script that turns a form into a widget (an OpenID provider picker replacing its
+    identifier box) changes how it looks, not what the page offers."""
+    seen = {(form.action, tuple(f.name for f in form.fields)) for form in rendered}
+    return (*rendered, *(form for form in served if (form.action, tuple(f.name for f in form.fields)) not in seen))
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
     """A page after the browser: its snapshot with the render's facts, what was parsed (the DOM's
@@ -300,7 +308,9 @@ class Rendering:
         rendered = await self.parser.parse(outcome.dom, outcome.final_url)
         # The served HTML's links too: a client router may show another view than the one served
         # (a Vue app's 404 view for /index.html has no links) and its links must not be lost.
-        parsed = replace(rendered, links=merge_links(rendered.links, parsed.links))
+        parsed = replace(
+            rendered, links=merge_links(rendered.links, parsed.links), forms=merge_forms(rendered.forms, parsed.forms)
+        )
         errors = dict(outcome.inspection_errors)
         if outcome.error and self.inspectors and not outcome.inspections:
             # The page was read but the browser failed before any inspector finished (a renderer that
