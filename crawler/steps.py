@@ -256,8 +256,12 @@ def merge_forms(rendered: Sequence[FormSnapshot], served: Sequence[FormSnapshot]
     """The rendered DOM's forms, then the served HTML's forms the DOM does not have as served (by action
     and field names): a script that turns a form into a widget (an OpenID provider picker replacing its
     identifier box) changes how it looks, not what the page offers."""
-    seen = {(form.action, tuple(f.name for f in form.fields)) for form in rendered}
-    return (*rendered, *(form for form in served if (form.action, tuple(f.name for f in form.fields)) not in seen))
+    seen = {_form_key(form) for form in rendered}
+    return (*rendered, *(form for form in served if _form_key(form) not in seen))
+
+
+def _form_key(form: FormSnapshot) -> tuple[str, tuple[str, ...]]:
+    return form.action, tuple(field.name for field in form.fields)
 
 
 @dataclass(frozen=True, slots=True)
