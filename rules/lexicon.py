@@ -73,6 +73,10 @@ def _folded(text: str) -> str:
     return fold(text)
 
 
+# Letters of the scripts in NO_WORD_BOUNDARIES (kana, CJK ideographs, Thai) and their punctuation.
+SPACELESS_SCRIPT = "[\u0e00-\u0e7f\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"
+
+
 @lru_cache(maxsize=8192)
 def term_pattern(needle: str, language: str) -> re.Pattern[str]:
     """A folded term as a whole word. In scripts written without spaces a term is matched anywhere, but
@@ -82,7 +86,17 @@ def term_pattern(needle: str, language: str) -> re.Pattern[str]:
         return re.compile(rf"(?<!\w){escaped}(?!\w)")
     before = r"(?<![a-z0-9])" if needle[:1].isascii() and needle[:1].isalnum() else ""
     after = r"(?![a-z0-9])" if needle[-1:].isascii() and needle[-1:].isalnum() else ""
-    return re.compile(f"{before}{escaped}{after}")
+    if not needle.isascii():
+        return re.compile(f"{before}{escaped}{after}")
+    # A term of the zh lexicon written in Latin letters ("AI", "Creative Commons") is Chinese usage only
+    # inside Chinese text: standing next to the script's characters (a space or a bracket between at
+    # most). In English text the English lexicon speaks, where "AI" is also "AI/AN" (American Indian/
+    # Alaska Native) and is left out for that reason.
+    script = SPACELESS_SCRIPT
+    return re.compile(
+        rf"(?:(?:(?<={script})|(?<={script}\W)){before}{escaped}{after}"
+        rf"|{before}{escaped}{after}(?={script}|\W{script}))"
+    )
 
 
 class LexiconError(ValueError):

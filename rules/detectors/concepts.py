@@ -42,7 +42,7 @@ from rules.detectors.common import (
 )
 from rules.detectors.contact import contact_details
 from rules.findings import ABSENT, PRESENT, SEARCHED, Evidence
-from rules.lexicon import NO_WORD_BOUNDARIES, Lexicons, fold, term_pattern
+from rules.lexicon import NO_WORD_BOUNDARIES, SPACELESS_SCRIPT, Lexicons, fold, term_pattern
 from rules.module import Observation, PageView, RuleModule, SiteView, evidence_from
 
 PACK_ENTRY_POINTS = "govaudit.rule_packs"
@@ -220,19 +220,23 @@ def is_listing(page: PageContent) -> bool:
 
 
 _SEGMENTS = re.compile(r"\s[|–—:·•»/-]\s|[|：:]")
+# Chinese and Japanese set a Latin word off with spaces ("以 AI 治 AI" is "以AI治AI"): padding, not words.
+_SCRIPT_PADDING = re.compile(rf"(?<={SPACELESS_SCRIPT})\s+|\s+(?={SPACELESS_SCRIPT})")
 _MIN_COVERAGE = 0.5
 
 
 def is_partial(text: str, terms: str | Sequence[str]) -> bool:
     """The terms are a small part of the title or link text (of its segment, "FAQ | Ministry" → "FAQ"):
     the text is about something else that merely contains the word ("Bus Replacement Grant"). Terms
-    found together count together: "Waste and recycling" is all about waste."""
+    found together count together, and a term as often as it is written: "Waste and recycling" is all
+    about waste, "以 AI 治 AI" (governing AI with AI) all about AI."""
     needles = [fold(terms)] if isinstance(terms, str) else list(dict.fromkeys(fold(t) for t in terms))
     for segment in _SEGMENTS.split(fold(text)):
         inside = [n for n in needles if n in segment]
         if inside:
-            covered = sum(len(n) for n in inside if not any(n != m and n in m for m in inside))
-            return covered / max(len(segment.strip()), 1) < _MIN_COVERAGE
+            outer = [n for n in inside if not any(n != m and n in m for m in inside)]
+            covered = sum(len(n) * segment.count(n) for n in outer)
+            return covered / max(len(_SCRIPT_PADDING.sub("", segment.strip())), 1) < _MIN_COVERAGE
     return False
 
 

@@ -54,3 +54,23 @@ def test_a_latin_word_in_chinese_text_is_still_a_whole_word() -> None:
     assert zh.matches("mobile_app", "手机apply指南") is None
     assert zh.matches("emerging_tech", "臺灣的人工智慧行動計畫") == "人工智慧"
     assert zh.matches("emerging_tech", "讓無人機與信任齊飛") == "无人机"
+
+
+def test_a_latin_term_of_the_chinese_lexicon_speaks_only_in_chinese_text() -> None:
+    """Taiwan and the mainland write "AI" inside Chinese sentences; in English text the Chinese lexicon's "ai"
+    must not match, where "AI/AN" is American Indian/Alaska Native. A term with Chinese characters of its own
+    ("手机APP") is unaffected."""
+    zh = load_lexicon("zh")
+    assert zh.matches("emerging_tech", "以 AI 治 AI") == "ai"
+    assert zh.matches("emerging_tech", "生成式AI應用指引") == "ai"
+    assert zh.matches("emerging_tech", "「AI」與治理") == "ai"
+    assert zh.matches("emerging_tech", "AI/AN immunization rates") is None
+    assert Lexicons.load(["en", "zh"]).matches("emerging_tech", "Native Hawaiian and AI/AN children", "en") is None
+    assert zh.matches("mobile_app", "政务服务手机APP下载") == "手机app"
+
+
+def test_chinese_consultation_outcomes_as_agencies_publish_them() -> None:
+    zh = load_lexicon("zh")
+    assert zh.matches("consultation_outcomes", "協作會議有共識，寵物友善應兼顧野生動物權益") == "有共识"
+    assert zh.matches("consultation_outcomes", "提議之機關回應") == "机关回应"
+    assert zh.matches("consultation_outcomes", "會議結論與後續辦理") == "会议结论"
