@@ -28,6 +28,7 @@ table>, uq_<table>_<columns>), so that later revisions can drop them by name on 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ TYPES: dict[str, sa.types.TypeEngine[Any]] = {
     "blob": sa.LargeBinary(),
 }
 _VARCHAR = re.compile(r"varchar\((\d+)\)")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when PyYAML was built with it
 _KEYS = {"columns", "primary_key", "checks", "foreign_keys", "unique", "indexes"}
 
 
@@ -110,8 +112,14 @@ class Table:
 
 def load_tables(revision_file: str) -> tuple[Table, ...]:
     """The tables in the YAML file beside `revision_file` (a revision's `__file__`), in its order."""
-    path = Path(revision_file).with_suffix(".yaml")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return _read(Path(revision_file).with_suffix(".yaml"))
+
+
+@functools.cache
+def _read(path: Path) -> tuple[Table, ...]:
+    # Read when a revision runs, not when Alembic imports it (it imports every revision on each
+    # command), and once per process: the tests migrate many databases.
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     return tuple(_table(name, spec) for name, spec in data.items())
 
 
@@ -126,14 +134,14 @@ def drop_tables(tables: Sequence[Table]) -> None:
         table.drop()
 
 
-def created_tables(tables: Sequence[Table]) -> tuple[Step, Step]:
-    """A revision's `upgrade, downgrade` when all it does is create `tables` (in this order)."""
+def created_tables(revision_file: str) -> tuple[Step, Step]:
+    """A revision's `upgrade, downgrade` when all it does is create the tables of its YAML file."""
 
     def upgrade() -> None:
-        create_tables(tables)
+        create_tables(load_tables(revision_file))
 
     def downgrade() -> None:
-        drop_tables(tables)
+        drop_tables(load_tables(revision_file))
 
     return upgrade, downgrade
 

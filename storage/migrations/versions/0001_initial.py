@@ -12,17 +12,15 @@ from storage.migrations.tables import create_tables, drop_tables, load_tables
 revision = "0001_initial"
 down_revision = None
 
-TABLES = load_tables(__file__)
-
 
 def upgrade() -> None:
-    create_tables(TABLES)
+    create_tables(load_tables(__file__))
     _create_append_only_triggers()
 
 
 def downgrade() -> None:
     _drop_append_only_triggers()
-    drop_tables(TABLES)
+    drop_tables(load_tables(__file__))
 
 
 # Reviews are the assessors' audit trail: the database itself refuses to change or delete one, so

@@ -12,11 +12,9 @@ from storage.migrations.tables import create_tables, drop_tables, load_tables
 revision = "0002_frontier"
 down_revision = "0001_initial"
 
-TABLES = load_tables(__file__)
-
 
 def upgrade() -> None:
-    create_tables(TABLES)
+    create_tables(load_tables(__file__))
     # batch mode: SQLite cannot add a foreign key to an existing table in place.
     with op.batch_alter_table("page_visits") as batch:
         batch.add_column(sa.Column("via", sa.Text(), nullable=False, server_default="link"))
@@ -45,4 +43,4 @@ def downgrade() -> None:
         batch.drop_column("carried_from_id")
         batch.drop_column("digest")
         batch.drop_column("via")
-    drop_tables(TABLES)
+    drop_tables(load_tables(__file__))

@@ -4,9 +4,9 @@ Create Date: 2026-11-25 12:00:00
 
 """
 
-from storage.migrations.tables import created_tables, load_tables
+from storage.migrations.tables import created_tables
 
 revision = "0005_nightly"
 down_revision = "0004_web"
 
-upgrade, downgrade = created_tables(load_tables(__file__))
+upgrade, downgrade = created_tables(__file__)

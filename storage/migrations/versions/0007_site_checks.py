@@ -4,9 +4,9 @@ Create Date: 2026-12-06 02:40:00
 
 """
 
-from storage.migrations.tables import created_tables, load_tables
+from storage.migrations.tables import created_tables
 
 revision = "0007_site_checks"
 down_revision = "0006_confirmed_at"
 
-upgrade, downgrade = created_tables(load_tables(__file__))
+upgrade, downgrade = created_tables(__file__)

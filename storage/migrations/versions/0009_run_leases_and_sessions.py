@@ -13,8 +13,6 @@ from storage.migrations.tables import create_tables, drop_tables, load_tables
 revision = "0009_run_leases_and_sessions"
 down_revision = "0011_visit_assets"
 
-TABLES = load_tables(__file__)
-
 
 def upgrade() -> None:
     add_columns(
@@ -24,9 +22,9 @@ def upgrade() -> None:
         sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("audit_mark", sa.Integer(), nullable=True),
     )
-    create_tables(TABLES)
+    create_tables(load_tables(__file__))
 
 
 def downgrade() -> None:
-    drop_tables(TABLES)
+    drop_tables(load_tables(__file__))
     drop_columns("crawl_runs", "audit_mark", "lease_until", "lease_owner", "stage")
