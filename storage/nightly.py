@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Result, func, select, update
 
 from storage import models
 from storage.database import Database, Repository
@@ -193,7 +193,8 @@ class BatchStore(Repository):
             batch = session.get(models.NightlyBatchRow, batch_id)
             if batch is None:
                 raise LookupError(f"no nightly batch {batch_id}")
-            items = tuple(_item(row, name, int(count)) for row, name, count in session.execute(stmt).tuples())
+            rows: Result[models.NightlyItemRow, str, int] = session.execute(stmt)
+            items = tuple(_item(row, name, int(count)) for row, name, count in rows)
             ends = [row.finished_at for row in session.scalars(select(item).where(item.batch_id == batch_id))]
         done = all(i.state in FINISHED for i in items)  # an empty batch is finished when made
         finished_at = max((e for e in ends if e is not None), default=batch.created_at) if done else None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from typing import Any
+
+from sqlalchemy import Result, func, or_, select
 
 from crawler.site import SiteConfig
 from storage import models
@@ -38,7 +40,8 @@ class SiteRepository(Repository):
         """The site (registered or not) whose first start URL or name is `url`: one entry per start URL."""
         stmt = select(models.SiteRow.id, models.SiteRow.name, models.SiteRow.start_urls).order_by(models.SiteRow.id)
         with self.db.transaction(readonly=True) as session:
-            for site_id, name, starts in session.execute(stmt).tuples():
+            rows: Result[int, str, list[Any]] = session.execute(stmt)
+            for site_id, name, starts in rows:
                 if name == url or (starts and starts[0] == url):
                     return int(site_id)
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Result, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -117,7 +117,8 @@ class VisitRepository(Repository):
         with self.db.transaction(readonly=True) as session:
             connection = session.connection()
             for chunk in chunks(sorted(set(visit_ids))):
-                rows = connection.execute(select(visit.id, visit.digest["links"]).where(visit.id.in_(chunk))).tuples()
+                stmt = select(visit.id, visit.digest["links"]).where(visit.id.in_(chunk))
+                rows: Result[int, list[list[str]] | None] = connection.execute(stmt)
                 found.update((visit_id, stored_links(items, shared)) for visit_id, items in rows if items is not None)
         return found
 
@@ -151,11 +152,11 @@ def _page_ids(session: Session, site_id: int, urls: Sequence[str]) -> dict[str, 
     hashes = {url: url_hash(url) for url in urls}
     # Pages known from earlier runs are read, not upserted: on a recrawl that is every page,
     # and an upsert would rewrite each row to get its id back.
-    known = connection.execute(
+    known: Result[str, int] = connection.execute(
         select(PAGES.c.url_hash, PAGES.c.id).where(
             PAGES.c.site_id == site_id, PAGES.c.url_hash.in_(list(hashes.values()))
         )
-    ).tuples()
+    )
     by_hash: dict[str, int] = {digest: page_id for digest, page_id in known}
     new = [{"site_id": site_id, "url": u, "url_hash": h} for u, h in hashes.items() if h not in by_hash]
     if new:
@@ -163,7 +164,8 @@ def _page_ids(session: Session, site_id: int, urls: Sequence[str]) -> dict[str, 
         stmt = stmt.on_conflict_do_update(
             index_elements=["site_id", "url_hash"], set_={"url": stmt.excluded.url}
         ).returning(PAGES.c.id, PAGES.c.url_hash)
-        by_hash.update((digest, page_id) for page_id, digest in connection.execute(stmt, new).tuples())
+        added: Result[int, str] = connection.execute(stmt, new)
+        by_hash.update((digest, page_id) for page_id, digest in added)
     return {url: by_hash[digest] for url, digest in hashes.items()}
 
 
@@ -187,8 +189,8 @@ def _carried_digests(session: Session, rows: Sequence[models.PageVisitRow]) -> d
     visit = models.PageVisitRow
     digests: dict[int, dict[str, Any]] = {}
     for chunk in chunks(sorted(roots)):
-        found = session.execute(
+        found: Result[int, dict[str, Any] | None] = session.execute(
             select(visit.id, visit.digest).where(visit.id.in_(chunk), visit.digest.is_not(None))
-        ).tuples()
+        )
         digests.update({visit_id: digest for visit_id, digest in found if digest is not None})
     return digests

@@ -76,3 +76,27 @@ def test_single_head() -> None:
 
     heads = ScriptDirectory.from_config(storage.alembic_config()).get_heads()
     assert heads == ["0014_run_trend_point"]
+
+
+def test_the_revision_chain_is_the_released_one() -> None:
+    # Databases in use are stamped with these ids: a revision renamed or put elsewhere in the chain
+    # leaves them unable to upgrade.
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(storage.alembic_config())
+    chain = [(s.revision, s.down_revision) for s in reversed(list(script.walk_revisions()))]
+    assert chain == [
+        ("0001_initial", None),
+        ("0002_frontier", "0001_initial"),
+        ("0004_web", "0002_frontier"),
+        ("0005_nightly", "0004_web"),
+        ("0006_confirmed_at", "0005_nightly"),
+        ("0007_site_checks", "0006_confirmed_at"),
+        ("0008_user_settings", "0007_site_checks"),
+        ("0010_run_as_of", "0008_user_settings"),
+        ("0011_visit_assets", "0010_run_as_of"),
+        ("0009_run_leases_and_sessions", "0011_visit_assets"),
+        ("0013_registry_and_interrupted", "0009_run_leases_and_sessions"),
+        ("0012_element_screenshots", "0013_registry_and_interrupted"),
+        ("0014_run_trend_point", "0012_element_screenshots"),
+    ]
