@@ -1,14 +1,17 @@
-"""Read links, forms, title, language and text out of HTML (selectolax/lexbor: fast)."""
+"""Read links, forms, title, language, text, headings and dated blocks out of HTML (selectolax/lexbor:
+fast), in one parse: the detectors read these rather than parse the markup again."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import unquote, urldefrag
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crawler.snapshot import FormField, FormSnapshot, Link
+from crawler.snapshot import DatedBlock, FormField, FormSnapshot, HeadedLinks, Heading, Link
 from crawler.urls import absolutize
 
 _SPACE = re.compile(r"\s+")
@@ -18,6 +21,9 @@ _NON_TEXT = "script, style, noscript, template, svg"
 MAX_LINKS = 10_000
 # The markup parsed at most (characters): lexbor's tree takes ~20 bytes per byte of dense markup.
 MAX_HTML_CHARS = 2_000_000
+# The words kept of the headings' links, and of the dated blocks (characters, each): a block's text
+# holds its nested blocks' texts again, so nested markup could otherwise repeat the page many times.
+MAX_STRUCTURE_CHARS = 250_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +36,9 @@ class ParsedPage:
     meta: dict[str, str]
     cut: str = ""  # what a cap left out (markup past MAX_HTML_CHARS, links past MAX_LINKS), or ""
     placeholder_links: tuple[str, ...] = ()  # see PageContent.placeholder_links
+    headings: tuple[Heading, ...] = ()
+    headed_links: tuple[HeadedLinks, ...] = ()
+    dated_blocks: tuple[DatedBlock, ...] = ()
 
 
 def squash(text: str) -> str:
@@ -60,6 +69,13 @@ def parse_html(html: str, base_url: str, total_chars: int = 0) -> ParsedPage:
     forms = tuple(_form(node, base_url, tree) for node in tree.css("form"))
     if scripted := _scripted_controls(tree, base_url):
         forms += (scripted,)
+    # Before the non-text elements go: a heading's or a block's text is all of its text nodes.
+    for_links, for_blocks = _Budget(), _Budget()
+    headings, headed_links = _headings(tree, for_links)
+    dated_blocks = _dated_blocks(tree, html, for_blocks)
+    for what, budget in (("the headings' links", for_links), ("the dated blocks", for_blocks)):
+        if budget.spent:
+            cuts.append(f"{what} past {MAX_STRUCTURE_CHARS:,} characters left out")
     for node in tree.css(_NON_TEXT):
         node.decompose()
     body = tree.body
@@ -73,6 +89,9 @@ def parse_html(html: str, base_url: str, total_chars: int = 0) -> ParsedPage:
         meta=meta,
         cut="; ".join(cuts),
         placeholder_links=placeholders,
+        headings=headings,
+        headed_links=headed_links,
+        dated_blocks=dated_blocks,
     )
 
 
@@ -113,6 +132,100 @@ def _links(tree: LexborHTMLParser, base_url: str) -> tuple[tuple[Link, ...], int
             )
         )
     return tuple(links), len(nodes), tuple(placeholders)
+
+
+_HEADINGS = "h1, h2, h3, caption"
+_SECTION_HEADINGS = frozenset({"h1", "h2", "h3"})
+_BOILERPLATE_TAGS = frozenset({"header", "footer", "nav", "aside"})
+_BOILERPLATE_ROLES = frozenset({"banner", "contentinfo", "navigation"})
+
+
+class _Budget:
+    """The characters of MAX_STRUCTURE_CHARS not yet kept; `spent` once a text did not fit."""
+
+    def __init__(self) -> None:
+        self.left = MAX_STRUCTURE_CHARS
+        self.spent = False
+
+    def keeps(self, text: str) -> bool:
+        self.spent = self.spent or len(text) > self.left
+        self.left -= 0 if self.spent else len(text)
+        return not self.spent
+
+
+def _headings(tree: LexborHTMLParser, budget: _Budget) -> tuple[tuple[Heading, ...], tuple[HeadedLinks, ...]]:
+    """The page's own headings (`Heading`), and each heading's links (`HeadedLinks`), in document order."""
+    nodes = tree.css(_HEADINGS)
+    # How many section headings each element holds, counted once from the headings up (asking each
+    # heading's element with a selector reads the whole body for every heading of flat markup).
+    held: Counter[int] = Counter()
+    boilerplate: set[int] = set()
+    for index, node in enumerate(nodes):
+        ancestor = node.parent
+        while ancestor is not None:
+            if node.tag in _SECTION_HEADINGS:
+                held[ancestor.mem_id] += 1
+            if ancestor.tag in _BOILERPLATE_TAGS or (ancestor.attributes.get("role") or "") in _BOILERPLATE_ROLES:
+                boilerplate.add(index)
+            ancestor = ancestor.parent
+    headings: list[Heading] = []
+    headed: list[HeadedLinks] = []
+    for index, node in enumerate(nodes):
+        text = squash(node.text())
+        if not text:
+            continue
+        if index not in boilerplate:
+            headings.append(Heading(node.tag or "", text))
+        box = node.parent
+        if box is None or budget.spent or held[box.mem_id] > (node.tag in _SECTION_HEADINGS):
+            continue
+        if links := _box_links(box, budget):
+            headed.append(HeadedLinks(text, links))
+    return tuple(headings), tuple(headed)
+
+
+def _box_links(box: LexborNode, budget: _Budget) -> tuple[tuple[str, str], ...]:
+    found: list[tuple[str, str]] = []
+    for anchor in box.css("a[href]"):
+        href, words = anchor.attributes.get("href") or "", anchor.text()
+        row = _table_row(anchor)
+        cells = squash(row.text().replace(words, " ")) if row is not None else ""
+        found += [(text, href) for text in (squash(words), cells) if text and budget.keeps(text)]
+        if budget.spent:
+            break
+    return tuple(found)
+
+
+def _table_row(node: LexborNode) -> LexborNode | None:
+    parent = node.parent
+    while parent is not None and parent.tag not in ("tr", "table", "body"):
+        parent = parent.parent
+    return parent if parent is not None and parent.tag == "tr" else None
+
+
+_BLOCKS = "tr, li, article"
+# `<time datetime="2026-03-05">`: the day a time element gives (its datetime attribute, as written).
+TIME_TAG = re.compile(r"""<time\b[^>]*\bdatetime\s*=\s*["']?(\d{4}-\d{2}-\d{2})""", re.IGNORECASE)
+_DATETIME = re.compile("datetime", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+
+
+def _dated_blocks(tree: LexborHTMLParser, markup: str, budget: _Budget) -> tuple[DatedBlock, ...]:
+    """The table rows, list items and articles that may carry a date (`DatedBlock`). A block without
+    a digit in its text (in any script: NFKD makes "²" a 2) can write no date a detector reads."""
+    # A block's markup is serialised only when the page names a datetime at all: most pages do not.
+    timed = _DATETIME.search(markup) is not None
+    found = []
+    for node in tree.css(_BLOCKS):
+        text = squash(node.text(separator=" "))
+        if not text:
+            continue
+        datetimes = tuple(TIME_TAG.findall(node.html or "")) if timed else ()
+        if datetimes or _DIGIT.search(text if text.isascii() else unicodedata.normalize("NFKD", text)):
+            if not budget.keeps(text):
+                break
+            found.append(DatedBlock(text, datetimes))
+    return tuple(found)
 
 
 _MAX_FRAGMENT = 200  # a fragment longer than this is a script's state or a text directive, not a section's name

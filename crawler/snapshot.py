@@ -67,6 +67,36 @@ class FormSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading (h1, h2, h3) or table caption of the page's own content: not inside a header,
+    footer, nav or aside (nor their roles), which repeat on every page and say what the site links to."""
+
+    tag: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeadedLinks:
+    """A heading or caption, wherever it is, and the links of the element that holds it and no other
+    section heading (h1-h3): its section, or its table. A heading whose element holds other headings
+    (flat markup: the page's body) has none. Each link is (text, href as written); a link in a table
+    row is given again with the row's other cells as its text: a documents table names each file in
+    one cell and links it as "Download" in another (the link's purpose in context, WCAG 2.4.4)."""
+
+    heading: str
+    links: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DatedBlock:
+    """A table row, list item or article that may carry a date: its text has a digit, or its markup a
+    `<time datetime>` (`datetimes`: their YYYY-MM-DD values, in document order)."""
+
+    text: str
+    datetimes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class PageFetch:
     """Where a page's request ended and what the server said of it: the part of a page that a
     stored visit (`storage.records.VisitRecord`) holds too, so both declare these fields here."""
@@ -114,6 +144,10 @@ class PageContent(PageFetch):
     # no href): still a link's words, not the page's running text.
     placeholder_links: tuple[str, ...] = ()
     forms: tuple[FormSnapshot, ...] = ()
+    # What detectors read of the page's structure, taken in the one parse (crawler/parse.py).
+    headings: tuple[Heading, ...] = ()
+    headed_links: tuple[HeadedLinks, ...] = ()
+    dated_blocks: tuple[DatedBlock, ...] = ()
     meta: dict[str, str] = field(default_factory=dict)
     measurements: dict[str, float] = field(default_factory=dict)
     via: str = "link"  # how the crawl found it: start, link, sitemap

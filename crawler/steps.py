@@ -345,5 +345,8 @@ def with_parsed(snapshot: PageSnapshot, parsed: ParsedPage) -> PageSnapshot:
         links=parsed.links,
         placeholder_links=parsed.placeholder_links,
         forms=parsed.forms,
+        headings=parsed.headings,
+        headed_links=parsed.headed_links,
+        dated_blocks=parsed.dated_blocks,
         meta=parsed.meta,
     )

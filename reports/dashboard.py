@@ -22,6 +22,8 @@ TOP_ISSUES = 5
 
 @dataclass(frozen=True, slots=True)
 class TopIssue:
+    """One of a site's most pressing accessibility issues, as the dashboard lists it."""
+
     rule_id: str
     impact: str | None
     wcag: tuple[str, ...]
@@ -54,6 +56,8 @@ class SiteEntry:
 
 @dataclass(frozen=True, slots=True)
 class Dashboard:
+    """Every registered site of one country, each at its latest completed run."""
+
     country: str
     generated_at: str
     sites: tuple[SiteEntry, ...]

@@ -21,6 +21,8 @@ JsonObject = Mapping[str, object]
 
 @dataclass(frozen=True, slots=True)
 class RunPart:
+    """The crawl run the report is of: its status, times, statistics and engine versions."""
+
     id: int
     status: str
     started_at: str | None
@@ -33,6 +35,9 @@ class RunPart:
 
 @dataclass(frozen=True, slots=True)
 class SitePart:
+    """The site as registered: its start URLs and configured languages, and the main language its
+    pages turned out to be in."""
+
     name: str
     country: str
     kind: str
@@ -43,6 +48,8 @@ class SitePart:
 
 @dataclass(frozen=True, slots=True)
 class Summary:
+    """The run's totals: page counts, the accessibility score, issues and answers counted."""
+
     score: float | None
     pages_without_failures_pct: float | None
     pages_crawled: int
@@ -60,6 +67,8 @@ class Summary:
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """One page visited: how it was fetched and read, and which rules ran on it with what outcome."""
+
     url: str
     final_url: str | None
     depth: int
@@ -80,6 +89,8 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """A rule that ran on some page, described once for the whole report."""
+
     engine: str
     rule_id: str
     wcag: tuple[str, ...]
@@ -100,6 +111,8 @@ class Criterion:
 
 @dataclass(frozen=True, slots=True)
 class Help:
+    """The fix text of a rule: what fails, why it matters to people, how to fix it."""
+
     title: str
     what: str
     why: str
@@ -120,12 +133,16 @@ class Node:
 
 @dataclass(frozen=True, slots=True)
 class PageView:
+    """For an issue no sample of which has a screenshot: the top of one of its pages, as a picture."""
+
     page: str
     screenshot: str
 
 
 @dataclass(frozen=True, slots=True)
 class Issue:
+    """Results of one rule on one element shape, de-duplicated across the pages they were found on."""
+
     fingerprint: str
     rule_id: str
     engine: str
@@ -164,6 +181,8 @@ class CriterionCount(Criterion):
 
 @dataclass(frozen=True, slots=True)
 class Accessibility:
+    """The accessibility results: failed, undecided and not run, and the criteria failed."""
+
     issues: tuple[Issue, ...]
     needs_review: tuple[Issue, ...]
     errors: tuple[Issue, ...]
@@ -172,6 +191,8 @@ class Accessibility:
 
 @dataclass(frozen=True, slots=True)
 class DocumentResult:
+    """One check's result on a PDF document."""
+
     rule_id: str
     outcome: str
     wcag: tuple[str, ...]
@@ -180,6 +201,8 @@ class DocumentResult:
 
 @dataclass(frozen=True, slots=True)
 class Document:
+    """A PDF document the crawl found, with the results of the checks run on it."""
+
     url: str
     title: str | None
     failed: int
@@ -188,6 +211,9 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class TrendPoint:
+    """One completed run of the site as the trend chart plots it: stored with the run as it completes
+    (crawl_runs.trend_point), or computed from its results for a run stored before that column."""
+
     run_id: int
     started_at: str | None
     score: float | None
@@ -198,6 +224,8 @@ class TrendPoint:
 
 @dataclass(frozen=True, slots=True)
 class Searched:
+    """Where the concept pack looked before it answered "absent": the pages and terms."""
+
     pages: int
     likely: tuple[str, ...]
     terms: tuple[str, ...]
@@ -205,6 +233,8 @@ class Searched:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
+    """A quote from a page that supports an answer, with where it stands on the page."""
+
     url: str
     selector: str
     quote: str
@@ -214,6 +244,9 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
+    """A suggested survey answer: the detectors' outcome, its calibrated and raw confidence, and the
+    evidence quoted from the pages."""
+
     id: int
     instrument: str
     question: str
@@ -230,6 +263,9 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class Report:
+    """The whole report.json of one run, built once by reports.model.build_report; every other format
+    (HTML, CSV, SARIF, JUnit, EARL, the statement draft) is rendered from it."""
+
     schema_version: str
     generated_at: str
     run: RunPart

@@ -9,11 +9,32 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from crawler.snapshot import MAX_TEXT, FormField, FormSnapshot, Link, PageSnapshot
+from crawler.snapshot import (
+    MAX_TEXT,
+    DatedBlock,
+    FormField,
+    FormSnapshot,
+    HeadedLinks,
+    Heading,
+    Link,
+    PageSnapshot,
+)
 
 # The digest's fields, by their `PageDigest` names. `rendered` is written too, for the readers of
 # the JSON alone; a `PageDigest` takes it from its visit's column.
-FIELDS = ("title", "language", "text", "links", "placeholder_links", "forms", "meta", "measurements")
+FIELDS = (
+    "title",
+    "language",
+    "text",
+    "links",
+    "placeholder_links",
+    "forms",
+    "headings",
+    "headed_links",
+    "dated_blocks",
+    "meta",
+    "measurements",
+)
 
 
 def _links_to_json(links: Iterable[Link]) -> list[list[str]]:
@@ -45,6 +66,23 @@ def _forms_from_json(items: Iterable[dict[str, Any]]) -> tuple[FormSnapshot, ...
     )
 
 
+def _headed_links_to_json(items: Iterable[HeadedLinks]) -> list[list[Any]]:
+    return [[item.heading, [list(link) for link in item.links]] for item in items]
+
+
+def _headed_links_from_json(items: Iterable[list[Any]]) -> tuple[HeadedLinks, ...]:
+    return tuple(HeadedLinks(heading, tuple((text, href) for text, href in links)) for heading, links in items)
+
+
+def _dated_blocks_to_json(blocks: Iterable[DatedBlock]) -> list[list[Any]]:
+    # The datetimes only when there are some: most blocks are dated, if at all, in their text.
+    return [[block.text, list(block.datetimes)] if block.datetimes else [block.text] for block in blocks]
+
+
+def _dated_blocks_from_json(items: Iterable[list[Any]]) -> tuple[DatedBlock, ...]:
+    return tuple(DatedBlock(item[0], tuple(item[1]) if len(item) > 1 else ()) for item in items)
+
+
 Convert = Callable[[Any], Any]
 # field → (to JSON, from JSON); a field not listed is stored as it is.
 _CODECS: Mapping[str, tuple[Convert, Convert]] = {
@@ -52,6 +90,9 @@ _CODECS: Mapping[str, tuple[Convert, Convert]] = {
     "links": (_links_to_json, lambda items: tuple(Link(*item) for item in items)),
     "placeholder_links": (list, tuple),
     "forms": (_forms_to_json, _forms_from_json),
+    "headings": (lambda items: [[h.tag, h.text] for h in items], lambda items: tuple(Heading(*h) for h in items)),
+    "headed_links": (_headed_links_to_json, _headed_links_from_json),
+    "dated_blocks": (_dated_blocks_to_json, _dated_blocks_from_json),
     "meta": (dict, dict),
     "measurements": (dict, lambda values: {k: float(v) for k, v in values.items()}),
 }

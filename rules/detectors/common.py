@@ -10,9 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from selectolax.lexbor import LexborHTMLParser
 
-from crawler.parse import squash
 from crawler.snapshot import Link, PageContent
 from crawler.urls import in_scope
 from rules.findings import PRESENT
@@ -138,29 +136,14 @@ def first_term(lexicons: Lexicons, concept: str, text: str) -> str | None:
     return terms[0] if terms else None
 
 
-BOILERPLATE = frozenset({"header", "footer", "nav", "aside"})
+SECTION_HEADINGS = ("h1", "h2", "h3")
 
 
-def page_headings(html: str, *, levels: str = "h1, h2, h3") -> list[str]:
-    """The headings of the page's own content, in document order (page-level detectors only: light
-    snapshots have no markup). Headings inside header, footer, nav and aside are left out: they
-    repeat on every page and say what the site links to, not what the page is about."""
-    if not html:
-        return []
-    tree = LexborHTMLParser(html)
-    found = []
-    for node in tree.css(levels):
-        ancestor, boilerplate = node.parent, False
-        while ancestor is not None and not boilerplate:
-            boilerplate = ancestor.tag in BOILERPLATE or (ancestor.attributes.get("role") or "") in (
-                "banner",
-                "contentinfo",
-                "navigation",
-            )
-            ancestor = ancestor.parent
-        if not boilerplate and (text := squash(node.text())):
-            found.append(text)
-    return found
+def page_headings(page: PageContent, *, levels: Iterable[str] = SECTION_HEADINGS) -> list[str]:
+    """The headings of the page's own content (`PageContent.headings`: not those of its header, footer,
+    nav or aside) at these levels ("caption" too for a table's), in document order."""
+    wanted = frozenset(levels)
+    return [heading.text for heading in page.headings if heading.tag in wanted]
 
 
 @cache

@@ -8,8 +8,8 @@ row's id (`concept-<id>`).
 
 Site level reads titles, link texts (with where the link sits: navigation and footer weigh more
 than running text), page texts and URL paths of the light snapshots, and says "absent" with the
-trail of what was searched when no page names the feature; page level reads the headings, which
-need the markup.
+trail of what was searched when no page names the feature; page level reads the headings and the
+links under them, as the crawler's parse gives them (`PageContent.headings`, `headed_links`).
 """
 
 from __future__ import annotations
@@ -26,9 +26,7 @@ from typing import Any, ClassVar
 from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
-from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crawler.parse import squash
 from crawler.snapshot import Link, PageContent, PageSnapshot, ScanStatus
 from rules.detectors.city_site import FOOTER_CHARS, government_domain
 from rules.detectors.common import (
@@ -59,7 +57,7 @@ _DATED_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])(?:[/-]|$)")
 # A date in a link's text (2018年07月18日, 12/05/2019, 5 March 2017): an item of a news or event list.
 _DATE_IN_TEXT = re.compile(r"(19|20)\d\d\s*[年/.-]\s*\d{1,2}|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(19|20)\d\d")
 # A table's caption names the table as a heading names its section ("Nächste Termine" over a table of dates).
-HEADINGS = "h1, h2, h3, caption"
+HEADINGS = ("h1", "h2", "h3", "caption")
 _HEADLINE_WORDS = 9  # a link text this long is a sentence (a headline, a document's title), not a section name
 _HEADLINE_CHARS = 24
 _MENU_QUESTION_WORDS = 4  # the same for scripts written without spaces
@@ -331,14 +329,14 @@ class ConceptPackRule(RuleModule):
         return Observation(PRESENT, round(sighting.confidence, 3), (sighting.evidence,), note,
                            questions=feature.informs, rule_id=f"concept-{feature.id}")  # fmt: skip
 
-    # --- page level: headings and menu links to the page's own sections (the markup is only here)
+    # --- page level: headings and menu links to the page's own sections
 
     def check_page(self, page: PageView, lexicons: Lexicons) -> Iterable[Observation]:
         snap = page.snapshot
         wanted = [f for f in self.features if "headings" in f.look_in]
         if not wanted or not snap.ok or not snap.is_html:
             return ()
-        headings = page_headings(snap.dom or snap.html, levels=HEADINGS)
+        headings = page_headings(snap, levels=HEADINGS)
         if not headings:
             return ()
         listing = is_listing(snap)
@@ -652,7 +650,7 @@ def links_within(rule: ConceptPackRule, feature: Feature, lexicons: Lexicons, sn
     """A link naming the row inside a section headed by `feature.within` ("FAQ", "Ayuda"): the section
     says what its links are (the site's own help for its users), so a file there is the feature."""
     heads = partial(matched_terms, lexicons, feature.within)
-    for heading, text, href in links_under_headings(snap.dom or snap.html, heads):
+    for heading, text, href in links_under_headings(snap, heads):
         terms = rule.terms_in(feature, lexicons, text)
         if not terms or _no_where(urljoin(snap.final_url, href), snap.final_url):
             continue
@@ -666,36 +664,15 @@ def links_within(rule: ConceptPackRule, feature: Feature, lexicons: Lexicons, sn
     return []
 
 
-_SECTION_HEADINGS = "h1, h2, h3"
-
-
-def links_under_headings(markup: str, names: Callable[[str], list[str]]) -> list[tuple[str, str, str]]:
-    """(heading, link text, href) of the links inside the element that holds a heading or caption which
-    names the concept as a whole ("FAQ", not "Aide à domicile"): its section, or its table. A link in a
-    table row is also given the row's other cells as its text: a documents table names each file in one
-    cell and links it as "Download" in another (the link's purpose in context, WCAG 2.4.4). A heading whose
-    element holds other headings (flat markup: the page's body) has no section of its own."""
+def links_under_headings(page: PageContent, names: Callable[[str], list[str]]) -> list[tuple[str, str, str]]:
+    """(heading, link text, href) of the links under a heading or caption which names the concept as a
+    whole ("FAQ", not "Aide à domicile"): in its section, or its table (`PageContent.headed_links`)."""
     found = []
-    for node in LexborHTMLParser(markup).css(HEADINGS):
-        heading, box = squash(node.text()), node.parent
-        terms = names(heading)
-        if not terms or is_partial(heading, terms) or box is None:
-            continue
-        if len(box.css(_SECTION_HEADINGS)) > (node.tag in _SECTION_HEADINGS.split(", ")):
-            continue
-        for anchor in box.css("a[href]"):
-            href, text = anchor.attributes.get("href") or "", squash(anchor.text())
-            found += [(heading, text, href)] if text else []
-            if (row := _table_row(anchor)) is not None and (cells := squash(row.text().replace(anchor.text(), " "))):
-                found.append((heading, cells, href))
+    for section in page.headed_links:
+        terms = names(section.heading)
+        if terms and not is_partial(section.heading, terms):
+            found += [(section.heading, text, href) for text, href in section.links]
     return found
-
-
-def _table_row(node: LexborNode) -> LexborNode | None:
-    parent = node.parent
-    while parent is not None and parent.tag not in ("tr", "table", "body"):
-        parent = parent.parent
-    return parent if parent is not None and parent.tag == "tr" else None
 
 
 def parts_named(headings: Sequence[str], terms_in: Callable[[str], list[str]], language: str) -> list[str]:

@@ -1,16 +1,16 @@
 """Consultations per sector, upcoming and held, dated in the page's language and judged against the
 past 12 months (OSI #096 #109 #125 #138 #167 #178 upcoming; #098 #111 #127 #140 #169 #180 held).
 
-Read at page level (the markup is needed to keep each consultation's row, item or article apart): on a
-page whose title or headings name consultations, every table row, list item and article that names a
-sector (lexicon `topic_*`) and carries a date (written in any lexicon's language, or `<time datetime>`)
-is one consultation. It is *upcoming* when a date is today or later (or it says "upcoming"/"open" and is
-dated within the year), *held* when its last date is past and within 365 days; one that began within the
-365 days and ends later is being held, so both. On a page whose title names a sector ("Convention
-citoyenne sur le climat", "Consultations on air quality"), that sector is every dated item's: a page
-about one consultation dates it in an item ("Durée : d'octobre 2019 à janvier 2020") that does not repeat
-its subject. Site level says "absent" for every code; a sighting on any page outranks it. EPI level:
-e-consultation.
+Read at page level, from the page's dated blocks (`PageContent.dated_blocks`: each consultation's row,
+item or article kept apart by the crawler's parse): on a page whose title or headings name
+consultations, every table row, list item and article that names a sector (lexicon `topic_*`) and
+carries a date (written in any lexicon's language, or `<time datetime>`) is one consultation. It is
+*upcoming* when a date is today or later (or it says "upcoming"/"open" and is dated within the year),
+*held* when its last date is past and within 365 days; one that began within the 365 days and ends later
+is being held, so both. On a page whose title names a sector ("Convention citoyenne sur le climat",
+"Consultations on air quality"), that sector is every dated item's: a page about one consultation dates
+it in an item ("Durée : d'octobre 2019 à janvier 2020") that does not repeat its subject. Site level
+says "absent" for every code; a sighting on any page outranks it. EPI level: e-consultation.
 """
 
 from __future__ import annotations
@@ -18,12 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from selectolax.lexbor import LexborHTMLParser
-
-from crawler.parse import squash
 from crawler.snapshot import PageContent
 from rules.detectors.common import matched_terms, page_headings
-from rules.detectors.dates import dates_in_markup, dates_in_text
+from rules.detectors.dates import dates_in_text, iso_dates
 from rules.findings import ABSENT, PRESENT
 from rules.lexicon import Lexicons
 from rules.module import Observation, PageView, RuleModule, SiteView, evidence_from
@@ -39,17 +36,16 @@ SECTORS = {
     "justice": ("topic_justice", "178", "180"),
 }
 WINDOW = timedelta(days=365)
-BLOCKS = "tr, li, article"
 
 
 def today() -> date:
     return date.today()
 
 
-def consultation_page(lexicons: Lexicons, page: PageContent, html: str) -> bool:
+def consultation_page(lexicons: Lexicons, page: PageContent) -> bool:
     if matched_terms(lexicons, "consultation", page.title):
         return True
-    return any(matched_terms(lexicons, "consultation", h) for h in page_headings(html))
+    return any(matched_terms(lexicons, "consultation", h) for h in page_headings(page))
 
 
 def classify(lexicons: Lexicons, text: str, dates: list[date], now: date) -> tuple[str, ...]:
@@ -74,16 +70,13 @@ class ConsultationsRule(RuleModule):
 
     def check_page(self, page: PageView, lexicons: Lexicons) -> Iterable[Observation]:
         snap = page.snapshot
-        html = snap.dom or snap.html
-        if not snap.ok or not snap.is_html or not html or not consultation_page(lexicons, snap, html):
+        if not snap.ok or not snap.is_html or not consultation_page(lexicons, snap):
             return ()
         now = page.as_of or today()
         found: dict[str, Observation] = {}
-        for node in LexborHTMLParser(html).css(BLOCKS):
-            text = squash(node.text(separator=" "))
-            if not text:
-                continue
-            dates = dates_in_markup(node.html or "") or dates_in_text(text, lexicons)
+        for block in snap.dated_blocks:
+            text = block.text
+            dates = iso_dates(block.datetimes) or dates_in_text(text, lexicons)
             for when in classify(lexicons, text, dates, now):
                 for sector, (concept, upcoming, held) in SECTORS.items():
                     code = upcoming if when == "upcoming" else held

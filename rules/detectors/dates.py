@@ -7,10 +7,12 @@ numeric "2026-03-05", "05.03.2026" and "2026年3月5日" (CJK, read without word
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from functools import cache
 
+from crawler.parse import TIME_TAG
 from rules.lexicon import Lexicons, fold, load_lexicon
 
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -18,7 +20,6 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 _CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _MONTH_LISTS = ("months", "months_short", "months_alt")
-_TIME_TAG = re.compile(r"""<time\b[^>]*\bdatetime\s*=\s*["']?(\d{4}-\d{2}-\d{2})""", re.IGNORECASE)
 
 
 @cache
@@ -113,7 +114,12 @@ def dates_without_year(text: str, lexicons: Lexicons, today: date) -> list[date]
 
 def dates_in_markup(html: str) -> list[date]:
     """`<time datetime="2026-03-05">` values."""
-    return [d for y, m, dd in (v.split("-") for v in _TIME_TAG.findall(html)) if (d := _safe(int(y), int(m), int(dd)))]
+    return iso_dates(TIME_TAG.findall(html))
+
+
+def iso_dates(values: Iterable[str]) -> list[date]:
+    """The days of YYYY-MM-DD values (a `DatedBlock`'s datetimes), those that are days."""
+    return [d for y, m, dd in (v.split("-") for v in values) if (d := _safe(int(y), int(m), int(dd)))]
 
 
 def http_date(value: str) -> datetime | None:

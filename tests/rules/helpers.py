@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import fields
 
 from crawler.parse import parse_html
 from crawler.site import SiteConfig
-from crawler.snapshot import PageSnapshot, ScanStatus
+from crawler.snapshot import PageDigest, PageFetch, PageSnapshot, ScanStatus
 from rules.lexicon import Lexicons
 from rules.module import SiteView
+from storage.digest import digest_fields, snapshot_digest
 
 BASE = "https://gov.example"
 
@@ -30,10 +32,19 @@ def snap(path: str, html: str, depth: int = 1, **fields: object) -> PageSnapshot
         "links": parsed.links,
         "placeholder_links": parsed.placeholder_links,
         "forms": parsed.forms,
+        "headings": parsed.headings,
+        "headed_links": parsed.headed_links,
+        "dated_blocks": parsed.dated_blocks,
         "meta": parsed.meta,
     }
     values.update(fields)
     return PageSnapshot(**values)  # type: ignore[arg-type]
+
+
+def read_back(page: PageSnapshot) -> PageSnapshot:
+    """`page` as a later run reads it: from its stored digest, served without its markup."""
+    fetched = {f.name: getattr(page, f.name) for f in fields(PageFetch)}
+    return PageDigest(**{**fetched, **digest_fields(snapshot_digest(page))}).served("")
 
 
 def doc(title: str, body: str, lang: str = "en", head: str = "") -> str:

@@ -24,7 +24,7 @@ from rules.findings import ABSENT, PRESENT
 from rules.instruments import load_instrument
 from rules.lexicon import Lexicons, fold, load_lexicon
 from rules.module import Observation, PageView
-from tests.rules.helpers import BASE, doc, site_view, snap
+from tests.rules.helpers import BASE, doc, read_back, site_view, snap
 
 LEXICONS = Lexicons.load(["en", "fr"])
 FEATURES = load_features()
@@ -85,6 +85,18 @@ def test_row_finds_the_feature(feature: Feature, language: str) -> None:
     assert obs.value == PRESENT, obs.note
     assert obs.confidence >= 0.7
     assert obs.evidence[0].url.startswith(BASE)
+
+
+PAGE_LEVEL = [f for f in FEATURES if f.within or f.look_in[0] == "headings"]
+
+
+@pytest.mark.parametrize("feature", PAGE_LEVEL, ids=[f.id for f in PAGE_LEVEL])
+def test_a_page_read_back_from_the_store_without_its_markup_answers_as_crawled(feature: Feature) -> None:
+    """Headings, and the links under a heading, are the crawler's parse, kept in the page's digest."""
+    page = feature_page(feature, "en")[0][1]
+    crawled = [o for o in RULE.check_page(PageView(page), LEXICONS) if o.rule_id == f"concept-{feature.id}"]
+    stored = [o for o in RULE.check_page(PageView(read_back(page)), LEXICONS) if o.rule_id == f"concept-{feature.id}"]
+    assert crawled and stored == crawled
 
 
 @pytest.mark.parametrize("feature", FEATURES, ids=[f.id for f in FEATURES])

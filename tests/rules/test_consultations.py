@@ -8,10 +8,11 @@ from datetime import date
 from rules.detectors.consultations import ConsultationsRule
 from rules.lexicon import Lexicons
 from rules.module import PageView
-from tests.rules.helpers import doc, snap
+from tests.rules.helpers import doc, read_back, snap
 
 LEXICONS = Lexicons.load(["en", "fr"])
 AS_OF = date(2019, 12, 12)
+ENDED = "<ul><li>Consultation sur la qualité de l'air : du 3 mars 2019 au 30 avril 2019</li></ul>"
 DATES = "<ul><li>Objectif : des propositions.</li><li>Durée : d’octobre 2019 à janvier 2020</li></ul>"
 
 
@@ -33,5 +34,14 @@ def test_no_sector_in_the_item_nor_the_title_and_no_consultation_named_give_noth
 
 
 def test_a_consultation_that_ended_within_the_year_is_held_only() -> None:
-    ended = "<ul><li>Consultation sur la qualité de l'air : du 3 mars 2019 au 30 avril 2019</li></ul>"
-    assert set(codes("Consultations publiques", ended)) == {"169"}
+    assert set(codes("Consultations publiques", ENDED)) == {"169"}
+
+
+def test_a_page_read_back_from_the_store_without_its_markup_answers_as_crawled() -> None:
+    page = snap("/participer.html", doc("Participer", "<h2>Consultations publiques</h2>" + ENDED, "fr"))
+    stored = read_back(page)
+    assert not stored.html and stored.dated_blocks == page.dated_blocks
+    rule = ConsultationsRule()
+    crawled = list(rule.check_page(PageView(page, as_of=AS_OF), LEXICONS))
+    assert [o.questions["OSI-2024"] for o in crawled] == [("169",)]  # named by a heading, dated in an item
+    assert list(rule.check_page(PageView(stored, as_of=AS_OF), LEXICONS)) == list(crawled)
