@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import update
 
 from storage import Store, models, run_state
+from tests.cli_inprocess import run_govaudit
 from tests.localserver import LocalServer, Response, page
 
 PAGES = 10
@@ -143,8 +144,9 @@ def test_assess_killed_at_any_stage_resumes_to_every_page_once_and_the_answers(
     hostile.slow_search.clear()
 
     # `audit --resume` finishes an assessment as `assess --resume` does (both run the same pipeline).
+    # In this process: the kill needed a process of its own, the resume does not (tests/cli_inprocess.py).
     command = "audit" if stage == "audit" else "assess"
-    result = _govaudit(command, "--resume", str(run_id), "--quiet", "--out", "out", db=db, cwd=tmp_path)
+    result = run_govaudit(command, "--resume", str(run_id), "--quiet", "--out", "out", cwd=tmp_path, env=_env(db))
 
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
