@@ -11,7 +11,7 @@ from typing import Any
 _real_getaddrinfo = socket.getaddrinfo
 
 
-def _getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+def ssrf_getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
     name = host.decode() if isinstance(host, bytes) else host
     if isinstance(name, str) and name.lower().rstrip(".").endswith(".ssrf.test"):
         return _real_getaddrinfo("127.0.0.2", port, *args, **kwargs)
@@ -19,6 +19,6 @@ def _getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 if __name__ == "__main__":
-    socket.getaddrinfo = _getaddrinfo
+    socket.getaddrinfo = ssrf_getaddrinfo
     sys.argv = ["govaudit", *sys.argv[1:]]
     runpy.run_module("govaudit", run_name="__main__", alter_sys=True)

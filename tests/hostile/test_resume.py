@@ -19,10 +19,12 @@ import pytest
 from sqlalchemy import update
 
 from storage import Store, models, run_state
+from tests.cli_inprocess import run_govaudit
 from tests.localserver import LocalServer, Response, page
 
 PAGES = 10
 KILL_WAIT_S = 240.0
+HOLD_S = 300.0  # a held page's longest wait: longer than any test, released by the test or the fixture
 
 
 class _Site:
@@ -31,6 +33,8 @@ class _Site:
 
     def __init__(self) -> None:
         self.page_delay_s = 0.0
+        self.pages_released = threading.Event()  # cleared: pages other than the home page wait until set
+        self.pages_released.set()
         self.slow_search = threading.Event()
         links = "".join(f'<li><a href="/p{i}">Page {i}</a></li>' for i in range(1, PAGES))
         search = '<form role="search" action="/search"><label>Search <input type="search" name="q"></label>'
@@ -46,6 +50,7 @@ class _Site:
     def _page(self, i: int) -> Callable[[object], Response]:
         def route(_handler: object) -> Response:
             time.sleep(self.page_delay_s)
+            self.pages_released.wait(HOLD_S)
             return page(f"Page {i}", f'<p>Text of page {i}.</p><a href="/">Home</a>')
 
         return route
@@ -60,7 +65,10 @@ class _Site:
 def site() -> Iterator[tuple[_Site, LocalServer]]:
     hostile = _Site()
     with LocalServer(hostile.routes) as server:  # type: ignore[arg-type]
-        yield hostile, server
+        try:
+            yield hostile, server
+        finally:
+            hostile.pages_released.set()
 
 
 def _env(db: Path) -> dict[str, str]:
@@ -143,8 +151,9 @@ def test_assess_killed_at_any_stage_resumes_to_every_page_once_and_the_answers(
     hostile.slow_search.clear()
 
     # `audit --resume` finishes an assessment as `assess --resume` does (both run the same pipeline).
+    # In this process: the kill needed a process of its own, the resume does not (tests/cli_inprocess.py).
     command = "audit" if stage == "audit" else "assess"
-    result = _govaudit(command, "--resume", str(run_id), "--quiet", "--out", "out", db=db, cwd=tmp_path)
+    result = run_govaudit(command, "--resume", str(run_id), "--quiet", "--out", "out", cwd=tmp_path, env=_env(db))
 
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
@@ -191,7 +200,9 @@ def test_a_run_in_progress_is_not_resumed_by_a_second_process(
 ) -> None:
     hostile, server = site
     db = tmp_path / "govaudit.db"
-    hostile.page_delay_s = 20.0  # the first process must still be crawling while the others try
+    # The first process must still be crawling while the others try: its pages wait until they are done,
+    # however long a loaded machine takes to start them (a fixed delay ran out under load).
+    hostile.pages_released.clear()
     first = _start("assess", server.url("/"), "--quiet", "--out", "out", db=db, cwd=tmp_path)
     try:
         run_id = _wait_for(db, first, "crawl", min_visits=1)
@@ -209,7 +220,7 @@ def test_a_run_in_progress_is_not_resumed_by_a_second_process(
             first.kill()
             first.wait()
     # Its holder is dead (same machine, no such process): the lease does not make us wait for it.
-    hostile.page_delay_s = 0.0
+    hostile.pages_released.set()
     [(holder, until)] = _query(db, "SELECT lease_owner, lease_until FROM crawl_runs WHERE id = ?", run_id)
     assert holder and until, "the killed process's lease is still recorded, for an hour"
     result = _govaudit("assess", "--resume", str(run_id), "--quiet", "--out", "out", db=db, cwd=tmp_path)

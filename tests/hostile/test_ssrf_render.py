@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,11 +23,12 @@ import pytest
 
 from crawler.addresses import AddressGuard
 from crawler.render import Renderer, RenderOutcome, RenderSettings
+from tests.cli_inprocess import run_govaudit
+from tests.hostile import resolve_run
 from tests.hostile.ssrf_site import AFTER_SW, AttackerSite, SecretListeners
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 # Pages whose own navigation (script, meta refresh, Refresh header, form answered 307, a name resolving
 # to a private address) ends on the secret listener: each must be recorded as blocked, with the reason.
 BLOCKED_NAVIGATIONS = ("/v/location", "/v/meta-refresh", "/v/refresh-header", "/v/form-307", "/v/private-name")
@@ -48,20 +49,12 @@ def site(secret: SecretListeners) -> Iterator[AttackerSite]:
 
 
 def govaudit(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """The CLI in a subprocess, with the test resolver (names under .ssrf.test → 127.0.0.2)."""
-    env = {
-        **os.environ,
-        "GOVAUDIT_DATABASE_URL": f"sqlite:///{tmp_path}/ssrf.db",
-        "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "tests.hostile.resolve_run", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=600,
-    )
+    """The CLI in this process (tests/cli_inprocess.py), with the test resolver (names under .ssrf.test →
+    127.0.0.2) installed for the run only: what is tested is where the browser may go, not a process of its own."""
+    env = {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{tmp_path}/ssrf.db"}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket, "getaddrinfo", resolve_run.ssrf_getaddrinfo)
+        return run_govaudit(*args, cwd=tmp_path, env=env)
 
 
 def _everything_written(tmp_path: Path, result: subprocess.CompletedProcess[str]) -> dict[str, str]:

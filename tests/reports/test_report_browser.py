@@ -9,8 +9,6 @@ import asyncio
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ import pytest
 from playwright.async_api import async_playwright
 
 from audits.axe import find_axe_script
+from tests.cli_inprocess import run_govaudit
 from tests.eval.harness import serve_folder
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,11 +37,11 @@ _OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.cli
 
 def _audit(folder: Path, entry: str, pages: int, out: Path, *flags: str) -> dict[str, Any]:
     env = {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{out}.db"}
+    # In this process: what is tested is the report, not a process of its own (tests/cli_inprocess.py).
     with serve_folder(folder) as base:
-        done = subprocess.run(
-            [sys.executable, "-m", "govaudit", "audit", base + entry, "--max-pages", str(pages), "--out", str(out),
-             "--format", "html,json", "--quiet", *flags],
-            cwd=REPO, env=env, capture_output=True, text=True, timeout=1500, check=False,
+        done = run_govaudit(
+            "audit", base + entry, "--max-pages", str(pages), "--out", str(out), "--format", "html,json", "--quiet",
+            *flags, cwd=REPO, env=env,
         )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
