@@ -4,7 +4,9 @@ A very large page (megabytes, hundreds of thousands of links) takes seconds of C
 MB to parse; on the event loop that would stall every fetch in flight (a server that answered at
 once would be recorded as `timeout`).
 Small pages (nearly all) are parsed in place: a round trip to the worker would cost more than the
-parse. One worker bounds the memory of parsing to one large page at a time, whatever the concurrency.
+parse. Small is counted in characters and in tags: the parse's cost grows with the number of elements,
+and faster than that with their nesting (20,000 nested divs fit in 220 KB and take over half a second).
+One worker bounds the memory of parsing to one large page at a time, whatever the concurrency.
 """
 
 from __future__ import annotations
@@ -18,19 +20,21 @@ from multiprocessing import resource_tracker
 
 from crawler.parse import MAX_HTML_CHARS, ParsedPage, parse_html
 
-INLINE_MAX_CHARS = 256 * 1024  # parsed in place below this: a few ms at most
+INLINE_MAX_CHARS = 256 * 1024  # parsed in place below this and INLINE_MAX_TAGS: tens of ms at most
+INLINE_MAX_TAGS = 10_000  # "<" counted: real pages rarely have more than a few thousand
 
 
 class ParsePool:
     """`await pool.parse(html, base_url)`; the worker starts with the first large page."""
 
-    def __init__(self, inline_max_chars: int = INLINE_MAX_CHARS) -> None:
+    def __init__(self, inline_max_chars: int = INLINE_MAX_CHARS, inline_max_tags: int = INLINE_MAX_TAGS) -> None:
         self.inline_max_chars = inline_max_chars
+        self.inline_max_tags = inline_max_tags
         self._executor: Executor | None = None
         self._lock = asyncio.Lock()  # one large page in the worker at a time: its memory is the bound
 
     async def parse(self, html: str, base_url: str) -> ParsedPage:
-        if len(html) <= self.inline_max_chars:
+        if len(html) <= self.inline_max_chars and html.count("<") <= self.inline_max_tags:
             return parse_html(html, base_url)
         async with self._lock:
             loop = asyncio.get_running_loop()

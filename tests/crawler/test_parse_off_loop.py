@@ -29,11 +29,6 @@ def _recording_parse_html(markup: str, base_url: str, *rest: int) -> ParsedPage:
     return _real_parse_html(markup, base_url, *rest)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="crawler/parse_pool.py parses in place below 256 KiB of markup, however many elements; "
-    "the fix belongs to crawler/ (reported to the lead)",
-)
 def test_a_deeply_nested_page_is_not_parsed_on_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parse_pool, "parse_html", _recording_parse_html)
     _parsed_on.clear()
