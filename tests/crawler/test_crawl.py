@@ -179,3 +179,33 @@ def test_a_failing_inspector_costs_only_its_own_results(chromium: str) -> None:
         (crawled,) = asyncio.run(go())
     assert crawled.snapshot.ok and crawled.inspections["counting"] == ["Home"]
     assert "TypeError" in crawled.inspection_errors["broken"]
+
+
+class PageRecorder:
+    name = "pages"
+
+    def __init__(self) -> None:
+        self.pages: list[Any] = []
+
+    async def inspect(self, page: Any, url: str) -> Sequence[str]:
+        self.pages.append(page)
+        return []
+
+
+def test_pages_rendered_one_after_another_reuse_one_tab(chromium: str) -> None:
+    # A tab costs a renderer process and the init scripts' compilation: with fewer pages in the browser
+    # at once than contexts, the warm tab is taken again rather than each context opening its own.
+    recorder = PageRecorder()
+    routes = {f"/{name}": page(name, "<p>x</p>") for name in ("a", "b", "c")}
+    with LocalServer(routes) as server:
+        site = SiteConfig(name="t", start_urls=(server.url("/a"),), max_pages=3)
+        guard = AddressGuard(allowed_hosts=site.scope_hosts)
+
+        async def go() -> None:
+            async with Renderer(guard, RenderSettings(executable=chromium), concurrency=3) as renderer:
+                for name in ("a", "b", "c"):
+                    outcome = await renderer.render(server.url(f"/{name}"), [recorder])
+                    assert outcome.dom is not None and not outcome.error
+
+        asyncio.run(go())
+    assert len(recorder.pages) == 3 and all(p is recorder.pages[0] for p in recorder.pages)
