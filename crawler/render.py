@@ -233,7 +233,10 @@ class Renderer:
         self.concurrency = concurrency
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
-        self._contexts: asyncio.Queue[tuple[BrowserContext, int, _Tab | None]] = asyncio.Queue()
+        # Last returned, first taken: while fewer pages render at once than there are contexts (a small
+        # site, the start of a crawl), the same warm tab is reused instead of each context opening its
+        # own (a new tab starts a renderer and compiles the init scripts: several pages' worth of CPU).
+        self._contexts: asyncio.LifoQueue[tuple[BrowserContext, int, _Tab | None]] = asyncio.LifoQueue()
         self._blocked_hosts = blocked_hosts()
         self._own_pages: set[Page] = set()
         self._egress: EgressProxy | None = None

@@ -58,9 +58,11 @@ class CountingInspector:
 
     def __init__(self) -> None:
         self.urls: list[str] = []
+        self.pages: list[Any] = []  # the browser tab each render ran in
 
     async def inspect(self, page: Any, url: str) -> Sequence[str]:
         self.urls.append(url)
+        self.pages.append(page)
         return [await page.title()]
 
 
@@ -179,3 +181,22 @@ def test_a_failing_inspector_costs_only_its_own_results(chromium: str) -> None:
         (crawled,) = asyncio.run(go())
     assert crawled.snapshot.ok and crawled.inspections["counting"] == ["Home"]
     assert "TypeError" in crawled.inspection_errors["broken"]
+
+
+def test_pages_rendered_one_after_another_reuse_one_tab(chromium: str) -> None:
+    # A tab costs a renderer process and the init scripts' compilation: with fewer pages in the browser
+    # at once than contexts, the warm tab is taken again rather than each context opening its own.
+    recorder = CountingInspector()
+    routes = {f"/{name}": page(name, "<p>x</p>") for name in ("a", "b", "c")}
+    with LocalServer(routes) as server:
+        site = SiteConfig(name="t", start_urls=(server.url("/a"),), max_pages=3)
+        guard = AddressGuard(allowed_hosts=site.scope_hosts)
+
+        async def go() -> None:
+            async with Renderer(guard, RenderSettings(executable=chromium), concurrency=3) as renderer:
+                for name in ("a", "b", "c"):
+                    outcome = await renderer.render(server.url(f"/{name}"), [recorder])
+                    assert outcome.dom is not None and not outcome.error
+
+        asyncio.run(go())
+    assert len(recorder.pages) == 3 and all(p is recorder.pages[0] for p in recorder.pages)
