@@ -350,7 +350,6 @@ def test_a_partial_title_goes_to_review_but_terms_found_together_cover_it() -> N
     assert obs.value == PRESENT and obs.confidence >= 0.85 and "partial" not in obs.note
 
 
-
 def test_a_term_written_twice_in_a_short_title_covers_it() -> None:
     """"以 AI 治 AI" (governing AI with AI) is all about AI: the term counts as often as it is written. Once in a
     longer title it is still a part ("AI 與漁業資源管理的新機會")."""
@@ -366,6 +365,14 @@ def test_a_term_written_twice_in_a_short_title_covers_it() -> None:
     assert twice.value == PRESENT and twice.confidence >= 0.85 and "partial" not in twice.note
     once = sighting("AI 與漁業資源管理的新機會")
     assert once.value == PRESENT and once.confidence < 0.7 and "partial" in once.note
+
+
+def test_a_law_named_next_to_a_date_is_an_item_of_a_list() -> None:
+    home = snap("/", doc("Portal", "<p>Hi</p>"), depth=0)
+    talks = snap("/talks", doc("Talks", "<p>2022-04-27 Remarks on the right to information in the digital age</p>"))
+    page = snap("/foi", doc("Requests", "<p>Under the right to information, anyone may ask for records.</p>"))
+    assert observe("law-access-information", [home, talks]).confidence < 0.7
+    assert observe("law-access-information", [home, page]).confidence >= 0.7
 
 
 def test_an_open_licence_counts_only_next_to_the_data() -> None:
