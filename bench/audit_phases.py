@@ -20,6 +20,7 @@ import functools
 import json
 import os
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -137,7 +138,7 @@ def _patch() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=Path("/tmp/govaudit-phases"))
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "govaudit-phases")
     parser.add_argument("--json", type=Path, help="also write the table as JSON here")
     args = parser.parse_args()
     from govaudit import cli  # imported before patching, so every module that took build_suite is found
