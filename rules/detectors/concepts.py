@@ -30,6 +30,7 @@ import yaml
 from crawler.snapshot import Link, PageContent, PageSnapshot, ScanStatus
 from rules.detectors.city_site import FOOTER_CHARS, government_domain
 from rules.detectors.common import (
+    SECTION_HEADINGS,
     folded,
     host_of,
     links_to_hosts,
@@ -57,7 +58,7 @@ _DATED_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])(?:[/-]|$)")
 # A date in a link's text (2018年07月18日, 12/05/2019, 5 March 2017): an item of a news or event list.
 _DATE_IN_TEXT = re.compile(r"(19|20)\d\d\s*[年/.-]\s*\d{1,2}|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(19|20)\d\d")
 # A table's caption names the table as a heading names its section ("Nächste Termine" over a table of dates).
-HEADINGS = ("h1", "h2", "h3", "caption")
+HEADINGS = (*SECTION_HEADINGS, "caption")
 _HEADLINE_WORDS = 9  # a link text this long is a sentence (a headline, a document's title), not a section name
 _HEADLINE_CHARS = 24
 _MENU_QUESTION_WORDS = 4  # the same for scripts written without spaces
