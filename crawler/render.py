@@ -47,10 +47,13 @@ _SPECULATION_FEATURES = (
     "SpeculationRulesPrefetchProxy",
     "PreloadingHeuristics",
 )
+# Headless Chromium still builds the browser window's omnibox popups, each a WebUI page in a renderer
+# of its own that no crawled page ever shows: about 1.1 CPU-s per browser launch (bench/RESULTS.md).
+_BROWSER_UI_FEATURES = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
 # Flags for any Chromium govaudit drives (Playwright's and Selenium's), besides the proxy's own.
 NETWORK_ARGS = (
     "--disable-background-networking",
-    "--disable-features=" + ",".join(_PLAYWRIGHT_DISABLED_FEATURES + _SPECULATION_FEATURES),
+    "--disable-features=" + ",".join(_PLAYWRIGHT_DISABLED_FEATURES + _SPECULATION_FEATURES + _BROWSER_UI_FEATURES),
     "--dns-prefetch-disable",
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",

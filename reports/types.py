@@ -144,6 +144,8 @@ class Issue:
     """Results of one rule on one element shape, de-duplicated across the pages they were found on."""
 
     fingerprint: str
+    """Stable across pages and runs (engine, rule, outcome, element shape but not its path): what
+    `--baseline` compares."""
     rule_id: str
     engine: str
     wcag: tuple[str, ...]
@@ -151,6 +153,7 @@ class Issue:
     is_wcag: bool
     impact: str | None
     priority: int
+    """Impact weight × pages affected (best practice weighs 1): the order of the issue list."""
     description: str
     label: str
     help_url: str
@@ -159,9 +162,11 @@ class Issue:
     selector: str
     nodes: tuple[Node, ...]
     reasons: tuple[str, ...]
+    """For a rule without elements (page title, reflow): up to 5 distinct reasons it gave."""
     page_view: PageView | None = field(metadata={EMPTY_AS: {}})
     pages: tuple[str, ...]
     review_pages: tuple[str, ...]
+    """Pages where the same rule and element shape needed review while it failed on `pages`."""
 
     def selector_on(self, page: str) -> str:
         """The element's selector on `page` when a sample was found there (an element's path
@@ -195,6 +200,7 @@ class DocumentResult:
 
     rule_id: str
     outcome: str
+    """An `audits.outcome.Outcome` value: failed, passed, needs_review, inapplicable, error."""
     wcag: tuple[str, ...]
     reason: str
 
@@ -228,6 +234,7 @@ class Searched:
 
     pages: int
     likely: tuple[str, ...]
+    """The pages most likely to hold the feature, all of them searched."""
     terms: tuple[str, ...]
 
 
@@ -240,6 +247,7 @@ class Evidence:
     quote: str
     language: str
     depth: int | None
+    """Clicks from the home page ("findable in reasonable time"); None where not recorded."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Page, async_playwright
 
+from crawler.render import CHROMIUM_ARGS
 from govaudit.demo.server import DemoServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,7 +36,7 @@ async def _run(server: DemoServer, portal: dict[str, Any]) -> dict[str, tuple[se
     paths = sorted({p.path for p in server.index} | set(portal.get("js_only", [])))
     out: dict[str, tuple[set[str], int]] = {}
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=["--disable-gpu"])
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         try:
             context = await browser.new_context()
             await context.add_init_script(path=str(AXE))

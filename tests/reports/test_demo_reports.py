@@ -24,6 +24,7 @@ import jsonschema
 import pytest
 from junitparser import JUnitXml
 
+from crawler.render import CHROMIUM_ARGS
 from reports import render_html
 from reports.gate import evaluate
 from reports.serial import read_report, to_json
@@ -134,7 +135,7 @@ def test_report_in_a_real_browser(demo: dict[str, Any], chromium: str) -> None:
 
     async def shoot() -> tuple[bytes, int, int, bool]:
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=chromium, args=["--disable-gpu"])
+            browser = await pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
             try:
                 page = await browser.new_page(viewport={"width": 1280, "height": 900})
                 await page.goto(path.as_uri())

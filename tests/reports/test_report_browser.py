@@ -17,6 +17,7 @@ import pytest
 from playwright.async_api import async_playwright
 
 from audits.axe import find_axe_script
+from crawler.render import CHROMIUM_ARGS
 from tests.cli_inprocess import run_govaudit
 from tests.eval.harness import serve_folder
 
@@ -51,7 +52,7 @@ async def _axe_report(chromium: str, html: Path) -> tuple[dict[int, list[str]], 
     violations: dict[int, list[str]] = {}
     overflow: dict[int, int] = {}
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=chromium, args=["--disable-gpu"])
+        browser = await p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
         try:
             context = await browser.new_context()
             await context.add_init_script(path=str(find_axe_script()))

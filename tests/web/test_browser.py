@@ -16,6 +16,7 @@ from playwright.async_api import BrowserContext, Page, async_playwright
 
 from audits.axe import AxeInspector, find_axe_script
 from audits.outcome import Outcome
+from crawler.render import CHROMIUM_ARGS
 from govaudit.web import create_app
 from storage import Store
 from tests.web.conftest import PASSWORDS, SECRET, XSS_QUOTE, XSS_URL, add_run, add_users, copy_db, serve, suggestion
@@ -42,7 +43,7 @@ def base_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 async def _with_browser(chromium: str, body: Any) -> Any:
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium, args=["--disable-gpu"])
+        browser = await pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
         try:
             return await body(browser)
         finally:
