@@ -9,9 +9,8 @@ from functools import cache
 from importlib import resources
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import yaml
-
 from crawler.urls import host_of, in_scope
+from crawler.yaml_data import load_yaml
 
 # Query parameters that carry a session, never content: removed so one page is one URL.
 SESSION_PARAMS = frozenset(
@@ -54,7 +53,7 @@ class _OfficialDomains:
 
 @cache
 def _official() -> _OfficialDomains:
-    data = yaml.safe_load(resources.files("crawler.data").joinpath("official_domains.yaml").read_text())
+    data = load_yaml(resources.files("crawler.data").joinpath("official_domains.yaml").read_text())
     return _OfficialDomains(
         patterns=frozenset(data["patterns"]),
         generic_suffixes=tuple(data["generic_suffixes"]),

@@ -29,6 +29,7 @@ from rich.table import Table
 
 from crawler.site import SiteConfig, SiteKind
 from crawler.urls import BadURL, check_start_url
+from crawler.yaml_data import load_yaml
 from govaudit.settings import Settings
 from rules.registry import PORTAL_FIELDS, member_state
 from storage.store import Store
@@ -125,7 +126,7 @@ def read_sites(path: Path) -> list[SiteConfig]:
     if path.suffix.lower() == ".csv":
         rows: list[Mapping[str, Any]] = list(csv.DictReader(text.splitlines()))
         return [site_from_row(row, f"{path}:{n + 2}") for n, row in enumerate(rows)]
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     if isinstance(data, Mapping) and "member_states" in data:
         rows = list(_from_registry(data["member_states"]))
     elif isinstance(data, Mapping):

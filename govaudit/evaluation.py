@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from rich.table import Table
 
+from crawler.yaml_data import load_yaml
 from reports.serial import to_object
 from reports.types import Report
 from rules.instruments import InstrumentError, load_instrument
@@ -328,7 +328,7 @@ def format_calibration(evaluation: Evaluation) -> Table:
 def load_truth(path: Path | str, *, instrument: str, portal: str | None = None) -> dict[str, Any]:
     """The labels for `instrument` from a truth file: the demo's truth.yaml (portals → <portal> →
     instruments) or a labels file (instruments → …, as tests/eval/labels/*.yaml)."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = load_yaml(Path(path).read_text(encoding="utf-8"))
     if "portals" in data:
         portals = data["portals"]
         if portal is None:

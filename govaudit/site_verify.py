@@ -15,14 +15,13 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from crawler.addresses import AddressGuard
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from crawler.language import detect_language
 from crawler.parse import parse_html
 from crawler.scope import is_official
 from crawler.site import SiteConfig
+from crawler.yaml_data import load_yaml
 from storage.site_checks import SiteCheckResult
 
 # Statuses that say the site is there but will not serve a robot: alive, not dead.
@@ -33,7 +32,7 @@ PARKED_PHRASES_NEEDED = 2
 @cache
 def _parked_markers() -> dict[str, list[str]]:
     text = resources.files("rules.registry").joinpath("parked_markers.yaml").read_text(encoding="utf-8")
-    markers: dict[str, list[str]] = yaml.safe_load(text)
+    markers: dict[str, list[str]] = load_yaml(text)
     return markers
 
 

@@ -9,9 +9,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from audits.checks.page_rules import page_rule
+from crawler.yaml_data import load_yaml
 
 # The weights Lighthouse gives axe-core's impacts; a result without an impact counts as moderate.
 IMPACT_WEIGHT = {"critical": 10, "serious": 7, "moderate": 3, "minor": 1}
@@ -20,7 +19,7 @@ DEFAULT_WEIGHT = IMPACT_WEIGHT["moderate"]
 
 @cache
 def _data(name: str) -> dict[str, Any]:
-    return yaml.safe_load(resources.files("reports.data").joinpath(name).read_text(encoding="utf-8")) or {}
+    return load_yaml(resources.files("reports.data").joinpath(name).read_text(encoding="utf-8")) or {}
 
 
 def weight(impact: str | None) -> int:

@@ -15,8 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from crawler.yaml_data import load_yaml
 from rules.findings import ABSENT
 
 # Band edges of a detector's confidence (the lower edge is in the band).
@@ -129,4 +128,4 @@ def load_calibration() -> Calibration:
     path = resources.files("rules").joinpath("calibration.yaml")
     if not path.is_file():
         return Calibration()
-    return parse(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return parse(load_yaml(path.read_text(encoding="utf-8")))

@@ -7,9 +7,8 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import metadata, resources
 
-import yaml
-
 from crawler.site import SiteKind
+from crawler.yaml_data import load_yaml
 from rules.findings import ERROR, Evidence, Finding
 from rules.lexicon import Lexicons
 from rules.module import Observation, PageView, RuleModule, SiteView
@@ -38,7 +37,7 @@ def load_modules(names: Iterable[str] | None = None) -> list[RuleModule]:
 
 @cache
 def instruments_for(kind: SiteKind) -> tuple[str, ...]:
-    data = yaml.safe_load(resources.files("rules").joinpath("site_kinds.yaml").read_text())
+    data = load_yaml(resources.files("rules").joinpath("site_kinds.yaml").read_text())
     return tuple(data.get(str(kind), ()))
 
 

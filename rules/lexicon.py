@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-import yaml
+from crawler.yaml_data import load_yaml
 
 # Scripts written without spaces between words: no word-boundary matching there.
 NO_WORD_BOUNDARIES = ("zh", "ja", "th")
@@ -109,7 +109,7 @@ def load_lexicon(language: str) -> Lexicon:
     folder = resources.files("rules.lexicons")
     if not folder.joinpath(name).is_file():
         raise LexiconError(f"no lexicon for language {language!r} (rules/lexicons/{name})")
-    data = yaml.safe_load(folder.joinpath(name).read_text(encoding="utf-8"))
+    data = load_yaml(folder.joinpath(name).read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("concepts"), dict):
         raise LexiconError(f"rules/lexicons/{name}: expected a mapping with 'concepts'")
     concepts = {str(k): tuple(str(t) for t in v) for k, v in data["concepts"].items()}

@@ -8,8 +8,7 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 
-import yaml
-
+from crawler.yaml_data import load_yaml
 from rules.instruments import load_instrument
 
 
@@ -21,7 +20,7 @@ class Scope(StrEnum):
 
 @cache
 def _home_page() -> frozenset[tuple[str, str]]:
-    raw = yaml.safe_load(resources.files("rules").joinpath("scope.yaml").read_text(encoding="utf-8")) or {}
+    raw = load_yaml(resources.files("rules").joinpath("scope.yaml").read_text(encoding="utf-8")) or {}
     return frozenset(
         (str(instrument), str(code)) for instrument, codes in (raw.get("home_page") or {}).items() for code in codes
     )

@@ -8,10 +8,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from audits.outcome import Outcome
 from audits.result import AuditNode, AuditResult
+from crawler.yaml_data import load_yaml
 
 ENGINE = "govaudit"
 ENGINE_VERSION = "0.1"
@@ -75,7 +74,7 @@ def nodes_from(raw: Iterable[Mapping[str, Any]], limit: int = 20) -> tuple[Audit
 @cache
 def load_data(name: str) -> Any:
     """A YAML file from audits/data (phrase lists, host lists): data, not code."""
-    return yaml.safe_load(resources.files("audits.data").joinpath(name).read_text(encoding="utf-8"))
+    return load_yaml(resources.files("audits.data").joinpath(name).read_text(encoding="utf-8"))
 
 
 def primary_language(tag: str) -> str:

@@ -16,13 +16,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from audits.checks.common import CSS_PATH_JS, ENGINE, ENGINE_VERSION
 from audits.outcome import Outcome
 from audits.result import AuditNode, AuditResult
+from crawler.yaml_data import load_yaml
 
 RULES_PACKAGE = "audits.data"
 RULES_FOLDER = "page_rules"
@@ -56,7 +56,7 @@ def load_rules() -> tuple[PageRule, ...]:
     for meta_file in sorted(folder.iterdir(), key=lambda f: f.name):
         if not meta_file.name.endswith(".yaml"):
             continue
-        meta = yaml.safe_load(meta_file.read_text(encoding="utf-8"))
+        meta = load_yaml(meta_file.read_text(encoding="utf-8"))
         script = folder.joinpath(meta_file.name.removesuffix(".yaml") + ".js").read_text(encoding="utf-8")
         rules.append(
             PageRule(

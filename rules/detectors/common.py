@@ -9,10 +9,9 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from crawler.snapshot import Link, PageContent
 from crawler.urls import in_scope
+from crawler.yaml_data import load_yaml
 from rules.findings import PRESENT
 from rules.lexicon import Lexicons, fold, term_pattern
 from rules.module import Observation, SiteView, evidence_from
@@ -149,7 +148,7 @@ def page_headings(page: PageContent, *, levels: Iterable[str] = SECTION_HEADINGS
 @cache
 def signals(name: str) -> dict[str, Any]:
     """A data file of rules/signals/ (hosts, fingerprints, names)."""
-    data = yaml.safe_load(resources.files("rules.signals").joinpath(f"{name}.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(resources.files("rules.signals").joinpath(f"{name}.yaml").read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"rules/signals/{name}.yaml: expected a mapping")
     return data

@@ -28,6 +28,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import yaml
 
 from crawler.snapshot import Link, PageContent, PageSnapshot, ScanStatus
+from crawler.yaml_data import load_yaml
 from rules.detectors.city_site import FOOTER_CHARS, government_domain
 from rules.detectors.common import (
     SECTION_HEADINGS,
@@ -179,7 +180,7 @@ def parse_pack(raw: Any, source: str) -> Pack:
 
 def load_pack(source: Path | Traversable) -> Pack:
     try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+        raw = load_yaml(source.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise PackError(f"{source}: {exc}") from exc
     return parse_pack(raw, str(source))

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from crawler.yaml_data import load_yaml
 from rules.instruments.schema import (
     ANSWER_TYPES,
     BINARY,
@@ -139,7 +140,7 @@ def _resolve(key_or_path: str | Path, directory: Path) -> Path:
 def _read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return load_yaml(fh)
     except OSError as exc:
         raise InstrumentError(path, f"cannot read: {exc}") from exc
     except yaml.YAMLError as exc:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
+from crawler.yaml_data import load_yaml
 
 PORTAL_FIELDS = ("national_portal", "open_data_portal", "e_participation_portal", "largest_city_portal")
 
@@ -25,7 +25,7 @@ class MemberState:
 
 @cache
 def _raw() -> dict:
-    return yaml.safe_load(resources.files("rules.registry").joinpath("member_states.yaml").read_text(encoding="utf-8"))
+    return load_yaml(resources.files("rules.registry").joinpath("member_states.yaml").read_text(encoding="utf-8"))
 
 
 def registry_sources() -> dict[str, dict[str, str]]:
