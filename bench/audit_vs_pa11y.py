@@ -76,13 +76,16 @@ def package_version(folder: Path) -> str:
 
 
 def run_govaudit_cli(url: str, pages: int, out: Path, concurrency: int, checkout: Path | None = None) -> dict[str, Any]:
-    """`govaudit audit`; with `checkout`, that checkout's code run by this virtualenv's Python (its
-    folder first on the path) and this checkout's axe-core."""
+    """`govaudit audit`; with `checkout`, that checkout's code and this checkout's axe-core. The code runs
+    in the checkout's own virtualenv when it has one (`.venv`: its rule modules' entry points name its own
+    classes, which an older checkout's may not share with ours), else in this one with its folder first
+    on the path."""
     out.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "GOVAUDIT_RENDER_CONCURRENCY": str(concurrency)}
     command = [str(GOVAUDIT)]
     if checkout is not None:
-        command = [sys.executable, "-m", "govaudit"]
+        own = checkout / ".venv" / "bin" / "python"
+        command = [str(own) if own.is_file() else sys.executable, "-m", "govaudit"]
         env |= {"PYTHONPATH": str(checkout), "GOVAUDIT_AXE": str(REPO / "node_modules" / "axe-core" / "axe.min.js")}
     started = time.perf_counter()
     proc = subprocess.run(

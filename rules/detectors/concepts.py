@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from importlib import metadata, resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -272,6 +272,7 @@ class ConceptPackRule(RuleModule):
         self.packs = tuple(packs) if packs is not None else (builtin_pack(), *plugin_packs())
         self.features = tuple(f for p in self.packs for f in p.features)
         self._pack = {p.id: p for p in self.packs}
+        self._needles: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {}
         informs: dict[str, list[str]] = {}
         for feature in self.features:
             for key, codes in feature.informs.items():
@@ -292,15 +293,23 @@ class ConceptPackRule(RuleModule):
         return sum(weights.get(n, 0.0) for n in set(negatives))
 
     def pack_terms(self, feature: Feature, concept: str) -> list[tuple[str, str]]:
-        return [(lang, t) for lang, ts in self._pack[feature.pack].terms.get(concept, {}).items() for t in ts]
+        return [(lang, term) for lang, term, _needle in self._pack_needles(feature.pack, concept)]
+
+    def _pack_needles(self, pack: str, concept: str) -> tuple[tuple[str, str, str], ...]:
+        """The pack's own terms for `concept` (language, term, folded term), folded once: every link
+        text of every page is tried against them."""
+        key = (pack, concept)
+        if key not in self._needles:
+            terms = self._pack[pack].terms.get(concept, {})
+            self._needles[key] = tuple((lang, t, fold(t)) for lang, ts in terms.items() for t in ts)
+        return self._needles[key]
 
     def terms_of(self, feature: Feature, lexicons: Lexicons, concept: str, text: str) -> list[str]:
         found = matched_terms(lexicons, concept, text)
-        extra = self.pack_terms(feature, concept)
+        extra = self._pack_needles(feature.pack, concept)
         if extra:
             haystack = folded(text)
-            for lang, term in extra:
-                needle = fold(term)
+            for lang, term, needle in extra:
                 if needle in haystack and term_pattern(needle, lang).search(haystack):
                     found.append(term)
         return found
@@ -611,7 +620,12 @@ _OFFICIAL_HOST = re.compile(
 
 
 def official_host(host: str) -> bool:
-    return bool(_OFFICIAL_HOST.search(host)) or any(host.endswith(s) for s in signals("official_domains")["suffixes"])
+    return bool(_OFFICIAL_HOST.search(host)) or host.endswith(_official_suffixes())
+
+
+@cache
+def _official_suffixes() -> tuple[str, ...]:
+    return tuple(signals("official_domains")["suffixes"])
 
 
 def registered_domain(host: str) -> str:
@@ -688,6 +702,7 @@ def parts_named(headings: Sequence[str], terms_in: Callable[[str], list[str]], l
     return list(named.values())
 
 
+@lru_cache(maxsize=65536)  # asked again for each row of the concept table, of every link
 def _no_where(url: str, page_url: str) -> bool:
     """A link to the page itself ("#", a placeholder): it leads to no page about anything."""
     return urlsplit(url)._replace(fragment="") == urlsplit(page_url)._replace(fragment="")

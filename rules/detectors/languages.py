@@ -4,6 +4,7 @@ in another language, `hreflang` alternates, or a language switcher (link text = 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from crawler.snapshot import Link, PageContent
 from rules.detectors.common import signals
@@ -27,12 +28,21 @@ def primary_language(site: SiteView) -> str:
 
 def switcher_language(link: Link) -> str | None:
     """The language a link switches to when its whole text is that language's name ("Français")."""
-    names = signals("languages")["names"]
-    text = fold(link.text.strip())
-    for code, words in names.items():
-        if text in {fold(w) for w in words}:
-            return str(code)
+    code = _language_names().get(fold(link.text.strip()))
+    if code is not None:
+        return code
     return base_language(link.hreflang) or None if link.hreflang and len(link.text.strip()) <= 20 else None
+
+
+@cache
+def _language_names() -> dict[str, str]:
+    """Each language name of rules/signals/languages.yaml, folded, → its code (the first code listed
+    that names it): every link of every page is looked up here."""
+    names: dict[str, str] = {}
+    for code, words in signals("languages")["names"].items():
+        for word in words:
+            names.setdefault(fold(word), str(code))
+    return names
 
 
 def translations_link(site: SiteView, pages: list[PageContent]) -> tuple[PageContent, Link] | None:
