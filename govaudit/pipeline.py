@@ -36,7 +36,7 @@ from govaudit.assessment import Assessment, SampleOptions
 from govaudit.interrupt import StopRequest
 from govaudit.selenium_audit import SeleniumAudit
 from govaudit.settings import Settings
-from reports.history import record_trend_point
+from reports.history import record_crawl_trend_point, record_trend_point
 from rules.decide import decide
 from rules.engine import RuleEngine, instruments_for, load_modules
 from rules.findings import Finding
@@ -213,6 +213,9 @@ class _Run:
     def _record_trend_point(self) -> None:
         """Every completed run, whoever ran it (CLI, worker, nightly), stores its trend point as it
         finishes: the reports of its later runs read the point instead of loading the run."""
+        if self.engines is None:  # a crawl: nothing audited, and no report to build from the record
+            record_crawl_trend_point(self.store, self.run_id)
+            return
         record = self.store.runs.load(self.run_id)
         record_trend_point(self.store, record)
         self.outcome.record = record

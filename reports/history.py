@@ -58,6 +58,15 @@ def record_trend_point(store: Store, run: RunRecord) -> TrendPoint | None:
     return point
 
 
+def record_crawl_trend_point(store: Store, run_id: int) -> TrendPoint:
+    """Store the point of a completed crawl without reading its pages back (a large site's would all be
+    in memory at once): a crawl audits nothing, so its point has no score and is never drawn."""
+    started = store.runs.started_at(run_id)
+    point = TrendPoint(run_id, started.isoformat() if started else None, None, 0, 0, 0)
+    store.runs.set_trend_point(run_id, to_object(point))
+    return point
+
+
 @dataclass(frozen=True, slots=True)
 class IssueBrief:
     """An issue named in the gate's verdict and the dashboard's changes."""

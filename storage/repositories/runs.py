@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select, update
@@ -92,6 +92,10 @@ class RunRepository(Repository):
                 last_completed(select(models.CrawlRunRow.settings), site_id, before_run)
             ).first()
             return dict(found) if found is not None else None
+
+    def started_at(self, run_id: int) -> datetime | None:
+        with self.db.transaction(readonly=True) as session:
+            return session.scalar(select(models.CrawlRunRow.started_at).where(models.CrawlRunRow.id == run_id))
 
     def set_trend_point(self, run_id: int, point: Mapping[str, Any]) -> None:
         """Store the run's trend point (written as the run completes; read back by earlier_trend_points)."""
