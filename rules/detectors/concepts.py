@@ -296,13 +296,11 @@ class ConceptPackRule(RuleModule):
         return [(lang, term) for lang, term, _needle in self._pack_needles(feature.pack, concept)]
 
     def _pack_needles(self, pack: str, concept: str) -> tuple[tuple[str, str, str], ...]:
-        """The pack's own terms for `concept` (language, term, folded term), folded once: every link
-        text of every page is tried against them."""
-        key = (pack, concept)
-        if key not in self._needles:
+        """The pack's own terms for `concept` (language, term, term folded), folded once, not per link."""
+        if (pack, concept) not in self._needles:
             terms = self._pack[pack].terms.get(concept, {})
-            self._needles[key] = tuple((lang, t, fold(t)) for lang, ts in terms.items() for t in ts)
-        return self._needles[key]
+            self._needles[pack, concept] = tuple((lang, t, fold(t)) for lang, ts in terms.items() for t in ts)
+        return self._needles[pack, concept]
 
     def terms_of(self, feature: Feature, lexicons: Lexicons, concept: str, text: str) -> list[str]:
         found = matched_terms(lexicons, concept, text)
