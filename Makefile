@@ -28,7 +28,7 @@ node_modules/.installed: package.json package-lock.json
 # ranges, in a fraction of pip's time (bench/RESULTS.md); the system's certificates, as pip uses them.
 # Where uv cannot be had or fails, pip installs it all as before. Both write the packages' bytecode at install
 # (uv only when asked): where PYTHONDONTWRITEBYTECODE is set, Python never caches it, and every `govaudit`
-# would compile its ~1,300 modules from source again, ~3 CPU-s per start.
+# would compile every module it imports from source again at each start (bench/RESULTS.md).
 UV_SPEC := uv>=0.13,<0.14
 $(VENV)/.installed: pyproject.toml
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
@@ -55,7 +55,7 @@ typecheck: $(VENV)/.installed
 TEST_WORKERS ?= 5
 FAST_TESTS := not browser and not e2e and not services and not postgres
 PYTEST_DIST := --dist loadscope --no-loadscope-reorder
-# The suite starts ~70 Pythons (workers, CLI subprocesses): with PYTHONDONTWRITEBYTECODE set each would compile
+# The suite starts many Pythons (workers, CLI subprocesses): with PYTHONDONTWRITEBYTECODE set each would compile
 # govaudit's own modules, and pytest rewrite every test module, from source again. Bytecode is cached under
 # __pycache__ (ignored by git) for the test run whatever the shell says.
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest

@@ -48,7 +48,7 @@ _SPECULATION_FEATURES = (
     "PreloadingHeuristics",
 )
 # Headless Chromium still builds the browser window's omnibox popups, each a WebUI page in a renderer
-# of its own that no crawled page ever shows: about 1.1 CPU-s per browser launch (bench/RESULTS.md).
+# of its own that no crawled page ever shows, built at every launch (its cost: bench/RESULTS.md).
 _BROWSER_UI_FEATURES = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
 # Flags for any Chromium govaudit drives (Playwright's and Selenium's), besides the proxy's own.
 NETWORK_ARGS = (

@@ -94,7 +94,7 @@ def test_a_run_without_a_stored_point_is_computed(tmp_path: Path, monkeypatch: p
 def test_a_crawls_point_is_stored_without_reading_its_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A crawl audits nothing: its point (no score, never drawn) is what run_summary computes from the
     whole run, written without loading the run, which for a large crawl held every page in memory
-    (bench/crawl_memory.py: 418 MB at 5,000 pages against 119 MB at 1,000)."""
+    (bench/crawl_memory.py; figures in bench/RESULTS.md)."""
     with Store(f"sqlite:///{tmp_path}/trend.db") as store:
         store.upgrade()
         [crawl] = _runs(store, ("completed",))
