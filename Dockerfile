@@ -13,14 +13,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    GOVAUDIT_CHROMIUM=/usr/lib/chromium/chromium \
+    GOVAUDIT_CHROMIUM=/usr/lib/chromium/chromium-headless-shell \
     GOVAUDIT_CHROMEDRIVER=/usr/bin/chromedriver \
     GOVAUDIT_AXE=/opt/govaudit/node_modules/axe-core/axe.min.js
 # Debian's packages follow the release's security updates: pinning their versions would hold those back.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        chromium chromium-driver fonts-liberation fonts-noto-core openjdk-17-jre-headless ca-certificates \
+        chromium-headless-shell chromium chromium-driver fonts-liberation fonts-noto-core openjdk-17-jre-headless ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/govaudit
 COPY --from=axe /build/node_modules ./node_modules

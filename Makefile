@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-GOVAUDIT_CHROMIUM ?= /usr/lib/chromium/chromium
+CHROMIUM_SHELL := /usr/lib/chromium/chromium-headless-shell
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= out/demo
 
@@ -13,11 +13,16 @@ OUT ?= out/demo
 setup: browser node_modules/.installed $(VENV)/.installed
 
 # Debian's Chromium: `playwright install` cannot download a browser on machines without internet.
+# govaudit runs the headless shell where it is installed, else the full browser (crawler/render.py: the same
+# engine, a lighter browser process); chromedriver (`--driver selenium`) depends on the full browser. A
+# browser of your own: GOVAUDIT_CHROMIUM.
 browser:
-	@if [ ! -x "$(GOVAUDIT_CHROMIUM)" ] || ! command -v chromedriver >/dev/null; then \
-		echo "Installing chromium and chromium-driver with apt-get"; \
+	@if [ ! -x "$${GOVAUDIT_CHROMIUM:-$(CHROMIUM_SHELL)}" ] || ! command -v chromedriver >/dev/null; then \
+		echo "Installing chromium, chromium-headless-shell and chromium-driver with apt-get"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null && \
+		{ DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium-headless-shell >/dev/null || \
+			echo "chromium-headless-shell could not be installed: govaudit runs the full Chromium"; }; \
 	fi
 
 node_modules/.installed: package.json package-lock.json

@@ -19,7 +19,20 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost
 from crawler.egress import EgressProxy
 
-DEFAULT_CHROMIUM = "/usr/lib/chromium/chromium"
+# Debian's two builds of one Chromium. The headless shell (package chromium-headless-shell, the binary
+# Playwright itself runs headless) is the same Blink and V8 without the desktop browser around them: no
+# window, tab strip or omnibox to build, so each launch and each page costs less of the browser process
+# (bench/RESULTS.md). It is the default where installed; the full browser serves where it is not.
+HEADLESS_SHELL = "/usr/lib/chromium/chromium-headless-shell"
+FULL_CHROMIUM = "/usr/lib/chromium/chromium"
+
+
+def default_chromium(shell: str = HEADLESS_SHELL, full: str = FULL_CHROMIUM) -> str:
+    """The headless shell where it is installed, else the full Chromium."""
+    return shell if Path(shell).is_file() else full
+
+
+DEFAULT_CHROMIUM = default_chromium()
 # Playwright passes its own `--disable-features` list and Chromium keeps only the last one given: ours
 # repeats Playwright's (1.65) and adds what keeps the browser from connecting on its own. Every flag's
 # reason is in docs/operations.md ("The browser's network"). In short: nothing speculative (prefetch,
@@ -248,8 +261,8 @@ class Renderer:
         if not Path(self.settings.executable).is_file():
             raise BrowserNotFound(
                 f"No Chromium at {self.settings.executable}. Install it with "
-                "`sudo apt-get install chromium chromium-driver` (or run `make setup`), or point "
-                "GOVAUDIT_CHROMIUM at a Chromium or Chrome binary."
+                "`sudo apt-get install chromium-headless-shell chromium chromium-driver` (or run `make setup`), "
+                "or point GOVAUDIT_CHROMIUM at a Chromium or Chrome binary."
             )
         self._egress = EgressProxy(self.guard).start()
         self._playwright = await async_playwright().start()

@@ -12,8 +12,8 @@ from crawler.render import BrowserNotFound
 
 AXE_INSTALL = "Run `npm ci` in the govaudit checkout (or `make setup`), or set GOVAUDIT_AXE to an axe.min.js."
 CHROMIUM_INSTALL = (
-    "Install it with `sudo apt-get install chromium` (Debian/Ubuntu), or point GOVAUDIT_CHROMIUM at a "
-    "Chromium or Chrome binary."
+    "Install it with `sudo apt-get install chromium-headless-shell chromium` (Debian/Ubuntu), or point "
+    "GOVAUDIT_CHROMIUM at a Chromium or Chrome binary."
 )
 
 

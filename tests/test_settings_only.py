@@ -15,7 +15,7 @@ import pytest
 
 from audits.axe import AxeNotFound, find_axe_script
 from audits.selenium_driver import DEFAULT_CHROMEDRIVER, SeleniumSettings
-from crawler.render import DEFAULT_CHROMIUM, RenderSettings
+from crawler.render import DEFAULT_CHROMIUM, RenderSettings, default_chromium
 from govaudit.selenium_audit import selenium_settings
 from govaudit.settings import TRUSTED_PROXIES, Settings, WebSettings
 
@@ -110,3 +110,11 @@ def test_the_web_apps_settings() -> None:
         {"GOVAUDIT_DATABASE_URL": "sqlite:///x.db", "GOVAUDIT_SECRET_KEY": "k" * 40, TRUSTED_PROXIES: "10.0.0.0/8"}
     )
     assert web == WebSettings("sqlite:///x.db", "k" * 40, "10.0.0.0/8")
+
+
+def test_the_default_browser_is_the_headless_shell_where_installed(tmp_path: Path) -> None:
+    shell, full = tmp_path / "chromium-headless-shell", tmp_path / "chromium"
+    full.touch()
+    assert default_chromium(str(shell), str(full)) == str(full)
+    shell.touch()
+    assert default_chromium(str(shell), str(full)) == str(shell)

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from playwright.async_api import Page, async_playwright
 
-from crawler.render import CHROMIUM_ARGS
+from crawler.render import CHROMIUM_ARGS, DEFAULT_CHROMIUM
 from govaudit.demo.server import DemoServer
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = os.environ.get("GOVAUDIT_CHROMIUM", "/usr/lib/chromium/chromium")
+CHROMIUM = os.environ.get("GOVAUDIT_CHROMIUM", DEFAULT_CHROMIUM)
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 
 
