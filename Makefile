@@ -17,7 +17,7 @@ setup: browser node_modules/.installed $(VENV)/.installed
 # engine, a lighter browser process); chromedriver (`--driver selenium`) depends on the full browser. A
 # browser of your own: GOVAUDIT_CHROMIUM.
 browser:
-	@if [ ! -x "$${GOVAUDIT_CHROMIUM:-$(CHROMIUM_SHELL)}" ] || ! command -v chromedriver >/dev/null; then \
+	@if [ ! -x "$(or $(GOVAUDIT_CHROMIUM),$(CHROMIUM_SHELL))" ] || ! command -v chromedriver >/dev/null; then \
 		echo "Installing chromium, chromium-headless-shell and chromium-driver with apt-get"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null && \
