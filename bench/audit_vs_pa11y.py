@@ -36,11 +36,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sites import generate, serve  # bench/ is a folder of scripts, not a package
 
-from crawler.render import DEFAULT_CHROMIUM
+from govaudit.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
-CHROMIUM = os.environ.get("GOVAUDIT_CHROMIUM", DEFAULT_CHROMIUM)
+CHROMIUM = Settings.from_env().chromium
 PA11Y_CI = BENCH / "node_modules" / ".bin" / "pa11y-ci"
 GOVAUDIT = REPO / ".venv" / "bin" / "govaudit"
 # axe rules pa11y's WCAG2AA standard adds to ours (best-practice only) and ours adds to it (wcag22aa).

@@ -33,6 +33,11 @@ def default_chromium(shell: str = HEADLESS_SHELL, full: str = FULL_CHROMIUM) -> 
 
 
 DEFAULT_CHROMIUM = default_chromium()
+# What to do when the configured browser is missing: said the same wherever govaudit looks for it.
+CHROMIUM_INSTALL = (
+    "Install it with `sudo apt-get install chromium-headless-shell chromium` (Debian/Ubuntu; or run `make setup`), "
+    "or point GOVAUDIT_CHROMIUM at a Chromium or Chrome binary."
+)
 # Playwright passes its own `--disable-features` list and Chromium keeps only the last one given: ours
 # repeats Playwright's (1.65) and adds what keeps the browser from connecting on its own. Every flag's
 # reason is in docs/operations.md ("The browser's network"). In short: nothing speculative (prefetch,
@@ -259,11 +264,7 @@ class Renderer:
 
     async def __aenter__(self) -> Renderer:
         if not Path(self.settings.executable).is_file():
-            raise BrowserNotFound(
-                f"No Chromium at {self.settings.executable}. Install it with "
-                "`sudo apt-get install chromium-headless-shell chromium chromium-driver` (or run `make setup`), "
-                "or point GOVAUDIT_CHROMIUM at a Chromium or Chrome binary."
-            )
+            raise BrowserNotFound(f"No Chromium at {self.settings.executable}. {CHROMIUM_INSTALL}")
         self._egress = EgressProxy(self.guard).start()
         self._playwright = await async_playwright().start()
         try:

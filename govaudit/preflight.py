@@ -8,13 +8,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from audits.axe import AxeNotFound, find_axe_script
-from crawler.render import BrowserNotFound
+from crawler.render import CHROMIUM_INSTALL, BrowserNotFound
 
 AXE_INSTALL = "Run `npm ci` in the govaudit checkout (or `make setup`), or set GOVAUDIT_AXE to an axe.min.js."
-CHROMIUM_INSTALL = (
-    "Install it with `sudo apt-get install chromium-headless-shell chromium` (Debian/Ubuntu), or point "
-    "GOVAUDIT_CHROMIUM at a Chromium or Chrome binary."
-)
 
 
 class HostUnreachable(RuntimeError):

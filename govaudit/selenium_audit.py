@@ -38,7 +38,7 @@ from audits.sampling import Sample
 from audits.selenium_driver import SeleniumAuditor, SeleniumPage, SeleniumSettings
 from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost
 from crawler.egress import EgressProxy
-from crawler.render import BrowserNotFound
+from crawler.render import CHROMIUM_INSTALL, BrowserNotFound
 from crawler.snapshot import PageDigest, ScanStatus
 from govaudit.assessment import Assessment, SampleOptions
 from govaudit.settings import Settings
@@ -121,10 +121,7 @@ def preflight(selenium: SeleniumSettings, inspector: AxeInspector) -> str:
                 "(or run `make setup`), or point GOVAUDIT_CHROMEDRIVER at a chromedriver, or give --selenium-url."
             )
         if not Path(selenium.executable).is_file():
-            raise SeleniumUnavailable(
-                f"No Chromium at {selenium.executable}. Install it with `sudo apt-get install chromium` "
-                "(or run `make setup`), or point GOVAUDIT_CHROMIUM at a Chromium or Chrome binary."
-            )
+            raise SeleniumUnavailable(f"No Chromium at {selenium.executable}. {CHROMIUM_INSTALL}")
     auditor = SeleniumAuditor(inspector, selenium)
     try:
         auditor.start()

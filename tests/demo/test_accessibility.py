@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.async_api import Page, async_playwright
 
-from crawler.render import CHROMIUM_ARGS, DEFAULT_CHROMIUM
+from crawler.render import CHROMIUM_ARGS
 from govaudit.demo.server import DemoServer
+from govaudit.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = os.environ.get("GOVAUDIT_CHROMIUM", DEFAULT_CHROMIUM)
+CHROMIUM = Settings.from_env().chromium
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 
 
