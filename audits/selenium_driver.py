@@ -28,7 +28,14 @@ from selenium.webdriver.common.by import By
 from audits.axe import AxeInspector, find_axe_script, to_results
 from audits.outcome import Outcome
 from audits.result import AuditResult
-from crawler.render import DEFAULT_CHROMIUM, DESKTOP, ERROR_PAGE, NETWORK_ARGS, NO_SERVICE_WORKERS
+from crawler.render import (
+    DEFAULT_CHROMIUM,
+    DESKTOP,
+    ERROR_PAGE,
+    MAX_NAVIGATIONS,
+    NETWORK_ARGS,
+    NO_SERVICE_WORKERS,
+)
 
 DEFAULT_CHROMEDRIVER = "/usr/bin/chromedriver"
 # The same network flags as the Playwright renderer's (no speculation, no DNS prefetch, no UDP WebRTC).
@@ -165,11 +172,15 @@ class SeleniumAuditor:
         version = self.inspector.version
         try:
             driver.get(url)
-            driver.execute_async_script(_WAIT_DOM_QUIET, self.settings.dom_quiet_ms, self.settings.dom_quiet_cap_ms)
         except TimeoutException:
-            return SeleniumPage(url, [], f"page did not finish loading within {self.settings.page_load_timeout_s:g} s")
+            return self._error_page() or SeleniumPage(
+                url, [], f"page did not finish loading within {self.settings.page_load_timeout_s:g} s"
+            )
         except WebDriverException as exc:
             return self._error_page() or SeleniumPage(url, [], f"render failed: {_first_line(exc)}")
+        unsettled = self._wait_quiet(url)
+        if unsettled is not None:
+            return unsettled
         failed = self._error_page()
         if failed is not None:
             return failed
@@ -188,6 +199,27 @@ class SeleniumAuditor:
         axe_ms = (time.perf_counter() - started) * 1000
         return SeleniumPage(final_url, to_results(raw, final_url, version), axe_ms=axe_ms)
 
+    def _wait_quiet(self, url: str) -> SeleniumPage | None:
+        """Wait until the DOM is quiet; None once it is, else the page that says why not. A page that
+        navigates while watched (a timer setting location) is followed a few times, as the Playwright
+        renderer does: chromedriver ends the wait with a timeout the moment the document unloads."""
+        assert self.driver is not None
+        quiet = (self.settings.dom_quiet_ms, self.settings.dom_quiet_cap_ms)
+        for _ in range(MAX_NAVIGATIONS + 1):
+            watched = self.driver.current_url
+            try:
+                self.driver.execute_async_script(_WAIT_DOM_QUIET, *quiet)
+                return None
+            except WebDriverException as exc:  # TimeoutException included
+                failed = self._error_page()
+                if failed is not None:
+                    return failed
+                if self.driver.current_url == watched:  # no navigation: the page itself is stuck or broken
+                    if isinstance(exc, TimeoutException):
+                        return SeleniumPage(url, [], f"page did not settle within {self.inspector.timeout_s:g} s")
+                    return SeleniumPage(url, [], f"render failed: {_first_line(exc)}")
+        return SeleniumPage(url, [], f"page kept navigating (more than {MAX_NAVIGATIONS} navigations)")
+
     def _error_page(self) -> SeleniumPage | None:
         """The page, if its navigation (a redirect, a meta refresh, a script) ended on Chromium's error page."""
         assert self.driver is not None
@@ -198,7 +230,8 @@ class SeleniumAuditor:
         if not where.startswith(ERROR_PAGE):
             return None
         failed_url = self.driver.current_url  # chromedriver reports the URL that failed, not chrome-error://
-        return SeleniumPage(failed_url, [], f"navigation to {failed_url} ended on the browser's error page", True)
+        why = f"navigation to {failed_url} ended on the browser's error page"
+        return SeleniumPage(failed_url, [], why, error_page=True)
 
     def _inject(self) -> None:
         """axe in the page and in every iframe, as the init script puts it in Playwright: without it in a

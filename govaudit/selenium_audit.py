@@ -201,20 +201,19 @@ class SeleniumAudit:
     async def _navigation_failed(
         self, assessment: Assessment, url: str, page: SeleniumPage, guard: AddressGuard, egress: EgressProxy | None
     ) -> bool:
-        """Record a page whose navigation ended on a refused address or the browser's error page; True if so."""
-        if page.error_page:
-            parts = urlsplit(page.final_url)
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-            refusal = egress.refusal((parts.hostname or "").lower(), port) if egress is not None else None
-            if refusal is not None:
-                why = f"navigation to {page.final_url} blocked: {refusal.reason}"
-                assessment.render_failed(url, ScanStatus.BLOCKED_ADDRESS, why)
-            else:
-                assessment.render_failed(url, ScanStatus.ERROR, page.error)
-            return True
-        if page.final_url != url and (why := await self._refused(guard, page.final_url)):
-            # A Grid's browser went there (no proxy in its way): nothing of the page is kept.
+        """Record a page whose navigation ended on a refused address or the browser's error page; True if so.
+        A Grid's browser has no proxy in its way: the guard's verdict on where it went is the refusal then."""
+        if not page.error_page and page.final_url == url:
+            return False
+        parts = urlsplit(page.final_url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        refusal = egress.refusal((parts.hostname or "").lower(), port) if egress is not None else None
+        why = refusal.reason if refusal is not None else await self._refused(guard, page.final_url)
+        if why:  # nothing of the page is kept
             assessment.render_failed(url, ScanStatus.BLOCKED_ADDRESS, f"navigation to {page.final_url} blocked: {why}")
+            return True
+        if page.error_page:
+            assessment.render_failed(url, ScanStatus.ERROR, page.error)
             return True
         return False
 

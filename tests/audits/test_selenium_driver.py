@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 
 import pytest
 
@@ -89,3 +90,29 @@ def test_quit_kills_the_browser_even_if_the_session_is_gone(chromium: str, chrom
     auditor.driver.service.process.kill()
     auditor.quit()
     assert alive(pids) == set()
+
+
+def _unused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_page_that_navigates_while_watched_is_followed(chromium: str, chromedriver: str) -> None:
+    """chromedriver ends the DOM-quiet wait with a timeout when the document unloads under it: a page whose
+    timer moves it on is audited where it lands, and one that lands on the error page says so."""
+    dead = f"http://127.0.0.1:{_unused_port()}/gone"
+    moving = {
+        "/moves": page("Moves", "<p>moving</p><script>setTimeout(() => { location.href = '/forms'; }, 50);</script>"),
+        "/dies": page("Dies", f"<p>dying</p><script>setTimeout(() => {{ location.href = '{dead}'; }}, 50);</script>"),
+    }
+    inspector = AxeInspector(script=find_axe_script())
+    with (
+        LocalServer({**PAGES, **moving}) as server,
+        SeleniumAuditor(inspector, SeleniumSettings(chromedriver=chromedriver, executable=chromium)) as auditor,
+    ):
+        moved = auditor.audit(server.url("/moves"))
+        died = auditor.audit(server.url("/dies"))
+    assert not moved.error and moved.final_url == server.url("/forms")
+    assert "image-alt" in {r.rule_id for r in moved.results if str(r.outcome) == "failed"}
+    assert died.error_page and died.final_url == dead and not died.results, died
