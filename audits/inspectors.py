@@ -23,7 +23,7 @@ from audits.checks.reflow import ReflowCheck
 from audits.checks.text_spacing import TextSpacingCheck
 from audits.checks.title import PageTitleCheck
 from audits.checks.zoom_clip import TextClippedZoomCheck
-from audits.screenshots import ScreenshotTaker
+from audits.screenshots import ScreenshotTaker, scroll_clock_script
 from audits.standards import DEFAULT_STANDARD, Standard, get_standard
 from crawler.render import PageInspector
 
@@ -98,9 +98,10 @@ def build_suite(settings: AuditSettings | None = None) -> AuditSuite:
     extra = own_checks(settings) if settings.own_checks else ()
     # Last: it photographs what every inspector before it found, while the page is still open.
     shots = (ScreenshotTaker(),) if settings.screenshots else ()
+    scripts = (axe.script, *((click_listeners_script(),) if settings.own_checks else ()))
     return AuditSuite(
         inspectors=(axe, ReflowCheck(), *extra, *shots),
-        init_scripts=(axe.script, click_listeners_script()) if settings.own_checks else (axe.script,),
+        init_scripts=(*scripts, scroll_clock_script()) if shots else scripts,
         engine_versions={"axe-core": axe.version, "govaudit": checks_version(), "standard": standard.key},
         standard=standard,
     )

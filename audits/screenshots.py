@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -71,11 +73,20 @@ _FRAME = """async ([selector, overlayId, pad, maxWidth, maxHeight, settleMs]) =>
 }"""
 # Back to the top of the page, and what that sets off let finish: the checks before moved focus and
 # scrolled (and restored both), and a page's scroll handlers (a sticky header turning compact, often
-# debounced) may still be catching up.
-_TO_TOP = """async (settleMs) => {
+# debounced) may still be catching up. They get `handlersMs` after the page's last scroll; a page with
+# no scroll handler has none to wait for (what scrolling sets off otherwise, an IntersectionObserver's
+# fade-in, runs by the next frame and is waited for as an animation).
+_TO_TOP = """async ([settleMs, handlersMs]) => {
   window.scrollTo(0, 0);
   const frame = () => new Promise(done => requestAnimationFrame(done));
-  await frame(); await new Promise(done => setTimeout(done, 120)); await frame();
+  await frame();
+  // The scroll clock (scroll_clock.js) says whether the page listens for scrolling and when it last
+  // scrolled; without it, assume a listener and a scroll just now. onscroll handlers are looked up here.
+  const listens = window[Symbol.for('govaudit.scroll-listeners')] ?? true;
+  const handlers = listens || !!(window.onscroll || document.onscroll || document.querySelector('[onscroll]'));
+  const scrolledAt = window[Symbol.for('govaudit.scrolled-at')] ?? performance.now();
+  const wait = handlers ? handlersMs - (performance.now() - scrolledAt) : 0;
+  if (wait > 0) { await new Promise(done => setTimeout(done, wait)); await frame(); }
   const running = document.getAnimations().map(a => a.finished.catch(() => null));
   if (running.length) await Promise.race([Promise.all(running), new Promise(done => setTimeout(done, settleMs))]);
 }"""
@@ -93,6 +104,12 @@ _FIRST_SCREEN = """() => ({x: 0, y: 0, width: document.documentElement.clientWid
   height: Math.min(window.innerHeight, 640)})"""
 
 
+def scroll_clock_script() -> Path:
+    """The init script that notes whether the page listens for scrolling and when it last scrolled (see
+    the file): without it, every return to the top waits the scroll handlers' full time."""
+    return Path(str(resources.files("audits").joinpath("data", "scroll_clock.js")))
+
+
 @dataclass(slots=True)
 class ScreenshotTaker:
     """A follow-up inspector (crawler.render.FollowUpInspector): reads what the inspectors before it
@@ -105,6 +122,7 @@ class ScreenshotTaker:
     max_width: int = 640
     max_height: int = 400
     settle_ms: int = 500  # after scrolling to an element: the longest wait for the page's animations
+    scroll_handlers_ms: int = 120  # after the page's last scroll: time for its (debounced) scroll handlers
     page_view_scale: float = 0.25  # the top 1280 × 640 of the screen becomes 320 × 160
     name: str = "screenshots"
     _taken: dict[str, int] = field(default_factory=dict)  # issue fingerprint → crops taken
@@ -119,7 +137,7 @@ class ScreenshotTaker:
     async def inspect_after(self, page: Page, url: str, found: Mapping[str, Sequence[Any]]) -> list[ElementShot]:
         chosen = self._choose(found)
         if chosen:
-            await page.evaluate(_TO_TOP, self.settle_ms)
+            await page.evaluate(_TO_TOP, [self.settle_ms, self.scroll_handlers_ms])
         if len(chosen) > 1:
             # Top to bottom: what is in view before any scrolling is taken first, as the page first shows it.
             tops = await page.evaluate(_TOPS, [selector for selector, _ in chosen])
@@ -136,7 +154,7 @@ class ScreenshotTaker:
                     shots.append(shot)
             await page.evaluate(_CLEAN, _OVERLAY_ID)
             if chosen:  # the page as it first shows, not as the last crop's scrolling left it
-                await page.evaluate(_TO_TOP, self.settle_ms)
+                await page.evaluate(_TO_TOP, [self.settle_ms, self.scroll_handlers_ms])
             shots.append(await self._page_view(page, url))
         except PlaywrightError:
             for _, reserved in chosen[done:]:

@@ -4,12 +4,16 @@ page left as it was found."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from typing import Any
 
+import pytest
+from PIL import Image, ImageStat
+
 from audits.axe import AxeInspector, find_axe_script
 from audits.result import PAGE_VIEW, ElementShot
-from audits.screenshots import ScreenshotTaker
+from audits.screenshots import ScreenshotTaker, scroll_clock_script
 from tests.audits.helpers import inspect_pages
 
 IMAGES = ("logo", "chart", "map", "photo")
@@ -60,3 +64,41 @@ def test_nothing_failing_still_gets_a_view_of_the_page(chromium: str) -> None:
     assert not [r for r in found["/"] if getattr(r, "rule_id", "") == "axe-run"]  # axe did run
     shots = [r for r in found["/"] if isinstance(r, ElementShot)]
     assert [s.selector for s in shots] == [PAGE_VIEW]
+
+
+# A header that turns dark as soon as the page scrolls and light again only a moment after it is back at the
+# top: a debounced scroll handler, as sticky headers that turn compact have.
+_DEBOUNCED_HEADER = (
+    '<!doctype html><html lang="en"><title>Sticky</title><body style="margin: 0">'
+    '<header id="h" style="height: 200px; background: rgb(255, 255, 255)">Header</header>'
+    '<main><h1>Long page</h1><div style="height: 3000px"></div><img src="/far.png" width="200" height="80"></main>'
+    "<script>const h = document.getElementById('h'); let t; const handler = () => { clearTimeout(t);"
+    "if (scrollY > 0) h.style.background = 'rgb(0, 0, 0)';"
+    "else t = setTimeout(() => { h.style.background = 'rgb(255, 255, 255)'; }, 80); }; LISTEN</script></body></html>"
+)
+LISTEN = {"listener": "addEventListener('scroll', handler);", "property": "window.onscroll = handler;"}
+
+
+def _header_brightness(view: ElementShot) -> float:
+    with Image.open(io.BytesIO(view.image)) as image:
+        header = image.convert("L").crop((0, 0, view.width, 40))  # the top of the header, at a quarter scale
+        return float(ImageStat.Stat(header).mean[0])
+
+
+@pytest.mark.parametrize(("with_clock", "listen"), [(True, "listener"), (True, "property"), (False, "listener")])
+def test_the_page_view_waits_for_debounced_scroll_handlers(chromium: str, with_clock: bool, listen: str) -> None:
+    """Cropping the image far down scrolls the page; back at the top, the view is taken only once the page's
+    debounced handler has put the header back: with the scroll clock (it knows whether the page listens for
+    scrolling, by addEventListener or onscroll, and when it last scrolled) or without it (the full wait)."""
+    axe = AxeInspector(find_axe_script())
+    scripts = (axe.script, scroll_clock_script()) if with_clock else (axe.script,)
+    found = inspect_pages(
+        chromium,
+        {"/": _DEBOUNCED_HEADER.replace("LISTEN", LISTEN[listen])},
+        [axe, ScreenshotTaker()],
+        init_scripts=scripts,
+    )
+    shots = [r for r in found["/"] if isinstance(r, ElementShot)]
+    assert "img" in {s.selector for s in shots}  # the crop far down happened, so the page did scroll
+    [view] = [s for s in shots if s.selector == PAGE_VIEW]
+    assert _header_brightness(view) > 200, "the view shows the header as it was while scrolled"
