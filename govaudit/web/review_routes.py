@@ -237,12 +237,18 @@ def decide(
     key = instrument_of(web, country, key)
     place = _place(web, request, user, country, key, code)
     state = place.state
-    # The decision must be on a suggestion of this very question (not any id a form can carry).
-    if answer_id not in {h.record.id for h in state.history} or web.store.answers.place(answer_id) != AnswerPlace(
-        country, key, code
-    ):
+    # The decision must be on a suggestion of this very question (not any id a form can carry), from the
+    # sites the queue reads. One older than the queue loads (a page left open over two nightly runs) is
+    # looked up on its own.
+    shown = next((h for h in state.history if h.record.id == answer_id), None)
+    belongs = web.store.answers.place(answer_id) == AnswerPlace(country, key, code)
+    if shown is None and belongs:
+        shown = web.store.answers.one(answer_id)
+        if shown is not None and shown.site_kind not in {h.site_kind for h in state.history}:
+            shown = None
+    if shown is None or not belongs:
         raise HTTPException(400, N_("That suggestion does not belong to this question."))
-    seen = next(h.record.answer for h in state.history if h.record.id == answer_id)
+    seen = shown.record.answer
     final, error = _final_value(state, seen.value, decision, value)
     if error:
         return _question(web, request, user, country, key, place, status_code=400, error=error)

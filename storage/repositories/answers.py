@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from rules.findings import Finding, SuggestedAnswer
@@ -56,14 +56,42 @@ class AnswerRepository(Repository):
             return [CountryInstrument(country, instrument) for country, instrument in session.execute(stmt)]
 
     def of_country(self, country: str, instrument: str) -> list[CountryAnswer]:
-        """Every suggestion (all runs) of one country's sites for one instrument, with its reviews,
-        oldest first. The findings behind each answer are left out: the queue does not show them."""
+        """The suggestions of one country's sites for one instrument that the review queue reads, with
+        their reviews, oldest first: for each site and question its two latest (the current one and the
+        run before, for what changed) and every one a person reviewed (what they saw). A site crawled
+        every night would otherwise bring a year's suggestions to each question page. The findings
+        behind each answer are left out: the queue does not show them."""
+        answer, site, review = models.SuggestedAnswerRow, models.SiteRow, models.ReviewRow
+        recency = (
+            func.row_number()
+            .over(
+                partition_by=(answer.site_id, answer.question),
+                order_by=(answer.created_at.desc(), answer.id.desc()),
+            )
+            .label("recency")
+        )
+        ranked = (
+            select(answer.id, recency)
+            .join(site, site.id == answer.site_id)
+            .where(site.country == country.upper(), answer.instrument == instrument)
+            .subquery()
+        )
+        reviewed = select(review.answer_id)
+        wanted = select(ranked.c.id).where(or_(ranked.c.recency <= 2, ranked.c.id.in_(reviewed)))
+        return self._with_reviews(answer.id.in_(wanted))
+
+    def one(self, answer_id: int) -> CountryAnswer | None:
+        """One suggestion with its reviews, as `of_country` gives it (an older one the queue no longer reads)."""
+        found = self._with_reviews(models.SuggestedAnswerRow.id == answer_id)
+        return found[0] if found else None
+
+    def _with_reviews(self, which: ColumnElement[bool]) -> list[CountryAnswer]:
         answer, site = models.SuggestedAnswerRow, models.SiteRow
         with self.db.transaction(readonly=True) as session:
             rows = session.execute(
                 select(answer, site.name, site.kind)
                 .join(site, site.id == answer.site_id)
-                .where(site.country == country.upper(), answer.instrument == instrument)
+                .where(which)
                 .order_by(answer.created_at, answer.id)
             ).all()
             reviews = reviews_by_answer(session, [row.id for row, _, _ in rows])

@@ -212,3 +212,21 @@ def test_catalogues_are_complete_and_up_to_date(tmp_path: Path) -> None:
             if m.id and not m.fuzzy and all(m.string if isinstance(m.string, tuple) else [m.string])
         }
         assert translated >= ids, f"{code}: untranslated {sorted(map(str, ids - translated))[:5]}"
+
+
+def test_a_page_left_open_over_nightly_runs_still_takes_its_decision(store: Store, app_for: App) -> None:
+    """The queue reads the two latest suggestions of a question (and the reviewed ones): a decision on the
+    one a page showed three runs ago is still taken, and recorded on that suggestion."""
+    ana = app_for("ana")
+    page = ana.get("/c/VLD/OSI-2024/q/010").text
+    shown = re.search(r'name="answer_id" value="(\d+)"', page).group(1)
+    for _ in range(3):  # three nightly runs since the page was opened
+        add_run(store, "portal.vld", "VLD", [suggestion("010", "present")])
+    saved = ana.post("/c/VLD/OSI-2024/q/010", data={"csrf_token": csrf(page), "answer_id": shown, "decision": "accept"})
+    assert saved.status_code == 303, saved.text[-500:]
+    assert [r.decision for r in store.reviews.of_answer(int(shown))] == ["accept"]
+    # An id of another question is still refused.
+    other = re.search(r'name="answer_id" value="(\d+)"', ana.get("/c/VLD/OSI-2024/q/011").text).group(1)
+    wrong = {"csrf_token": csrf(page), "answer_id": other, "decision": "accept"}
+    refused = ana.post("/c/VLD/OSI-2024/q/010", data=wrong)
+    assert refused.status_code == 400
