@@ -1,7 +1,8 @@
 """Where a question stands: the machine's suggestions over runs and the humans' decisions on them.
 
 Reviews are append-only and point at the suggestion they were made on. A later run adds a new
-suggestion and never touches a review, so a question's state is rebuilt here from the whole history:
+suggestion and never touches a review, so a question's state is rebuilt here from its history (the two
+latest suggestions of each site and every reviewed one: `AnswerRepository.of_country`):
 the latest word of each person counts, a reviewer's word settles the question, and a decision made on
 an older suggestion stays in force but is flagged when the new evidence disagrees with it.
 """
@@ -64,7 +65,7 @@ class Decision:
 class QuestionState:
     question: Question
     current: CountryAnswer | None  # the latest suggestion
-    history: tuple[CountryAnswer, ...]  # every suggestion, oldest first
+    history: tuple[CountryAnswer, ...]  # the suggestions the queue reads (of_country), oldest first
     assessors: tuple[Decision, ...]  # the latest decision of each assessor, oldest first
     reviewer: Decision | None
     trail: tuple[ReviewRecord, ...]  # every review, oldest first (the audit trail)
