@@ -137,6 +137,12 @@ async def _run(
 
             started = time.perf_counter()
             await asyncio.gather(*(worker() for _ in range(concurrency)))
+            # A case the browser failed on (a timeout on a loaded machine) gets one more try, alone: a
+            # hiccup must not turn its rule's verdict into "untested".
+            for case in [c for c in cases if results.get(c.url_path) is None]:
+                queue.put_nowait(case)
+            await worker()
+            errors = {url: why for url, why in errors.items() if results.get(url) is None}
             wall = time.perf_counter() - started
             browser = renderer.browser_version
     own = sorted({r.rule_id for rs in results.values() if rs for r in rs if r.engine != "axe-core"})
