@@ -142,7 +142,6 @@ async def _run(
             for case in [c for c in cases if results.get(c.url_path) is None]:
                 queue.put_nowait(case)
             await worker()
-            errors = {url: why for url, why in errors.items() if results.get(url) is None}
             wall = time.perf_counter() - started
             browser = renderer.browser_version
     own = sorted({r.rule_id for rs in results.values() if rs for r in rs if r.engine != "axe-core"})
@@ -154,7 +153,7 @@ async def _run(
         browser_version=browser,
         own_rules=tuple(own),
         production_rules=frozenset(production_rules),
-        errors=errors,
+        errors={url: why for url, why in errors.items() if results.get(url) is None},  # the retries' verdicts
     )
 
 
