@@ -6,6 +6,7 @@ import asyncio
 import ipaddress
 import socket
 from dataclasses import dataclass, field
+from urllib.parse import SplitResult
 
 
 class BlockedAddress(Exception):
@@ -14,6 +15,11 @@ class BlockedAddress(Exception):
 
 class UnresolvableHost(Exception):
     """DNS has no address for the host."""
+
+
+def port_of(parts: SplitResult) -> int:
+    """The port a URL connects to: the one written, else its scheme's (443 for https, 80 otherwise)."""
+    return parts.port or (443 if parts.scheme == "https" else 80)
 
 
 def is_public(address: str) -> bool:

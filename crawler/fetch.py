@@ -17,7 +17,7 @@ import httpx
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 from w3lib.encoding import html_to_unicode
 
-from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost
+from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost, port_of
 from crawler.snapshot import ScanStatus
 
 DEFAULT_USER_AGENT = "govaudit/0.1 (+https://github.com/govaudit/govaudit; accessibility and e-government survey)"
@@ -251,7 +251,7 @@ class Fetcher:
         try:
             for _ in range(self.settings.max_redirects + 1):
                 parts = urlsplit(trail.current)
-                await self.guard.check(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+                await self.guard.check(parts.hostname or "", port_of(parts))
                 answer = await self._one_request(method, trail.current, headers, keep_first)
                 if (result := _settled(trail, answer, keep_first)) is not None:
                     return result

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Route, async_playwright
 
-from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost
+from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost, port_of
 from crawler.egress import EgressProxy
 from crawler.render import CHROMIUM_ARGS, BrowserNotFound
 
@@ -107,9 +107,7 @@ def _guarded(guard: AddressGuard) -> Callable[[Route], Awaitable[None]]:
         parts = urlsplit(route.request.url)
         if parts.scheme in ("http", "https"):
             try:
-                await guard.check(
-                    (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
-                )
+                await guard.check((parts.hostname or "").lower(), port_of(parts))
             except (BlockedAddress, UnresolvableHost):
                 await route.abort("blockedbyclient")
                 return

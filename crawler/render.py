@@ -16,7 +16,7 @@ from playwright.async_api import Browser, BrowserContext, Page, Playwright, Rout
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost
+from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost, port_of
 from crawler.egress import EgressProxy
 
 # Debian's two builds of one Chromium. The headless shell (package chromium-headless-shell, the binary
@@ -344,7 +344,7 @@ class Renderer:
             await route.abort("blockedbyclient")
             return
         try:
-            await self.guard.check(host, parts.port or (443 if parts.scheme == "https" else 80))
+            await self.guard.check(host, port_of(parts))
         except (BlockedAddress, UnresolvableHost):
             await route.abort("blockedbyclient")
             return
@@ -472,7 +472,7 @@ class Renderer:
         for failed_url, failure in tab.failed_navigations:
             parts = urlsplit(failed_url)
             host = (parts.hostname or "").lower()
-            port = parts.port or (443 if parts.scheme == "https" else 80)
+            port = port_of(parts)
             refusal = self._egress.refusal(host, port) if self._egress is not None else None
             why = refusal.reason if refusal is not None else ""
             if not why and failure in _REFUSED_ERRORS and parts.scheme in ("http", "https"):

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from audits.axe import AxeNotFound, find_axe_script
+from crawler.addresses import port_of
 from crawler.render import CHROMIUM_INSTALL, BrowserNotFound
 
 AXE_INSTALL = "Run `npm ci` in the govaudit checkout (or `make setup`), or set GOVAUDIT_AXE to an axe.min.js."
@@ -34,7 +35,7 @@ def check_reachable(url: str, timeout_s: float = 5.0) -> None:
     (`Settings.behind_proxy`): the proxy, not this machine, reaches the host."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    port = port_of(parts)
     try:
         addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:

@@ -36,7 +36,7 @@ from audits.outcome import Outcome
 from audits.result import AuditResult
 from audits.sampling import Sample
 from audits.selenium_driver import SeleniumAuditor, SeleniumPage, SeleniumSettings
-from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost
+from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost, port_of
 from crawler.egress import EgressProxy
 from crawler.render import CHROMIUM_INSTALL, BrowserNotFound
 from crawler.snapshot import PageDigest, ScanStatus
@@ -191,7 +191,7 @@ class SeleniumAudit:
         """Why the guard refuses `url`'s host, or '' (a name that does not resolve is the browser's to fail on)."""
         parts = urlsplit(url)
         try:
-            await guard.check((parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80))
+            await guard.check((parts.hostname or "").lower(), port_of(parts))
         except BlockedAddress as exc:
             return str(exc)
         except UnresolvableHost:
@@ -206,7 +206,7 @@ class SeleniumAudit:
         if not page.error_page and page.final_url == url:
             return False
         parts = urlsplit(page.final_url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = port_of(parts)
         refusal = egress.refusal((parts.hostname or "").lower(), port) if egress is not None else None
         why = refusal.reason if refusal is not None else await self._refused(guard, page.final_url)
         if why:  # nothing of the page is kept

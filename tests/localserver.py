@@ -91,3 +91,10 @@ def page(title: str, body: str, lang: str = "en", head: str = "") -> Response:
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{head}</head>'
         f"<body><main><h1>{title}</h1>{body}</main></body></html>"
     )
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (a closed port, or one to start a server on)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 from pathlib import Path
 
@@ -12,19 +11,13 @@ import pytest
 
 from storage import Store
 from tests.cli_inprocess import run_govaudit
-from tests.localserver import LocalServer, Response
+from tests.localserver import LocalServer, Response, free_port
 
 
 def govaudit(*args: str, tmp_path: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """In this process: these tests are about exit codes, messages and files, not about a process."""
     full_env = {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{tmp_path}/cli.db", **(env or {})}
     return run_govaudit(*args, cwd=tmp_path, env=full_env)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.mark.parametrize("url", ["not a url", "ftp://gov.example/", "http://"])

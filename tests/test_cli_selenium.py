@@ -21,8 +21,8 @@ import pytest
 
 from govaudit.selenium_audit import BadGridURL, check_grid_url
 from storage import Store
-from tests.localserver import LocalServer, Response, page
-from tests.test_cli import free_port, govaudit
+from tests.localserver import LocalServer, Response, free_port, page
+from tests.test_cli import govaudit
 
 # A few pages that differ: one clean, one with form problems (one of them inserted by a script after load,
 # which both drivers must wait for), one with contrast, no lang and an iframe whose link axe must reach.

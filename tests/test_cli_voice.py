@@ -8,8 +8,8 @@ import re
 import time
 from pathlib import Path
 
-from tests.localserver import LocalServer, page
-from tests.test_cli import free_port, govaudit
+from tests.localserver import LocalServer, free_port, page
+from tests.test_cli import govaudit
 
 
 def test_version_prints_the_installed_version(tmp_path: Path) -> None:

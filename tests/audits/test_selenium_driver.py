@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 
 import pytest
 
@@ -13,7 +12,7 @@ from audits.result import AuditResult
 from audits.selenium_driver import SeleniumAuditor, SeleniumSettings, alive
 from crawler.addresses import AddressGuard
 from crawler.render import Renderer, RenderSettings
-from tests.localserver import LocalServer, Response, page
+from tests.localserver import LocalServer, Response, free_port, page
 
 pytestmark = pytest.mark.browser
 
@@ -92,16 +91,10 @@ def test_quit_kills_the_browser_even_if_the_session_is_gone(chromium: str, chrom
     assert alive(pids) == set()
 
 
-def _unused_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_a_page_that_navigates_while_watched_is_followed(chromium: str, chromedriver: str) -> None:
     """chromedriver ends the DOM-quiet wait with a timeout when the document unloads under it: a page whose
     timer moves it on is audited where it lands, and one that lands on the error page says so."""
-    dead = f"http://127.0.0.1:{_unused_port()}/gone"
+    dead = f"http://127.0.0.1:{free_port()}/gone"
     moving = {
         "/moves": page("Moves", "<p>moving</p><script>setTimeout(() => { location.href = '/forms'; }, 50);</script>"),
         "/dies": page("Dies", f"<p>dying</p><script>setTimeout(() => {{ location.href = '{dead}'; }}, 50);</script>"),

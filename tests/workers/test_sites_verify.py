@@ -7,7 +7,6 @@ The servers are on 127.0.0.1, which the address guard refuses by default: the co
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -22,7 +21,7 @@ from govaudit.site_verify import verify_sites
 from govaudit.worker.enqueue import Job, enqueue_batch
 from storage import Store
 from storage.site_checks import SiteCheckStore
-from tests.localserver import LocalServer, Response, page
+from tests.localserver import LocalServer, Response, free_port, page
 
 PARKED = Response(
     "<!doctype html><html><head><title>example-ministry.gov.test</title></head><body>"
@@ -34,12 +33,6 @@ FAST = FetchSettings(timeout_s=3.0, deadline_s=4.0, retries=0)
 def _slow(handler: BaseHTTPRequestHandler) -> Response:
     time.sleep(10)  # far past FAST's 4 s deadline: the check must give up, not wait
     return page("Too late", "<p>late")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -65,7 +58,7 @@ def _site(name: str, url: str, **extra: str) -> SiteConfig:
 
 
 def test_each_kind_of_server_gets_its_status(servers: LocalServer) -> None:
-    dead_port = f"http://127.0.0.1:{_free_port()}/"
+    dead_port = f"http://127.0.0.1:{free_port()}/"
     sites = [
         (1, _site("answers", servers.url("/"))),
         (2, _site("redirects within the site", servers.url("/same-site"))),
