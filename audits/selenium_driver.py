@@ -24,6 +24,8 @@ from selenium import webdriver
 from selenium.common.exceptions import JavascriptException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.remote_connection import RemoteConnection
+from urllib3.exceptions import HTTPError, ReadTimeoutError
 
 from audits.axe import AxeInspector, find_axe_script, to_results
 from audits.outcome import Outcome
@@ -38,6 +40,9 @@ from crawler.render import (
 )
 
 DEFAULT_CHROMEDRIVER = "/usr/bin/chromedriver"
+# How much longer than the page-load and script timeouts a command may take to come back: chromedriver itself
+# waits on a renderer that a script holds (`while (true)` after load), and the HTTP client's own default is 120 s.
+ANSWER_MARGIN_S = 10.0
 # The same network flags as the Playwright renderer's (no speculation, no DNS prefetch, no UDP WebRTC).
 CHROME_ARGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", *NETWORK_ARGS)
 # Same wait as the Playwright renderer: content inserted after `load` is audited too.
@@ -92,6 +97,10 @@ class SeleniumAuditor:
         self._pids: set[int] = set()
         self._driver_pid: int | None = None
         self._script = Path(self.inspector.script).read_text(encoding="utf-8")
+        # The last page ran out of time: its scripts may still hold the tab's renderer (a `while (true)`),
+        # and every later page in that browser would wait out the same timeouts. The next page gets a new one.
+        self._stuck = False
+        self._unanswered = False  # a command got no answer at all: chromedriver is stuck too
 
     def __enter__(self) -> SeleniumAuditor:
         self.start()
@@ -125,7 +134,14 @@ class SeleniumAuditor:
             self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": NO_SERVICE_WORKERS})
         self.driver.set_page_load_timeout(self.settings.page_load_timeout_s)
         self.driver.set_script_timeout(self.inspector.timeout_s)
+        if isinstance(self.driver.command_executor, RemoteConnection):  # always, once the session exists
+            self.driver.command_executor.client_config.timeout = self.answer_within_s
         self._fit_viewport()
+
+    @property
+    def answer_within_s(self) -> float:
+        """The longest one WebDriver command may take before the page counts as unresponsive."""
+        return max(self.settings.page_load_timeout_s, self.inspector.timeout_s) + ANSWER_MARGIN_S
 
     def quit(self) -> None:
         if self.driver is None:
@@ -133,14 +149,18 @@ class SeleniumAuditor:
         if self._driver_pid is not None:  # renderer processes started since start() are children too
             self._pids |= _descendants(self._driver_pid)
         service = getattr(self.driver, "service", None)
-        if service is not None and service.process is not None and service.process.poll() is not None:
-            # chromedriver is already dead: quit() would only retry its HTTP call; the kill below cleans up.
+        gone = service is not None and service.process is not None and service.process.poll() is not None
+        if self._unanswered:  # chromedriver waits on a stuck renderer: killed first, so that stop() asks nothing
+            _kill(self._pids)
+        if service is not None and (gone or self._unanswered):
+            # chromedriver is gone: quit() would only retry its HTTP call. The kill below cleans up.
             with contextlib.suppress(WebDriverException, OSError):
                 service.stop()
         else:
-            with contextlib.suppress(WebDriverException, OSError):
+            with contextlib.suppress(WebDriverException, OSError, HTTPError):
                 self.driver.quit()
         self.driver = None
+        self._stuck = self._unanswered = False
         _kill(self._pids)
         self._pids = set()
         self._driver_pid = None
@@ -168,14 +188,26 @@ class SeleniumAuditor:
         """Open `url`, wait for the DOM to settle, run axe with AxeInspector's options."""
         if self.driver is None:
             raise RuntimeError("SeleniumAuditor.audit() before start() (use it as a context manager)")
+        if self._stuck:
+            self.quit()
+            self.start()
+        try:
+            return self._audit(url)
+        except ReadTimeoutError:
+            self._stuck = self._unanswered = True
+            return SeleniumPage(url, [], f"the browser did not answer within {self.answer_within_s:g} s")
+
+    def _audit(self, url: str) -> SeleniumPage:
         driver = self.driver
+        assert driver is not None
         version = self.inspector.version
         try:
             driver.get(url)
         except TimeoutException:
-            return self._error_page() or SeleniumPage(
-                url, [], f"page did not finish loading within {self.settings.page_load_timeout_s:g} s"
-            )
+            # Not asked whether it ended on the error page: a page that failed to load got there at once, and
+            # a script on a page still loading would hold up the question as long again.
+            self._stuck = True
+            return SeleniumPage(url, [], f"page did not finish loading within {self.settings.page_load_timeout_s:g} s")
         except WebDriverException as exc:
             return self._error_page() or SeleniumPage(url, [], f"render failed: {_first_line(exc)}")
         unsettled = self._wait_quiet(url)
@@ -192,6 +224,7 @@ class SeleniumAuditor:
                 options=json.dumps(self.inspector.options)
             )
         except TimeoutException:
+            self._stuck = True
             reason = f"axe.run did not finish within {self.inspector.timeout_s:g} s"
             return SeleniumPage(final_url, [_error(final_url, version, reason)])
         except (JavascriptException, WebDriverException) as exc:
@@ -216,6 +249,7 @@ class SeleniumAuditor:
                     return failed
                 if self.driver.current_url == watched:  # no navigation: the page itself is stuck or broken
                     if isinstance(exc, TimeoutException):
+                        self._stuck = True
                         return SeleniumPage(url, [], f"page did not settle within {self.inspector.timeout_s:g} s")
                     return SeleniumPage(url, [], f"render failed: {_first_line(exc)}")
         return SeleniumPage(url, [], f"page kept navigating (more than {MAX_NAVIGATIONS} navigations)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 
 import pytest
 
@@ -109,3 +110,30 @@ def test_a_page_that_navigates_while_watched_is_followed(chromium: str, chromedr
     assert not moved.error and moved.final_url == server.url("/forms")
     assert "image-alt" in {r.rule_id for r in moved.results if str(r.outcome) == "failed"}
     assert died.error_page and died.final_url == dead and not died.results, died
+
+
+def test_a_page_whose_script_never_ends_costs_only_itself(chromium: str, chromedriver: str) -> None:
+    """A script that never returns holds the tab's renderer, and chromedriver with it: the page is an error
+    within the timeouts (not the HTTP client's 120 s), and the pages after it are audited in a new browser."""
+    stuck = {
+        "/loop": page("Loop", "<p>busy</p><script>while (true) {}</script>"),
+        "/loop-later": page(
+            "Loop later", "<p>busy</p><script>onload = () => setTimeout(() => { for (;;) {} }, 50);</script>"
+        ),
+    }
+    inspector = AxeInspector(script=find_axe_script(), timeout_s=3)
+    settings = SeleniumSettings(chromedriver=chromedriver, executable=chromium, page_load_timeout_s=3)
+    seen: dict[str, tuple[str, int, float]] = {}
+    with LocalServer({**PAGES, **stuck}) as server, SeleniumAuditor(inspector, settings) as auditor:
+        for path in ("/loop-later", "/forms", "/loop", "/clean"):
+            started = time.monotonic()
+            audited = auditor.audit(server.url(path))
+            seen[path] = (audited.error, len(audited.results), time.monotonic() - started)
+        pids = auditor.pids
+        bound = auditor.answer_within_s
+    assert not alive(pids)
+    assert "did not answer within" in seen["/loop-later"][0] and seen["/loop-later"][2] < bound + 30, seen
+    assert "did not finish loading" in seen["/loop"][0], seen
+    for path in ("/forms", "/clean"):
+        error, results, _ = seen[path]
+        assert not error and results, seen
