@@ -189,9 +189,13 @@ class Accessibility:
     """The accessibility results: failed, undecided and not run, and the criteria failed."""
 
     issues: tuple[Issue, ...]
+    """Failed: a check found a barrier."""
     needs_review: tuple[Issue, ...]
+    """Undecided: a check found something a person must judge."""
     errors: tuple[Issue, ...]
+    """Not run: the check could not run on a page."""
     by_criterion: tuple[CriterionCount, ...]
+    """The WCAG criteria the failed issues break, in the criteria's number order."""
 
 
 @dataclass(frozen=True, slots=True)
