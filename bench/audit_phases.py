@@ -1,6 +1,9 @@
 """Where the CPU of one `govaudit demo` goes, phase by phase. A benchmark, not a test.
 
-    .venv/bin/python bench/audit_phases.py [--out DIR] [--json FILE]
+    .venv/bin/python bench/audit_phases.py [--out DIR] [--json FILE] [-- COMMAND ...]
+
+COMMAND is any govaudit command instead of the demo, e.g. `-- audit http://127.0.0.1:8000/ --max-pages 14`
+(a site served on loopback needs GOVAUDIT_ALLOW_PRIVATE=1).
 
 Runs the demo in this process with one page in the browser at a time (so each phase's CPU is that page's
 alone), and around every phase of a render (load and quiet-DOM wait, DOM copy, assets, overflow measure, each
@@ -140,13 +143,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "govaudit-phases")
     parser.add_argument("--json", type=Path, help="also write the table as JSON here")
+    parser.add_argument("command", nargs="*", help="a govaudit command to measure instead of the demo")
     args = parser.parse_args()
+    command = args.command or ["demo", "--out", str(args.out)]
     from govaudit import cli  # imported before patching, so every module that took build_suite is found
 
     _patch()
     started_cpu = time.process_time()
     with contextlib.suppress(SystemExit):
-        cli.app(["demo", "--out", str(args.out)], standalone_mode=False)
+        cli.app(command, standalone_mode=False)
     print(f"{'phase':28} {'calls':>5} {'chromium':>9} {'driver':>7} {'python':>7} {'wall':>7}")
     for phase, (calls, chromium, driver, python, wall) in sorted(PHASES.items(), key=lambda kv: -kv[1][1]):
         print(f"{phase:28} {calls:5.0f} {chromium:9.2f} {driver:7.2f} {python:7.2f} {wall:7.2f}")

@@ -4,7 +4,8 @@
 (setup, call and teardown together): user and system CPU of the test process itself and of the
 children it has waited for (subprocesses, Chromium once its driver has reaped it). Each xdist worker
 runs one test at a time, so the deltas are that test's own. `bench/cpu_account.py` sums the lines per
-module. Without the variable the plugin does nothing.
+module; `bench/suite_cpu.py` also charges each test the processes below its worker (Chromium included), by
+the worker's pid and the test's start. Without the variable the plugin does nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     line = {
         "test": item.nodeid,
         "worker": os.environ.get("PYTEST_XDIST_WORKER", "main"),
+        "pid": os.getpid(),  # with "start": whose descendants' CPU (a browser the driver never reaps) is this test's
+        "start": round(time.time() - wall, 3),
         "user": round(user, 3),
         "system": round(system, 3),
         "child_user": round(child_user, 3),
