@@ -135,7 +135,12 @@ class SeleniumAuditor:
         self.driver.set_page_load_timeout(self.settings.page_load_timeout_s)
         self.driver.set_script_timeout(self.inspector.timeout_s)
         if isinstance(self.driver.command_executor, RemoteConnection):  # always, once the session exists
-            self.driver.command_executor.client_config.timeout = self.answer_within_s
+            # Each command within the bound, and asked once: urllib3 repeats a GET that timed out, three times.
+            # Without keep-alive the connection is made per command from this config (a local socket: ~1 ms).
+            config = self.driver.command_executor.client_config
+            config.timeout = self.answer_within_s
+            config.init_args_for_pool_manager = {"init_args_for_pool_manager": {"retries": False}}
+            config.keep_alive = False
         self._fit_viewport()
 
     @property
@@ -193,7 +198,10 @@ class SeleniumAuditor:
             self.start()
         try:
             return self._audit(url)
-        except ReadTimeoutError:
+        except TimeoutException as exc:  # chromedriver gave up on a renderer a script holds, mid-command
+            self._stuck = True
+            return SeleniumPage(url, [], f"the page did not answer: {_first_line(exc)}")
+        except ReadTimeoutError:  # chromedriver itself did not answer
             self._stuck = self._unanswered = True
             return SeleniumPage(url, [], f"the browser did not answer within {self.answer_within_s:g} s")
 

@@ -132,8 +132,11 @@ def test_a_page_whose_script_never_ends_costs_only_itself(chromium: str, chromed
         pids = auditor.pids
         bound = auditor.answer_within_s
     assert not alive(pids)
-    assert "did not answer within" in seen["/loop-later"][0] and seen["/loop-later"][2] < bound + 30, seen
-    assert "did not finish loading" in seen["/loop"][0], seen
+    # Whether the loop starts before the load ends (a loaded machine), chromedriver gives up on the renderer or
+    # does not answer at all: each way, an error within the bound.
+    for path in ("/loop-later", "/loop"):
+        error, results, seconds = seen[path]
+        assert error and not results and seconds < bound + 30, seen
     for path in ("/forms", "/clean"):
         error, results, _ = seen[path]
         assert not error and results, seen
