@@ -136,7 +136,7 @@ class SeleniumAuditor:
         self.driver.set_script_timeout(self.inspector.timeout_s)
         if isinstance(self.driver.command_executor, RemoteConnection):  # always, once the session exists
             # Each command within the bound, and asked once: urllib3 repeats a GET that timed out, three times.
-            # Without keep-alive the connection is made per command from this config (a local socket: ~1 ms).
+            # Without keep-alive the connection is made per command from this config (to a local chromedriver: ~1 ms).
             config = self.driver.command_executor.client_config
             config.timeout = self.answer_within_s
             config.init_args_for_pool_manager = {"init_args_for_pool_manager": {"retries": False}}
