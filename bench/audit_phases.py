@@ -32,9 +32,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crawler import render
+from crawl_common import proc_stat
 
-_TICK = os.sysconf("SC_CLK_TCK")
+from crawler import render
 
 
 def _tree() -> dict[str, float]:
@@ -42,21 +42,15 @@ def _tree() -> dict[str, float]:
     parents: dict[int, int] = {}
     stats: dict[int, tuple[str, float]] = {}
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
+        if not entry.isdigit() or (stat := proc_stat(entry)) is None:
             continue
-        try:
-            text = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        comm_end = text.rindex(")")
-        fields = text[comm_end + 2 :].split()
         pid = int(entry)
-        parents[pid] = int(fields[1])
+        parents[pid] = stat[0]
         try:
             exe = os.readlink(f"/proc/{entry}/exe")
         except OSError:
             exe = ""
-        stats[pid] = (exe, (int(fields[11]) + int(fields[12])) / _TICK)
+        stats[pid] = (exe, stat[1])
     me = os.getpid()
     totals: dict[str, float] = defaultdict(float)
     for pid, (exe, cpu) in stats.items():

@@ -1,5 +1,6 @@
 """Shared by the crawl benchmarks: the templated site in its own process, `govaudit crawl` timed,
-and peak PSS of a process tree sampled from /proc/PID/smaps_rollup."""
+and peak PSS of a process tree sampled from /proc/PID/smaps_rollup; for every benchmark that reads
+processes, one /proc/PID/stat reader (`proc_stat`)."""
 
 from __future__ import annotations
 
@@ -59,16 +60,24 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem_kb / 1024**2:.0f} GiB, load average {load:.1f} at start"
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_stat(pid: int | str) -> tuple[int, float] | None:
+    """A process's parent and its CPU-s so far (user + system), or None once it has ended."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def process_tree(pid: int) -> set[int]:
     """`pid` and every process below it, read from /proc."""
     tree: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            tree.setdefault(ppid, []).append(int(entry.name))
+        if entry.name.isdigit() and (stat := proc_stat(entry.name)) is not None:
+            tree.setdefault(stat[0], []).append(int(entry.name))
     found, todo = {pid}, [pid]
     while todo:
         for child in tree.get(todo.pop(), []):

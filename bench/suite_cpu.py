@@ -26,8 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-_TICK = os.sysconf("SC_CLK_TCK")
+from crawl_common import REPO, machine, proc_stat
 
 
 @dataclass(slots=True)
@@ -55,17 +54,16 @@ def watch(stop: threading.Event, seen: dict[int, Process]) -> None:
     while not stop.is_set():
         now = time.time()
         for entry in os.listdir("/proc"):
-            if not entry.isdigit():
+            if not entry.isdigit() or (stat := proc_stat(entry)) is None:
+                continue
+            parent, cpu = stat
+            known = seen.get(int(entry))
+            if known is not None:
+                known.cpu, known.last = max(known.cpu, cpu), now
                 continue
             try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-                cpu = (int(fields[11]) + int(fields[12])) / _TICK
-                known = seen.get(int(entry))
-                if known is None:
-                    seen[int(entry)] = Process(_kind(entry), int(fields[1]), cpu, cpu, now, now)
-                else:
-                    known.cpu, known.last = max(known.cpu, cpu), now
-            except (OSError, IndexError, ValueError):
+                seen[int(entry)] = Process(_kind(entry), parent, cpu, cpu, now, now)
+            except OSError:
                 continue  # ended while being read
         stop.wait(0.2)
 
@@ -137,7 +135,8 @@ def main() -> None:
     kinds: Counter[str] = Counter()
     for proc in seen.values():
         kinds[proc.kind] += proc.cpu - (proc.cpu_at_start if proc.first - started < 1 else 0.0)
-    print(f"\npytest exit {code}, {ended - started:.0f} s wall, {sum(kinds.values()):.0f} CPU-s in all processes")
+    print(f"\n{machine()}")
+    print(f"pytest exit {code}, {ended - started:.0f} s wall, {sum(kinds.values()):.0f} CPU-s in all processes")
     print("by kind:", ", ".join(f"{kind} {cpu:.0f}" for kind, cpu in kinds.most_common(8)))
     print("busy cores per 10 s:", " ".join(f"{b:.2f}" for b in busy_cores(seen, started, ended)))
     modules: Counter[str] = Counter()
