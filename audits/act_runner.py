@@ -10,7 +10,7 @@ import asyncio
 import dataclasses
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -91,8 +91,13 @@ def run_cases(
     production_tags: bool = False,
     progress: Progress | None = None,
     chromium: str = DEFAULT_CHROMIUM,
+    only_scored: Collection[str] | None = None,
 ) -> ActRun:
-    return asyncio.run(_run(cases, www, concurrency, production_tags, progress, chromium))
+    """Renders every case once with axe and our checks. `only_scored`, the ACT rules our own checks
+    implement (`audits.act.OWN_CHECKS`), runs on each case only what its rule is scored on: the axe rules
+    the rule maps to, and our checks where the rule is one of those; the scores are the same, the
+    browser's work a fraction (most cases need one or two axe rules, not all of them and every check)."""
+    return asyncio.run(_run(cases, www, concurrency, production_tags, progress, chromium, only_scored))
 
 
 async def _run(
@@ -102,6 +107,7 @@ async def _run(
     production_tags: bool,
     progress: Progress | None,
     chromium: str,
+    only_scored: Collection[str] | None,
 ) -> ActRun:
     suite = build_suite()
     axe = next(i for i in suite.inspectors if isinstance(i, AxeInspector))
@@ -116,14 +122,23 @@ async def _run(
         queue.put_nowait(case)
     with StaticServer(www) as server:
         async with Renderer(AddressGuard(allow_private=True), settings, concurrency=concurrency) as renderer:
-            production_rules = await _rules_run(renderer, server.url(cases[0].url_path), axe) if cases else set()
+            first = server.url(cases[0].url_path) if cases else ""
+            production_rules = await _rules_run(renderer, first, axe) if cases else set()
+            act_rules = await _rules_run(renderer, first, act_axe) if cases and only_scored is not None else set()
+
+            def inspectors_for(case: TestCase) -> list[PageInspector]:
+                if only_scored is None:
+                    return inspectors
+                rules = tuple(sorted(set(case.axe_rule_ids) & act_rules))
+                chosen: list[PageInspector] = [dataclasses.replace(act_axe, rules=rules)] if rules else []
+                return chosen + ([i for i in inspectors if i is not act_axe] if case.rule_id in only_scored else [])
 
             async def worker() -> None:
                 while not queue.empty():
                     case = queue.get_nowait()
                     try:
                         outcome = await asyncio.wait_for(
-                            renderer.render(server.url(case.url_path), inspectors), CASE_TIMEOUT_S
+                            renderer.render(server.url(case.url_path), inspectors_for(case)), CASE_TIMEOUT_S
                         )
                     except TimeoutError:
                         results[case.url_path], errors[case.url_path] = None, "timed out"

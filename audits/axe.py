@@ -115,6 +115,9 @@ class AxeInspector:
     include_best_practice: bool = True
     timeout_s: float = 60.0
     name: str = "axe"
+    # Only these axe rules (ids), in place of the tags: where only some rules' results are read (the ACT
+    # runner scores each test case on the rules of its ACT rule). Empty: the tags decide.
+    rules: tuple[str, ...] = ()
 
     @property
     def version(self) -> str:
@@ -123,8 +126,9 @@ class AxeInspector:
     @property
     def options(self) -> dict[str, Any]:
         tags = [*self.tags, BEST_PRACTICE_TAG] if self.include_best_practice else list(self.tags)
+        only = {"type": "rule", "values": list(self.rules)} if self.rules else {"type": "tag", "values": tags}
         # resultTypes trims the node lists of passes and inapplicable rules: they are not read.
-        return {"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations", "incomplete"]}
+        return {"runOnly": only, "resultTypes": ["violations", "incomplete"]}
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         version = self.version
