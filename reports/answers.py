@@ -3,7 +3,7 @@ cue, what an "absent" searched, the evidence."""
 
 from __future__ import annotations
 
-from reports.types import Answer, Evidence, Searched
+from reports.types import Answer, Searched
 from rules.calibration import cue_of
 from rules.findings import SuggestedAnswer
 from rules.instruments import InstrumentError, load_instrument
@@ -42,7 +42,7 @@ def _answer(answer_id: int, a: SuggestedAnswer, titles: dict[tuple[str, str], st
         if a.searched_count
         else None,
         rationale=a.rationale,
-        evidence=tuple(Evidence(e.url, e.selector, e.quote, e.language, e.depth) for e in a.evidence),
+        evidence=tuple(a.evidence),  # the domain's own record: report.json writes its fields as they are
     )
 
 

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from rules.findings import Evidence
+
 # Field metadata for reports.serial: a None written as this value ({} for an issue without a page
 # view), and an empty value left out of the JSON object (a node's images).
 EMPTY_AS: Final = "empty_as"
@@ -240,18 +242,6 @@ class Searched:
     likely: tuple[str, ...]
     """The pages most likely to hold the feature, all of them searched."""
     terms: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """A quote from a page that supports an answer, with where it stands on the page."""
-
-    url: str
-    selector: str
-    quote: str
-    language: str
-    depth: int | None
-    """Clicks from the home page ("findable in reasonable time"); None where not recorded."""
 
 
 @dataclass(frozen=True, slots=True)
