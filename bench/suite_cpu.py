@@ -98,6 +98,15 @@ def charge(seen: dict[int, Process], tests: list[dict[str, object]], started: fl
     return cost
 
 
+def _below(pid: int, root: int, seen: dict[int, Process]) -> bool:
+    """`pid` is `root` or one of its descendants (as far as the parents seen reach: a process whose parent
+    ended is re-parented to init, so a long-lived orphan of the run may be missed)."""
+    hops = 0
+    while pid != root and pid in seen and hops < 16:
+        pid, hops = seen[pid].parent, hops + 1
+    return pid == root
+
+
 def busy_cores(seen: dict[int, Process], started: float, ended: float, step: float = 10.0) -> list[float]:
     bins = [0.0] * (int((ended - started) // step) + 1)
     for proc in seen.values():
@@ -126,19 +135,25 @@ def main() -> None:
     watcher.start()
     command = [sys.executable, "-m", "pytest", "-q", "-p", "tests.cpu_account", "-n", str(args.workers)]
     command += ["--dist", "loadscope", "--no-loadscope-reorder", *args.pytest_args]
-    code = subprocess.call(command, cwd=REPO, env=env)
+    pytest = subprocess.Popen(command, cwd=REPO, env=env)
+    code = pytest.wait()
     ended = time.time()
     stop.set()
     watcher.join()
     tests = [json.loads(text) for text in account.read_text(encoding="utf-8").splitlines() if text]
     cost = charge(seen, tests, started)
+    ours = {pid: proc for pid, proc in seen.items() if _below(pid, pytest.pid, seen)}
     kinds: Counter[str] = Counter()
-    for proc in seen.values():
+    for proc in ours.values():
         kinds[proc.kind] += proc.cpu - (proc.cpu_at_start if proc.first - started < 1 else 0.0)
+    others = sum(p.cpu - (p.cpu_at_start if p.first - started < 1 else 0.0) for i, p in seen.items() if i not in ours)
     print(f"\n{machine()}")
-    print(f"pytest exit {code}, {ended - started:.0f} s wall, {sum(kinds.values()):.0f} CPU-s in all processes")
+    print(f"pytest exit {code}, {ended - started:.0f} s wall, {sum(kinds.values()):.0f} CPU-s in pytest's processes")
     print("by kind:", ", ".join(f"{kind} {cpu:.0f}" for kind, cpu in kinds.most_common(8)))
-    print("busy cores per 10 s:", " ".join(f"{b:.2f}" for b in busy_cores(seen, started, ended)))
+    # Anything else on the machine meanwhile (another run, a build) is counted apart: it is not the suite's.
+    print(f"other processes on the machine meanwhile: {others:.0f} CPU-s")
+    print("busy cores per 10 s (pytest's):", " ".join(f"{b:.2f}" for b in busy_cores(ours, started, ended)))
+    print("busy cores per 10 s (machine):", " ".join(f"{b:.2f}" for b in busy_cores(seen, started, ended)))
     modules: Counter[str] = Counter()
     for test, counts in cost.items():
         modules[test.split("::")[0]] += sum(counts.values())
