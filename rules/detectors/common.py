@@ -119,15 +119,21 @@ def _remembered_terms(lexicons: Lexicons, concept: str, text: str) -> tuple[str,
 def _terms_in(lexicons: Lexicons, concept: str, text: str) -> tuple[str, ...]:
     haystack = folded(text)
     found: dict[str, str] = {}
-    for lexicon in lexicons.by_language.values():
-        for term in lexicon.terms(concept):
-            needle = _needle(term)
-            # The substring test first: most terms are absent, and it costs far less than the regex.
-            if needle in found or needle not in haystack:
-                continue
-            if term_pattern(needle, lexicon.language).search(haystack):
-                found[needle] = term
+    for needle, term, language in _needles(lexicons, concept):
+        # The substring test first: most terms are absent, and it costs far less than the regex.
+        if needle in found or needle not in haystack:
+            continue
+        if term_pattern(needle, language).search(haystack):
+            found[needle] = term
     return tuple(found.values())
+
+
+@lru_cache(maxsize=1024)
+def _needles(lexicons: Lexicons, concept: str) -> tuple[tuple[str, str, str], ...]:
+    """(term folded, term, its language) for every term of `concept` in every lexicon, in lexicon order:
+    folded once, not on each of the hundreds of thousands of texts a large site asks about."""
+    return tuple((_needle(term), term, lexicon.language) for lexicon in lexicons.by_language.values()
+                 for term in lexicon.terms(concept))  # fmt: skip
 
 
 def first_term(lexicons: Lexicons, concept: str, text: str) -> str | None:

@@ -209,6 +209,8 @@ def load_features() -> tuple[Feature, ...]:
     return builtin_pack().features
 
 
+# Both are asked of every page once per row of the concept table: answers remembered per URL.
+@lru_cache(maxsize=16384)
 def slug_text(url: str) -> str:
     """The URL path as words: /en/waste-recycling.html → "en waste recycling html"."""
     return _SLUG_SEPARATORS.sub(" ", unquote(urlsplit(url).path)).strip()
@@ -216,7 +218,12 @@ def slug_text(url: str) -> str:
 
 def is_listing(page: PageContent) -> bool:
     """A news item or post (a dated path): what it names is its story's subject, not the site's section."""
-    return bool(_DATED_PATH.search(urlsplit(page.final_url).path))
+    return _dated(page.final_url)
+
+
+@lru_cache(maxsize=16384)
+def _dated(url: str) -> bool:
+    return bool(_DATED_PATH.search(urlsplit(url).path))
 
 
 _SEGMENTS = re.compile(r"\s[|–—:·•»/-]\s|[|：:]")
@@ -488,6 +495,7 @@ class ConceptPackRule(RuleModule):
         link_is_feature = feature.look_in == ("link",)
         best: Sighting | None = None
         top = self.cue(feature, "nav_link")
+        known: dict[str, list[str]] = {}  # link text → its terms: a site's navigation repeats on every page
         for page in pages:
             for link in page.links:
                 # A link to a section of the page itself ("#faq" to id="faq") leads to that section, which
@@ -497,7 +505,9 @@ class ConceptPackRule(RuleModule):
                     not section and _no_where(link.url, page.final_url)
                 ):
                     continue
-                terms = self.terms_in(feature, site.lexicons, link.text)
+                terms = known.get(link.text)
+                if terms is None:
+                    terms = known[link.text] = self.terms_in(feature, site.lexicons, link.text)
                 if not terms:
                     continue
                 structural = link.region in ("nav", "footer")
