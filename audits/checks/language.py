@@ -9,11 +9,11 @@ from functools import cache
 from importlib import resources
 
 from playwright.async_api import Page
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from audits.checks.common import primary_language, result
 from audits.outcome import Outcome
 from audits.result import AuditNode, AuditResult
+from crawler.language import language_identifier
 
 RULE, WCAG = "page-language", ("3.1.1",)
 DESCRIPTION = "The page declares its language with a valid lang attribute that matches its text"
@@ -58,11 +58,6 @@ def _registered() -> frozenset[str]:
     return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 
-@cache
-def _identifier() -> LanguageIdentifier:
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
 def valid_language_tag(tag: str) -> bool:
     """Well-formed BCP 47 and, for a two-letter primary subtag, a registered ISO 639-1 code.
     Three-letter subtags are only checked for form (the full registry is not shipped); 4-8 letter
@@ -82,7 +77,7 @@ def detect_language(text: str) -> tuple[str, float] | None:
     """(ISO 639-1 code, probability) or None when the text is too short to say."""
     if len(text) < MIN_TEXT:
         return None
-    lang, prob = _identifier().classify(text)
+    lang, prob = language_identifier().classify(text)
     return str(lang), float(prob)
 
 
