@@ -3,11 +3,10 @@ the test's own, and the helpers every test of a run through the command line nee
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tests.cli_inprocess import run_govaudit
 from tests.hostile.server import Behaviour, Handler, HostileServer
 
 
@@ -80,16 +80,19 @@ def _path(url: str) -> str:
 
 
 def govaudit(*args: str, tmp_path: Path, timeout_s: float = 240, env: dict[str, str] | None = None) -> CliRun:
-    """Run the command line in a subprocess (its own event loop, its own memory), as a user would."""
+    """Run the command line in this process (tests/cli_inprocess.py): these tests are about what a
+    command does with a hostile site, not about a process of its own, and a subprocess would spend
+    about a CPU-second starting Python and importing the CLI before it reads its arguments. The
+    site's server runs its own event loop in a thread, so the command's loop and it never block each
+    other, as they would not across processes."""
     database = tmp_path / "hostile.db"
     full_env = {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{database}", **(env or {})}
     started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-m", "govaudit", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        cwd=tmp_path,
-        timeout=timeout_s,
-    )
+    # What the subprocess's timeout was: a command that hangs fails its test (the worker exits with
+    # every thread's stack printed) instead of holding the suite up for ever.
+    faulthandler.dump_traceback_later(timeout_s, exit=True)
+    try:
+        done = run_govaudit(*args, cwd=tmp_path, env=full_env)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
     return CliRun(done.returncode, done.stdout, done.stderr, time.monotonic() - started, database)

@@ -21,7 +21,7 @@ from tests.hostile.sites import CliRun, HostileSite, govaudit
 PAGES = [f"/p{i}" for i in range(8)]
 # What the run may take beyond its budget: finishing the run record (the budget cancels the waits).
 SLACK_S = 3.0
-# The subprocess also starts Python and (audit, assess) writes reports: a ceiling for a busy machine
+# The command also loads its modules and (audit, assess) writes reports: a ceiling for a busy machine
 # (at a load average of 60 on 2 cores, an audit with a 90 s budget took 209 s from start to exit).
 PROCESS_SLACK_S = 180.0
 
