@@ -82,9 +82,9 @@ def _env(db: Path) -> dict[str, str]:
 
 
 def _govaudit(*args: str, db: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "govaudit", *args], capture_output=True, text=True, env=_env(db), cwd=cwd, timeout=600
-    )
+    """In this process (tests/cli_inprocess.py): a resume or a refusal needs no process of its own. The
+    test process is not the one that holds the run, so to the lease it is a second process as any other."""
+    return run_govaudit(*args, cwd=cwd, env=_env(db))
 
 
 def _start(*args: str, db: Path, cwd: Path) -> subprocess.Popen[str]:
