@@ -125,28 +125,16 @@ async def _run(
             first = server.url(cases[0].url_path) if cases else ""
             production_rules = await _rules_run(renderer, first, axe) if cases else set()
             act_rules = await _rules_run(renderer, first, act_axe) if cases and only_scored is not None else set()
-
-            def inspectors_for(case: TestCase) -> list[PageInspector]:
-                if only_scored is None:
-                    return inspectors
-                rules = tuple(sorted(set(case.axe_rule_ids) & act_rules))
-                chosen: list[PageInspector] = [dataclasses.replace(act_axe, rules=rules)] if rules else []
-                return chosen + ([i for i in inspectors if i is not act_axe] if case.rule_id in only_scored else [])
+            inspectors_for = _CaseInspectors(inspectors, act_axe, act_rules, only_scored)
 
             async def worker() -> None:
                 while not queue.empty():
                     case = queue.get_nowait()
-                    try:
-                        outcome = await asyncio.wait_for(
-                            renderer.render(server.url(case.url_path), inspectors_for(case)), CASE_TIMEOUT_S
-                        )
-                    except TimeoutError:
-                        results[case.url_path], errors[case.url_path] = None, "timed out"
+                    found = await _render_case(renderer, server.url(case.url_path), inspectors_for(case))
+                    if isinstance(found, str):
+                        results[case.url_path], errors[case.url_path] = None, found
                         continue
-                    if outcome.error:
-                        results[case.url_path], errors[case.url_path] = None, outcome.error
-                        continue
-                    results[case.url_path] = [r for found in outcome.inspections.values() for r in found]
+                    results[case.url_path] = found
                     if progress is not None:
                         progress(len(results), len(cases))
 
@@ -170,6 +158,36 @@ async def _run(
         production_rules=frozenset(production_rules),
         errors={url: why for url, why in errors.items() if results.get(url) is None},  # the retries' verdicts
     )
+
+
+async def _render_case(renderer: Renderer, url: str, inspectors: list[PageInspector]) -> list[AuditResult] | str:
+    """The case's results, or why it was not rendered."""
+    try:
+        outcome = await asyncio.wait_for(renderer.render(url, inspectors), CASE_TIMEOUT_S)
+    except TimeoutError:
+        return "timed out"
+    if outcome.error:
+        return outcome.error
+    return [r for found in outcome.inspections.values() for r in found]
+
+
+@dataclass(frozen=True, slots=True)
+class _CaseInspectors:
+    """What runs on a case: every inspector, or (`only_scored`) what its ACT rule is scored on."""
+
+    every: list[PageInspector]
+    act_axe: AxeInspector
+    act_rules: set[str]  # the axe rules the ACT tags run
+    only_scored: Collection[str] | None
+
+    def __call__(self, case: TestCase) -> list[PageInspector]:
+        if self.only_scored is None:
+            return self.every
+        rules = tuple(sorted(set(case.axe_rule_ids) & self.act_rules))
+        chosen: list[PageInspector] = [dataclasses.replace(self.act_axe, rules=rules)] if rules else []
+        if case.rule_id in self.only_scored:
+            chosen += [i for i in self.every if i is not self.act_axe]
+        return chosen
 
 
 @dataclass(slots=True)

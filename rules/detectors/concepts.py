@@ -495,7 +495,7 @@ class ConceptPackRule(RuleModule):
         link_is_feature = feature.look_in == ("link",)
         best: Sighting | None = None
         top = self.cue(feature, "nav_link")
-        known: dict[str, list[str]] = {}  # link text → its terms: a site's navigation repeats on every page
+        terms_of_text = cache(partial(self.terms_in, feature, site.lexicons))  # navigation repeats on every page
         for page in pages:
             for link in page.links:
                 # A link to a section of the page itself ("#faq" to id="faq") leads to that section, which
@@ -505,9 +505,7 @@ class ConceptPackRule(RuleModule):
                     not section and _no_where(link.url, page.final_url)
                 ):
                     continue
-                terms = known.get(link.text)
-                if terms is None:
-                    terms = known[link.text] = self.terms_in(feature, site.lexicons, link.text)
+                terms = terms_of_text(link.text)
                 if not terms:
                     continue
                 structural = link.region in ("nav", "footer")
