@@ -16,7 +16,6 @@ import os
 import shutil
 import struct
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from crawler.render import CHROMIUM_ARGS
 from reports import render_html
 from reports.gate import evaluate
 from reports.serial import read_report, to_json
+from tests.cli_inprocess import run_govaudit
 from tests.localserver import LocalServer, Response
 
 pytestmark = pytest.mark.browser
@@ -36,10 +36,10 @@ SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_tex
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    # In this process (tests/cli_inprocess.py): what is tested is what the commands write, not a process
+    # of their own; the demo run itself stays a subprocess (`demo_run`). About a CPU-s of imports a call.
     env = {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{cwd}/demo.db"}
-    return subprocess.run(
-        [sys.executable, "-m", "govaudit", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600
-    )
+    return run_govaudit(*args, cwd=cwd, env=env)
 
 
 @pytest.fixture(scope="module")
