@@ -6,15 +6,18 @@ and no axe-core violation in report.html itself at 1280 and 390 CSS px."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sqlite3
+import threading
 from collections import Counter
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
-from playwright.async_api import async_playwright
+from playwright.async_api import Page, async_playwright
 
 from audits.axe import find_axe_script
 from crawler.render import CHROMIUM_ARGS
@@ -34,6 +37,7 @@ WIDTHS = (1280, 390)
 _AXE_ALL = "() => axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))"
 _OPEN_ALL = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
 _OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+T = TypeVar("T")
 
 
 def _audit(folder: Path, entry: str, pages: int, out: Path, *flags: str) -> dict[str, Any]:
@@ -48,32 +52,71 @@ def _audit(folder: Path, entry: str, pages: int, out: Path, *flags: str) -> dict
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
 
 
-async def _axe_report(chromium: str, html: Path) -> tuple[dict[int, list[str]], dict[int, int]]:
-    violations: dict[int, list[str]] = {}
-    overflow: dict[int, int] = {}
-    async with async_playwright() as p:
+class ReportBrowser:
+    """One Chromium page for the module's report.html files, on an event loop in a thread of its own
+    (the audits run in this process under asyncio.run, which cannot run inside another loop): one
+    Playwright driver, launch and context for the module instead of one per report."""
+
+    def __init__(self, chromium: str) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="report-browser", daemon=True)
+        self._thread.start()
+        self._stack = contextlib.AsyncExitStack()
+        self._page: Page = self._call(self._open(chromium))
+
+    def _call(self, work: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(work, self._loop).result(timeout=600)
+
+    async def _open(self, chromium: str) -> Page:
+        p = await self._stack.enter_async_context(async_playwright())
         browser = await p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
+        self._stack.push_async_callback(browser.close)
+        context = await browser.new_context()
+        await context.add_init_script(path=str(find_axe_script()))
+        return await context.new_page()
+
+    def close(self) -> None:
         try:
-            context = await browser.new_context()
-            await context.add_init_script(path=str(find_axe_script()))
-            page = await context.new_page()
-            for width in WIDTHS:
-                await page.set_viewport_size({"width": width, "height": 900})
-                await page.goto(html.as_uri())
-                await page.evaluate(_OPEN_ALL)  # the samples and their screenshots are checked too
-                found = json.loads(await page.evaluate(_AXE_ALL))
-                violations[width] = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in found]
-                overflow[width] = await page.evaluate(_OVERFLOW)
+            self._call(self._stack.aclose())
         finally:
-            await browser.close()
-    return violations, overflow
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(30)
+            self._loop.close()
+
+    def axe(self, html: Path) -> tuple[dict[int, list[str]], dict[int, int]]:
+        return self._call(self._axe(html))
+
+    async def _axe(self, html: Path) -> tuple[dict[int, list[str]], dict[int, int]]:
+        violations: dict[int, list[str]] = {}
+        overflow: dict[int, int] = {}
+        page = self._page
+        await page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        await page.goto(html.as_uri())
+        await page.evaluate(_OPEN_ALL)  # the samples and their screenshots are checked too
+        for width in WIDTHS:
+            # Resized rather than loaded again: report.html runs no script, so its layout (CSS media
+            # queries included) after a resize is that of a load at this width.
+            await page.set_viewport_size({"width": width, "height": 900})
+            found = json.loads(await page.evaluate(_AXE_ALL))
+            violations[width] = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in found]
+            overflow[width] = await page.evaluate(_OVERFLOW)
+        return violations, overflow
+
+
+@pytest.fixture(scope="module")
+def report_browser(chromium: str) -> Iterator[ReportBrowser]:
+    browser = ReportBrowser(chromium)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 def _issues(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [*report["accessibility"]["issues"], *report["accessibility"]["needs_review"]]
 
 
-def check_report(report: dict[str, Any], html: Path, chromium: str) -> dict[str, Any]:
+def check_report(report: dict[str, Any], html: Path, browser: ReportBrowser) -> dict[str, Any]:
     """Everything the web team relies on in one real report; returns the counts bench/RESULTS.md records."""
     # One row per rule and element shape (or validator message) across the site and across the report:
     # not once under "Issues to fix" and again under "Needs review".
@@ -107,7 +150,7 @@ def check_report(report: dict[str, Any], html: Path, chromium: str) -> dict[str,
         with_shot += bool(pictured)
         shots += len(pictured)
     assert html.read_text(encoding="utf-8").count('src="data:image/jpeg;base64,') == shots
-    violations, overflow = asyncio.run(_axe_report(chromium, html))
+    violations, overflow = browser.axe(html)
     assert violations == {width: [] for width in WIDTHS}
     assert overflow == dict.fromkeys(WIDTHS, 0)
     return {
@@ -124,7 +167,9 @@ def check_report(report: dict[str, Any], html: Path, chromium: str) -> dict[str,
 
 
 @pytest.mark.parametrize("site", list(SITES))
-def test_report_of_a_template_site(site: str, shared_corpora: Path, chromium: str, tmp_path: Path) -> None:
+def test_report_of_a_template_site(
+    site: str, shared_corpora: Path, report_browser: ReportBrowser, tmp_path: Path
+) -> None:
     folder = shared_corpora / "sites" / site
     if not folder.is_dir():
         pytest.skip(f"corpus not available: {folder}")
@@ -134,7 +179,7 @@ def test_report_of_a_template_site(site: str, shared_corpora: Path, chromium: st
     # The CA template fails several rules on every page; the GOV.UK pages nearest its index may pass them all.
     assert _issues(report) or site.startswith("govuk"), "no issue found"
     html = tmp_path / "out" / "report.html"
-    counts = check_report(report, html, chromium)
+    counts = check_report(report, html, report_browser)
     print(site, counts)
     # Self-contained and small.
     assert html.stat().st_size < 4_000_000
