@@ -24,6 +24,8 @@ from tests.web.test_browser import _signed_in, _with_browser
 
 pytestmark = pytest.mark.browser
 BULK_COMMENT = "detector hits checked on a sample of ten"
+# [an enabled quick Accept button, a quick Reject button] on the question page shown.
+QUICK_BUTTONS = "[!!document.querySelector('#quick-accept:not([disabled])'), !!document.querySelector('#quick-reject')]"
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +62,11 @@ async def _decide_by_keys(page: Page, key: str, keys: Keys, decided: Decided, ac
     """Decide the question on screen with shortcuts only; return its code."""
     code = _code(page.url)
     before = keys.presses
-    if await page.locator("#quick-accept:not([disabled])").count():
-        if not any(v == "reject" for v in decided.values()) and await page.locator("#quick-reject").count():
+    # One plain evaluate rather than two locator counts: a locator loads Playwright's selector engine
+    # into every new document, and this runs on ~280 of them (about 3 CPU-s of Chromium, measured).
+    accept_on, reject_there = await page.evaluate(QUICK_BUTTONS)
+    if accept_on:
+        if not any(v == "reject" for v in decided.values()) and reject_there:
             decided[key, code] = "reject"
             await keys.press("r")
         else:
