@@ -98,21 +98,18 @@ def finding_row(run_id: int, finding: Finding, visit_id: int | None = None) -> m
     return models.FindingRow(run_id=run_id, visit_id=visit_id, **FINDING.values(finding))
 
 
-def review_record(row: models.ReviewRow) -> ReviewRecord:
-    return REVIEW.build(row, user_name=row.user.name)
-
-
 def answer_record(
-    row: models.SuggestedAnswerRow,
+    row: Any,
     findings: Sequence[models.FindingRow],
-    reviews: Sequence[models.ReviewRow] = (),
+    reviews: Sequence[ReviewRecord] = (),
 ) -> AnswerRecord:
+    """The record of a suggested answer: `row` is a `SuggestedAnswerRow`, or a Core row of its columns."""
     return AnswerRecord(
         id=row.id,
         answer=ANSWER.build(row, findings=tuple(FINDING.build(f) for f in findings)),
         finding_ids=tuple(f.id for f in findings),
         created_at=row.created_at,
-        reviews=tuple(review_record(r) for r in reviews),
+        reviews=tuple(reviews),
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage import models
 from storage.database import Repository
-from storage.mappers import review_record
+from storage.mappers import REVIEW
 from storage.records import ReviewRecord
 from storage.sql import chunks
 
@@ -64,16 +64,20 @@ class ReviewRepository(Repository):
     def of_answer(self, answer_id: int) -> list[ReviewRecord]:
         """Reviews of one answer, oldest first."""
         with self.db.transaction(readonly=True) as session:
-            return [review_record(r) for r in reviews_by_answer(session, [answer_id])[answer_id]]
+            return reviews_by_answer(session, [answer_id])[answer_id]
 
 
-def reviews_by_answer(session: Session, answer_ids: Sequence[int]) -> defaultdict[int, list[models.ReviewRow]]:
+def reviews_by_answer(session: Session, answer_ids: Sequence[int]) -> defaultdict[int, list[ReviewRecord]]:
     """The reviews of these answers, oldest first, by answer id (an answer without any maps to [])."""
-    review = models.ReviewRow
-    found: defaultdict[int, list[models.ReviewRow]] = defaultdict(list)
+    review, user = models.ReviewRow, models.UserRow
+    # Columns, not ORM objects: every review page reads all the reviews of a country's queue, and an
+    # ORM object (with its joined user) per review cost more than the query did.
+    columns = [review.__table__.c[name] for name in REVIEW.columns]
+    stmt = select(*columns, user.name.label("user_name")).join(user, user.id == review.user_id)
+    found: defaultdict[int, list[ReviewRecord]] = defaultdict(list)
     for chunk in chunks(answer_ids, _REVIEW_CHUNK):
-        for row in session.scalars(
-            select(review).where(review.answer_id.in_(chunk)).order_by(review.created_at, review.id)
+        for row in session.execute(
+            stmt.where(review.answer_id.in_(chunk)).order_by(review.created_at, review.id)
         ):
-            found[row.answer_id].append(row)
+            found[row.answer_id].append(REVIEW.build(row, user_name=row.user_name))
     return found
