@@ -9,7 +9,9 @@ tests/audits/test_validity.py calls the validator without a service, and compare
 
 from __future__ import annotations
 
+import ctypes
 import shutil
+import signal
 import socket
 import subprocess
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from audits.validity import JVM_OPTIONS, ValidatorUnavailable, vnu_jar
 
 VARIABLE = "GOVAUDIT_VALIDATOR_URL"
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass(slots=True)
@@ -44,7 +47,9 @@ class CheckerService:
             java, *JVM_OPTIONS, "-Dnu.validator.servlet.bind-address=127.0.0.1",
             "-cp", str(jar), "nu.validator.servlet.Main", str(port),
         ]  # fmt: skip
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent
+        )
         return cls(process, f"http://127.0.0.1:{port}/")
 
     def stop(self) -> None:
@@ -54,6 +59,16 @@ class CheckerService:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def _die_with_parent() -> None:
+    """Linux: the checker gets SIGTERM when the pytest process that started it dies, even by SIGKILL
+    (then pytest_unconfigure never runs). Elsewhere it is stopped only by `stop()`."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 def _free_port() -> int:
