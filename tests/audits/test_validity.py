@@ -36,8 +36,8 @@ PAGES: dict[str, str | bytes] = {
 }
 
 
-@pytest.fixture(scope="module")
-def checked() -> tuple[dict[str, list[AuditResult]], int]:
+def validate_counting_jvms(**options: Any) -> tuple[dict[str, list[AuditResult]], int]:
+    """validate_html(PAGES, parsing=True, **options) and the number of JVMs it started."""
     calls = 0
     real_run = subprocess.run
 
@@ -48,7 +48,12 @@ def checked() -> tuple[dict[str, list[AuditResult]], int]:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(validity.subprocess, "run", counting_run)
-        return validate_html(PAGES, parsing=True), calls
+        return validate_html(PAGES, parsing=True, **options), calls
+
+
+@pytest.fixture(scope="module")
+def checked() -> tuple[dict[str, list[AuditResult]], int]:
+    return validate_counting_jvms()
 
 
 def by_rule(results: list[AuditResult]) -> dict[str, AuditResult]:
@@ -123,17 +128,7 @@ def service() -> Iterator[str]:
 
 def test_a_checker_service_gives_what_the_jvm_gives(checked: tuple[dict, int], service: str) -> None:
     """Page for page the same results, charsets included (a str re-encoded by us, bytes as served)."""
-    calls = 0
-    real_run = subprocess.run
-
-    def counting_run(*args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        return real_run(*args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(validity.subprocess, "run", counting_run)
-        served = validate_html(PAGES, parsing=True, service=service)
+    served, calls = validate_counting_jvms(service=service)
     assert calls == 0  # no JVM of its own
     assert served == checked[0]
     assert any(r.outcome is Outcome.FAILED for rs in served.values() for r in rs)
