@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sqlalchemy import Row
+
 from audits.result import AuditResult, ElementShot
 from crawler.site import SiteConfig
 from crawler.snapshot import Link, PageDigest, PageSnapshot
@@ -99,7 +101,7 @@ def finding_row(run_id: int, finding: Finding, visit_id: int | None = None) -> m
 
 
 def answer_record(
-    row: Any,
+    row: models.SuggestedAnswerRow | Row[Any],
     findings: Sequence[models.FindingRow],
     reviews: Sequence[ReviewRecord] = (),
 ) -> AnswerRecord:
