@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_fixed
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
 from audits.checks.common import ENGINE, ENGINE_VERSION
 from audits.outcome import Outcome
@@ -136,13 +136,19 @@ def _run_service(pages: Mapping[str, str | bytes], service: str, timeout_s: floa
     # another charset gets the same complaints both ways).
     headers = {"Content-Type": "text/html; charset=utf-8"}
     deadline = time.monotonic() + timeout_s
+    waiting = Retrying(  # one policy for the run's requests, each waited for on its own
+        retry=retry_if_exception_type(httpx.ConnectError),
+        stop=stop_after_delay(min(timeout_s, SERVICE_START_S)),
+        wait=wait_fixed(0.5),
+        reraise=True,
+    )
     try:
         with httpx.Client(timeout=min(timeout_s, 60.0), headers=headers, trust_env=False) as client:
             for url, content in pages.items():
                 if time.monotonic() > deadline:  # as a JVM's batch that overruns: no page is half-judged
                     raise TimeoutError(f"the Nu checker at {service} took longer than {timeout_s:g} s")
                 body = content if isinstance(content, bytes) else content.encode("utf-8")
-                raw = _ask(client, service, body, min(timeout_s, SERVICE_START_S))
+                raw = _ask(client, service, body, waiting)
                 out[url] = [
                     _message(item)
                     for item in raw.get("messages", [])
@@ -153,13 +159,8 @@ def _run_service(pages: Mapping[str, str | bytes], service: str, timeout_s: floa
     return out
 
 
-def _ask(client: httpx.Client, service: str, body: bytes, start_s: float) -> dict[str, Any]:
-    @retry(retry=retry_if_exception_type(httpx.ConnectError), stop=stop_after_delay(start_s), wait=wait_fixed(0.5),
-           reraise=True)  # fmt: skip
-    def post() -> httpx.Response:
-        return client.post(service, params={"out": "json"}, content=body)
-
-    answer = post()
+def _ask(client: httpx.Client, service: str, body: bytes, waiting: Retrying) -> dict[str, Any]:
+    answer = waiting(client.post, service, params={"out": "json"}, content=body)
     answer.raise_for_status()
     try:
         parsed = answer.json()

@@ -12,11 +12,11 @@ from __future__ import annotations
 import ctypes
 import shutil
 import signal
-import socket
 import subprocess
 from dataclasses import dataclass
 
 from audits.validity import JVM_OPTIONS, ValidatorUnavailable, vnu_jar
+from tests.localserver import free_port
 
 VARIABLE = "GOVAUDIT_VALIDATOR_URL"
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -40,7 +40,7 @@ class CheckerService:
             return None
         if java is None:
             return None
-        port = _free_port()
+        port = free_port()
         # The client compiler only, as for a JVM per run: 3.1 CPU-s to start and ~60 ms a page, where the
         # default tiers spend 5.5 to start and compile on through the first pages (bench/RESULTS.md).
         command = [
@@ -69,9 +69,3 @@ def _die_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     except (OSError, AttributeError):
         pass
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

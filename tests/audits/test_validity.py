@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +15,7 @@ from audits import validity
 from audits.outcome import Outcome
 from audits.result import AuditResult
 from audits.validity import validate_html
+from tests.localserver import free_port
 from tests.validator_service import VARIABLE as VALIDATOR_URL
 from tests.validator_service import CheckerService
 
@@ -136,9 +136,7 @@ def test_a_checker_service_gives_what_the_jvm_gives(checked: tuple[dict, int], s
 
 def test_a_silent_checker_service_is_an_error_not_a_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(validity, "SERVICE_START_S", 1.0)
-    with socket.socket() as closed:  # a port nothing listens on
-        closed.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{closed.getsockname()[1]}/"
+    url = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
     results = validate_html({"https://a.example/": VALID}, service=url)["https://a.example/"]
     assert {r.outcome for r in results} == {Outcome.ERROR}
     assert url in results[0].reason and "did not answer" in results[0].reason
