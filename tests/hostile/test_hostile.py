@@ -188,12 +188,15 @@ class Watch:
     peak_mb: float = 0.0
     peak_tree_pss_mb: float = 0.0
     spawned: set[int] = field(default_factory=set)
+    # Children this process had before the crawl (the session's validator service, when pytest runs
+    # without xdist workers): not the crawl's, neither in its memory nor among what it must leave behind.
+    before: set[int] = field(default_factory=lambda: descendants(os.getpid()))
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
         while not self._stop.wait(0.2):
             self.peak_mb = max(self.peak_mb, rss_mb())
-            children = descendants(os.getpid())
+            children = descendants(os.getpid()) - self.before
             self.spawned |= children
             self.peak_tree_pss_mb = max(self.peak_tree_pss_mb, sum(pss_mb(p) for p in children | {os.getpid()}))
 
