@@ -85,7 +85,8 @@ NO_SERVICE_WORKERS = (
 )
 ERROR_PAGE = "chrome-error://"
 # What Chromium says when the proxy refused a connection, or our route handler aborted a request.
-_REFUSED_ERRORS = ("net::ERR_SOCKS_CONNECTION_FAILED", "net::ERR_BLOCKED_BY_CLIENT")
+REFUSED_BY_ROUTE = "net::ERR_BLOCKED_BY_CLIENT"
+_REFUSED_ERRORS = ("net::ERR_SOCKS_CONNECTION_FAILED", REFUSED_BY_ROUTE)
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 BLOCKED_TYPES_OFF_ORIGIN = frozenset({"font", "media"})
 
@@ -163,6 +164,21 @@ class _Tab:
     # Main-frame navigations that failed during this render: (URL, Chromium's error text).
     failed_navigations: list[tuple[str, str]] = field(default_factory=list)
     navigation_failed: asyncio.Event = field(default_factory=asyncio.Event)
+    # Main-frame navigations the route handler is still deciding on (the guard's check is a DNS look-up).
+    deciding: int = 0
+    decided: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def navigation_refused(self, url: str) -> None:
+        """Noted when the route handler refuses the request, not when Playwright's `requestfailed` event
+        comes: that event makes a round trip through Chromium and can arrive after the DOM was taken."""
+        if (url, REFUSED_BY_ROUTE) not in self.failed_navigations:
+            self.failed_navigations.append((url, REFUSED_BY_ROUTE))
+        self.navigation_failed.set()
+
+    async def navigations_decided(self) -> None:
+        while self.deciding:
+            self.decided.clear()
+            await self.decided.wait()
 
     async def replay(self, route: Route) -> None:
         pending = self.served
@@ -172,6 +188,66 @@ class _Tab:
         self.served = None  # once: a reload or a redirect back to the URL goes to the network
         headers = {k: v for k, v in pending[1].headers.items() if k.lower() not in _WIRE_HEADERS}
         await route.fulfill(status=pending[1].status, headers=headers, body=pending[1].body)
+
+
+@dataclass  # no slots: Playwright tags a route handler with an attribute of its own
+class _RequestGate:
+    """Decides every request the browser makes (Playwright's route handler): no pop-up navigation, no
+    third-party fonts, media or listed trackers (with `block_third_party`), nothing the address guard refuses."""
+
+    guard: AddressGuard
+    block_third_party: bool
+    blocked_hosts: frozenset[str]
+    own_pages: dict[Page, _Tab] = field(default_factory=dict)
+
+    async def __call__(self, route: Route) -> None:
+        request = route.request
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("http", "https"):
+            await route.continue_()
+            return
+        host = (parts.hostname or "").lower()
+        try:
+            frame = request.frame
+        except PlaywrightError:  # a pop-up's first request comes before its frame exists
+            frame = None
+        if request.is_navigation_request() and (frame is None or frame.page not in self.own_pages):
+            # A pop-up the page opened: never part of the crawl, so it sends nothing.
+            await route.abort("blockedbyclient")
+            return
+        frame_host = (urlsplit(frame.url).hostname or "").lower() if frame is not None else ""
+        third_party = bool(frame_host) and host != frame_host
+        if (
+            self.block_third_party
+            and third_party
+            and (
+                request.resource_type in BLOCKED_TYPES_OFF_ORIGIN
+                or any(host == h or host.endswith("." + h) for h in self.blocked_hosts)
+            )
+        ):
+            await route.abort("blockedbyclient")
+            return
+        tab = self.own_pages.get(frame.page) if frame is not None and frame.parent_frame is None else None
+        if tab is None or not request.is_navigation_request():
+            await self._guarded(route, host, port_of(parts), None)
+            return
+        tab.deciding += 1
+        try:
+            await self._guarded(route, host, port_of(parts), tab)
+        finally:
+            tab.deciding -= 1
+            tab.decided.set()
+
+    async def _guarded(self, route: Route, host: str, port: int, tab: _Tab | None) -> None:
+        """Let the request through if the guard allows its address; `tab` when it navigates a tab's page."""
+        try:
+            await self.guard.check(host, port)
+        except (BlockedAddress, UnresolvableHost):
+            if tab is not None:
+                tab.navigation_refused(route.request.url)
+            await route.abort("blockedbyclient")
+            return
+        await route.continue_()
 
 
 class BrowserNotFound(RuntimeError):
@@ -258,8 +334,7 @@ class Renderer:
         # site, the start of a crawl), the same warm tab is reused instead of each context opening its
         # own (a new tab starts a renderer and compiles the init scripts: several pages' worth of CPU).
         self._contexts: asyncio.LifoQueue[tuple[BrowserContext, int, _Tab | None]] = asyncio.LifoQueue()
-        self._blocked_hosts = blocked_hosts()
-        self._own_pages: set[Page] = set()
+        self._gate = _RequestGate(guard, self.settings.block_third_party, blocked_hosts())
         self._egress: EgressProxy | None = None
 
     async def __aenter__(self) -> Renderer:
@@ -313,42 +388,8 @@ class Renderer:
         await context.add_init_script(script=_QUIET_BROWSER_APIS)
         for script in self.settings.init_scripts:
             await context.add_init_script(path=str(script))
-        await context.route("**/*", self._route)
+        await context.route("**/*", self._gate)
         return context
-
-    async def _route(self, route: Route) -> None:
-        request = route.request
-        parts = urlsplit(request.url)
-        if parts.scheme not in ("http", "https"):
-            await route.continue_()
-            return
-        host = (parts.hostname or "").lower()
-        try:
-            frame = request.frame
-        except PlaywrightError:  # a pop-up's first request comes before its frame exists
-            frame = None
-        if request.is_navigation_request() and (frame is None or frame.page not in self._own_pages):
-            # A pop-up the page opened: never part of the crawl, so it sends nothing.
-            await route.abort("blockedbyclient")
-            return
-        frame_host = (urlsplit(frame.url).hostname or "").lower() if frame is not None else ""
-        third_party = bool(frame_host) and host != frame_host
-        if (
-            self.settings.block_third_party
-            and third_party
-            and (
-                request.resource_type in BLOCKED_TYPES_OFF_ORIGIN
-                or any(host == h or host.endswith("." + h) for h in self._blocked_hosts)
-            )
-        ):
-            await route.abort("blockedbyclient")
-            return
-        try:
-            await self.guard.check(host, port_of(parts))
-        except (BlockedAddress, UnresolvableHost):
-            await route.abort("blockedbyclient")
-            return
-        await route.continue_()
 
     async def render(
         self, url: str, inspectors: Sequence[PageInspector] = (), served: ServedDocument | None = None
@@ -367,13 +408,13 @@ class Renderer:
             used += 1
             if tab is not None and not healthy:
                 # A page that timed out, crashed or failed may still run its scripts: it goes.
-                self._own_pages.discard(tab.page)
+                self._gate.own_pages.pop(tab.page, None)
                 healthy = await _bounded(tab.page.close(), CLOSE_TIMEOUT_S)
                 tab = None
             if not healthy or used >= self.settings.pages_per_context:
                 # A context whose page would not close holds a stuck renderer: it goes, whatever it costs.
                 if tab is not None:
-                    self._own_pages.discard(tab.page)
+                    self._gate.own_pages.pop(tab.page, None)
                 await _bounded(context.close(), CLOSE_TIMEOUT_S)
                 context, used, tab = await self._new_context(), 0, None
             self._contexts.put_nowait((context, used, tab))
@@ -381,7 +422,7 @@ class Renderer:
     async def _new_tab(self, context: BrowserContext) -> _Tab:
         page = await context.new_page()
         tab = _Tab(page)
-        self._own_pages.add(page)
+        self._gate.own_pages[page] = tab
         await page.route("**/*", lambda route: tab.replay(route))  # Playwright tags the handler: a plain function
         page.on("dialog", lambda dialog: asyncio.ensure_future(_dismiss(dialog)))
         # Pop-ups opened by a page are closed at once: they are never part of the crawl.
@@ -406,6 +447,7 @@ class Renderer:
             # own and never return from a page stuck in a script loop.
             async with asyncio.timeout(self.settings.timeout_s):
                 await self._load_unless_failed(tab, url, outcome)
+                await tab.navigations_decided()
                 if await self._left_for_nowhere(tab, outcome):
                     return outcome, False
                 outcome.final_url = page.url
@@ -413,26 +455,11 @@ class Renderer:
                 outcome.render_ms = (time.perf_counter() - started) * 1000
                 outcome.assets = tuple(await page.evaluate(_ASSETS))
                 outcome.measurements = await self._measure(page)
-            for inspector in inspectors:
-                # Each inspector on its own: one that fails (a check's script throwing on an SVG
-                # document, say) costs its own results, not every other inspector's.
-                try:
-                    inspecting = (
-                        inspector.inspect_after(page, outcome.final_url, dict(outcome.inspections))
-                        if isinstance(inspector, FollowUpInspector)
-                        else inspector.inspect(page, outcome.final_url)
-                    )
-                    outcome.inspections[inspector.name] = await asyncio.wait_for(
-                        inspecting, self.settings.inspect_timeout_s
-                    )
-                except (PlaywrightTimeout, TimeoutError):
-                    outcome.inspection_errors[inspector.name] = (
-                        f"did not finish within {self.settings.inspect_timeout_s:g} s"
-                    )
-                except PlaywrightError as exc:
-                    if tab.crashed or page.is_closed():
-                        raise
-                    outcome.inspection_errors[inspector.name] = str(exc).splitlines()[0]
+                # A navigation the page started while its DOM was taken: the DOM is not what stays.
+                await tab.navigations_decided()
+                if await self._left_for_nowhere(tab, outcome):
+                    return outcome, False
+            await self._inspect(tab, outcome, inspectors)
             # A page that needed a note (load event missing) or an inspector that gave up may
             # still be busy: only a clean render leaves the page for the next URL.
             healthy = not outcome.error and not outcome.inspection_errors
@@ -448,6 +475,29 @@ class Renderer:
             outcome.render_ms = outcome.render_ms or (time.perf_counter() - started) * 1000
             tab.served = None
         return outcome, healthy and not tab.crashed and not page.is_closed()
+
+    async def _inspect(self, tab: _Tab, outcome: RenderOutcome, inspectors: Sequence[PageInspector]) -> None:
+        page = tab.page
+        for inspector in inspectors:
+            # Each inspector on its own: one that fails (a check's script throwing on an SVG
+            # document, say) costs its own results, not every other inspector's.
+            try:
+                inspecting = (
+                    inspector.inspect_after(page, outcome.final_url, dict(outcome.inspections))
+                    if isinstance(inspector, FollowUpInspector)
+                    else inspector.inspect(page, outcome.final_url)
+                )
+                outcome.inspections[inspector.name] = await asyncio.wait_for(
+                    inspecting, self.settings.inspect_timeout_s
+                )
+            except (PlaywrightTimeout, TimeoutError):
+                outcome.inspection_errors[inspector.name] = (
+                    f"did not finish within {self.settings.inspect_timeout_s:g} s"
+                )
+            except PlaywrightError as exc:
+                if tab.crashed or page.is_closed():
+                    raise
+                outcome.inspection_errors[inspector.name] = str(exc).splitlines()[0]
 
     async def _load_unless_failed(self, tab: _Tab, url: str, outcome: RenderOutcome) -> None:
         """`_load`, cut short when a navigation of the page fails: waiting for the load event and a quiet

@@ -18,14 +18,17 @@ import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from crawler import render
 from crawler.addresses import AddressGuard
 from crawler.render import Renderer, RenderOutcome, RenderSettings
 from tests.cli_inprocess import run_govaudit
 from tests.hostile import resolve_run
 from tests.hostile.ssrf_site import AFTER_SW, AttackerSite, SecretListeners
+from tests.localserver import LocalServer, page
 
 pytestmark = pytest.mark.browser
 
@@ -181,4 +184,35 @@ def test_no_service_worker_serves_a_later_page_and_a_refused_navigation_keeps_no
     assert refused.dom is None and not refused.inspections and not refused.measurements and not refused.assets
     assert refused.blocked.startswith(f"navigation to {site.private('/meta-refresh')} blocked")
     assert "127.0.0.2" in refused.error
+    assert not secret.tcp and not secret.udp, secret.summary()
+
+
+LATE_EVENT_S = 1.0
+
+
+def test_a_refused_navigation_keeps_nothing_when_chromium_reports_it_late(
+    secret: SecretListeners, chromium: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A script navigates to the secret 50 ms after it runs. Playwright's `requestfailed` event for the refused
+    navigation makes a round trip through Chromium and, on a loaded machine, came after the render had taken the
+    DOM: the page was kept as `ok` (seen once, stop 32). Here the event is held back a second; the render must
+    know of the refusal from its own route handler and keep nothing."""
+    original = render._note_failed_navigation
+
+    def late(tab: Any, request: Any) -> None:
+        asyncio.get_running_loop().call_later(LATE_EVENT_S, original, tab, request)
+
+    monkeypatch.setattr(render, "_note_failed_navigation", late)
+    target = f"http://127.0.0.2:{secret.port4}/late-nav"
+    script = f"<script>setTimeout(() => {{ location.href = {json.dumps(target)}; }}, 50);</script>"
+
+    async def go(url: str) -> RenderOutcome:
+        guard = AddressGuard(allowed_hosts=frozenset({"127.0.0.1"}))
+        async with Renderer(guard, RenderSettings(executable=chromium, timeout_s=20), concurrency=1) as renderer:
+            return await renderer.render(url)
+
+    with LocalServer({"/": page("Leaving", "<p>still here</p>" + script)}) as server:
+        outcome = asyncio.run(go(server.url("/")))
+    assert outcome.dom is None, f"the page was kept: {outcome.error or outcome.final_url}"
+    assert outcome.blocked.startswith(f"navigation to {target} blocked"), outcome.blocked
     assert not secret.tcp and not secret.udp, secret.summary()
