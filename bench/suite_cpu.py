@@ -150,6 +150,9 @@ def main() -> None:
     print(f"\n{machine()}")
     print(f"pytest exit {code}, {ended - started:.0f} s wall, {sum(kinds.values()):.0f} CPU-s in pytest's processes")
     print("by kind:", ", ".join(f"{kind} {cpu:.0f}" for kind, cpu in kinds.most_common(8)))
+    # How many were started: node is one Playwright driver each, Java one validator.
+    started_kinds = Counter(proc.kind for proc in ours.values())
+    print("processes by kind:", ", ".join(f"{kind} {n}" for kind, n in started_kinds.most_common(8)))
     # Anything else on the machine meanwhile (another run, a build) is counted apart: it is not the suite's.
     print(f"other processes on the machine meanwhile: {others:.0f} CPU-s")
     print("busy cores per 10 s (pytest's):", " ".join(f"{b:.2f}" for b in busy_cores(ours, started, ended)))
