@@ -43,7 +43,10 @@ def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
-def add_rows(session: Session, rows: Sequence[models.AuditResultRow] | Sequence[models.FindingRow]) -> list[int]:
+def add_rows(
+    session: Session,
+    rows: Sequence[models.AuditResultRow] | Sequence[models.FindingRow] | Sequence[models.SuggestedAnswerRow],
+) -> list[int]:
     """Insert ORM rows and return their new ids, in order."""
     session.add_all(rows)
     session.flush()
