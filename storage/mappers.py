@@ -21,6 +21,7 @@ from storage.digest import digest_fields
 from storage.mapping import Mapper
 from storage.records import (
     AnswerRecord,
+    FindingRecord,
     IndicatorRecord,
     ReviewRecord,
     SiteRecord,
@@ -92,7 +93,8 @@ def page_digest(row: models.PageVisitRow, digest: dict[str, Any] | None = None) 
     return DIGEST.build(row, requested_url=row.page.url, **digest_fields(stored))
 
 
-def visit_record(row: models.PageVisitRow, audits: Sequence[models.AuditResultRow]) -> VisitRecord:
+def visit_record(row: models.PageVisitRow, audits: Sequence[models.AuditResultRow | Row[Any]]) -> VisitRecord:
+    """`audits`: `AuditResultRow`s, or Core rows of their columns."""
     return VISIT.build(row, requested_url=row.page.url, audits=tuple(AUDIT.build(a) for a in audits))
 
 
@@ -102,14 +104,15 @@ def finding_row(run_id: int, finding: Finding, visit_id: int | None = None) -> m
 
 def answer_record(
     row: models.SuggestedAnswerRow | Row[Any],
-    findings: Sequence[models.FindingRow],
+    cited: Sequence[FindingRecord],
     reviews: Sequence[ReviewRecord] = (),
 ) -> AnswerRecord:
-    """The record of a suggested answer: `row` is a `SuggestedAnswerRow`, or a Core row of its columns."""
+    """The record of a suggested answer: `row` is a `SuggestedAnswerRow`, or a Core row of its columns;
+    `cited`, the findings it rests on, in the decider's order."""
     return AnswerRecord(
         id=row.id,
-        answer=ANSWER.build(row, findings=tuple(FINDING.build(f) for f in findings)),
-        finding_ids=tuple(f.id for f in findings),
+        answer=ANSWER.build(row, findings=tuple(c.finding for c in cited)),
+        finding_ids=tuple(c.id for c in cited),
         created_at=row.created_at,
         reviews=tuple(reviews),
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from storage import models
-from storage.mappers import FINDING, answer_record, site_record, visit_record
+from storage.mappers import ANSWER, AUDIT, FINDING, answer_record, site_record, visit_record
 from storage.records import AnswerRecord, FindingRecord, RunRecord, VisitRecord
 from storage.repositories.reviews import reviews_by_answer
 from storage.status import RunStatus
@@ -19,12 +20,7 @@ def read_run(session: Session, run_id: int) -> RunRecord:
     run = session.get(models.CrawlRunRow, run_id)
     if run is None:
         raise LookupError(f"no run {run_id}")
-    findings = {
-        f.id: f
-        for f in session.scalars(
-            select(models.FindingRow).where(models.FindingRow.run_id == run_id).order_by(models.FindingRow.id)
-        )
-    }
+    findings = _findings(session, run_id)
     return RunRecord(
         id=run.id,
         site=site_record(session.get_one(models.SiteRow, run.site_id)),
@@ -36,7 +32,7 @@ def read_run(session: Session, run_id: int) -> RunRecord:
         error=run.error,
         as_of=run.as_of,
         visits=_visits(session, run_id),
-        findings=tuple(FindingRecord(f.id, FINDING.build(f)) for f in findings.values()),
+        findings=tuple(findings.values()),
         answers=_answers(session, run_id, findings),
     )
 
@@ -46,13 +42,15 @@ def _visits(session: Session, run_id: int) -> tuple[VisitRecord, ...]:
     visit it carries forward."""
     visit, result = models.PageVisitRow, models.AuditResultRow
     visits = session.scalars(select(visit).where(visit.run_id == run_id).order_by(visit.id)).all()
-    audits: dict[int, list[models.AuditResultRow]] = defaultdict(list)
-    own = select(result).join(visit, visit.id == result.visit_id).where(visit.run_id == run_id)
-    for row in session.scalars(own.order_by(result.id)):
+    audits: dict[int, list[Row[Any]]] = defaultdict(list)
+    # Columns, not ORM objects: a page has a hundred results or more.
+    results = select(*[result.__table__.c[name] for name in dict.fromkeys(("id", "visit_id", *AUDIT.columns))])
+    own = results.join(visit, visit.id == result.visit_id).where(visit.run_id == run_id)
+    for row in session.execute(own.order_by(result.id)):
         audits[row.visit_id].append(row)
     carried = {v.carried_from_id for v in visits if v.carried_from_id is not None}
     if carried:
-        for row in session.scalars(select(result).where(result.visit_id.in_(carried)).order_by(result.id)):
+        for row in session.execute(results.where(result.visit_id.in_(carried)).order_by(result.id)):
             audits[row.visit_id].append(row)
     for v in visits:
         if v.carried_from_id is not None:
@@ -60,13 +58,24 @@ def _visits(session: Session, run_id: int) -> tuple[VisitRecord, ...]:
     return tuple(visit_record(v, audits.get(v.id, ())) for v in visits)
 
 
-def _answers(session: Session, run_id: int, findings: dict[int, models.FindingRow]) -> tuple[AnswerRecord, ...]:
+def _findings(session: Session, run_id: int) -> dict[int, FindingRecord]:
+    """The run's findings by id, in insertion order: each built once, and shared by the answers citing it.
+    Columns, not ORM objects: a run has hundreds, and the ORM objects cost more than the query."""
+    finding = models.FindingRow
+    columns = [finding.__table__.c[name] for name in dict.fromkeys(("id", *FINDING.columns))]
+    rows = session.execute(select(*columns).where(finding.run_id == run_id).order_by(finding.id))
+    return {row.id: FindingRecord(row.id, FINDING.build(row)) for row in rows}
+
+
+def _answers(session: Session, run_id: int, findings: dict[int, FindingRecord]) -> tuple[AnswerRecord, ...]:
     """The run's answers, each with the findings it rests on (in the decider's order) and its reviews."""
     answer, link = models.SuggestedAnswerRow, models.AnswerFindingRow
-    answers = session.scalars(select(answer).where(answer.run_id == run_id).order_by(answer.id)).all()
+    columns = [answer.__table__.c[name] for name in dict.fromkeys(("id", "created_at", *ANSWER.columns))]
+    answers = session.execute(select(*columns).where(answer.run_id == run_id).order_by(answer.id)).all()
     ids = [a.id for a in answers]
-    links: dict[int, list[models.FindingRow]] = defaultdict(list)
-    for row in session.scalars(select(link).where(link.answer_id.in_(ids)).order_by(link.answer_id, link.position)):
-        links[row.answer_id].append(findings[row.finding_id])
+    cited: dict[int, list[FindingRecord]] = defaultdict(list)
+    links = select(link.answer_id, link.finding_id).where(link.answer_id.in_(ids))
+    for answer_id, finding_id in session.execute(links.order_by(link.answer_id, link.position)):
+        cited[answer_id].append(findings[finding_id])
     reviews = reviews_by_answer(session, ids)
-    return tuple(answer_record(a, links[a.id], reviews[a.id]) for a in answers)
+    return tuple(answer_record(a, cited[a.id], reviews[a.id]) for a in answers)
