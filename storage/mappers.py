@@ -98,8 +98,9 @@ def visit_record(row: models.PageVisitRow, audits: Sequence[models.AuditResultRo
     return VISIT.build(row, requested_url=row.page.url, audits=tuple(AUDIT.build(a) for a in audits))
 
 
-def finding_row(run_id: int, finding: Finding, visit_id: int | None = None) -> models.FindingRow:
-    return models.FindingRow(run_id=run_id, visit_id=visit_id, **FINDING.values(finding))
+def finding_values(run_id: int, finding: Finding, visit_id: int | None = None) -> dict[str, Any]:
+    """The columns of a finding's row."""
+    return {"run_id": run_id, "visit_id": visit_id, **FINDING.values(finding)}
 
 
 def answer_record(

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from rules.findings import Finding, SuggestedAnswer
 from storage import models
 from storage.database import Repository
-from storage.mappers import ANSWER, answer_record, finding_row
+from storage.mappers import ANSWER, answer_record, finding_values
 from storage.records import AnswerPlace, CountryAnswer, CountryInstrument
 from storage.repositories.findings import known_findings
 from storage.repositories.reviews import reviews_by_answer
-from storage.sql import add_rows, check_run_site
+from storage.sql import check_run_site, insert_rows, table_of
 
 
 class AnswerRepository(Repository):
@@ -30,15 +30,17 @@ class AnswerRepository(Repository):
             check_run_site(session, run_id, site_id)
             known = known_findings(session, run_id, [f for a in answers for f in a.findings])
             _store_new_findings(session, run_id, answers, known)
-            # One flush for all the answers, then for all their links (was one or two per answer: ~180 a
+            # One statement for all the answers, one for all their links (was a flush per answer: ~180 a
             # run): the rows, their ids and their order are those of storing one answer at a time.
-            rows = [models.SuggestedAnswerRow(run_id=run_id, site_id=site_id, **ANSWER.values(a)) for a in answers]
-            ids = add_rows(session, rows)
-            session.add_all(
-                models.AnswerFindingRow(answer_id=answer_id, position=i, finding_id=known[finding])
+            rows = [{"run_id": run_id, "site_id": site_id, **ANSWER.values(a)} for a in answers]
+            ids = insert_rows(session, models.SuggestedAnswerRow, rows)
+            links = [
+                {"answer_id": answer_id, "position": i, "finding_id": known[finding]}
                 for answer_id, answer in zip(ids, answers, strict=True)
                 for i, finding in enumerate(answer.findings)
-            )
+            ]
+            if links:
+                session.execute(insert(table_of(models.AnswerFindingRow)), links)
             return ids
 
     def answered_countries(self) -> list[CountryInstrument]:
@@ -128,4 +130,5 @@ def _store_new_findings(
     """Store the answers' findings that are not in `known` yet, in the order the answers first cite
     them (the ids they got when stored one at a time), and add their ids to `known`."""
     new = list(dict.fromkeys(f for a in answers for f in a.findings if f not in known))
-    known.update(zip(new, add_rows(session, [finding_row(run_id, f) for f in new]), strict=True))
+    ids = insert_rows(session, models.FindingRow, [finding_values(run_id, f) for f in new])
+    known.update(zip(new, ids, strict=True))

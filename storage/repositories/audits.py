@@ -10,19 +10,17 @@ from audits.result import PAGE_VIEW, AuditResult, ElementShot
 from storage import models
 from storage.database import Repository
 from storage.mappers import AUDIT, SHOT
-from storage.sql import add_rows
+from storage.sql import insert_rows
 
 
 class AuditRepository(Repository):
     def record(self, visit_id: int, results: Sequence[AuditResult]) -> list[int]:
         rows = [
-            models.AuditResultRow(
-                visit_id=visit_id, fingerprint=r.fingerprint(r.nodes[0] if r.nodes else None), **AUDIT.values(r)
-            )
+            {"visit_id": visit_id, "fingerprint": r.fingerprint(r.nodes[0] if r.nodes else None), **AUDIT.values(r)}
             for r in results
         ]
         with self.db.transaction() as session:
-            return add_rows(session, rows)
+            return insert_rows(session, models.AuditResultRow, rows)
 
     def of_visit(self, visit_id: int) -> list[AuditResult]:
         result = models.AuditResultRow

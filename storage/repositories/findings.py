@@ -10,16 +10,16 @@ from sqlalchemy.orm import Session
 from rules.findings import Finding
 from storage import models
 from storage.database import Repository
-from storage.mappers import FINDING, finding_row
-from storage.sql import add_rows
+from storage.mappers import FINDING, finding_values
+from storage.sql import insert_rows
 
 
 class FindingRepository(Repository):
     def record(self, run_id: int, findings: Sequence[Finding], visit_id: int | None = None) -> list[int]:
         """Store findings; with `visit_id`, they are that page's own (and carry forward with it)."""
-        rows = [finding_row(run_id, f, visit_id) for f in findings]
+        rows = [finding_values(run_id, f, visit_id) for f in findings]
         with self.db.transaction() as session:
-            return add_rows(session, rows)
+            return insert_rows(session, models.FindingRow, rows)
 
     def of_visit(self, visit_id: int) -> list[Finding]:
         """The page-level findings recorded for a visit (to carry forward an unchanged page)."""
@@ -38,8 +38,9 @@ def known_findings(session: Session, run_id: int, wanted: Sequence[Finding]) -> 
     if not wanted:
         return {}
     finding = models.FindingRow
-    rows = session.scalars(
-        select(finding)
+    columns = [finding.__table__.c[name] for name in dict.fromkeys(("id", *FINDING.columns))]
+    rows = session.execute(
+        select(*columns)
         .where(finding.run_id == run_id, finding.question.in_({f.question for f in wanted}))
         .order_by(finding.id)
     )
