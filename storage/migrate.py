@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import URL
 
@@ -39,7 +42,12 @@ def upgrade(url: str | URL | Engine, revision: str = "head") -> None:
     """Bring the database at `url` to `revision` (default: the latest schema)."""
 
     def check_then_upgrade(config: Config) -> None:
-        _refuse_foreign(config.attributes["connection"])
+        connection = config.attributes["connection"]
+        _refuse_foreign(connection)
+        # Already there (every command of a process after its first): Alembic would load each revision
+        # file again (~10 ms a command) to find nothing to do.
+        if revision == "head" and _at(connection) == _heads():
+            return
         command.upgrade(config, revision)
 
     _run(url, check_then_upgrade)
@@ -72,6 +80,17 @@ def _refuse_foreign(connection: Connection) -> None:
             f"{connection.engine.url.database} is not a govaudit database (it holds other tables: {shown}); "
             "point GOVAUDIT_DATABASE_URL at a new file or at a govaudit database"
         )
+
+
+@cache
+def _heads() -> tuple[str, ...]:
+    """The latest revisions: the revision files are part of the package and do not change while it runs."""
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
+
+
+def _at(connection: Connection) -> tuple[str, ...]:
+    """The revisions the database is stamped with (none for an empty one)."""
+    return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
 
 
 def downgrade(url: str | URL | Engine, revision: str) -> None:
