@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Sequence
 from functools import cache
-from importlib import metadata, resources
+from importlib import resources
 
 from crawler.site import SiteKind
 from crawler.yaml_data import load_yaml
 from rules.findings import ERROR, Evidence, Finding
 from rules.lexicon import Lexicons
 from rules.module import Observation, PageView, RuleModule, SiteView
+from rules.plugins import entry_points
 
 ENTRY_POINT_GROUP = "govaudit.rules"
 
@@ -24,7 +25,7 @@ def load_modules(names: Iterable[str] | None = None) -> list[RuleModule]:
     """Instantiate the modules registered under `govaudit.rules` (optionally only `names`)."""
     wanted = set(names) if names is not None else None
     modules = []
-    for entry in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+    for entry in entry_points(ENTRY_POINT_GROUP):
         if wanted is not None and entry.name not in wanted:
             continue
         try:

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
-from importlib import metadata, resources
+from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -44,6 +44,7 @@ from rules.detectors.contact import contact_details
 from rules.findings import ABSENT, PRESENT, SEARCHED, Evidence
 from rules.lexicon import NO_WORD_BOUNDARIES, SPACELESS_SCRIPT, Lexicons, fold, term_pattern
 from rules.module import Observation, PageView, RuleModule, SiteView, evidence_from
+from rules.plugins import entry_points
 
 PACK_ENTRY_POINTS = "govaudit.rule_packs"
 PLACES = ("title", "headings", "link", "text", "slug")
@@ -194,7 +195,7 @@ def builtin_pack() -> Pack:
 def plugin_packs() -> tuple[Pack, ...]:
     """Packs named under `govaudit.rule_packs`: each entry point is a path (or a function returning one)."""
     packs = []
-    for entry in sorted(metadata.entry_points(group=PACK_ENTRY_POINTS), key=lambda e: e.name):
+    for entry in entry_points(PACK_ENTRY_POINTS):
         try:
             target = entry.load()
             path = target() if callable(target) else target
