@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import CursorResult, Result, Table, insert, select
+from sqlalchemy import Column, CursorResult, Result, Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,13 @@ IN_CHUNK = 10_000
 def table_of(row: type[models.Base]) -> Table:
     """The Core table of a row class, typed as one (for statements executed for many rows)."""
     return models.Base.metadata.tables[row.__tablename__]
+
+
+def columns_of(row: type[models.Base], *names: str) -> list[Column[Any]]:
+    """The named columns of a row class's table, each once, in the order first named: what a query
+    selects to read rows as columns rather than ORM objects (hundreds per run, each costly to build)."""
+    table = table_of(row)
+    return [table.c[name] for name in dict.fromkeys(names)]
 
 
 def upsert(session: Session, table: Any) -> Any:

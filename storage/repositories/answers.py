@@ -16,7 +16,7 @@ from storage.mappers import ANSWER, answer_record, finding_values
 from storage.records import AnswerPlace, CountryAnswer, CountryInstrument
 from storage.repositories.findings import known_findings
 from storage.repositories.reviews import reviews_by_answer
-from storage.sql import check_run_site, insert_rows, table_of
+from storage.sql import check_run_site, columns_of, insert_rows, table_of
 
 
 class AnswerRepository(Repository):
@@ -90,8 +90,7 @@ class AnswerRepository(Repository):
         answer, site = models.SuggestedAnswerRow, models.SiteRow
         # Columns, not ORM objects: each review page reads a whole queue (hundreds of suggestions), and
         # building an ORM object per row cost as much as the rest of the request (measured).
-        names = dict.fromkeys(("id", "site_id", "run_id", "created_at", *ANSWER.columns))
-        columns = [answer.__table__.c[name] for name in names]
+        columns = columns_of(answer, "id", "site_id", "run_id", "created_at", *ANSWER.columns)
         with self.db.transaction(readonly=True) as session:
             rows = session.execute(
                 select(*columns, site.name.label("site_name"), site.kind.label("site_kind"))

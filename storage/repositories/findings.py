@@ -11,7 +11,7 @@ from rules.findings import Finding
 from storage import models
 from storage.database import Repository
 from storage.mappers import FINDING, finding_values
-from storage.sql import insert_rows
+from storage.sql import columns_of, insert_rows
 
 
 class FindingRepository(Repository):
@@ -38,9 +38,8 @@ def known_findings(session: Session, run_id: int, wanted: Sequence[Finding]) -> 
     if not wanted:
         return {}
     finding = models.FindingRow
-    columns = [finding.__table__.c[name] for name in dict.fromkeys(("id", *FINDING.columns))]
     rows = session.execute(
-        select(*columns)
+        select(*columns_of(finding, "id", *FINDING.columns))
         .where(finding.run_id == run_id, finding.question.in_({f.question for f in wanted}))
         .order_by(finding.id)
     )

@@ -12,7 +12,7 @@ from storage import models
 from storage.database import Repository
 from storage.mappers import REVIEW
 from storage.records import ReviewRecord
-from storage.sql import chunks
+from storage.sql import chunks, columns_of
 
 _REVIEW_CHUNK = 500  # answer ids per IN list: SQLite caps bound parameters per statement
 
@@ -72,12 +72,11 @@ def reviews_by_answer(session: Session, answer_ids: Sequence[int]) -> defaultdic
     review, user = models.ReviewRow, models.UserRow
     # Columns, not ORM objects: every review page reads all the reviews of a country's queue, and an
     # ORM object (with its joined user) per review cost more than the query did.
-    columns = [review.__table__.c[name] for name in REVIEW.columns]
-    stmt = select(*columns, user.name.label("user_name")).join(user, user.id == review.user_id)
+    stmt = select(*columns_of(review, *REVIEW.columns), user.name.label("user_name")).join(
+        user, user.id == review.user_id
+    )
     found: defaultdict[int, list[ReviewRecord]] = defaultdict(list)
     for chunk in chunks(answer_ids, _REVIEW_CHUNK):
-        for row in session.execute(
-            stmt.where(review.answer_id.in_(chunk)).order_by(review.created_at, review.id)
-        ):
+        for row in session.execute(stmt.where(review.answer_id.in_(chunk)).order_by(review.created_at, review.id)):
             found[row.answer_id].append(REVIEW.build(row, user_name=row.user_name))
     return found

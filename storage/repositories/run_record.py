@@ -12,6 +12,7 @@ from storage import models
 from storage.mappers import ANSWER, AUDIT, FINDING, answer_record, site_record, visit_record
 from storage.records import AnswerRecord, FindingRecord, RunRecord, VisitRecord
 from storage.repositories.reviews import reviews_by_answer
+from storage.sql import columns_of
 from storage.status import RunStatus
 
 
@@ -44,7 +45,7 @@ def _visits(session: Session, run_id: int) -> tuple[VisitRecord, ...]:
     visits = session.scalars(select(visit).where(visit.run_id == run_id).order_by(visit.id)).all()
     audits: dict[int, list[Row[Any]]] = defaultdict(list)
     # Columns, not ORM objects: a page has a hundred results or more.
-    results = select(*[result.__table__.c[name] for name in dict.fromkeys(("id", "visit_id", *AUDIT.columns))])
+    results = select(*columns_of(result, "id", "visit_id", *AUDIT.columns))
     own = results.join(visit, visit.id == result.visit_id).where(visit.run_id == run_id)
     for row in session.execute(own.order_by(result.id)):
         audits[row.visit_id].append(row)
@@ -62,15 +63,16 @@ def _findings(session: Session, run_id: int) -> dict[int, FindingRecord]:
     """The run's findings by id, in insertion order: each built once, and shared by the answers citing it.
     Columns, not ORM objects: a run has hundreds, and the ORM objects cost more than the query."""
     finding = models.FindingRow
-    columns = [finding.__table__.c[name] for name in dict.fromkeys(("id", *FINDING.columns))]
-    rows = session.execute(select(*columns).where(finding.run_id == run_id).order_by(finding.id))
+    rows = session.execute(
+        select(*columns_of(finding, "id", *FINDING.columns)).where(finding.run_id == run_id).order_by(finding.id)
+    )
     return {row.id: FindingRecord(row.id, FINDING.build(row)) for row in rows}
 
 
 def _answers(session: Session, run_id: int, findings: dict[int, FindingRecord]) -> tuple[AnswerRecord, ...]:
     """The run's answers, each with the findings it rests on (in the decider's order) and its reviews."""
     answer, link = models.SuggestedAnswerRow, models.AnswerFindingRow
-    columns = [answer.__table__.c[name] for name in dict.fromkeys(("id", "created_at", *ANSWER.columns))]
+    columns = columns_of(answer, "id", "created_at", *ANSWER.columns)
     answers = session.execute(select(*columns).where(answer.run_id == run_id).order_by(answer.id)).all()
     ids = [a.id for a in answers]
     cited: dict[int, list[FindingRecord]] = defaultdict(list)
