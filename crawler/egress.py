@@ -64,6 +64,11 @@ class EgressProxy:
         self._refusals: OrderedDict[tuple[str, int], Refusal] = OrderedDict()
         self._lock = threading.Lock()
         self.connections = 0  # connections Chromium asked for, allowed or not
+        # asyncio's stream server holds a connection's handler only while the client side is open, and the
+        # upstream side's protocol holds its reader weakly: without this set, a tunnel whose client has
+        # gone while its upstream stays open is a cycle of tasks and futures the garbage collector destroys
+        # mid-wait ("Task was destroyed but it is pending!").
+        self._handlers: set[asyncio.Task[None]] = set()
 
     # --- life cycle (from any thread) -------------------------------------------------------------
 
@@ -133,6 +138,10 @@ class EgressProxy:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         upstream: asyncio.StreamWriter | None = None
+        handler = asyncio.current_task()
+        if handler is not None:
+            self._handlers.add(handler)
+            handler.add_done_callback(self._handlers.discard)
         try:
             async with asyncio.timeout(HANDSHAKE_TIMEOUT_S):
                 target = await self._handshake(reader, writer)
