@@ -10,7 +10,7 @@ import asyncio
 import dataclasses
 import threading
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -91,12 +91,13 @@ def run_cases(
     production_tags: bool = False,
     progress: Progress | None = None,
     chromium: str = DEFAULT_CHROMIUM,
-    only_scored: Collection[str] | None = None,
+    only_scored: Mapping[str, Collection[str]] | None = None,
 ) -> ActRun:
     """Renders every case once with axe and our checks. `only_scored`, the ACT rules our own checks
-    implement (`audits.act.OWN_CHECKS`), runs on each case only what its rule is scored on: the axe rules
-    the rule maps to, and our checks where the rule is one of those; the scores are the same, the
-    browser's work a fraction (most cases need one or two axe rules, not all of them and every check)."""
+    implement and the rule ids of ours each is scored on (`audits.act.OWN_CHECKS`), runs on each case
+    only what its rule is scored on: the axe rules the rule maps to, and those of our checks that report
+    one of its rule ids; the scores are the same, the browser's work a fraction (most cases need one or
+    two axe rules, not all of them and every check)."""
     return asyncio.run(_run(cases, www, concurrency, production_tags, progress, chromium, only_scored))
 
 
@@ -107,7 +108,7 @@ async def _run(
     production_tags: bool,
     progress: Progress | None,
     chromium: str,
-    only_scored: Collection[str] | None,
+    only_scored: Mapping[str, Collection[str]] | None,
 ) -> ActRun:
     suite = build_suite()
     axe = next(i for i in suite.inspectors if isinstance(i, AxeInspector))
@@ -178,16 +179,23 @@ class _CaseInspectors:
     every: list[PageInspector]
     act_axe: AxeInspector
     act_rules: set[str]  # the axe rules the ACT tags run
-    only_scored: Collection[str] | None
+    only_scored: Mapping[str, Collection[str]] | None
 
     def __call__(self, case: TestCase) -> list[PageInspector]:
         if self.only_scored is None:
             return self.every
         rules = tuple(sorted(set(case.axe_rule_ids) & self.act_rules))
         chosen: list[PageInspector] = [dataclasses.replace(self.act_axe, rules=rules)] if rules else []
-        if case.rule_id in self.only_scored:
-            chosen += [i for i in self.every if i is not self.act_axe]
+        scored = set(self.only_scored.get(case.rule_id, ()))
+        if scored:
+            chosen += [i for i in self.every if i is not self.act_axe and _reports_any(i, scored)]
         return chosen
+
+
+def _reports_any(inspector: PageInspector, rule_ids: set[str]) -> bool:
+    """An inspector that does not say which rules it reports on runs wherever one of ours is scored."""
+    declared: Collection[str] | None = getattr(inspector, "rule_ids", None)
+    return declared is None or not rule_ids.isdisjoint(declared)
 
 
 @dataclass(slots=True)
@@ -200,6 +208,10 @@ class _Guarded:
 
     def __post_init__(self) -> None:
         self.name = self.inner.name
+
+    @property
+    def rule_ids(self) -> Collection[str] | None:
+        return getattr(self.inner, "rule_ids", None)
 
     async def inspect(self, page: Page, url: str) -> Sequence[AuditResult]:
         try:

@@ -18,7 +18,7 @@ import io
 import math
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from PIL import Image, UnidentifiedImageError
 from playwright.async_api import Error as PlaywrightError
@@ -132,6 +132,7 @@ def _resources(tree: dict[str, Any]) -> dict[str, tuple[str, str]]:
 class AnimatedImageCheck:
     max_images: int = 15  # images whose bytes are read back per page
     name: str = "animated-image"
+    rule_ids: ClassVar[tuple[str, ...]] = (RULE,)  # the rules its results are about
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         meta = check_meta(RULE)

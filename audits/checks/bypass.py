@@ -6,6 +6,7 @@ assistive technologies jump to, or a heading at the start of the content after t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from playwright.async_api import Page
 
@@ -64,6 +65,7 @@ _FIND = (
 @dataclass(slots=True)
 class BypassBlocksCheck:
     name: str = "bypass-blocks"
+    rule_ids: ClassVar[tuple[str, ...]] = (RULE,)  # the rules its results are about
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         found = await page.evaluate(_FIND, SKIP_LINK_WINDOW)

@@ -19,7 +19,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
@@ -242,6 +242,7 @@ class HoverOnlyCheck:
     max_focus_targets: int = 5
     script_wait_s: float = 0.4
     name: str = "hover-only"
+    rule_ids: ClassVar[tuple[str, ...]] = (RULE,)  # the rules its results are about
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         meta = check_meta(RULE)

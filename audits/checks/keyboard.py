@@ -15,7 +15,7 @@ import asyncio
 import base64
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from PIL import Image, ImageChops
 from playwright.async_api import CDPSession, Page
@@ -270,6 +270,7 @@ class KeyboardCheck:
     batch: int = 10  # presses between two reads of the page's log: a short walk overshoots little
     margin: int = 12  # CSS px around the element and its labels: rings and shadows drawn outside the box
     name: str = "keyboard"
+    rule_ids: ClassVar[tuple[str, ...]] = (FOCUS_RULE, TRAP_RULE)  # the rules its results are about
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         count = await page.evaluate(_SETUP, self.max_tabs + self.batch)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import ClassVar
 
 from playwright.async_api import Page
 
@@ -103,6 +104,7 @@ def classify_language(lang: str | None, text: str) -> tuple[Outcome, str]:
 @dataclass(slots=True)
 class LanguageCheck:
     name: str = "page-language"
+    rule_ids: ClassVar[tuple[str, ...]] = (RULE,)  # the rules its results are about
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         found = await page.evaluate(_TEXT)

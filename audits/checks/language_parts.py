@@ -7,6 +7,7 @@ count, and never a language close to the declared one (Norwegian/Danish, Malay/I
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from playwright.async_api import Page
 
@@ -57,6 +58,7 @@ def misdeclared(lang: str, text: str) -> tuple[str, bool] | None:
 @dataclass(slots=True)
 class LanguageOfPartsCheck:
     name: str = "language-of-parts"
+    rule_ids: ClassVar[tuple[str, ...]] = (RULE,)  # the rules its results are about
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         blocks = await page.evaluate(_BLOCKS)

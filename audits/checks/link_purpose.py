@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from playwright.async_api import Page
 
@@ -74,6 +75,7 @@ class LinkPurposeCheck:
 
     language: str = ""
     name: str = "link-purpose"
+    rule_ids: ClassVar[tuple[str, ...]] = (RULE,)  # the rules its results are about
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         found = await page.evaluate(_LINKS)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 from playwright.async_api import Page
@@ -362,6 +362,7 @@ def _judge_links(links: list[dict[str, Any]], url: str) -> AuditResult:
 @dataclass(slots=True)
 class MediaCheck:
     name: str = "media"
+    rule_ids: ClassVar[tuple[str, ...]] = RULES  # the rules its results are about
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         data = load_data("media.yaml")

@@ -223,6 +223,11 @@ class PageRulesCheck:
 
     name: str = "page-rules"
 
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """The rules its results are about: one per file of audits/data/page_rules."""
+        return tuple(rule.id for rule in load_rules())
+
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         try:
             raw = await page.evaluate(page_script())

@@ -10,6 +10,7 @@ boxes has no content out of reach: it passes, with the overflow noted."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from playwright.async_api import Page
 
@@ -60,6 +61,7 @@ class ReflowCheck:
     width: int = 320
     height: int = 256
     name: str = "reflow"
+    rule_ids: ClassVar[tuple[str, ...]] = (RULE,)  # the rules its results are about
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         before = page.viewport_size

@@ -5,6 +5,7 @@ clipped (overflow hidden and content larger than the box) only after the overrid
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from playwright.async_api import Page
 
@@ -85,6 +86,7 @@ _RUN = (
 @dataclass(slots=True)
 class TextSpacingCheck:
     name: str = "text-spacing"
+    rule_ids: ClassVar[tuple[str, ...]] = (RULE,)  # the rules its results are about
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         measured = await page.evaluate(_RUN, SPACING_CSS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from playwright.async_api import Page
 
@@ -34,6 +35,7 @@ def classify_title(title: str) -> tuple[Outcome, str]:
 @dataclass(slots=True)
 class PageTitleCheck:
     name: str = "page-title"
+    rule_ids: ClassVar[tuple[str, ...]] = (RULE,)  # the rules its results are about
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         title = await page.evaluate("() => document.title")

@@ -9,6 +9,7 @@ person, who checks whether the full text is available elsewhere; cut without eit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from playwright.async_api import Page
 
@@ -99,6 +100,7 @@ _HAS_CLIPPING_BOX = """() => {
 @dataclass(slots=True)
 class TextClippedZoomCheck:
     name: str = "text-clipped-zoom"
+    rule_ids: ClassVar[tuple[str, ...]] = (RULE,)  # the rules its results are about
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         size = page.viewport_size

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -49,6 +50,17 @@ class PageState:
         return [state]
 
 
+class Recorded:
+    """An inspector whose results are kept apart from the others'."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.name, self.results = inner, inner.name, list[AuditResult]()
+
+    async def inspect(self, page: object, url: str) -> Sequence[AuditResult]:
+        self.results = list(await self.inner.inspect(page, url))
+        return self.results
+
+
 def test_suite_lists_our_checks_and_can_leave_them_out() -> None:
     names = [i.name for i in build_suite().inspectors]
     assert names[:2] == ["axe", "reflow"] and "keyboard" in names and "text-spacing" in names
@@ -72,9 +84,14 @@ def test_every_check_reports_and_restores_the_page(chromium: str) -> None:
         + "onclick=\"document.getElementById('d').showModal()\">Help</button>"
         + '<dialog id="d"><p>Help</p><form method="dialog"><button>Close</button></form></dialog>'
     )
-    results = inspect_pages(chromium, {"/": page("Passports – Ministry", body)}, [*own, PageState()])["/"]
+    recorded = [Recorded(inspector) for inspector in own]
+    results = inspect_pages(chromium, {"/": page("Passports – Ministry", body)}, [*recorded, PageState()])["/"]
     audit: list[AuditResult] = [r for r in results if isinstance(r, AuditResult)]
     assert {r.rule_id for r in audit} == OWN_RULES
+    # Each check says which rules it reports on (the ACT runner picks the checks a case is scored on by it).
+    assert {check.name: {r.rule_id for r in check.results} for check in recorded} == {
+        check.name: set(check.inner.rule_ids) for check in recorded
+    }
     assert all(r.outcome is not Outcome.ERROR and r.engine == "govaudit" for r in audit)
     state = next(r for r in results if isinstance(r, dict))
     assert state == {"w": 1280, "h": 800, "y": 0, "styles": 0, "focus": True}
