@@ -65,11 +65,12 @@ PYTEST_DIST := --dist loadscope --no-loadscope-reorder
 # __pycache__ (ignored by git) for the test run whatever the shell says.
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 
-# mypy (one core, ~18 s on a clean clone) runs beside the tests rather than before them: the suite's first
-# seconds (workers importing and collecting while the first tests wait on their servers) and its last leave
-# a core free (bench/RESULTS.md). Its output follows the tests'; either failing fails `make test`.
+# mypy (one core, ~18 s on a clean clone) runs beside the tests rather than before them, at the lowest
+# priority: the suite keeps both cores busy for most of its run, and mypy takes what the tests leave (their
+# last seconds leave a core free, bench/RESULTS.md) instead of slowing them. Its output follows the tests';
+# either failing fails `make test`.
 test: setup lint
-	@types_log=$$(mktemp); $(BIN)/mypy >"$$types_log" 2>&1 & types_pid=$$!; \
+	@types_log=$$(mktemp); nice -n 19 $(BIN)/mypy >"$$types_log" 2>&1 & types_pid=$$!; \
 	$(PYTEST) -q -n $(TEST_WORKERS) $(PYTEST_DIST); tests=$$?; \
 	wait $$types_pid; types=$$?; echo "mypy:"; cat "$$types_log"; rm -f "$$types_log"; \
 	exit $$(( tests ? tests : types ))
