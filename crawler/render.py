@@ -314,7 +314,9 @@ class RenderOutcome:
 
 class Renderer:
     """A Chromium with a small pool of contexts, each recycled after `pages_per_context` pages
-    (renderer memory stays flat). Use as `async with Renderer(...) as renderer`."""
+    (renderer memory stays flat). Use as `async with Renderer(...) as renderer`. The browser starts with
+    the first page to render: a run that renders none (every page carried forward from the last run, a
+    resumed run past its crawl) starts no Chromium; a browser that will not start fails that render."""
 
     def __init__(
         self,
@@ -336,25 +338,33 @@ class Renderer:
         self._contexts: asyncio.LifoQueue[tuple[BrowserContext, int, _Tab | None]] = asyncio.LifoQueue()
         self._gate = _RequestGate(guard, self.settings.block_third_party, blocked_hosts())
         self._egress: EgressProxy | None = None
+        self._launching = asyncio.Lock()
 
     async def __aenter__(self) -> Renderer:
         if not Path(self.settings.executable).is_file():
             raise BrowserNotFound(f"No Chromium at {self.settings.executable}. {CHROMIUM_INSTALL}")
-        self._egress = EgressProxy(self.guard).start()
-        self._playwright = await async_playwright().start()
-        try:
-            self._browser = await self._playwright.chromium.launch(
-                executable_path=self.settings.executable,
-                args=[*CHROMIUM_ARGS, *self._egress.chromium_args()],
-                headless=True,
-            )
-        except PlaywrightError as exc:
-            await self._playwright.stop()
-            self._egress.stop()
-            raise BrowserNotFound(f"Chromium at {self.settings.executable} did not start: {exc}") from exc
-        for _ in range(self.concurrency):
-            self._contexts.put_nowait((await self._new_context(), 0, None))
         return self
+
+    async def _launched(self) -> None:
+        """Starts the browser, once, for the first page to render."""
+        async with self._launching:
+            if self._browser is not None:
+                return
+            self._egress = EgressProxy(self.guard).start()
+            self._playwright = await async_playwright().start()
+            try:
+                self._browser = await self._playwright.chromium.launch(
+                    executable_path=self.settings.executable,
+                    args=[*CHROMIUM_ARGS, *self._egress.chromium_args()],
+                    headless=True,
+                )
+            except PlaywrightError as exc:
+                await self._playwright.stop()
+                self._egress.stop()
+                self._playwright = self._egress = None
+                raise BrowserNotFound(f"Chromium at {self.settings.executable} did not start: {exc}") from exc
+            for _ in range(self.concurrency):
+                self._contexts.put_nowait((await self._new_context(), 0, None))
 
     async def __aexit__(self, *exc: object) -> None:
         while not self._contexts.empty():
@@ -396,7 +406,9 @@ class Renderer:
     ) -> RenderOutcome:
         """Render `url`. With `served`, the browser gets the document the crawler already
         fetched instead of requesting it again: each page is fetched once. Never raises for what
-        a page does, and returns within about timeout_s (+ inspect_timeout_s per inspector)."""
+        a page does, and returns within about timeout_s (+ inspect_timeout_s per inspector); raises
+        BrowserNotFound when the browser, started for the first page, will not start."""
+        await self._launched()
         context, used, tab = await self._contexts.get()
         healthy = True
         try:

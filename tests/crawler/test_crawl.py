@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from crawler.addresses import AddressGuard
 from crawler.crawl import CrawledPage, Crawler, CrawlSettings, RenderMode
 from crawler.fetch import Fetcher
-from crawler.render import Renderer, RenderSettings
+from crawler.render import BrowserNotFound, Renderer, RenderSettings
 from crawler.robots import RobotsCache
 from crawler.site import SiteConfig
 from crawler.snapshot import ScanStatus
@@ -200,3 +201,33 @@ def test_pages_rendered_one_after_another_reuse_one_tab(chromium: str) -> None:
 
         asyncio.run(go())
     assert len(recorder.pages) == 3 and all(p is recorder.pages[0] for p in recorder.pages)
+
+
+def test_the_browser_starts_with_the_first_page_to_render(chromium: str, tmp_path: Path) -> None:
+    """A run that renders nothing (every page carried forward, a resume past the crawl) starts no Chromium;
+    one whose browser will not start hears so from its first render, by name."""
+    guard = AddressGuard(allow_private=True)
+    with LocalServer({"/": page("Home", "<p>x</p>")}) as server:
+
+        async def idle() -> list[str]:
+            async with Renderer(guard, RenderSettings(executable=chromium)):
+                return [cmd for cmd in _descendants(os.getpid()) if "chrom" in cmd]
+
+        async def one_page() -> list[str]:
+            async with Renderer(guard, RenderSettings(executable=chromium)) as renderer:
+                assert (await renderer.render(server.url("/"))).dom is not None
+                return [cmd for cmd in _descendants(os.getpid()) if "chrom" in cmd]
+
+        assert asyncio.run(idle()) == []
+        assert asyncio.run(one_page()) != []
+    broken = tmp_path / "chromium"
+    broken.write_text("#!/bin/sh\nexit 1\n")
+    broken.chmod(0o755)
+
+    async def cannot_start() -> None:
+        async with Renderer(guard, RenderSettings(executable=str(broken))) as renderer:
+            await renderer.render("http://127.0.0.1:9/")
+
+    with pytest.raises(BrowserNotFound, match="did not start"):
+        asyncio.run(cannot_start())
+    assert not [cmd for cmd in _descendants(os.getpid()) if "chrom" in cmd or "playwright" in cmd]
