@@ -4,7 +4,6 @@ alone, and the whole Survey workflow runs end to end (two blind assessors, a rev
 
 from __future__ import annotations
 
-import asyncio
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,14 +11,24 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from playwright.async_api import BrowserContext, Page, async_playwright
+from playwright.async_api import BrowserContext, Page
 
 from audits.axe import AxeInspector, find_axe_script
 from audits.outcome import Outcome
-from crawler.render import CHROMIUM_ARGS
 from govaudit.web import create_app
 from storage import Store
-from tests.web.conftest import PASSWORDS, SECRET, XSS_QUOTE, XSS_URL, add_run, add_users, copy_db, serve, suggestion
+from tests.web.conftest import (
+    PASSWORDS,
+    SECRET,
+    XSS_QUOTE,
+    XSS_URL,
+    ModuleBrowser,
+    add_run,
+    add_users,
+    copy_db,
+    serve,
+    suggestion,
+)
 
 pytestmark = pytest.mark.browser
 Q = "/c/VLD/OSI-2024/q"
@@ -39,15 +48,6 @@ def base_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         # Secure cookies stay on: Chromium treats http://127.0.0.1 as a secure context.
         with serve(create_app(store=store, secret_key=SECRET)) as base:
             yield base
-
-
-async def _with_browser(chromium: str, body: Any) -> Any:
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
-        try:
-            return await body(browser)
-        finally:
-            await browser.close()
 
 
 async def _signed_in(
@@ -75,7 +75,7 @@ async def _decide(page: Page, base: str, code: str, decision: str, value: str = 
     await page.wait_for_selector(f"text=Your decision on #{code} is saved.")
 
 
-def test_crawled_script_never_runs(base_url: str, chromium: str) -> None:
+def test_crawled_script_never_runs(base_url: str, module_browser: ModuleBrowser) -> None:
     async def body(browser: Any) -> None:
         context, page = await _signed_in(browser, base_url, "rita")
         dialogs: list[str] = []
@@ -90,7 +90,7 @@ def test_crawled_script_never_runs(base_url: str, chromium: str) -> None:
         assert dialogs == [] and await page.evaluate("window.__xss") is None
         await context.close()
 
-    asyncio.run(_with_browser(chromium, body))
+    module_browser.run(body)
 
 
 PAGES = [
@@ -112,7 +112,7 @@ async def _audit(inspector: AxeInspector, page: Page, url: str) -> list[str]:
 
 
 def test_every_page_has_no_axe_violations_and_no_horizontal_scroll_at_1280_and_320(
-    base_url: str, chromium: str
+    base_url: str, module_browser: ModuleBrowser
 ) -> None:
     """Every app page, in English (and the main ones in French), at 1280 and at 320 CSS px wide:
     0 axe violations, and at 320 px nothing wider than the window (WCAG 1.4.10 Reflow)."""
@@ -141,13 +141,13 @@ def test_every_page_has_no_axe_violations_and_no_horizontal_scroll_at_1280_and_3
         await anonymous.close()
         return found, overflow
 
-    found, overflow = asyncio.run(_with_browser(chromium, body))
+    found, overflow = module_browser.run(body)
     assert len(found) == (len(PAGES) + len(PAGES_FR) + 2) * len(WIDTHS)
     assert {where: v for where, v in found.items() if v} == {}
     assert {where: px for where, px in overflow.items() if px > 0} == {}
 
 
-def test_keyboard_only_review(base_url: str, chromium: str) -> None:
+def test_keyboard_only_review(base_url: str, module_browser: ModuleBrowser) -> None:
     async def body(browser: Any) -> None:
         context, page = await _signed_in(browser, base_url, "bob")
         # A LOSI question, so the OSI reconciliation of the end-to-end test is not affected.
@@ -175,10 +175,10 @@ def test_keyboard_only_review(base_url: str, chromium: str) -> None:
         assert "override" in await page.locator("section[aria-labelledby=trail]").inner_text()
         await context.close()
 
-    asyncio.run(_with_browser(chromium, body))
+    module_browser.run(body)
 
 
-def test_two_assessors_and_a_reviewer_end_to_end(base_url: str, chromium: str, tmp_path: Path) -> None:
+def test_two_assessors_and_a_reviewer_end_to_end(base_url: str, module_browser: ModuleBrowser, tmp_path: Path) -> None:
     async def body(browser: Any) -> None:
         _, ana = await _signed_in(browser, base_url, "ana")
         _, bob = await _signed_in(browser, base_url, "bob")
@@ -232,4 +232,4 @@ def test_two_assessors_and_a_reviewer_end_to_end(base_url: str, chromium: str, t
         assert "3 of 181 questions" in text and "LOSI per city" in text
         assert await rita.locator("svg[role=img]").count() >= 1
 
-    asyncio.run(_with_browser(chromium, body))
+    module_browser.run(body)

@@ -5,7 +5,6 @@ shortcuts never fire inside a form field, and the focus order puts the decision 
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import re
@@ -19,8 +18,8 @@ from playwright.async_api import Page
 
 from govaudit.web import create_app
 from storage import Store
-from tests.web.conftest import SECRET, add_users, copy_db, serve
-from tests.web.test_browser import _signed_in, _with_browser
+from tests.web.conftest import SECRET, ModuleBrowser, add_users, copy_db, serve
+from tests.web.test_browser import _signed_in
 
 pytestmark = pytest.mark.browser
 BULK_COMMENT = "detector hits checked on a sample of ten"
@@ -102,7 +101,7 @@ async def _work_through(
 
 
 def test_a_reviewer_reviews_a_whole_country_with_filters_shortcuts_and_one_bulk_action(
-    country: tuple[str, str], chromium: str
+    country: tuple[str, str], module_browser: ModuleBrowser
 ) -> None:
     base, db_url = country
     decided: Decided = {}
@@ -150,7 +149,7 @@ def test_a_reviewer_reviews_a_whole_country_with_filters_shortcuts_and_one_bulk_
         await context.close()
         return bulk, exported, {"osi": osi, "losi": losi, "trails": trails, "presses": keys.presses}
 
-    bulk, exported, seen = asyncio.run(_with_browser(chromium, body))
+    bulk, exported, seen = module_browser.run(body)
     rows = list(csv.DictReader(io.StringIO(exported)))
     suggested = [r for r in rows if r["outcome"]]
     by_key = {(r["instrument"], r["question"]): r for r in suggested}
@@ -192,7 +191,7 @@ def test_a_reviewer_reviews_a_whole_country_with_filters_shortcuts_and_one_bulk_
 
 
 def test_one_accept_is_one_key_press_and_shortcuts_stay_out_of_form_fields(
-    country: tuple[str, str], chromium: str
+    country: tuple[str, str], module_browser: ModuleBrowser
 ) -> None:
     base, _ = country
 
@@ -231,7 +230,7 @@ def test_one_accept_is_one_key_press_and_shortcuts_stay_out_of_form_fields(
         await context.close()
         return {"order": order, "presses": presses, "trail": text}
 
-    result = asyncio.run(_with_browser(chromium, body))
+    result = module_browser.run(body)
     assert result["presses"] == 1 <= 2
     assert "accept" in result["trail"]
     order = result["order"]
