@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ import pytest
 import yaml
 
 from govaudit.demo import server as demo_server
+from tests.cli_inprocess import run_govaudit
 
 pytestmark = pytest.mark.browser
 
@@ -129,13 +128,8 @@ def test_eval_command_scores_the_demo_run_perfectly(
         path = folder / f"{name}.json"
         path.write_text(json.dumps(report))
         paths.append(str(path))
-    result = subprocess.run(
-        [sys.executable, "-m", "govaudit", "eval", *paths],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "200"},
-    )
+    # In this process (tests/cli_inprocess.py): what is tested is the command's scores, not a process of its own.
+    result = run_govaudit("eval", *paths, cwd=folder, env={**os.environ, "COLUMNS": "200"})
     assert result.returncode == 0, result.stderr
     # The caption (answered precision and present recall first) is longer than a line: Rich wraps it.
     words = " ".join(result.stdout.split())
