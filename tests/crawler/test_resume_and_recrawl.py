@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_inprocess import run_govaudit
 from tests.localserver import LocalServer, Response
 
 PAGES = 120
@@ -39,10 +40,17 @@ def linked_site(delay_s: float = 0.0) -> dict[str, object]:
 
 
 def govaudit(*args: str, db: Path) -> subprocess.Popen[str]:
+    """A crawl in a process of its own, for the test that kills it."""
     env = {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{db}"}
     return subprocess.Popen(
         [sys.executable, "-m", "govaudit", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
+
+
+def crawl(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    """In this process: a run that is not killed is about its output and the database, not a process."""
+    env = {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{db}"}
+    return run_govaudit(*args, cwd=db.parent, env=env)
 
 
 def visits(db: Path) -> list[tuple[int, str]]:
@@ -65,13 +73,12 @@ def test_sigkill_then_resume_records_every_page_exactly_once(tmp_path: Path, kil
         assert len(_safe_visits(db)) < PAGES, "the crawl finished before it could be killed"
         with sqlite3.connect(db) as conn:
             run_id = conn.execute("SELECT max(id) FROM crawl_runs").fetchone()[0]
-        second = govaudit("crawl", "--resume", str(run_id), "--json", "--quiet", db=db)
-        out, err = second.communicate(timeout=120)
-        assert second.returncode == 0, err
+        second = crawl("crawl", "--resume", str(run_id), "--json", "--quiet", db=db)
+        assert second.returncode == 0, second.stderr
         hits = dict(server.hits)
     urls = [url for _, url in visits(db)]
     assert len(urls) == PAGES and len(set(urls)) == PAGES  # no loss, no duplicate visit
-    summary = json.loads(out)
+    summary = json.loads(second.stdout)
     assert summary["run_id"] == run_id and summary["pages_by_status"] == {"ok": PAGES}
     # Only pages fetched but not yet committed at the kill (one batch at most) are fetched again.
     refetched = sum(n - 1 for path, n in hits.items() if path.startswith("/p") and n > 1)
@@ -91,11 +98,9 @@ def _safe_visits(db: Path) -> list[tuple[int, str]]:
 def test_resuming_a_finished_run_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "crawl.db"
     with LocalServer(linked_site()) as server:  # type: ignore[arg-type]
-        done = govaudit("crawl", server.url("/p0"), "--json", "--quiet", db=db)
-        out, _ = done.communicate(timeout=60)
-    again = govaudit("crawl", "--resume", str(json.loads(out)["run_id"]), db=db)
-    _, err = again.communicate(timeout=60)
-    assert again.returncode == 2 and "completed" in err and "Traceback" not in err
+        done = crawl("crawl", server.url("/p0"), "--json", "--quiet", db=db)
+    again = crawl("crawl", "--resume", str(json.loads(done.stdout)["run_id"]), db=db)
+    assert again.returncode == 2 and "completed" in again.stderr and "Traceback" not in again.stderr
 
 
 def conditional_site() -> tuple[dict[str, object], dict[str, int]]:
@@ -133,10 +138,9 @@ def test_recrawl_uses_conditional_get_and_hashes(tmp_path: Path) -> None:
     with LocalServer(routes) as server:  # type: ignore[arg-type]
         runs = []
         for _ in range(2):
-            proc = govaudit("crawl", server.url("/"), "--json", "--quiet", db=db)
-            out, err = proc.communicate(timeout=60)
-            assert proc.returncode == 0, err
-            runs.append({p["url"].removeprefix(server.base_url): p for p in json.loads(out)["pages"]})
+            proc = crawl("crawl", server.url("/"), "--json", "--quiet", db=db)
+            assert proc.returncode == 0, proc.stderr
+            runs.append({p["url"].removeprefix(server.base_url): p for p in json.loads(proc.stdout)["pages"]})
     first, second = runs
     assert all(p["status"] == "ok" for p in first.values())
     assert second["/etag"]["status"] == "not_modified" and served["304"] == 1
@@ -167,8 +171,7 @@ def test_sitemap_pages_are_found_after_linked_ones(tmp_path: Path) -> None:
         ),
     }
     with LocalServer(routes) as server:  # type: ignore[arg-type]
-        proc = govaudit("crawl", server.url("/"), "--json", "--quiet", "--max-depth", "3", db=db)
-        out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0, err
-    pages_seen = {p["url"].removeprefix(server.base_url): p for p in json.loads(out)["pages"]}
+        proc = crawl("crawl", server.url("/"), "--json", "--quiet", "--max-depth", "3", db=db)
+    assert proc.returncode == 0, proc.stderr
+    pages_seen = {p["url"].removeprefix(server.base_url): p for p in json.loads(proc.stdout)["pages"]}
     assert pages_seen["/orphan"]["status"] == "ok" and pages_seen["/orphan"]["depth"] == 4
