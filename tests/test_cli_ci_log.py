@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from storage import Store, models
+from tests.cli_inprocess import run_govaudit
 from tests.localserver import LocalServer, Response, page
 
 PROGRESS = re.compile(r": (\d+) pages done, (\d+) queued, (\d+) failed \(")
@@ -38,18 +39,21 @@ def _slow_site(pages: int, delay_s: float) -> dict[str, object]:
 
 
 def test_progress_lines_and_top_issues_off_a_terminal(tmp_path: Path, chromium: str) -> None:
+    # In this process: its stderr is captured, not a terminal, as in a CI log (the lines are counted, not timed).
     with LocalServer(_slow_site(4, 0.5)) as server:  # type: ignore[arg-type]
-        result = subprocess.run(
-            [sys.executable, "-m", "govaudit", "audit", server.url("/"), "--format", "json,html", "--out", "out"],
+        result = run_govaudit(
+            "audit",
+            server.url("/"),
+            "--format",
+            "json,html",
+            "--out",
+            "out",
             cwd=tmp_path,
             env={
                 **os.environ,
                 "GOVAUDIT_DATABASE_URL": f"sqlite:///{tmp_path}/cli.db",
                 "GOVAUDIT_PROGRESS_INTERVAL": "1",
             },
-            capture_output=True,
-            text=True,
-            timeout=900,  # the machine may be shared: the lines are counted, not timed
         )
     assert result.returncode == 0, result.stderr
     lines = [m for m in map(PROGRESS.search, result.stderr.splitlines()) if m]
