@@ -5,24 +5,21 @@ and no axe-core violation in report.html itself at 1280 and 390 CSS px."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import os
 import sqlite3
-import threading
 from collections import Counter
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Page
 
 from audits.axe import find_axe_script
-from crawler.render import CHROMIUM_ARGS
 from tests.cli_inprocess import run_govaudit
 from tests.eval.harness import serve_folder
+from tests.module_browser import ModuleBrowser
 
 REPO = Path(__file__).resolve().parents[2]
 # A slice of each site: its home page and the pages nearest to it share its header and footer.
@@ -37,7 +34,6 @@ WIDTHS = (1280, 390)
 _AXE_ALL = "() => axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))"
 _OPEN_ALL = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
 _OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-T = TypeVar("T")
 
 
 def _audit(folder: Path, entry: str, pages: int, out: Path, *flags: str) -> dict[str, Any]:
@@ -53,38 +49,23 @@ def _audit(folder: Path, entry: str, pages: int, out: Path, *flags: str) -> dict
 
 
 class ReportBrowser:
-    """One Chromium page for the module's report.html files, on an event loop in a thread of its own
-    (the audits run in this process under asyncio.run, which cannot run inside another loop): one
-    Playwright driver, launch and context for the module instead of one per report."""
+    """One Chromium page for the module's report.html files, in the module's browser (the audits run in
+    this process under asyncio.run: tests/module_browser.py)."""
 
     def __init__(self, chromium: str) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="report-browser", daemon=True)
-        self._thread.start()
-        self._stack = contextlib.AsyncExitStack()
-        self._page: Page = self._call(self._open(chromium))
+        self._browser = ModuleBrowser(chromium, name="report-browser")
+        self._page: Page = self._browser.call(self._open())
 
-    def _call(self, work: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(work, self._loop).result(timeout=600)
-
-    async def _open(self, chromium: str) -> Page:
-        p = await self._stack.enter_async_context(async_playwright())
-        browser = await p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
-        self._stack.push_async_callback(browser.close)
-        context = await browser.new_context()
+    async def _open(self) -> Page:
+        context = await self._browser.browser.new_context()
         await context.add_init_script(path=str(find_axe_script()))
         return await context.new_page()
 
     def close(self) -> None:
-        try:
-            self._call(self._stack.aclose())
-        finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(30)
-            self._loop.close()
+        self._browser.close()
 
     def axe(self, html: Path) -> tuple[dict[int, list[str]], dict[int, int]]:
-        return self._call(self._axe(html))
+        return self._browser.call(self._axe(html))
 
     async def _axe(self, html: Path) -> tuple[dict[int, list[str]], dict[int, int]]:
         violations: dict[int, list[str]] = {}

@@ -3,16 +3,14 @@ demo country assessed once per session (for the browser tests), and a signed-in 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
 import shutil
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 import uvicorn
@@ -26,16 +24,13 @@ from govaudit.web import create_app, security
 from govaudit.web.security import hash_password
 from rules.findings import Evidence, SuggestedAnswer
 from storage import Store
-
-if TYPE_CHECKING:
-    from playwright.async_api import Browser
+from tests.module_browser import ModuleBrowser
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "test-secret-" + "x" * 40
 PASSWORDS = {"ana": "ana-password", "bob": "bob-password", "rita": "rita-password", "zed": "zed-password"}
 XSS_QUOTE = '<script>window.__xss = 1; alert("xss")</script><img src=x onerror="window.__xss=2">'
 XSS_URL = "javascript:window.__xss=3"
-T = TypeVar("T")
 
 
 def suggestion(code: str, value: str | None, outcome: Outcome = Outcome.PASSED, **kw: object) -> SuggestedAnswer:
@@ -152,52 +147,6 @@ def serve(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-
-
-class ModuleBrowser:
-    """One Playwright driver and Chromium for a test module, on an event loop in a thread of its own
-    (so the driver is served between tests too). Each test gets its own contexts, closed after it, so
-    the tests share nothing but the browser process."""
-
-    def __init__(self, chromium: str) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="module-browser", daemon=True)
-        self._thread.start()
-        self._stack = contextlib.AsyncExitStack()
-        self._browser: Browser = self._call(self._open(chromium))
-
-    def _call(self, work: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(work, self._loop).result(timeout=900)
-
-    async def _open(self, chromium: str) -> Browser:
-        # Imported here: most of the web app's tests start no browser.
-        from playwright.async_api import async_playwright
-
-        from crawler.render import CHROMIUM_ARGS
-
-        playwright = await self._stack.enter_async_context(async_playwright())
-        browser = await playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
-        self._stack.push_async_callback(browser.close)
-        return browser
-
-    def run(self, body: Callable[[Browser], Awaitable[T]]) -> T:
-        """`body(browser)` to its end; whatever contexts it left open are closed after it."""
-        return self._call(self._run(body))
-
-    async def _run(self, body: Callable[[Browser], Awaitable[T]]) -> T:
-        try:
-            return await body(self._browser)
-        finally:
-            for context in self._browser.contexts:
-                await context.close()
-
-    def close(self) -> None:
-        try:
-            self._call(self._stack.aclose())
-        finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(30)
-            self._loop.close()
 
 
 @pytest.fixture(scope="module")

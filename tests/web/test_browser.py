@@ -17,12 +17,12 @@ from audits.axe import AxeInspector, find_axe_script
 from audits.outcome import Outcome
 from govaudit.web import create_app
 from storage import Store
+from tests.module_browser import ModuleBrowser
 from tests.web.conftest import (
     PASSWORDS,
     SECRET,
     XSS_QUOTE,
     XSS_URL,
-    ModuleBrowser,
     add_run,
     add_users,
     copy_db,

@@ -18,7 +18,8 @@ from playwright.async_api import Page
 
 from govaudit.web import create_app
 from storage import Store
-from tests.web.conftest import SECRET, ModuleBrowser, add_users, copy_db, serve
+from tests.module_browser import ModuleBrowser
+from tests.web.conftest import SECRET, add_users, copy_db, serve
 from tests.web.test_browser import _signed_in
 
 pytestmark = pytest.mark.browser
