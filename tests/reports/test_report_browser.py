@@ -48,24 +48,21 @@ def _audit(folder: Path, entry: str, pages: int, out: Path, *flags: str) -> dict
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
 
 
-class ReportBrowser:
-    """One Chromium page for the module's report.html files, in the module's browser (the audits run in
-    this process under asyncio.run: tests/module_browser.py)."""
+class ReportBrowser(ModuleBrowser):
+    """The module's browser (the audits run in this process under asyncio.run: tests/module_browser.py)
+    with one page for the report.html files, axe in it."""
 
     def __init__(self, chromium: str) -> None:
-        self._browser = ModuleBrowser(chromium, name="report-browser")
-        self._page: Page = self._browser.call(self._open())
+        super().__init__(chromium, name="report-browser")
+        self._page: Page = self.call(self._open_page())
 
-    async def _open(self) -> Page:
-        context = await self._browser.browser.new_context()
+    async def _open_page(self) -> Page:
+        context = await self.browser.new_context()
         await context.add_init_script(path=str(find_axe_script()))
         return await context.new_page()
 
-    def close(self) -> None:
-        self._browser.close()
-
     def axe(self, html: Path) -> tuple[dict[int, list[str]], dict[int, int]]:
-        return self._browser.call(self._axe(html))
+        return self.call(self._axe(html))
 
     async def _axe(self, html: Path) -> tuple[dict[int, list[str]], dict[int, int]]:
         violations: dict[int, list[str]] = {}
@@ -86,11 +83,8 @@ class ReportBrowser:
 
 @pytest.fixture(scope="module")
 def report_browser(chromium: str) -> Iterator[ReportBrowser]:
-    browser = ReportBrowser(chromium)
-    try:
+    with ReportBrowser(chromium) as browser:
         yield browser
-    finally:
-        browser.close()
 
 
 def _issues(report: dict[str, Any]) -> list[dict[str, Any]]:

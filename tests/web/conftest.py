@@ -151,8 +151,5 @@ def serve(app: FastAPI) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def module_browser(chromium: str) -> Iterator[ModuleBrowser]:
-    browser = ModuleBrowser(chromium)
-    try:
+    with ModuleBrowser(chromium) as browser:
         yield browser
-    finally:
-        browser.close()
