@@ -94,6 +94,7 @@ def _main(
     """Crawl government portals, audit accessibility, pre-fill the UN E-Government Survey."""
     # Before the command parses its options, so that its usage errors come out as JSON under --json too.
     cli_support.error_mode.as_json = "--json" in sys.argv[1:]
+    cli_support.settle_memory()
     try:
         Settings.from_env()  # a bad GOVAUDIT_* value is said once, before any command runs
     except SettingsError as exc:

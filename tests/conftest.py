@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from govaudit.cli_support import settle_memory
 from govaudit.settings import Settings
 from tests.shared_once import shared_once
 from tests.validator_service import VARIABLE as VALIDATOR_URL
@@ -97,6 +98,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if service is not None:
         config.stash[_CHECKER] = service
         os.environ[VALIDATOR_URL] = service.url
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Each process's imports are done: the collector settles as a `govaudit` command's does."""
+    settle_memory()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
