@@ -29,14 +29,17 @@ error_mode = _ErrorMode()
 
 
 # Objects a run allocates before its first cyclic collection. Python's default (700) runs the collector
-# thousands of times in a crawl, each time tracing the parsed pages and the ORM's objects: about a tenth of a
-# run's Python CPU, a fifth on a large site's rules (bench/RESULTS.md).
+# thousands of times in a crawl, each time tracing the parsed pages and the ORM's objects (what that cost and
+# what this saves: bench/RESULTS.md).
 GC_FIRST_GENERATION = 10_000
 
 
 def settle_memory() -> None:
     """Once the modules are imported: the collector no longer traces what they hold (`gc.freeze`), and runs
-    less often. Both only change when cycles are reclaimed, not which."""
+    less often. Both only change when cycles are reclaimed, not which. Once a process: a later call (the
+    next command run in the same process) would freeze the garbage of the commands before it for good."""
+    if gc.get_freeze_count():
+        return
     gc.freeze()
     _, second, third = gc.get_threshold()
     gc.set_threshold(GC_FIRST_GENERATION, second, third)
