@@ -65,7 +65,7 @@ PYTEST_DIST := --dist loadscope --no-loadscope-reorder
 # __pycache__ (ignored by git) for the test run whatever the shell says.
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 
-# mypy (one core, ~18 s on a clean clone) runs beside the tests rather than before them, at the lowest
+# mypy (one core; a clean clone builds its whole cache) runs beside the tests rather than before them, at the lowest
 # priority: the suite keeps both cores busy for most of its run, and mypy takes what the tests leave (their
 # last seconds leave a core free, bench/RESULTS.md) instead of slowing them. Its output follows the tests';
 # either failing fails `make test`.

@@ -10,6 +10,6 @@ from importlib import metadata
 @cache
 def entry_points(group: str) -> tuple[metadata.EntryPoint, ...]:
     """The group's entry points, sorted by name. Read once per process, as the plug-ins' modules are
-    imported once: finding them reads the metadata of every installed distribution (~7 ms), and every
-    audit asked twice."""
+    imported once: finding them reads the metadata of every installed distribution, and a run asks
+    more than once."""
     return tuple(sorted(metadata.entry_points(group=group), key=lambda e: e.name))

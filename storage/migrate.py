@@ -44,8 +44,8 @@ def upgrade(url: str | URL | Engine, revision: str = "head") -> None:
     def check_then_upgrade(config: Config) -> None:
         connection = config.attributes["connection"]
         _refuse_foreign(connection)
-        # Already there (every command of a process after its first): Alembic would load each revision
-        # file again (~10 ms a command) to find nothing to do.
+        # Already there (every command of a process after its first): Alembic would load every revision
+        # file again to find nothing to do.
         if revision == "head" and _at(connection) == _heads():
             return
         command.upgrade(config, revision)

@@ -89,8 +89,8 @@ _CHECKER = pytest.StashKey[CheckerService]()
 def pytest_configure(config: pytest.Config) -> None:
     """One Nu checker service for the session (tests/validator_service.py), started by the process that
     starts the others (the xdist controller, or pytest alone) and left to the runs through the environment.
-    Playwright's Node.js driver keeps its compiled code between starts: the suite starts ~100 drivers, each
-    ~0.4 CPU-s, 0.32 with the cache (bench/RESULTS.md)."""
+    Playwright's Node.js driver keeps its compiled code between starts: the suite starts about a hundred
+    drivers (what the cache saves: bench/RESULTS.md)."""
     os.environ.setdefault("NODE_COMPILE_CACHE", str(Path(tempfile.gettempdir()) / "govaudit-tests-node-cache"))
     if hasattr(config, "workerinput") or os.environ.get(VALIDATOR_URL) or config.option.collectonly:
         return

@@ -733,7 +733,7 @@ def likely_pages(pages: list[PageContent], terms: Sequence[str]) -> list[tuple[P
     return home + [(p, f"title or address shares '{', '.join(s[:3])}'") for _n, _d, p, s in scored[:_LIKELY_PAGES]]
 
 
-@lru_cache(maxsize=8192)  # the lexicons' terms: every "absent" of every run tried the same ones (~5,000 folds a run)
+@lru_cache(maxsize=8192)  # the lexicons' terms: every "absent" of a run tries the same ones
 def _stems(term: str) -> frozenset[str]:
     return frozenset(w[:5] for w in _WORDS.findall(fold(term)))
 

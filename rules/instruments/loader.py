@@ -140,8 +140,8 @@ def _resolve(key_or_path: str | Path, directory: Path) -> Path:
 
 @cache
 def _shipped(path: Path) -> Instrument:
-    """A file of this folder, parsed once per process: they do not change while it runs, and every
-    run read its instruments twice (answers, then the report's titles; ~0.08 s of YAML each). An
+    """A file of this folder, parsed once per process: they do not change while it runs, and a
+    run reads its instruments more than once (its answers, then its report's titles). An
     Instrument is frozen throughout, so every caller can share it. Files given by path (a user's,
     a test's) are read each time: they may be rewritten."""
     return _parse(path, _read_yaml(path))

@@ -30,8 +30,8 @@ class AnswerRepository(Repository):
             check_run_site(session, run_id, site_id)
             known = known_findings(session, run_id, [f for a in answers for f in a.findings])
             _store_new_findings(session, run_id, answers, known)
-            # One statement for all the answers, one for all their links (was a flush per answer: ~180 a
-            # run): the rows, their ids and their order are those of storing one answer at a time.
+            # One statement for all the answers, one for all their links, not a flush per answer: the rows,
+            # their ids and their order are those of storing one answer at a time.
             rows = [{"run_id": run_id, "site_id": site_id, **ANSWER.values(a)} for a in answers]
             ids = insert_rows(session, models.SuggestedAnswerRow, rows)
             links = [
