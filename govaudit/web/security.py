@@ -9,6 +9,7 @@ short "pre-session" cookie plays the session's part, so the login form is protec
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -45,8 +46,14 @@ SECURITY_HEADERS = {
 }
 
 _hasher = PasswordHasher()
-# Verified against when the account does not exist, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Verified against when the account does not exist, so a wrong name costs as long as a wrong password.
+    Made at the first such sign-in, not at import: every process that imports the web app (a CLI
+    command, each test worker) would otherwise pay for an argon2 hash it never uses."""
+    return hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -57,7 +64,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(_hasher), password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

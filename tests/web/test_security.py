@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from govaudit.web import security
 from govaudit.web.throttle import FREE_PER_PAIR
 from storage import Store
 from tests.web.conftest import PASSWORDS, XSS_QUOTE, csrf, login
@@ -92,6 +93,21 @@ def test_login_rate_limited(app_for: App, store: Store) -> None:
     assert login(app_for(), "bob", PASSWORDS["bob"]).status_code == 303  # type: ignore[attr-defined]
     # Unknown names are counted and answered like wrong passwords.
     assert login(client, "nobody", "whatever-pass").status_code == 401  # type: ignore[attr-defined]
+
+
+def _argon2_parameters(encoded: str) -> str:
+    return encoded.split("$")[3]  # $argon2id$v=19$m=…,t=…,p=…$salt$hash
+
+
+def test_an_unknown_name_is_verified_at_the_cost_of_a_real_password() -> None:
+    """The stand-in hash checked for an account that does not exist has the parameters (memory, passes,
+    lanes) of the hashes the app makes, so a wrong name takes as long as a wrong password."""
+    real = security.hash_password("a real password")
+    assert not security.verify_password(None, "a real password")
+    assert security.verify_password(real, "a real password")
+    stand_in = security._dummy_hash(security._hasher)
+    assert _argon2_parameters(stand_in) == _argon2_parameters(real)
+    assert not security.verify_password(stand_in, "a real password")
 
 
 def test_roles_and_countries(app_for: App) -> None:
