@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from crawler.yaml_data import load_yaml
 from govaudit.demo import server as demo_server
 from tests.cli_inprocess import run_govaudit
 
 pytestmark = pytest.mark.browser
 
-TRUTH = yaml.safe_load((Path(demo_server.__file__).parent / "truth.yaml").read_text(encoding="utf-8"))
+TRUTH = load_yaml((Path(demo_server.__file__).parent / "truth.yaml").read_text(encoding="utf-8"))
 FOUNDATION_OSI = ("003", "005", "008", "014", "071", "074")
 
 
