@@ -31,6 +31,9 @@ CASE_TIMEOUT_S = 90.0  # a case that hangs (a missing video) is recorded as not 
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    # Keep-alive: under HTTP/1.0 every request of every case is a new connection through the renderer's
+    # egress proxy (a SOCKS handshake, an address check, a server thread); the browser reuses a few instead.
+    protocol_version = "HTTP/1.1"
     # Read from the class (set on the functools.partial that builds handlers, it was never read).
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".xml": "application/xml"}  # noqa: RUF012 - as http.server declares it
 
@@ -124,8 +127,8 @@ async def _run(
     with StaticServer(www) as server:
         async with Renderer(AddressGuard(allow_private=True), settings, concurrency=concurrency) as renderer:
             first = server.url(cases[0].url_path) if cases else ""
-            production_rules = await _rules_run(renderer, first, axe) if cases else set()
-            act_rules = await _rules_run(renderer, first, act_axe) if cases and only_scored is not None else set()
+            scoped = act_axe if only_scored is not None else None
+            production_rules, act_rules = await _rules_run(renderer, first, axe, scoped) if cases else (set(), set())
             inspectors_for = _CaseInspectors(inspectors, act_axe, act_rules, only_scored)
 
             async def worker() -> None:
@@ -230,7 +233,16 @@ class _Guarded:
             ]
 
 
-async def _rules_run(renderer: Renderer, url: str, axe: AxeInspector) -> set[str]:
-    """Which axe rules the production options run: every rule axe ran appears in one of its result lists."""
-    outcome = await renderer.render(url, [axe])
-    return {r.rule_id for r in outcome.inspections.get(axe.name, ()) if r.rule_id != "axe-run"}
+async def _rules_run(
+    renderer: Renderer, url: str, axe: AxeInspector, act_axe: AxeInspector | None
+) -> tuple[set[str], set[str]]:
+    """Which axe rules the production options run, and the ACT options (`act_axe`, if given): every rule
+    axe ran appears in one of its result lists. The options alone decide the set, so one load of the page
+    serves both runs."""
+    inspectors = [axe, *([dataclasses.replace(act_axe, name="axe-act")] if act_axe is not None else [])]
+    outcome = await renderer.render(url, inspectors)
+
+    def ran(name: str) -> set[str]:
+        return {r.rule_id for r in outcome.inspections.get(name, ()) if r.rule_id != "axe-run"}
+
+    return ran(axe.name), ran("axe-act") if act_axe is not None else set()
