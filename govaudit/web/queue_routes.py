@@ -51,13 +51,14 @@ def queue(request: Request, country: str, key: str, bulk: int | None = None) -> 
     web = _web(request)
     user = web.require_user(request)
     country = country_of(user, country)
+    keys = instruments_of(web, country)  # read once: the redirect, the check and the page's select
     wanted = request.query_params.get("instrument")
-    if wanted and wanted != key and wanted in instruments_of(web, country):
+    if wanted and wanted != key and wanted in keys:
         # The instrument select of the filter form: the same filter on the other instrument's queue.
         f = queue_filter(request, wanted, user)
         return RedirectResponse(f"/c/{country}/{wanted}{f.query()}", status_code=303)
-    key = instrument_of(web, country, key)
-    return _queue(web, request, user, country, key, bulk_done=bulk)
+    key = instrument_of(web, country, key, keys)
+    return _queue(web, request, user, country, key, bulk_done=bulk, instruments=keys)
 
 
 def _queue(
@@ -70,6 +71,7 @@ def _queue(
     bulk_done: int | None = None,
     error: str = "",
     status_code: int = 200,
+    instruments: list[str] | None = None,
 ) -> Response:
     reviewer = is_reviewer(user)
     inst = instrument(key)
@@ -87,7 +89,7 @@ def _queue(
             "f": f,
             "reviewer": reviewer,
             "rows": [_row(s, user, reviewer) for s in states],
-            "instruments": instruments_of(web, country),
+            "instruments": instruments_of(web, country) if instruments is None else instruments,
             "subindices": names,
             "options": {
                 "show": q.SHOW,

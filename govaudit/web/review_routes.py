@@ -24,6 +24,7 @@ from govaudit.review import (
     UNREVIEWED,
     QuestionState,
     allowed_values,
+    build_states,
     country_states,
     discrepancy_rate,
     final_values,
@@ -33,7 +34,7 @@ from govaudit.review import (
 from govaudit.web.context import Web, can_see
 from govaudit.web.queue import OUTCOMES, QueueFilter
 from govaudit.web.queue import apply as apply_filter
-from storage.records import AnswerPlace, UserRecord
+from storage.records import AnswerPlace, CountryAnswer, UserRecord
 
 router = APIRouter()
 QUESTION_KEYS = (
@@ -72,10 +73,22 @@ def instruments_of(web: Web, country: str) -> list[str]:
     return [q.instrument for q in web.store.answers.answered_countries() if q.country == country]
 
 
-def instrument_of(web: Web, country: str, key: str) -> str:
-    if key not in instruments_of(web, country):
+def instrument_of(web: Web, country: str, key: str, known: list[str] | None = None) -> str:
+    """`key`, if the country has answers for it (`known`: the country's instruments, when already read)."""
+    if key not in (instruments_of(web, country) if known is None else known):
         raise HTTPException(404, N_("No answers for this instrument in this country."))
     return key
+
+
+def queue_states(web: Web, country: str, key: str) -> list[QuestionState]:
+    """Every question's state in the country's queue for one instrument, or 404 where the country has no
+    answers for it. The queue's own read tells (`of_country` gives at least one suggestion of each site and
+    question answered), where `instrument_of` would read the instruments of every country's answers of every
+    run first, on each question page and each decision."""
+    answers = web.store.answers.of_country(country, key)
+    if not answers:
+        raise HTTPException(404, N_("No answers for this instrument in this country."))
+    return build_states(instrument(key), answers)
 
 
 def is_reviewer(user: UserRecord) -> bool:
@@ -140,7 +153,7 @@ class Place:
 
 
 def _place(web: Web, request: Request, user: UserRecord, country: str, key: str, code: str) -> Place:
-    everything = [s for s in country_states(web.store, country, key) if s.current is not None]
+    everything = [s for s in queue_states(web, country, key) if s.current is not None]
     order = {s.question.code: i for i, s in enumerate(everything)}
     if code not in order:
         raise HTTPException(404, N_("No such question in this queue."))
@@ -162,7 +175,6 @@ def question_page(request: Request, country: str, key: str, code: str, saved: st
     web = _web(request)
     user = web.require_user(request)
     country = country_of(user, country)
-    key = instrument_of(web, country, key)
     place = _place(web, request, user, country, key, code)
     return _question(web, request, user, country, key, place, saved=saved)
 
@@ -177,11 +189,11 @@ def _question(
     answer = state.current.record.answer  # type: ignore[union-attr]
     # Blind: an assessor's trail is their own reviews only.
     trail = state.trail if reviewer else tuple(r for r in state.trail if r.user_id == user.id)
-    # The first screen of each evidence page, as the run's browser saw it (none for a page not rendered).
+    # The first screen of each evidence page, as the run's browser saw it (none for a page not rendered);
+    # a suggestion without evidence has no page to show, and its run's visits are not read.
     current = state.current
-    views = (
-        web.store.audits.screenshots(current.run_id, page_views_of=[e.url for e in answer.evidence]) if current else []
-    )
+    urls = [e.url for e in answer.evidence]
+    views = web.store.audits.screenshots(current.run_id, page_views_of=urls) if current and urls else []
     return web.render(
         request, "question.html",
         {
@@ -218,6 +230,16 @@ def _final_value(state: QuestionState, seen_value: str | None, decision: str, va
     return None, N_("Choose Accept, Reject or Override.")
 
 
+def _older_suggestion(web: Web, state: QuestionState, answer_id: int, where: AnswerPlace) -> CountryAnswer | None:
+    """A suggestion of this question the queue no longer reads, from a kind of site it reads; else None."""
+    if web.store.answers.place(answer_id) != where:
+        return None
+    older = web.store.answers.one(answer_id)
+    if older is None or older.site_kind not in {h.site_kind for h in state.history}:
+        return None
+    return older
+
+
 @router.post("/c/{country}/{key}/q/{code}")
 def decide(
     request: Request,
@@ -234,19 +256,16 @@ def decide(
     user = web.require_user(request)
     web.check_csrf(request, csrf_token)
     country = country_of(user, country)
-    key = instrument_of(web, country, key)
     place = _place(web, request, user, country, key, code)
     state = place.state
     # The decision must be on a suggestion of this very question (not any id a form can carry), from the
-    # sites the queue reads. One older than the queue loads (a page left open over two nightly runs) is
-    # looked up on its own.
+    # sites the queue reads: one of its history is (the queue read it for this country, instrument and
+    # question). One older than the queue loads (a page left open over two nightly runs) is looked up on
+    # its own.
     shown = next((h for h in state.history if h.record.id == answer_id), None)
-    belongs = web.store.answers.place(answer_id) == AnswerPlace(country, key, code)
-    if shown is None and belongs:
-        shown = web.store.answers.one(answer_id)
-        if shown is not None and shown.site_kind not in {h.site_kind for h in state.history}:
-            shown = None
-    if shown is None or not belongs:
+    if shown is None:
+        shown = _older_suggestion(web, state, answer_id, AnswerPlace(country, key, code))
+    if shown is None:
         raise HTTPException(400, N_("That suggestion does not belong to this question."))
     seen = shown.record.answer
     final, error = _final_value(state, seen.value, decision, value)
@@ -265,8 +284,7 @@ def reconcile(request: Request, country: str, key: str) -> Response:
     if not is_reviewer(user):
         raise HTTPException(403, N_("Only reviewers reconcile assessors' answers."))
     country = country_of(user, country)
-    key = instrument_of(web, country, key)
-    states = [s for s in country_states(web.store, country, key) if s.current is not None]
+    states = [s for s in queue_states(web, country, key) if s.current is not None]
     open_states = [s for s in states if s.status in (DISCREPANCY, ONE_ASSESSOR) or s.evidence_changed]
     differ, both = discrepancy_rate(states)
     return web.render(
@@ -284,10 +302,9 @@ def cycles(request: Request, country: str, key: str) -> Response:
     web = _web(request)
     user = web.require_user(request)
     country = country_of(user, country)
-    key = instrument_of(web, country, key)
+    states = queue_states(web, country, key)
     inst = instrument(key)
     reviewer = is_reviewer(user)
-    states = country_states(web.store, country, key)
     editions = sorted(k for k in instruments_of(web, country) if instrument(k).id == inst.id and k < key)
     edition_rows: list[dict[str, Any]] = []
     previous_key = editions[-1] if editions else None
