@@ -155,8 +155,10 @@ def build_states(instrument: Instrument, answers: Sequence[CountryAnswer]) -> li
 
 def _state(question: Question, history: list[CountryAnswer]) -> QuestionState:
     current = history[-1] if history else None
-    answers = {h.record.id: h.record for h in history}
     trail = sorted((r for h in history for r in h.record.reviews), key=lambda r: (r.created_at, r.id))
+    if not trail:  # nobody has decided yet, the state of most questions of a queue being worked through
+        return QuestionState(question, current, tuple(history), (), None, ())
+    answers = {h.record.id: h.record for h in history}
     latest: dict[tuple[str, int], ReviewRecord] = {}
     for review in trail:
         side = "reviewer" if review.role in REVIEWER_ROLES else "assessor"
