@@ -8,7 +8,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +18,8 @@ import pytest
 from sqlalchemy import update
 
 from storage import Store, models, run_state
+from tests import cli_forked
+from tests.cli_forked import ForkedCommand, start_govaudit
 from tests.cli_inprocess import run_govaudit
 from tests.localserver import LocalServer, Response, page
 
@@ -87,15 +88,16 @@ def _govaudit(*args: str, db: Path, cwd: Path) -> subprocess.CompletedProcess[st
     return run_govaudit(*args, cwd=cwd, env=_env(db))
 
 
-def _start(*args: str, db: Path, cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "govaudit", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(db),
-        cwd=cwd,
-    )
+def _start(*args: str, db: Path, cwd: Path) -> ForkedCommand:
+    """The process that is killed: a process of its own (its pid is the lease's holder), forked from a
+    server that has imported the CLI already (tests/cli_forked.py) rather than a new Python that imports it."""
+    return start_govaudit(*args, env=_env(db), cwd=cwd)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fork_server() -> Iterator[None]:
+    yield
+    cli_forked.stop()
 
 
 def _query(db: Path, sql: str, *params: object) -> list[tuple]:
@@ -108,7 +110,7 @@ def _query(db: Path, sql: str, *params: object) -> list[tuple]:
             return []
 
 
-def _wait_for(db: Path, proc: subprocess.Popen[str], stage: str, min_visits: int = 0) -> int:
+def _wait_for(db: Path, proc: ForkedCommand, stage: str, min_visits: int = 0) -> int:
     """Poll the database until the (only) run is in `stage` with enough pages; return its id."""
     deadline = time.monotonic() + KILL_WAIT_S
     while time.monotonic() < deadline:
@@ -119,7 +121,7 @@ def _wait_for(db: Path, proc: subprocess.Popen[str], stage: str, min_visits: int
         if rows and rows[0][1] == stage and rows[0][2] >= min_visits:
             return int(rows[0][0])
         if proc.poll() is not None:
-            pytest.fail(f"assess ended (exit {proc.returncode}) before reaching {stage}: {proc.stderr.read()[-2000:]}")
+            pytest.fail(f"assess ended (exit {proc.returncode}) before reaching {stage}: {proc.stderr()[-2000:]}")
         time.sleep(0.05)
     pytest.fail(f"assess did not reach the {stage} stage in {KILL_WAIT_S:.0f} s")
 
