@@ -36,17 +36,26 @@ class _Site:
         self.page_delay_s = 0.0
         self.pages_released = threading.Event()  # cleared: pages other than the home page wait until set
         self.pages_released.set()
+        self.home_released = threading.Event()  # cleared: the home page waits until set
+        self.home_released.set()
+        self.home_requested = threading.Event()
         self.slow_search = threading.Event()
         links = "".join(f'<li><a href="/p{i}">Page {i}</a></li>' for i in range(1, PAGES))
         search = '<form role="search" action="/search"><label>Search <input type="search" name="q"></label>'
         search += "<button>Search</button></form>"
+        self._home = page("Home of the ministry", f"{search}<ul>{links}</ul>")
         self.routes: dict[str, object] = {
-            "/": page("Home of the ministry", f"{search}<ul>{links}</ul>"),
+            "/": self._home_page,
             "/robots.txt": Response("User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"}),
             "/search": self._search,
         }
         for i in range(1, PAGES):
             self.routes[f"/p{i}"] = self._page(i)
+
+    def _home_page(self, _handler: object) -> Response:
+        self.home_requested.set()
+        self.home_released.wait(HOLD_S)
+        return self._home
 
     def _page(self, i: int) -> Callable[[object], Response]:
         def route(_handler: object) -> Response:
@@ -70,6 +79,7 @@ def site() -> Iterator[tuple[_Site, LocalServer]]:
             yield hostile, server
         finally:
             hostile.pages_released.set()
+            hostile.home_released.set()
 
 
 def _env(db: Path) -> dict[str, str]:
@@ -110,15 +120,17 @@ def _query(db: Path, sql: str, *params: object) -> list[tuple]:
             return []
 
 
-def _wait_for(db: Path, proc: ForkedCommand, stage: str, min_visits: int = 0) -> int:
-    """Poll the database until the (only) run is in `stage` with enough pages; return its id."""
+def _wait_for(
+    db: Path, proc: ForkedCommand, stage: str, min_visits: int = 0, until: Callable[[], bool] = lambda: True
+) -> int:
+    """Poll the database until the (only) run is in `stage` with enough pages and `until()` holds; return its id."""
     deadline = time.monotonic() + KILL_WAIT_S
     while time.monotonic() < deadline:
         rows = _query(
             db,
             "SELECT r.id, r.stage, (SELECT count(*) FROM page_visits v WHERE v.run_id = r.id) FROM crawl_runs r",
         )
-        if rows and rows[0][1] == stage and rows[0][2] >= min_visits:
+        if rows and rows[0][1] == stage and rows[0][2] >= min_visits and until():
             return int(rows[0][0])
         if proc.poll() is not None:
             pytest.fail(f"assess ended (exit {proc.returncode}) before reaching {stage}: {proc.stderr()[-2000:]}")
@@ -203,11 +215,14 @@ def test_a_run_in_progress_is_not_resumed_by_a_second_process(
     hostile, server = site
     db = tmp_path / "govaudit.db"
     # The first process must still be crawling while the others try: its pages wait until they are done,
-    # however long a loaded machine takes to start them (a fixed delay ran out under load).
+    # however long a loaded machine takes to start them (a fixed delay ran out under load). The home page
+    # waits too: the run and its lease are the first process's from before its first request, and a
+    # process that has rendered nothing yet has started no browser (what the refusals need none of).
     hostile.pages_released.clear()
+    hostile.home_released.clear()
     first = _start("assess", server.url("/"), "--quiet", "--out", "out", db=db, cwd=tmp_path)
     try:
-        run_id = _wait_for(db, first, "crawl", min_visits=1)
+        run_id = _wait_for(db, first, "crawl", until=hostile.home_requested.is_set)
         second = _govaudit("assess", "--resume", str(run_id), "--quiet", "--out", "out2", db=db, cwd=tmp_path)
         assert second.returncode == 2, second.stderr
         assert "being worked on by another process" in second.stderr and "Traceback" not in second.stderr
@@ -223,6 +238,7 @@ def test_a_run_in_progress_is_not_resumed_by_a_second_process(
             first.wait()
     # Its holder is dead (same machine, no such process): the lease does not make us wait for it.
     hostile.pages_released.set()
+    hostile.home_released.set()
     [(holder, until)] = _query(db, "SELECT lease_owner, lease_until FROM crawl_runs WHERE id = ?", run_id)
     assert holder and until, "the killed process's lease is still recorded, for an hour"
     result = _govaudit("assess", "--resume", str(run_id), "--quiet", "--out", "out", db=db, cwd=tmp_path)
