@@ -83,12 +83,15 @@ def site() -> Iterator[tuple[_Site, LocalServer]]:
 
 
 def _env(db: Path) -> dict[str, str]:
-    # A lease far longer than any test: a holder's lease never lapses by itself here.
+    # A lease far longer than any test: a holder's lease never lapses by itself here. Two pages in the
+    # browser at once, as two are fetched at once from the one host (per host's default): pages are still
+    # in flight when a process is killed, and each browser opens two tabs (a renderer each), not four.
     return {
         **os.environ,
         "GOVAUDIT_DATABASE_URL": f"sqlite:///{db}",
         "PYTHONUNBUFFERED": "1",
         "GOVAUDIT_RUN_LEASE_S": "3600",
+        "GOVAUDIT_RENDER_CONCURRENCY": "2",
     }
 
 
