@@ -23,8 +23,9 @@ from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 CHUNK = 64 * 1024
+MIB = 1024**2
 GIB = 1024**3
-BOMB_SIZE = 256 * 1024**2  # decompressed size of the gzip bomb; it is ~250 KB on the wire
+BOMB_SIZE = 256 * MIB  # decompressed size of the gzip bomb; it is ~250 KB on the wire
 HANG_S = 300.0  # "forever": longer than any budget; cancelled when the server stops
 
 
@@ -76,11 +77,37 @@ def html(title: str, body: str, head: str = "") -> str:
 
 @cache
 def gzip_bomb() -> bytes:
-    """256 MiB of zeros, gzip-compressed once per process (~0.3 s) in 1 MiB pieces."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
-    zeros = bytes(1024**2)
-    parts = [compressor.compress(zeros) for _ in range(BOMB_SIZE // len(zeros))]
-    return b"".join(parts) + compressor.flush()
+    """256 MiB of zeros, gzip-compressed once per process."""
+    return compressed_zeros(BOMB_SIZE, GZIP)
+
+
+@cache
+def zlib_bomb() -> bytes:
+    """64 MiB of zeros as a zlib stream (what most servers send as "deflate"), once per process."""
+    return compressed_zeros(64 * MIB, ZLIB)
+
+
+GZIP, ZLIB = 31, 15  # zlib's wbits for each container
+
+
+def compressed_zeros(size: int, wbits: int) -> bytes:
+    """`size` (whole MiB) zero bytes compressed at level 9, without compressing them all: a full flush
+    after each MiB resets the compressor, so every MiB compresses to the same bytes, which are repeated.
+    The container's checksum is computed over the whole, as the decoder checks it."""
+    zeros = bytes(MIB)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    first = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
+    assert first.endswith(block), "a full flush did not reset the compressor"
+    header = first[: len(first) - len(block)]
+    checksum_size = 8 if wbits == GZIP else 4
+    final_block = compressor.flush(zlib.Z_FINISH)[:-checksum_size]  # an empty last block, then the checksum
+    check = zlib.crc32 if wbits == GZIP else zlib.adler32
+    value = 0 if wbits == GZIP else 1  # each checksum's starting value
+    for _ in range(size // MIB):
+        value = check(zeros, value)
+    trailer = struct.pack("<II", value, size % 2**32) if wbits == GZIP else struct.pack(">I", value)
+    return header + block * (size // MIB) + final_block + trailer
 
 
 def _reset(writer: asyncio.StreamWriter) -> None:
@@ -135,8 +162,7 @@ async def gzip_bomb_page(server: HostileServer, req: Request, w: asyncio.StreamW
 
 
 async def deflate_bomb(server: HostileServer, req: Request, w: asyncio.StreamWriter) -> None:
-    # The same zeros as a zlib stream: "deflate" as most servers send it.
-    await send(w, zlib.compress(bytes(64 * 1024**2), 9), headers={"Content-Encoding": "deflate"})
+    await send(w, zlib_bomb(), headers={"Content-Encoding": "deflate"})
 
 
 async def bad_encoding(server: HostileServer, req: Request, w: asyncio.StreamWriter) -> None:
