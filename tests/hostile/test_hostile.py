@@ -135,28 +135,39 @@ NEVER_REQUESTED = ("/private-target", "/private-xhr", "/private-nav", "/popup-ta
 # --- watching the process tree ----------------------------------------------------------------
 
 
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
+def _parent(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])
 
 
-def descendants(pid: int) -> set[int]:
-    tree, found, todo = _children(), set(), [pid]
-    while todo:
-        for child in tree.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
+class ProcessTree:
+    """Every process's parent, read from /proc. A watch that samples it often reads the parent of only
+    the processes new since its last look, or whose parent has ended since (they were given another): the
+    rest of the machine's processes (other tests', other users') are known already."""
+
+    def __init__(self) -> None:
+        self._parents: dict[int, int] = {}
+
+    def descendants(self, pid: int) -> set[int]:
+        running = {int(name) for name in os.listdir("/proc") if name.isdigit()}
+        known = {p: parent for p, parent in self._parents.items() if p in running and parent in running}
+        for new in running - known.keys():
+            if (parent := _parent(new)) is not None:
+                known[new] = parent
+        self._parents = known
+        tree: dict[int, list[int]] = {}
+        for child, parent in known.items():
+            tree.setdefault(parent, []).append(child)
+        found, todo = set(), [pid]
+        while todo:
+            for child in tree.get(todo.pop(), []):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+        return found
 
 
 def alive(pid: int) -> bool:
@@ -193,16 +204,20 @@ class Watch:
     peak_mb: float = 0.0
     peak_tree_pss_mb: float = 0.0
     spawned: set[int] = field(default_factory=set)
+    tree: ProcessTree = field(default_factory=ProcessTree)
     # Children this process had before the crawl (the session's validator service, when pytest runs
     # without xdist workers): not the crawl's, neither in its memory nor among what it must leave behind.
-    before: set[int] = field(default_factory=lambda: descendants(os.getpid()))
+    before: set[int] = field(init=False)
     _stop: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.before = self.tree.descendants(os.getpid())
 
     def run(self) -> None:
         samples = 0
         while not self._stop.wait(0.2):
             self.peak_mb = max(self.peak_mb, rss_mb())
-            children = descendants(os.getpid()) - self.before
+            children = self.tree.descendants(os.getpid()) - self.before
             self.spawned |= children
             samples += 1
             # Reading every Chromium process's smaps costs far more than the rest of a sample, and the
