@@ -193,7 +193,7 @@ def pss_mb(pid: int) -> float:
     return next((int(line.split()[1]) / 1024 for line in text.splitlines() if line.startswith("Pss:")), 0.0)
 
 
-PSS_EVERY = 5  # samples
+PSS_EVERY = 25  # samples
 
 
 @dataclass
@@ -220,8 +220,9 @@ class Watch:
             children = self.tree.descendants(os.getpid()) - self.before
             self.spawned |= children
             samples += 1
-            # Reading every Chromium process's smaps costs far more than the rest of a sample, and the
-            # tree's PSS is only reported, never asserted: it is read at every fifth sample.
+            # Reading every Chromium process's smaps costs far more than the rest of a sample (the kernel
+            # walks each of its mappings), and the tree's PSS is only reported, never asserted: it is read
+            # every few seconds.
             if samples % PSS_EVERY == 1:
                 tree = children | {os.getpid()}
                 self.peak_tree_pss_mb = max(self.peak_tree_pss_mb, sum(pss_mb(p) for p in tree))
