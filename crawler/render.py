@@ -121,6 +121,23 @@ _QUIET_BROWSER_APIS = """(() => {
     History.prototype[name] = function (...args) { if (budget-- > 0) return original.apply(this, args); };
   }
 })();"""
+# The document's HTML as page.content() gives it (the doctype, then the root element), read with the browser's
+# own serialisers captured before any page script runs: page.content() injects Playwright's selector engine
+# into every document it reads, a large share of a plain page's CPU. The function is bound to the window
+# unwritable and unconfigurable, and calls only what it captured, so a page's scripts cannot stand in for it.
+_DOCUMENT_HTML_API = """(() => {
+  const apply = Reflect.apply, serializer = new XMLSerializer(), toString = XMLSerializer.prototype.serializeToString;
+  const getter = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
+  const doctype = getter(Document.prototype, 'doctype'), root = getter(Document.prototype, 'documentElement');
+  const outer = getter(Element.prototype, 'outerHTML');
+  const html = () => {
+    const type = apply(doctype, document, []), element = apply(root, document, []);
+    return (type ? apply(toString, serializer, [type]) : '') + (element ? apply(outer, element, []) : '');
+  };
+  try { Object.defineProperty(window, '__govauditDocumentHtml', {value: html}); } catch (e) {}
+})();"""
+# Null where the init script did not run in this document (page.content() then reads it).
+_DOCUMENT_HTML = "() => typeof window.__govauditDocumentHtml === 'function' ? window.__govauditDocumentHtml() : null"
 # Navigations (meta refresh, location.href on load) tolerated before the page counts as never settling.
 MAX_NAVIGATIONS = 3
 # page.close() on a renderer stuck in a script loop: past this, the whole context is discarded.
@@ -141,6 +158,11 @@ _ASSETS = """() => {
     if (entry.initiatorType === 'css' && /\\.css([?#]|$)/.test(entry.name)) found.add(entry.name);
   return [...found].filter(u => /^https?:/.test(u)).sort().slice(0, 100);
 }"""
+
+
+async def _document_html(page: Page) -> str:
+    html = await page.evaluate(_DOCUMENT_HTML)
+    return html if isinstance(html, str) else await page.content()
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,6 +418,7 @@ class Renderer:
         if self.settings.cookies:
             await context.add_cookies(list(self.settings.cookies))  # type: ignore[arg-type]  # Cookie: SetCookieParam's keys, untyped
         await context.add_init_script(script=_QUIET_BROWSER_APIS)
+        await context.add_init_script(script=_DOCUMENT_HTML_API)
         for script in self.settings.init_scripts:
             await context.add_init_script(path=str(script))
         await context.route("**/*", self._gate)
@@ -463,7 +486,7 @@ class Renderer:
                 if await self._left_for_nowhere(tab, outcome):
                     return outcome, False
                 outcome.final_url = page.url
-                outcome.dom = await page.content()
+                outcome.dom = await _document_html(page)
                 outcome.render_ms = (time.perf_counter() - started) * 1000
                 outcome.assets = tuple(await page.evaluate(_ASSETS))
                 outcome.measurements = await self._measure(page)

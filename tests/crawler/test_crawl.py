@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.async_api import async_playwright
 
 from crawler.addresses import AddressGuard
 from crawler.crawl import CrawledPage, Crawler, CrawlSettings, RenderMode
@@ -231,3 +232,38 @@ def test_the_browser_starts_with_the_first_page_to_render(chromium: str, tmp_pat
     with pytest.raises(BrowserNotFound, match="did not start"):
         asyncio.run(cannot_start())
     assert not [cmd for cmd in _descendants(os.getpid()) if "chrom" in cmd or "playwright" in cmd]
+
+
+# A page that replaces every serialiser a script could reach, and the name our reader is bound to.
+_LYING_PAGE = """<p id="real">what the page holds</p><script>
+  XMLSerializer.prototype.serializeToString = () => 'LIE';
+  Object.defineProperty(Element.prototype, 'outerHTML', {get: () => 'LIE'});
+  Reflect.apply = () => 'LIE';
+  try { window.__govauditDocumentHtml = () => 'LIE'; } catch (e) {}
+  try { Object.defineProperty(window, '__govauditDocumentHtml', {value: () => 'LIE'}); } catch (e) {}
+</script>"""
+
+
+def test_the_dom_kept_is_the_documents_whatever_its_scripts_replace(chromium: str) -> None:
+    """The DOM is read with the browser's serialisers captured before any page script: it is what
+    page.content() gives for a plain page, and a page that replaces them cannot change what is kept."""
+    pages = {"/plain": page("Plain", "<p>plain</p>"), "/lying": page("Lying", _LYING_PAGE)}
+    with LocalServer(pages) as server:
+
+        async def render_both() -> tuple[str | None, str | None, str]:
+            async with Renderer(AddressGuard(allow_private=True), RenderSettings(executable=chromium)) as renderer:
+                plain = await renderer.render(server.url("/plain"))
+                lying = await renderer.render(server.url("/lying"))
+            async with async_playwright() as pw:
+                browser = await pw.chromium.launch(executable_path=chromium)
+                reference = await browser.new_page()
+                await reference.goto(server.url("/plain"))
+                content = await reference.content()
+                await browser.close()
+            return plain.dom, lying.dom, content
+
+        plain, lying, content = asyncio.run(render_both())
+    assert plain == content
+    # Each replacement answers 'LIE' and nothing else: the whole document is what was kept.
+    assert lying is not None and lying.startswith("<!DOCTYPE html>") and lying.endswith("</html>")
+    assert '<p id="real">what the page holds</p>' in lying
