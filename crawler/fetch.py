@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, to_unicode
 
 from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost, port_of
 from crawler.snapshot import ScanStatus
@@ -98,8 +98,7 @@ class FetchResult:
         """The body as text, decoded as a browser would: BOM, then the header's charset, then
         <meta charset>, then UTF-8 if the bytes are valid UTF-8, else windows-1252 (what an
         undeclared Latin-1 page is). An unknown charset falls through to the next clue."""
-        _, text = html_to_unicode(self.headers.get("content-type"), self.body, auto_detect_fun=_utf8_or_1252)
-        return text
+        return _decoded(self.headers.get("content-type"), self.body)
 
 
 @dataclass
@@ -451,6 +450,18 @@ def _unfetchable(url: str) -> str:
     if not parts.hostname:
         return "no host in the URL"
     return ""
+
+
+def _decoded(content_type: str | None, body: bytes) -> str:
+    """What w3lib's html_to_unicode did with our fallback (it deprecated the fallback in 2.6, for a guess
+    from the bytes and the domain), from the w3lib pieces it is made of."""
+    bom_encoding, bom = read_bom(body)
+    if bom_encoding is not None and bom is not None:
+        return to_unicode(body[len(bom) :], bom_encoding)
+    encoding = http_content_type_encoding(content_type) or html_body_declared_encoding(body) or _utf8_or_1252(body)
+    if encoding in {"utf-16", "utf-32"}:  # no BOM: big-endian, as the standard says
+        encoding += "-be"
+    return to_unicode(body, encoding)
 
 
 def _utf8_or_1252(body: bytes) -> str:
