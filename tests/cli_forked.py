@@ -20,6 +20,7 @@ import sys
 import tempfile
 import weakref
 from collections.abc import Mapping
+from functools import cache
 from importlib.metadata import entry_points
 from multiprocessing import forkserver
 from pathlib import Path
@@ -41,6 +42,7 @@ _IMPORTED_ON_FIRST_USE = (
 _CONTEXT = multiprocessing.get_context("forkserver")
 
 
+@cache
 def _preload() -> list[str]:
     """What the fork server imports once, so that no fork imports it again."""
     rule_modules = sorted({entry.module for entry in entry_points(group=ENTRY_POINT_GROUP)})
