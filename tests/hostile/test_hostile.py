@@ -161,12 +161,12 @@ class ProcessTree:
         tree: dict[int, list[int]] = {}
         for child, parent in known.items():
             tree.setdefault(parent, []).append(child)
-        found, todo = set(), [pid]
+        found: set[int] = set()
+        todo = [pid]
         while todo:
-            for child in tree.get(todo.pop(), []):
-                if child not in found:
-                    found.add(child)
-                    todo.append(child)
+            children = set(tree.get(todo.pop(), ())) - found
+            found |= children
+            todo.extend(children)
         return found
 
 
