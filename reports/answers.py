@@ -37,12 +37,12 @@ def _answer(answer_id: int, a: SuggestedAnswer, titles: dict[tuple[str, str], st
         confidence=round(a.confidence, 2),
         raw_confidence=_detector_confidence(a),
         cue=_cue(a),
-        # For an "absent": how many pages were searched, the most likely ones, the terms tried.
+        rationale=a.rationale,
+        evidence=tuple(a.evidence),  # the domain's own record: report.json writes its fields as they are
+        # How many pages were searched, the most likely ones, the terms tried.
         searched=Searched(pages=a.searched_count, likely=tuple(a.searched), terms=tuple(a.terms))
         if a.searched_count
         else None,
-        rationale=a.rationale,
-        evidence=tuple(a.evidence),  # the domain's own record: report.json writes its fields as they are
     )
 
 

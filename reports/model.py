@@ -83,13 +83,13 @@ def _rules(visits: Sequence[VisitRecord]) -> dict[str, Rule]:
         key = rule_key(r.engine, r.rule_id)
         known = rules.get(key)
         if known is None:
-            rules[key] = Rule(r.engine, r.rule_id, tuple(r.wcag), r.is_wcag, r.description, r.help_url)
+            rules[key] = Rule(r.rule_id, tuple(r.wcag), r.engine, r.is_wcag, r.description, r.help_url)
             continue
         # An error result carries no criteria or description: keep the richest record of the rule.
         rules[key] = Rule(
-            known.engine,
             known.rule_id,
             known.wcag or tuple(r.wcag),
+            known.engine,
             known.is_wcag,
             known.description or r.description,
             known.help_url or r.help_url,
@@ -122,7 +122,7 @@ def _documents(visits: Sequence[VisitRecord]) -> tuple[Document, ...]:
                 url=visit.requested_url,
                 title=visit.title,
                 failed=sum(1 for r in results if r.outcome is Outcome.FAILED),
-                results=tuple(DocumentResult(r.rule_id, str(r.outcome), tuple(r.wcag), r.reason) for r in results),
+                results=tuple(DocumentResult(r.rule_id, tuple(r.wcag), str(r.outcome), r.reason) for r in results),
             )
         )
     return tuple(out)

@@ -90,12 +90,19 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class RuleRef:
+    """A rule as a result names it: its id and the WCAG criteria it tests ("1.4.3"; none for best practice).
+    The records about one rule extend it, so its fields come first."""
+
+    rule_id: str
+    wcag: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule(RuleRef):
     """A rule that ran on some page, described once for the whole report."""
 
     engine: str
-    rule_id: str
-    wcag: tuple[str, ...]
     is_wcag: bool
     description: str
     help_url: str
@@ -201,13 +208,11 @@ class Accessibility:
 
 
 @dataclass(frozen=True, slots=True)
-class DocumentResult:
+class DocumentResult(RuleRef):
     """One check's result on a PDF document."""
 
-    rule_id: str
     outcome: str
     """An `audits.outcome.Outcome` value: failed, passed, needs_review, inapplicable, error."""
-    wcag: tuple[str, ...]
     reason: str
 
 
@@ -258,9 +263,10 @@ class Answer:
     confidence: float
     raw_confidence: float | None
     cue: str
-    searched: Searched | None
     rationale: str
     evidence: tuple[Evidence, ...]
+    searched: Searched | None
+    """For an "absent" answer: where the concept pack looked and found nothing."""
 
 
 @dataclass(frozen=True, slots=True)
