@@ -18,6 +18,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from crawler.addresses import AddressGuard, BlockedAddress, UnresolvableHost, port_of
 from crawler.egress import EgressProxy
+from crawler.viewport import RESIZE_TIMERS_SCRIPT, resize
 
 # Debian's two builds of one Chromium. The headless shell (package chromium-headless-shell, the binary
 # Playwright itself runs headless) is the same Blink and V8 without the desktop browser around them: no
@@ -419,6 +420,7 @@ class Renderer:
             await context.add_cookies(list(self.settings.cookies))  # type: ignore[arg-type]  # Cookie: SetCookieParam's keys, untyped
         await context.add_init_script(script=_QUIET_BROWSER_APIS)
         await context.add_init_script(script=_DOCUMENT_HTML_API)
+        await context.add_init_script(script=RESIZE_TIMERS_SCRIPT)
         for script in self.settings.init_scripts:
             await context.add_init_script(path=str(script))
         await context.route("**/*", self._gate)
@@ -612,10 +614,10 @@ class Renderer:
         """Horizontal overflow at narrow widths (responsive design), then back to desktop."""
         measurements: dict[str, float] = {}
         for width in self.settings.measure_widths:
-            await page.set_viewport_size({"width": width, "height": 800})
+            await resize(page, {"width": width, "height": 800})
             measurements[f"overflow_{width}"] = float(await page.evaluate(_OVERFLOW))
         if self.settings.measure_widths:
-            await page.set_viewport_size(DESKTOP)
+            await resize(page, DESKTOP)
         return measurements
 
 

@@ -17,6 +17,7 @@ from playwright.async_api import Page
 from audits.checks.common import CSS_PATH_JS, ENGINE, ENGINE_VERSION
 from audits.outcome import Outcome
 from audits.result import AuditNode, AuditResult
+from crawler.viewport import resize
 
 RULE = "reflow-320"
 _OVERFLOWING = (
@@ -65,12 +66,12 @@ class ReflowCheck:
 
     async def inspect(self, page: Page, url: str) -> list[AuditResult]:
         before = page.viewport_size
-        await page.set_viewport_size({"width": self.width, "height": self.height})
+        await resize(page, {"width": self.width, "height": self.height})
         try:
             measured = await page.evaluate(_OVERFLOWING, self.width)
         finally:
             if before:
-                await page.set_viewport_size(before)
+                await resize(page, before)
         failed = measured["overflow"] > 1 and bool(measured["nodes"])
         where = " (off-canvas: nothing on screen reaches past the edge)" if measured.get("offCanvas") else ""
         nodes = tuple(

@@ -16,6 +16,7 @@ from playwright.async_api import Page
 from audits.checks.common import CSS_PATH_JS, nodes_from, result
 from audits.outcome import Outcome
 from audits.result import AuditResult
+from crawler.viewport import resize
 
 RULE, WCAG = "text-clipped-zoom", ("1.4.4",)
 DESCRIPTION = "Text is not cut off by its box when the page is zoomed to 200 %"
@@ -109,12 +110,12 @@ class TextClippedZoomCheck:
         # Most pages have no box that clips text of its own: those are not laid out again.
         if not await page.evaluate(_HAS_CLIPPING_BOX):
             return [result(url, RULE, Outcome.INAPPLICABLE, WCAG, DESCRIPTION, reason="no box clips its own text")]
-        await page.set_viewport_size({"width": int(size["width"] / ZOOM), "height": int(size["height"] / ZOOM)})
+        # The page as a reader zoomed in sees it: after its own answer to the resize (crawler/viewport.py).
+        await resize(page, {"width": int(size["width"] / ZOOM), "height": int(size["height"] / ZOOM)})
         try:
-            # Reading the layout in the page forces it at the new size: no frame to wait for.
             found = await page.evaluate(_CLIPPED, MIN_CLIPPED_PX)
         finally:
-            await page.set_viewport_size(size)
+            await resize(page, size)
         if not found["applicable"]:
             return [result(url, RULE, Outcome.INAPPLICABLE, WCAG, DESCRIPTION, reason="no box clips its own text")]
         cut = [c for c in found["clipped"] if not c["ellipsis"] and not c["linked"]]
