@@ -57,7 +57,23 @@ def machine() -> str:
     )
     mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
     load = os.getloadavg()[0]
-    return f"{os.cpu_count()} cores ({cpu}), {mem_kb / 1024**2:.0f} GiB, load average {load:.1f} at start"
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem_kb / 1024**2:.0f} GiB, load average {load:.1f} at start, "
+        f"one core's speed {core_speed():.2f} s"
+    )
+
+
+def core_speed() -> float:
+    """Seconds one core takes for 10**7 steps of a pure-Python loop, the best of three. Machines of the same
+    name ("AMD EPYC", 2 cores) have differed by 2x from one session to the next: a figure measured on one is
+    compared with another's only through this."""
+    best = float("inf")
+    for _ in range(3):
+        started, total = time.process_time(), 0
+        for step in range(10**7):
+            total += step
+        best = min(best, time.process_time() - started)
+    return best
 
 
 _TICK = os.sysconf("SC_CLK_TCK")
