@@ -18,7 +18,7 @@ from playwright.async_api import Page, ViewportSize
 # unwritable, and calls only what was captured here.
 RESIZE_TIMERS_SCRIPT = """(() => {
   const apply = Reflect.apply, set = window.setTimeout, clear = window.clearTimeout;
-  const raf = window.requestAnimationFrame;
+  const raf = window.requestAnimationFrame, Settled = Promise;
   const pending = new Map();  // timer id -> the callback and its arguments
   const answersResize = () => {
     const e = window.event;
@@ -34,7 +34,7 @@ RESIZE_TIMERS_SCRIPT = """(() => {
   };
   window.clearTimeout = function (id) { pending.delete(id); return apply(clear, window, [id]); };
   // Resolves after the next frame, or after 100 ms where no frame comes (a page that is not drawn).
-  const frame = () => new Promise(resolve => {
+  const frame = () => new Settled(resolve => {
     const fallback = apply(set, window, [resolve, 100]);
     apply(raf, window, [() => { apply(clear, window, [fallback]); resolve(); }]);
   });
