@@ -42,7 +42,9 @@ def issues_of(visits: Sequence[VisitRecord], outcome: Outcome, screenshots: Scre
     """Results of one outcome, de-duplicated across pages: the same problem in a shared header on
     500 pages is one issue with 500 occurrences. Sorted by priority (impact weight × pages): what
     blocks the most people on the most pages comes first."""
-    results = [r for v in visits for r in v.audits]
+    # Visits come in the order their pages finished, which the machine's load decides: taken by URL, an
+    # issue's sample elements (the first page of each) and the order of equal issues are the same every run.
+    results = [r for v in sorted(visits, key=lambda v: v.requested_url) for r in v.audits]
     help_urls = {(r.engine, r.rule_id): r.help_url for r in results}
     shots = screenshots or Screenshots(())
     grouped = group_issues(results, outcomes=(outcome,), has_screenshot=shots.has)
