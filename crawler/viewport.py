@@ -6,6 +6,11 @@ A step that read the page straight after a resize saw it before or after that ti
 machine's load: the same page gave different audit results from run to run. So an init script notes the
 timers those listeners start, and `resize()` runs them at once, after the resize has been dispatched, and
 lets the page draw a frame: what is read next is the page as it settles at that size, every time.
+
+"After the resize has been dispatched" is waited for, not assumed after a frame: the new size reaches the
+page's renderer on a channel of its own, and on a loaded machine a frame can come (or the frame's fallback
+run out) before the page has its resize event. Timers were then run early, or a timer of the previous
+size ran at the new one, and the page's own answer to the new size came after the audit had read the page.
 """
 
 from __future__ import annotations
@@ -19,7 +24,13 @@ from playwright.async_api import Page, ViewportSize
 RESIZE_TIMERS_SCRIPT = """(() => {
   const apply = Reflect.apply, set = window.setTimeout, clear = window.clearTimeout;
   const raf = window.requestAnimationFrame, Settled = Promise;
+  const listen = window.addEventListener, unlisten = window.removeEventListener;
   const pending = new Map();  // timer id -> the callback and its arguments
+  // The size of the page's last resize event (at first, the size it was created at). Registered before any
+  // page script, this listener runs before the page's own.
+  const sizeOf = () => `${window.innerWidth}x${window.innerHeight}`;
+  let answered = sizeOf();
+  apply(listen, window, ['resize', () => { answered = sizeOf(); }]);
   const answersResize = () => {
     const e = window.event;
     return !!e && (e.type === 'resize' || (e.type === 'change' && e.target instanceof MediaQueryList));
@@ -38,8 +49,18 @@ RESIZE_TIMERS_SCRIPT = """(() => {
     const fallback = apply(set, window, [resolve, 100]);
     apply(raf, window, [() => { apply(clear, window, [fallback]); resolve(); }]);
   });
-  const settle = async () => {
-    await frame();  // the resize events are dispatched in the frame after the viewport changed
+  // Resolves once the page has had its resize event for `size` and every listener of that frame has run
+  // (a task queued from the event runs after them), or after `capMs` for a page that gets none.
+  const resized = (size, capMs) => new Settled(resolve => {
+    if (!size || answered === size) { resolve(); return; }
+    const done = () => { apply(unlisten, window, ['resize', check]); apply(clear, window, [cap]); resolve(); };
+    const check = () => { if (answered === size) apply(set, window, [done, 0]); };
+    const cap = apply(set, window, [done, capMs]);
+    apply(listen, window, ['resize', check]);
+  });
+  const settle = async (size, capMs) => {
+    await resized(size, capMs);
+    await frame();  // a media query's change listeners run in the frame that dispatched the resize
     for (const [id, [handler, args]] of [...pending]) {
       pending.delete(id);
       apply(clear, window, [id]);
@@ -51,12 +72,15 @@ RESIZE_TIMERS_SCRIPT = """(() => {
   try { Object.defineProperty(window, '__govauditResizeSettled', {value: settle}); } catch (e) {}
 })();"""
 # A document the init script did not reach (about:blank, say) is read after one frame.
-_SETTLED = """() => typeof window.__govauditResizeSettled === 'function'
-  ? window.__govauditResizeSettled()
+_SETTLED = """([size, capMs]) => typeof window.__govauditResizeSettled === 'function'
+  ? window.__govauditResizeSettled(size, capMs)
   : new Promise(resolve => { setTimeout(resolve, 100, true); requestAnimationFrame(() => resolve(true)); })"""
+# How long a page may take to get its resize event: past it, the page is read as it is. Only a page whose
+# event never comes (one that is never drawn) waits this long.
+RESIZE_EVENT_CAP_MS = 3000
 
 
 async def resize(page: Page, size: ViewportSize) -> None:
     """Set the viewport to `size` and wait until the page has answered the resize (see the module)."""
     await page.set_viewport_size(size)
-    await page.evaluate(_SETTLED)
+    await page.evaluate(_SETTLED, [f"{size['width']}x{size['height']}", RESIZE_EVENT_CAP_MS])
