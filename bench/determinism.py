@@ -6,10 +6,11 @@
 Serves SITE_FOLDER on 127.0.0.1 and runs `govaudit audit URL --max-pages N --format json --quiet` K times,
 one after the other, each with a database file of its own (nothing carries over). It prints, per run, the
 counts of issues and needs_review, then each run's differences from the first: the findings (section, rule,
-selector, page) that only one of the two has, and the paths where the two reports differ once times, ids,
-ports, list order and screenshots are set aside (bench/compare_reports.py). Exit 0 when every run equals
-the first, 1 when not. `--env` passes extra environment to every run (GOVAUDIT_RENDER_CONCURRENCY=1, say);
-`--work DIR` keeps the reports there (default: a temporary folder, deleted).
+selector, page) that only one of the two has; the rules whose outcome on a page changed ("page": a page's
+audit changed, not only which element an issue shows); and the paths where the two reports differ once
+times, ids, ports, list order and screenshots are set aside (bench/compare_reports.py). Exit 0 when every
+run equals the first, 1 when not. `--env` passes extra environment to every run
+(GOVAUDIT_RENDER_CONCURRENCY=1, say); `--work DIR` keeps the reports there (default: a temporary folder).
 """
 
 from __future__ import annotations
@@ -72,6 +73,17 @@ def findings(report: dict[str, Any]) -> set[Finding]:
     return found
 
 
+def page_outcomes(report: dict[str, Any]) -> set[Finding]:
+    """(outcome, engine/rule, "", page) of every rule on every page: what changes when a page's audit does,
+    whichever element an issue shows as its sample."""
+    return {
+        (outcome, rule, "", normalised(page["url"]))
+        for page in report["pages"]
+        for outcome, rules in (page.get("outcomes") or {}).items()
+        for rule in rules
+    }
+
+
 def counts(report: dict[str, Any]) -> str:
     summary = report["summary"]
     acc = report["accessibility"]
@@ -82,14 +94,18 @@ def counts(report: dict[str, Any]) -> str:
 def compare(first: dict[str, Any], other: dict[str, Any]) -> int:
     """Print how `other` differs from `first`; the number of differing report paths."""
     a, b = findings(first), findings(other)
-    for sign, side in (("-", a - b), ("+", b - a)):
+    before, after = page_outcomes(first), page_outcomes(other)
+    for sign, side in (("-", a - b), ("+", b - a), ("- page", before - after), ("+ page", after - before)):
         for section, rule, selector, page in sorted(side)[:SHOWN]:
             print(f"    {sign} {section:12} {rule:40} {selector[:60]:60} {page}")
     paths = sorted(differences(normalised(without_screenshots(first)), normalised(without_screenshots(other))))
     for line in paths[:SHOWN]:
         print(f"    path {line}")
-    print(f"    {len(a - b)} findings only in run 1, {len(b - a)} only in this run; {len(paths)} report paths differ")
-    return len(paths) + len(a ^ b)
+    print(
+        f"    {len(a - b)} findings only in run 1, {len(b - a)} only in this run;"
+        f" {len(before ^ after)} page outcomes differ; {len(paths)} report paths differ"
+    )
+    return len(paths) + len(a ^ b) + len(before ^ after)
 
 
 def main() -> int:
