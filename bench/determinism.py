@@ -49,6 +49,8 @@ def run_once(base: str, entry: str, pages: int, out: Path, env: dict[str, str]) 
     print(f"  exit {done.returncode} in {time.monotonic() - started:.0f} s", flush=True)
     if done.returncode not in (0, 1):
         print(done.stderr[-2000:], file=sys.stderr)
+    if not (out / "report.json").is_file():
+        raise SystemExit(f"govaudit audit wrote no report (exit {done.returncode}): see above")
     report: dict[str, Any] = json.loads((out / "report.json").read_text(encoding="utf-8"))
     return report
 
