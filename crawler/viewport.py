@@ -28,9 +28,22 @@ RESIZE_TIMERS_SCRIPT = """(() => {
   const pending = new Map();  // timer id -> the callback and its arguments
   // The size of the page's last resize event (at first, the size it was created at). Registered before any
   // page script, this listener runs before the page's own.
-  const sizeOf = () => `${window.innerWidth}x${window.innerHeight}`;
+  // Read with the getters captured here: a page that replaced window.innerWidth would make every resize wait its cap.
+  const getter = (name) => Object.getOwnPropertyDescriptor(window, name)?.get;
+  const width = getter('innerWidth'), height = getter('innerHeight');
+  const sizeOf = () => width && height ? `${apply(width, window, [])}x${apply(height, window, [])}`
+                                       : `${window.innerWidth}x${window.innerHeight}`;
   let answered = sizeOf();
-  apply(listen, window, ['resize', () => { answered = sizeOf(); }]);
+  const note = () => { answered = sizeOf(); };
+  apply(listen, window, ['resize', note]);
+  // document.open(), and a document.write() after load, remove every listener of the window: ours is added
+  // again (adding a listener that is there already does nothing).
+  for (const name of ['open', 'write', 'writeln']) {
+    const original = Document.prototype[name];
+    Document.prototype[name] = function (...args) {
+      try { return apply(original, this, args); } finally { apply(listen, window, ['resize', note]); }
+    };
+  }
   const answersResize = () => {
     const e = window.event;
     return !!e && (e.type === 'resize' || (e.type === 'change' && e.target instanceof MediaQueryList));
@@ -54,7 +67,8 @@ RESIZE_TIMERS_SCRIPT = """(() => {
   const resized = (size, capMs) => new Settled(resolve => {
     if (!size || answered === size) { resolve(); return; }
     const done = () => { apply(unlisten, window, ['resize', check]); apply(clear, window, [cap]); resolve(); };
-    const check = () => { if (answered === size) apply(set, window, [done, 0]); };
+    // Notes the size too, for a document opened where the wrappers above do not reach (another script world).
+    const check = () => { note(); if (answered === size) apply(set, window, [done, 0]); };
     const cap = apply(set, window, [done, capMs]);
     apply(listen, window, ['resize', check]);
   });

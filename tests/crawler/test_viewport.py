@@ -11,7 +11,7 @@ from playwright.async_api import Page, ViewportSize, async_playwright
 
 from crawler.addresses import AddressGuard
 from crawler.render import DESKTOP, Renderer, RenderSettings
-from crawler.viewport import RESIZE_TIMERS_SCRIPT, resize
+from crawler.viewport import RESIZE_EVENT_CAP_MS, RESIZE_TIMERS_SCRIPT, resize
 from tests.localserver import LocalServer, page
 
 pytestmark = pytest.mark.browser
@@ -114,3 +114,41 @@ def test_a_resize_that_reaches_the_page_late_is_waited_for_before_its_timers_run
     # Each read saw the page's answer to the size it was read at, and nothing else had run.
     assert (narrow.get("answers"), narrow.get("width"), narrow.get("narrow")) == ("1", "375", "true")
     assert (wide.get("answers"), wide.get("width"), wide.get("narrow")) == ("2", "1280", "false")
+
+
+# A page that stands in for its own size, and one whose document.open() removes every listener of its window
+# (the init script's too): neither must make a resize wait for the page's resize event until the cap.
+_HIDES_ITS_SIZE = (
+    "<script>window.innerWidth = 1; Object.defineProperty(window, 'innerHeight', {get: () => 2});</script>"
+)
+_REOPENS_ITSELF = (
+    "<script>addEventListener('load', () => setTimeout(() => {"
+    " document.open(); document.write('<p id=again>written again</p>'); document.close(); }, 0));</script>"
+)
+
+
+def test_a_page_that_hides_its_size_or_drops_its_listeners_is_not_waited_for_until_the_cap(chromium: str) -> None:
+    pages = {"/hides": page("Hides", _HIDES_ITS_SIZE), "/reopens": page("Reopens", _REOPENS_ITSELF)}
+    with LocalServer(pages) as server:
+
+        async def resize_each() -> dict[str, float]:
+            took: dict[str, float] = {}
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(executable_path=chromium)
+                context = await browser.new_context(viewport=DESKTOP)
+                await context.add_init_script(script=RESIZE_TIMERS_SCRIPT)
+                live = await context.new_page()
+                for path in pages:
+                    await live.goto(server.url(path))
+                    if path == "/reopens":
+                        await live.wait_for_selector("#again")
+                    started = asyncio.get_running_loop().time()
+                    for width in (375, 1280):
+                        await resize(live, {"width": width, "height": 800})
+                    took[path] = asyncio.get_running_loop().time() - started
+                await browser.close()
+            return took
+
+        took = asyncio.run(resize_each())
+    # Two resizes each: waiting for an event the page never shows would take the cap twice over.
+    assert all(seconds < RESIZE_EVENT_CAP_MS / 1000 for seconds in took.values()), took
