@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 import pytest
-from playwright.async_api import Page, ViewportSize, async_playwright
+from playwright.async_api import Browser, Page, ViewportSize
 
 from crawler.addresses import AddressGuard
 from crawler.render import DESKTOP, Renderer, RenderSettings
 from crawler.viewport import RESIZE_EVENT_CAP_MS, RESIZE_TIMERS_SCRIPT, resize
 from tests.localserver import LocalServer, page
+from tests.module_browser import ModuleBrowser
 
 pytestmark = pytest.mark.browser
 
@@ -69,6 +70,19 @@ def test_the_measurement_and_the_inspectors_see_the_page_after_it_answered_each_
     assert "late" not in data
 
 
+@pytest.fixture(scope="module")
+def module_browser(chromium: str) -> Iterator[ModuleBrowser]:
+    """One browser for the tests that drive a page by hand, with the init script alone."""
+    with ModuleBrowser(chromium) as browser:
+        yield browser
+
+
+async def _new_page(browser: Browser) -> Page:
+    context = await browser.new_context(viewport=DESKTOP)
+    await context.add_init_script(script=RESIZE_TIMERS_SCRIPT)
+    return await context.new_page()
+
+
 class _LateViewport:
     """A page whose new viewport size reaches the renderer a while after `set_viewport_size` returned, as it
     does on a loaded machine (the size travels on a channel of its own): anything else goes to the page."""
@@ -90,27 +104,22 @@ class _LateViewport:
 
 
 def test_a_resize_that_reaches_the_page_late_is_waited_for_before_its_timers_run(
-    chromium: str,
+    module_browser: ModuleBrowser,
 ) -> None:
     with LocalServer({"/": page("Debounced", _DEBOUNCED_RESIZE)}) as server:
 
-        async def resize_late() -> list[dict[str, str]]:
+        async def resize_late(browser: Browser) -> list[dict[str, str]]:
             seen = []
-            async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(executable_path=chromium)
-                context = await browser.new_context(viewport=DESKTOP)
-                await context.add_init_script(script=RESIZE_TIMERS_SCRIPT)
-                live = await context.new_page()
-                await live.goto(server.url("/"))
-                late = _LateViewport(live, delay_s=0.3)
-                for width in (375, 1280):
-                    await resize(cast(Page, late), {"width": width, "height": 800})
-                    seen.append(await live.evaluate(_READ))
-                await asyncio.gather(*late.changes)
-                await browser.close()
+            live = await _new_page(browser)
+            await live.goto(server.url("/"))
+            late = _LateViewport(live, delay_s=0.3)
+            for width in (375, 1280):
+                await resize(cast(Page, late), {"width": width, "height": 800})
+                seen.append(await live.evaluate(_READ))
+            await asyncio.gather(*late.changes)
             return seen
 
-        narrow, wide = asyncio.run(resize_late())
+        narrow, wide = module_browser.run(resize_late)
     # Each read saw the page's answer to the size it was read at, and nothing else had run.
     assert (narrow.get("answers"), narrow.get("width"), narrow.get("narrow")) == ("1", "375", "true")
     assert (wide.get("answers"), wide.get("width"), wide.get("narrow")) == ("2", "1280", "false")
@@ -127,28 +136,25 @@ _REOPENS_ITSELF = (
 )
 
 
-def test_a_page_that_hides_its_size_or_drops_its_listeners_is_not_waited_for_until_the_cap(chromium: str) -> None:
+def test_a_page_that_hides_its_size_or_drops_its_listeners_is_not_waited_for_until_the_cap(
+    module_browser: ModuleBrowser,
+) -> None:
     pages = {"/hides": page("Hides", _HIDES_ITS_SIZE), "/reopens": page("Reopens", _REOPENS_ITSELF)}
-    with LocalServer(pages) as server:
+    with LocalServer({**pages}) as server:
 
-        async def resize_each() -> dict[str, float]:
+        async def resize_each(browser: Browser) -> dict[str, float]:
             took: dict[str, float] = {}
-            async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(executable_path=chromium)
-                context = await browser.new_context(viewport=DESKTOP)
-                await context.add_init_script(script=RESIZE_TIMERS_SCRIPT)
-                live = await context.new_page()
-                for path in pages:
-                    await live.goto(server.url(path))
-                    if path == "/reopens":
-                        await live.wait_for_selector("#again")
-                    started = asyncio.get_running_loop().time()
-                    for width in (375, 1280):
-                        await resize(live, {"width": width, "height": 800})
-                    took[path] = asyncio.get_running_loop().time() - started
-                await browser.close()
+            live = await _new_page(browser)
+            for path in pages:
+                await live.goto(server.url(path))
+                if path == "/reopens":
+                    await live.wait_for_selector("#again")
+                started = asyncio.get_running_loop().time()
+                for width in (375, 1280):
+                    await resize(live, {"width": width, "height": 800})
+                took[path] = asyncio.get_running_loop().time() - started
             return took
 
-        took = asyncio.run(resize_each())
+        took = module_browser.run(resize_each)
     # Two resizes each: waiting for an event the page never shows would take the cap twice over.
     assert all(seconds < RESIZE_EVENT_CAP_MS / 1000 for seconds in took.values()), took
