@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import sys
 import time
@@ -577,10 +576,9 @@ def crawl(
     with Store(settings.database_url) as store:
         store.upgrade()
         site = _crawl_target(store, url, resume, max_pages, max_depth)
-        # What start-up imported lives as long as the process: frozen out of the collector (its garbage
-        # collected first), each full collection walks the crawl's own objects only.
-        gc.collect()
-        gc.freeze()
+        # What opening the store imported (Alembic) lives as long as the process: frozen out of the collector
+        # too, so that each full collection walks the crawl's own objects only.
+        cli_support.settle_memory("store", collect_first=True)
         with _progress(site.name, quiet or as_json, settings.progress_interval_s) as on_progress:
             try:
                 outcome = asyncio.run(
