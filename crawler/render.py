@@ -78,7 +78,10 @@ NETWORK_ARGS = (
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--disable-quic",
 )
-CHROMIUM_ARGS = ("--disable-gpu", "--disable-dev-shm-usage", *NETWORK_ARGS)
+# With no GPU, the "GPU process" only composites frames in software: as a thread of the browser process it
+# does the same work without a process of its own and the messages to it (same screenshots, less CPU:
+# bench/RESULTS.md).
+CHROMIUM_ARGS = ("--disable-gpu", "--in-process-gpu", "--disable-dev-shm-usage", *NETWORK_ARGS)
 # Runs before any page script: what Playwright's `service_workers="block"` installs, for the Selenium driver.
 NO_SERVICE_WORKERS = (
     "if (self.ServiceWorkerContainer) ServiceWorkerContainer.prototype.register = "
