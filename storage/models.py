@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     JSON,
     Boolean,
     CheckConstraint,
@@ -80,8 +81,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+def _one_of(table: str, column: str, values: tuple[str, ...]) -> CheckConstraint:
+    """`column` holds one of `values`. Named as the released revisions named it (storage/migrations/tables.py):
+    the naming convention adds ck_<table>_ to a name that has it already, so every database holds
+    ck_<table>_ck_<table>_<column>, and one made from these models in one step (storage/migrate.py) matches."""
+    return CheckConstraint(f"{column} IN ({', '.join(repr(v) for v in values)})", name=f"ck_{table}_{column}")
 
 
 class Base(DeclarativeBase):
@@ -117,7 +121,7 @@ class SiteRow(Base):
 class CrawlRunRow(Base):
     __tablename__ = "crawl_runs"
     __table_args__ = (
-        CheckConstraint(_in("status", RUN_STATUSES), name="status"),
+        _one_of("crawl_runs", "status", RUN_STATUSES),
         Index("ix_crawl_runs_site_started", "site_id", "started_at"),
     )
 
@@ -203,7 +207,7 @@ class FrontierEntryRow(Base):
     __tablename__ = "frontier_entries"
     __table_args__ = (
         UniqueConstraint("run_id", "url_hash"),
-        CheckConstraint(_in("state", FRONTIER_STATES), name="state"),
+        _one_of("frontier_entries", "state", FRONTIER_STATES),
         Index("ix_frontier_entries_claim", "run_id", "state", "depth", "id"),
     )
 
@@ -221,7 +225,7 @@ class FrontierEntryRow(Base):
 
 class AuditResultRow(Base):
     __tablename__ = "audit_results"
-    __table_args__ = (CheckConstraint(_in("outcome", OUTCOMES), name="outcome"),)
+    __table_args__ = (_one_of("audit_results", "outcome", OUTCOMES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("page_visits.id", ondelete="CASCADE"), index=True)
@@ -278,7 +282,7 @@ class SuggestedAnswerRow(Base):
 
     __tablename__ = "suggested_answers"
     __table_args__ = (
-        CheckConstraint(_in("outcome", OUTCOMES), name="outcome"),
+        _one_of("suggested_answers", "outcome", OUTCOMES),
         Index("ix_suggested_answers_site_question", "site_id", "instrument", "edition", "question"),
     )
 
@@ -299,7 +303,7 @@ class SuggestedAnswerRow(Base):
 
 class UserRow(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+    __table_args__ = (_one_of("users", "role", ROLES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text, unique=True)
@@ -310,12 +314,12 @@ class UserRow(Base):
 
 
 class ReviewRow(Base):
-    """Append-only (the migration installs triggers that refuse UPDATE and DELETE)."""
+    """Append-only: triggers in the database refuse UPDATE and DELETE (`_REVIEWS_APPEND_ONLY` below)."""
 
     __tablename__ = "reviews"
     __table_args__ = (
-        CheckConstraint(_in("role", ROLES), name="role"),
-        CheckConstraint(_in("decision", DECISIONS), name="decision"),
+        _one_of("reviews", "role", ROLES),
+        _one_of("reviews", "decision", DECISIONS),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -332,6 +336,29 @@ class ReviewRow(Base):
 
 class AppendOnlyError(Exception):
     """A review was about to be changed or deleted; reviews are an audit trail."""
+
+
+# Reviews are the assessors' audit trail: the database itself refuses to change or delete one, so that no
+# code path (an admin script, a raw UPDATE) can rewrite history. The statements of revision 0001, word for
+# word, for a database made from these models in one step (storage/migrate.py; tests/storage/test_migrations.py
+# compares both databases, triggers included).
+_APPEND_ONLY_MESSAGE = "reviews are append-only"
+_REVIEWS_APPEND_ONLY = {
+    "postgresql": (
+        "CREATE FUNCTION reviews_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN RAISE EXCEPTION '{_APPEND_ONLY_MESSAGE}'; END $$",
+        "CREATE TRIGGER reviews_append_only BEFORE UPDATE OR DELETE ON reviews "
+        "FOR EACH ROW EXECUTE FUNCTION reviews_append_only()",
+    ),
+    "sqlite": tuple(
+        f"CREATE TRIGGER reviews_no_{action.lower()} BEFORE {action} ON reviews "
+        f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY_MESSAGE}'); END"
+        for action in ("UPDATE", "DELETE")
+    ),
+}
+for _dialect, _statements in _REVIEWS_APPEND_ONLY.items():
+    for _statement in _statements:
+        event.listen(ReviewRow.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect))
 
 
 @event.listens_for(ReviewRow, "before_update")
@@ -409,7 +436,7 @@ class NightlyItemRow(Base):
     __tablename__ = "nightly_items"
     __table_args__ = (
         UniqueConstraint("batch_id", "site_id"),
-        CheckConstraint(_in("state", BATCH_ITEM_STATES), name="state"),
+        _one_of("nightly_items", "state", BATCH_ITEM_STATES),
         Index("ix_nightly_items_run", "run_id"),
     )
 
@@ -434,7 +461,7 @@ class SiteCheckRow(Base):
 
     __tablename__ = "site_checks"
     __table_args__ = (
-        CheckConstraint(_in("status", SITE_CHECK_STATUSES), name="status"),
+        _one_of("site_checks", "status", SITE_CHECK_STATUSES),
         Index("ix_site_checks_site_checked", "site_id", "checked_at"),
     )
 

@@ -85,6 +85,17 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def two_db_urls(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Iterator[tuple[str, str]]:
+    """Two empty databases on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/one.db", f"sqlite:///{tmp_path}/two.db"
+        return
+    admin_url = request.getfixturevalue("postgres_admin_url")
+    with _throwaway_database(admin_url) as one, _throwaway_database(admin_url) as two:
+        yield one, two
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest) -> Iterator[Store]:
     """A Store over a freshly migrated database on each backend (on PostgreSQL a copy of the migrated
     template; `upgrade()` then finds it at head)."""
