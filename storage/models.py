@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    DDL,
     JSON,
     Boolean,
     CheckConstraint,
+    Connection,
     Date,
     DateTime,
     Dialect,
@@ -356,9 +356,12 @@ _REVIEWS_APPEND_ONLY = {
         for action in ("UPDATE", "DELETE")
     ),
 }
-for _dialect, _statements in _REVIEWS_APPEND_ONLY.items():
-    for _statement in _statements:
-        event.listen(ReviewRow.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect))
+
+
+@event.listens_for(ReviewRow.__table__, "after_create")
+def _install_append_only_triggers(_table: Any, connection: Connection, **_: Any) -> None:
+    for statement in _REVIEWS_APPEND_ONLY.get(connection.dialect.name, ()):
+        connection.exec_driver_sql(statement)
 
 
 @event.listens_for(ReviewRow, "before_update")
