@@ -76,7 +76,8 @@ def _step_by_step(url: str) -> None:
 
 
 def _schema(url: str) -> dict[str, Any]:
-    """All a database's schema says, as reflected (the column order aside), and its Alembic stamp."""
+    """All a database's schema says, as reflected (the column order aside): tables, triggers and functions, and
+    the revision it is stamped with."""
     engine = create_engine_for(url)
     try:
         with engine.connect() as conn:
