@@ -63,9 +63,7 @@ PYTEST_DIST := --dist loadscope --no-loadscope-reorder
 # The suite starts many Pythons (workers, CLI subprocesses): with PYTHONDONTWRITEBYTECODE set each would compile
 # govaudit's own modules, and pytest rewrite every test module, from source again. Bytecode is cached under
 # __pycache__ (ignored by git) for the test run whatever the shell says.
-# Each test that renders starts Playwright's driver, a Node process that compiles ~7 MB of bundled JavaScript
-# before its first message (~90 starts a run): Node's compile cache keeps that code compiled between starts.
-PYTEST := env -u PYTHONDONTWRITEBYTECODE NODE_COMPILE_CACHE=$(CURDIR)/$(VENV)/node-compile-cache $(BIN)/python -m pytest
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 
 # mypy (one core; a clean clone builds its whole cache) runs beside the tests rather than before them, at the lowest
 # priority: the suite keeps both cores busy for most of its run, and mypy takes what the tests leave (their

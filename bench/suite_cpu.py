@@ -128,7 +128,6 @@ def main() -> None:
     account = Path(tempfile.mkdtemp()) / "cpu.jsonl"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["GOVAUDIT_CPU_ACCOUNT"] = str(account)
-    env.setdefault("NODE_COMPILE_CACHE", str(REPO / ".venv" / "node-compile-cache"))  # as `make test` runs it
     seen: dict[int, Process] = {}
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(stop, seen), daemon=True)

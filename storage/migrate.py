@@ -44,18 +44,18 @@ def upgrade(url: str | URL | Engine, revision: str = "head") -> None:
 
     def check_then_upgrade(config: Config) -> None:
         connection = config.attributes["connection"]
-        _refuse_foreign(connection)
-        # Already there (every command of a process after its first): Alembic would load every revision
-        # file again to find nothing to do.
-        at = _at(connection)
-        if revision == "head" and at == _heads():
-            return
-        if revision == "head" and not at and not inspect(connection).get_table_names():
+        tables = set(inspect(connection).get_table_names())
+        _refuse_foreign(connection, tables)
+        if revision == "head" and not tables:
             # A new database: made at head in one step from the models, then stamped, as Alembic's cookbook
             # does it. The revisions, one by one, build the same schema (tests/storage/test_migrations.py)
             # at several times the cost: on SQLite most of them copy a whole table to change it.
             Base.metadata.create_all(connection)
             command.stamp(config, revision)
+            return
+        # Already there (every command of a process after its first): Alembic would load every revision
+        # file again to find nothing to do.
+        if revision == "head" and _at(connection) == _heads():
             return
         command.upgrade(config, revision)
 
@@ -77,12 +77,11 @@ def upgrade_locked(engine: Engine) -> None:
             conn.commit()
 
 
-def _refuse_foreign(connection: Connection) -> None:
+def _refuse_foreign(connection: Connection, tables: set[str]) -> None:
     # Only for SQLite: a file belongs to one application, while a PostgreSQL database may well be
     # shared with others' tables.
     if connection.dialect.name != "sqlite":
         return
-    tables = set(inspect(connection).get_table_names())
     if tables and "alembic_version" not in tables:
         shown = ", ".join(sorted(tables)[:5]) + (" …" if len(tables) > 5 else "")
         raise ForeignDatabase(
